@@ -1,0 +1,44 @@
+using PaperGao.Core.Collections;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>
+/// A record in memory: its collection and the CLR value of each field by field name
+/// (see <see cref="Collections.Fields.Field"/> for the value types). Reads on the list hot path
+/// do not build these; writes, expands and rules do.
+/// </summary>
+public sealed class Record(Collection collection)
+{
+    public Collection Collection { get; } = collection;
+
+    public Dictionary<string, object?> Values { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Expanded relations: field name (or "coll_via_field") → Record or IReadOnlyList&lt;Record&gt;. Null when no expand was attempted.</summary>
+    public Dictionary<string, object>? Expand { get; set; }
+
+    public string Id
+    {
+        get => Values.TryGetValue("id", out var v) && v is string s ? s : "";
+        set => Values["id"] = value;
+    }
+
+    public object? Get(string field) => Values.GetValueOrDefault(field);
+
+    public string GetString(string field) => Values.GetValueOrDefault(field) as string ?? "";
+
+    public bool GetBool(string field) => Values.GetValueOrDefault(field) is true;
+
+    public IReadOnlyList<string> GetStrings(string field) => Values.GetValueOrDefault(field) switch
+    {
+        IReadOnlyList<string> list => list,
+        string s when s.Length > 0 => [s],
+        _ => [],
+    };
+
+    public Record Clone()
+    {
+        var r = new Record(Collection);
+        foreach (var (k, v) in Values) r.Values[k] = v;
+        return r;
+    }
+}
