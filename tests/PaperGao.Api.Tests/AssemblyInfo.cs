@@ -1,0 +1,3 @@
+using PaperGao.Api.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(PostgresCluster))]

@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace PaperGao.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process PaperGao server for one test: a fresh temp data dir, and for PostgreSQL a fresh database.
+/// Dispose it at the end of the test (<c>await using</c>).
+/// </summary>
+public sealed class PaperGaoApp : IAsyncDisposable
+{
+    public const string SuperuserEmail = "admin@papergao.test";
+    public const string SuperuserPassword = "Test-password-123";
+
+    private readonly IPaperGaoHost _host;
+    private readonly TestDatabase? _database;
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private string? _superuserToken;
+
+    private PaperGaoApp(DatabaseKind kind, PaperGaoHostSettings settings, IPaperGaoHost host, TestDatabase? database)
+    {
+        Kind = kind;
+        Settings = settings;
+        _host = host;
+        _database = database;
+        Client = host.CreateClient();
+    }
+
+    public DatabaseKind Kind { get; }
+
+    public PaperGaoHostSettings Settings { get; }
+
+    /// <summary>A guest client (no Authorization header).</summary>
+    public HttpClient Client { get; }
+
+    public static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, CancellationToken ct = default)
+    {
+        TestDatabase? database = kind == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
+        var dir = Path.Combine(Path.GetTempPath(), "papergao-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        var settings = new PaperGaoHostSettings(dir, database?.ConnectionString);
+        try
+        {
+            var host = CreateHost(settings);
+            return new PaperGaoApp(kind, settings, host, database);
+        }
+        catch
+        {
+            if (database is not null) await database.DisposeAsync();
+            TryDelete(dir);
+            throw;
+        }
+    }
+
+    /// <summary>The glue to the server composition.</summary>
+    private static IPaperGaoHost CreateHost(PaperGaoHostSettings settings) => new PaperGaoFactory(settings);
+
+    public HttpClient CreateClient() => _host.CreateClient();
+
+    /// <summary>Upserts the test superuser once, signs in through the API and returns the token.</summary>
+    public async Task<string> SuperuserTokenAsync(CancellationToken ct = default)
+    {
+        await _tokenGate.WaitAsync(ct);
+        try
+        {
+            if (_superuserToken is not null) return _superuserToken;
+            await _host.UpsertSuperuserAsync(SuperuserEmail, SuperuserPassword, ct);
+            using var response = await Client.PostAsJsonAsync(
+                "/api/collections/_superusers/auth-with-password",
+                new { identity = SuperuserEmail, password = SuperuserPassword }, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"superuser sign-in failed: {(int)response.StatusCode} {body}");
+            _superuserToken = JsonNode.Parse(body)?["token"]?.GetValue<string>()
+                ?? throw new InvalidOperationException("superuser sign-in returned no token: " + body);
+            return _superuserToken;
+        }
+        finally
+        {
+            _tokenGate.Release();
+        }
+    }
+
+    /// <summary>A client that sends the superuser token (raw, without "Bearer ", like the SDKs).</summary>
+    public async Task<HttpClient> SuperuserClientAsync(CancellationToken ct = default)
+    {
+        var token = await SuperuserTokenAsync(ct);
+        var client = _host.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _host.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+        _tokenGate.Dispose();
+        TryDelete(Settings.Dir);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
