@@ -130,6 +130,14 @@ public abstract class Field
         }
     }
 
-    /// <summary>A shallow copy with the same options (used when editing a collection).</summary>
-    public Field Clone() => (Field)MemberwiseClone();
+    /// <summary>A copy with the same options (used when editing a collection); list options are copied too.</summary>
+    public Field Clone()
+    {
+        var copy = (Field)MemberwiseClone();
+        copy.OnCloned();
+        return copy;
+    }
+
+    /// <summary>Called on the new copy made by <see cref="Clone"/>: replace mutable option collections with copies.</summary>
+    protected virtual void OnCloned() { }
 }

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PaperGao.Core.Common;
+
+namespace PaperGao.Core.Collections.Fields;
+
+/// <summary>The field JSON of protocol.md §4.2, in both directions.</summary>
+public static class FieldJson
+{
+    /// <summary>
+    /// Reads a field object: the common keys (id, name, type, system, hidden, presentable, help), then the type
+    /// options. Missing keys keep their defaults; wrongly typed values add errors keyed like the JSON.
+    /// Returns null (with an error under "type") when the type is missing or unknown.
+    /// An empty id is left empty: the caller assigns <see cref="FieldIds.For"/> when adding the field to a collection.
+    /// </summary>
+    public static Field? Read(JsonObject json, ErrorData errors)
+    {
+        var typeName = json["type"] is JsonValue tv && tv.GetValueKind() == JsonValueKind.String ? tv.GetValue<string>() : null;
+        var field = typeName is null ? null : FieldRegistry.Create(typeName);
+        if (field is null)
+        {
+            errors.Add("type", new FieldError("validation_in_invalid", "Must be a valid value."));
+            return null;
+        }
+        if (FieldOptions.TryString(json, "id", errors, out var id)) field.Id = id;
+        if (FieldOptions.TryString(json, "name", errors, out var name)) field.Name = name;
+        if (FieldOptions.TryBool(json, "system", errors, out var system)) field.System = system;
+        if (FieldOptions.TryBool(json, "hidden", errors, out var hidden)) field.Hidden = hidden;
+        if (FieldOptions.TryBool(json, "presentable", errors, out var presentable)) field.Presentable = presentable;
+        if (FieldOptions.TryString(json, "help", errors, out var help)) field.Help = help;
+        field.ReadOptions(json, errors);
+        return field;
+    }
+
+    /// <summary>Writes a field object: the common keys then the type options.</summary>
+    public static void Write(Utf8JsonWriter w, Field f)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", f.Id);
+        w.WriteString("name", f.Name);
+        w.WriteString("type", f.Type);
+        w.WriteBoolean("system", f.System);
+        w.WriteBoolean("hidden", f.Hidden);
+        w.WriteBoolean("presentable", f.Presentable);
+        w.WriteString("help", f.Help);
+        f.WriteOptions(w);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The field JSON as a string.</summary>
+    public static string ToJsonString(Field f)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms)) Write(w, f);
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+}
