@@ -8,7 +8,7 @@ public sealed class ApiError(int status, string message, ErrorData? data = null,
     : Exception(message, inner)
 {
     public int Status { get; } = status;
-    public ErrorData Data { get; } = data ?? new ErrorData();
+    public ErrorData Details { get; } = data ?? new ErrorData();
 
     public static ApiError BadRequest(string message = "Something went wrong while processing your request.", ErrorData? data = null) => new(400, message, data);
     public static ApiError Unauthorized(string message = "Missing or invalid authentication.") => new(401, message);

@@ -32,6 +32,9 @@ public interface ISqlDialect
     /// <summary>A table-valued expression listing the elements of a JSON array column, as a single column named "value".</summary>
     string JsonEach(string jsonExpr);
 
+    /// <summary>The column expression of the element produced by <see cref="JsonEach"/> (as text).</summary>
+    string JsonEachValue { get; }
+
     /// <summary>The number of items of a JSON array expression.</summary>
     string JsonArrayLength(string jsonExpr);
 
@@ -53,6 +56,56 @@ public interface ISqlDialect
     /// <summary>Adds a parameter named like "@p0" to the command.</summary>
     void AddParameter(DbCommand command, string name, object? value);
 
+    /// <summary>An index column expression; case-insensitive columns use COLLATE NOCASE (SQLite) or LOWER() (PostgreSQL).</summary>
+    string IndexColumn(string column, bool noCase);
+
     /// <summary>SQL that lists user tables and views of the current schema: one column "name".</summary>
     string ListTablesSql { get; }
+
+    // ---- Filter compiler members (PaperGao.Core.Filter). Each one hides one SQL difference. ----
+
+    /// <summary>A FROM item listing the elements of a JSON array expression as text under "&lt;alias&gt;.value" (usable after LEFT JOIN ... ON 1=1, may reference earlier FROM items).</summary>
+    string JsonEachAs(string jsonExpr, string alias);
+
+    /// <summary>A boolean expression: the JSON array expression contains the text value.</summary>
+    string JsonArrayContains(string jsonArrayExpr, string valueExpr);
+
+    /// <summary>Extracts a JSON path (validated segments) as a scalar of the requested type (SQLite: json_extract's own typed value).</summary>
+    string JsonExtractAs(string jsonExpr, IReadOnlyList<string> path, Filter.FilterValueType type);
+
+    /// <summary>Extracts a JSON path in a form that sorts by JSON value (numbers numerically).</summary>
+    string JsonExtractForSort(string jsonExpr, IReadOnlyList<string> path);
+
+    /// <summary>A whole JSON column as comparable text (SQLite: the stored text; PostgreSQL: jsonb::text).</summary>
+    string JsonToText(string jsonExpr);
+
+    /// <summary>A number expression as text (for LIKE).</summary>
+    string NumberToText(string numberExpr);
+
+    /// <summary>A boolean expression as a number 1/0 (SQLite stores booleans as 1/0 already).</summary>
+    string BoolToNumber(string boolExpr);
+
+    /// <summary>A boolean expression as text '1'/'0' (for LIKE).</summary>
+    string BoolToText(string boolExpr);
+
+    /// <summary>A text expression as a number where the text is numeric (SQLite: left to type affinity; PostgreSQL: NULL for non-numeric text, never a cast error).</summary>
+    string TextToNumber(string textExpr);
+
+    /// <summary>Null-safe equality ("IS" / "IS NOT DISTINCT FROM").</summary>
+    string NullSafeEquals(string a, string b);
+
+    /// <summary>Null-safe inequality ("IS NOT" / "IS DISTINCT FROM").</summary>
+    string NullSafeNotEquals(string a, string b);
+
+    /// <summary>Haversine distance in km (earth radius 6371) between two lon/lat points given as number expressions.</summary>
+    string GeoDistance(string lonA, string latA, string lonB, string latB);
+
+    /// <summary>
+    /// SQLite-compatible strftime(format, time, modifiers...) as text, '' instead of NULL. timeExpr null = now.
+    /// Literal pieces are bound through <paramref name="bind"/>. Throws <see cref="NotSupportedException"/> for formats/modifiers the database cannot express.
+    /// </summary>
+    string Strftime(string format, string? timeExpr, bool timeIsNumber, IReadOnlyList<string> modifiers, Func<object?, string> bind);
+
+    /// <summary>The sort key for @rowid: insertion order where the database has one.</summary>
+    string RowIdSql(string tableAlias, bool isView);
 }

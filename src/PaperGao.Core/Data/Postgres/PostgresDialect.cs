@@ -48,6 +48,8 @@ public sealed class PostgresDialect : ISqlDialect
     public string JsonEach(string jsonExpr) =>
         $"jsonb_array_elements_text(CASE WHEN jsonb_typeof({jsonExpr}) = 'array' THEN {jsonExpr} ELSE jsonb_build_array({jsonExpr}) END) AS je(value)";
 
+    public string JsonEachValue => "je.value";
+
     public string JsonArrayLength(string jsonExpr) =>
         $"(CASE WHEN jsonb_typeof({jsonExpr}) = 'array' THEN jsonb_array_length({jsonExpr}) WHEN {jsonExpr} IS NULL THEN 0 ELSE 1 END)";
 
@@ -92,5 +94,140 @@ public sealed class PostgresDialect : ISqlDialect
         command.Parameters.Add(p);
     }
 
+    public string IndexColumn(string column, bool noCase) => noCase ? $"LOWER({Quote(column)})" : Quote(column);
+
     public string ListTablesSql => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()";
+
+    // ---- Filter compiler members ----
+
+    private static string JsonPathLiteral(IReadOnlyList<string> path)
+    {
+        var sb = new StringBuilder("'{");
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            foreach (var ch in path[i]) if (char.IsAsciiLetterOrDigit(ch) || ch == '_') sb.Append(ch);
+        }
+        return sb.Append("}'").ToString();
+    }
+
+    public string JsonEachAs(string jsonExpr, string alias) =>
+        $"jsonb_array_elements_text(CASE WHEN jsonb_typeof({jsonExpr}) = 'array' THEN {jsonExpr} ELSE jsonb_build_array({jsonExpr}) END) AS {alias}(value)";
+
+    public string JsonArrayContains(string jsonArrayExpr, string valueExpr) =>
+        $"EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof({jsonArrayExpr}) = 'array' THEN {jsonArrayExpr} ELSE jsonb_build_array({jsonArrayExpr}) END) AS __jc(value) WHERE __jc.value = {valueExpr})";
+
+    public string JsonExtractAs(string jsonExpr, IReadOnlyList<string> path, Filter.FilterValueType type)
+    {
+        var p = JsonPathLiteral(path);
+        return type switch
+        {
+            Filter.FilterValueType.Number =>
+                $"(CASE jsonb_typeof({jsonExpr} #> {p}) WHEN 'number' THEN CAST({jsonExpr} #>> {p} AS DOUBLE PRECISION) WHEN 'boolean' THEN (CASE WHEN {jsonExpr} #>> {p} = 'true' THEN 1 ELSE 0 END) END)",
+            Filter.FilterValueType.Bool =>
+                $"(CASE jsonb_typeof({jsonExpr} #> {p}) WHEN 'boolean' THEN CAST({jsonExpr} #>> {p} AS BOOLEAN) WHEN 'number' THEN CAST({jsonExpr} #>> {p} AS DOUBLE PRECISION) <> 0 END)",
+            _ => $"({jsonExpr} #>> {p})",
+        };
+    }
+
+    public string JsonExtractForSort(string jsonExpr, IReadOnlyList<string> path) => $"({jsonExpr} #> {JsonPathLiteral(path)})";
+
+    public string JsonToText(string jsonExpr) => $"CAST({jsonExpr} AS TEXT)";
+
+    public string NumberToText(string numberExpr) => $"CAST({numberExpr} AS TEXT)";
+
+    public string BoolToNumber(string boolExpr) => $"CAST({boolExpr} AS INTEGER)";
+
+    public string BoolToText(string boolExpr) => $"CAST(CAST({boolExpr} AS INTEGER) AS TEXT)";
+
+    // Non-numeric text becomes NULL instead of a cast error; the length bounds keep the value inside double precision.
+    public string TextToNumber(string textExpr) =>
+        $"(CASE WHEN {textExpr} ~ '^\\s*[-+]?([0-9]{{1,200}}(\\.[0-9]{{0,200}})?|\\.[0-9]{{1,200}})([eE][-+]?[0-9]{{1,2}})?\\s*$' THEN CAST({textExpr} AS DOUBLE PRECISION) END)";
+
+    public string NullSafeEquals(string a, string b) => $"{a} IS NOT DISTINCT FROM {b}";
+
+    public string NullSafeNotEquals(string a, string b) => $"{a} IS DISTINCT FROM {b}";
+
+    public string GeoDistance(string lonA, string latA, string lonB, string latB) =>
+        $"(6371 * ACOS(LEAST(1.0, GREATEST(-1.0, COS(RADIANS({latA})) * COS(RADIANS({latB})) * COS(RADIANS({lonB}) - RADIANS({lonA})) + SIN(RADIANS({latA})) * SIN(RADIANS({latB}))))))";
+
+    // "YYYY-MM-DD[ HH:MM[:SS[.fff]]][Z]" with valid field ranges; anything else is NULL (SQLite's strftime gives NULL too).
+    private const string DateRegex = "'^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?)?Z?$'";
+
+    private static string SafeTimestamp(string x) =>
+        $"(CASE WHEN {x} ~ {DateRegex} THEN (CASE WHEN CAST(substr({x}, 9, 2) AS INTEGER) <= EXTRACT(DAY FROM (make_date(CAST(substr({x}, 1, 4) AS INTEGER), CAST(substr({x}, 6, 2) AS INTEGER), 1) + INTERVAL '1 month' - INTERVAL '1 day')) THEN CAST(REPLACE(REPLACE({x}, 'T', ' '), 'Z', '') AS TIMESTAMP) END) END)";
+
+    private static readonly System.Text.RegularExpressions.Regex ShiftModifier =
+        new(@"^[+-]?[0-9]{1,9}(\.[0-9]{1,9})?\s+(day|hour|minute|second|month|year)s?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    public string Strftime(string format, string? timeExpr, bool timeIsNumber, IReadOnlyList<string> modifiers, Func<object?, string> bind)
+    {
+        string ts;
+        var mi = 0;
+        if (timeExpr is null) ts = "(NOW() AT TIME ZONE 'UTC')";
+        else if (timeIsNumber)
+        {
+            if (modifiers.Count == 0 || !string.Equals(modifiers[0].Trim(), "unixepoch", StringComparison.OrdinalIgnoreCase))
+                throw new NotSupportedException("numeric time values need the 'unixepoch' modifier");
+            ts = $"(CASE WHEN ABS({timeExpr}) < 100000000000 THEN (to_timestamp({timeExpr}) AT TIME ZONE 'UTC') END)";
+            mi = 1;
+        }
+        else ts = $"(CASE WHEN {timeExpr} = 'now' THEN (NOW() AT TIME ZONE 'UTC') ELSE {SafeTimestamp(timeExpr)} END)";
+
+        for (; mi < modifiers.Count; mi++)
+        {
+            var m = modifiers[mi].Trim();
+            var lower = m.ToLowerInvariant();
+            if (lower is "utc") continue;
+            if (lower is "start of day" or "start of month" or "start of year")
+            {
+                ts = $"date_trunc('{lower[9..]}', {ts})";
+                continue;
+            }
+            if (ShiftModifier.IsMatch(m))
+            {
+                ts = $"({ts} + CAST({bind(m)} AS INTERVAL))";
+                continue;
+            }
+            throw new NotSupportedException($"unsupported strftime modifier '{m}'");
+        }
+
+        var parts = new List<string>();
+        var literal = new StringBuilder();
+        void FlushLiteral()
+        {
+            if (literal.Length == 0) return;
+            parts.Add(bind(literal.ToString()));
+            literal.Clear();
+        }
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if (c != '%') { literal.Append(c); continue; }
+            if (i + 1 >= format.Length) throw new NotSupportedException("incomplete strftime format specifier");
+            var spec = format[++i];
+            if (spec == '%') { literal.Append('%'); continue; }
+            FlushLiteral();
+            parts.Add(spec switch
+            {
+                'Y' => $"to_char({ts}, 'YYYY')",
+                'm' => $"to_char({ts}, 'MM')",
+                'd' => $"to_char({ts}, 'DD')",
+                'H' => $"to_char({ts}, 'HH24')",
+                'M' => $"to_char({ts}, 'MI')",
+                'S' => $"to_char({ts}, 'SS')",
+                'j' => $"to_char({ts}, 'DDD')",
+                'f' => $"to_char({ts}, 'SS.MS')",
+                'w' => $"CAST(CAST(EXTRACT(DOW FROM {ts}) AS INTEGER) AS TEXT)",
+                'W' => $"lpad(CAST(((CAST(EXTRACT(DOY FROM {ts}) AS INTEGER) - 1 + 7 - ((CAST(EXTRACT(DOW FROM {ts}) AS INTEGER) + 6) % 7)) / 7) AS TEXT), 2, '0')",
+                's' => $"CAST(CAST(FLOOR(EXTRACT(EPOCH FROM {ts})) AS BIGINT) AS TEXT)",
+                _ => throw new NotSupportedException($"unsupported strftime format specifier '%{spec}'"),
+            });
+        }
+        FlushLiteral();
+        if (parts.Count == 0) parts.Add("''");
+        return $"(CASE WHEN {ts} IS NULL THEN '' ELSE ({string.Join(" || ", parts)}) END)";
+    }
+
+    public string RowIdSql(string tableAlias, bool isView) => isView ? $"{tableAlias}.\"id\"" : $"{tableAlias}.ctid";
 }

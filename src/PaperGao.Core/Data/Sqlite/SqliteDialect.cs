@@ -43,6 +43,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string JsonEach(string jsonExpr) => $"json_each(CASE WHEN json_valid({jsonExpr}) THEN {jsonExpr} ELSE json_array({jsonExpr}) END)";
 
+    public string JsonEachValue => "json_each.value";
+
     public string JsonArrayLength(string jsonExpr) => $"json_array_length(CASE WHEN json_valid({jsonExpr}) THEN {jsonExpr} ELSE (CASE WHEN {jsonExpr} = '' OR {jsonExpr} IS NULL THEN json_array() ELSE json_array({jsonExpr}) END) END)";
 
     public string JsonExtract(string jsonExpr, IReadOnlyList<string> path)
@@ -84,5 +86,45 @@ public sealed class SqliteDialect : ISqlDialect
         command.Parameters.Add(p);
     }
 
+    public string IndexColumn(string column, bool noCase) => Quote(column) + (noCase ? " COLLATE NOCASE" : "");
+
     public string ListTablesSql => "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+
+    // ---- Filter compiler members ----
+
+    public string JsonEachAs(string jsonExpr, string alias) =>
+        $"json_each(CASE WHEN json_valid({jsonExpr}) AND json_type({jsonExpr}) = 'array' THEN {jsonExpr} ELSE json_array({jsonExpr}) END) AS {alias}";
+
+    public string JsonArrayContains(string jsonArrayExpr, string valueExpr) =>
+        $"EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid({jsonArrayExpr}) AND json_type({jsonArrayExpr}) = 'array' THEN {jsonArrayExpr} ELSE json_array({jsonArrayExpr}) END) AS __jc WHERE __jc.value = {valueExpr})";
+
+    public string JsonExtractAs(string jsonExpr, IReadOnlyList<string> path, Filter.FilterValueType type) => JsonExtract(jsonExpr, path);
+
+    public string JsonExtractForSort(string jsonExpr, IReadOnlyList<string> path) => JsonExtract(jsonExpr, path);
+
+    public string JsonToText(string jsonExpr) => jsonExpr;
+
+    public string NumberToText(string numberExpr) => numberExpr;
+
+    public string BoolToNumber(string boolExpr) => boolExpr;
+
+    public string BoolToText(string boolExpr) => boolExpr;
+
+    public string TextToNumber(string textExpr) => textExpr;
+
+    public string NullSafeEquals(string a, string b) => $"{a} IS {b}";
+
+    public string NullSafeNotEquals(string a, string b) => $"{a} IS NOT {b}";
+
+    public string GeoDistance(string lonA, string latA, string lonB, string latB) =>
+        $"(6371 * acos(min(1.0, max(-1.0, cos(radians({latA})) * cos(radians({latB})) * cos(radians({lonB}) - radians({lonA})) + sin(radians({latA})) * sin(radians({latB}))))))";
+
+    public string Strftime(string format, string? timeExpr, bool timeIsNumber, IReadOnlyList<string> modifiers, Func<object?, string> bind)
+    {
+        var sb = new StringBuilder("COALESCE(strftime(").Append(bind(format)).Append(", ").Append(timeExpr ?? bind("now"));
+        foreach (var m in modifiers) sb.Append(", ").Append(bind(m));
+        return sb.Append("), '')").ToString();
+    }
+
+    public string RowIdSql(string tableAlias, bool isView) => isView ? $"{tableAlias}.\"id\"" : $"{tableAlias}._rowid_";
 }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Auth;
+using PaperGao.Core.Common;
+
+namespace PaperGao.Api.Auth;
+
+/// <summary>POST /api/collections/{c}/auth-refresh (protocol.md §5.8): a new token for the caller, same collection only.</summary>
+public static class AuthRefreshApi
+{
+    public static IEndpointRouteBuilder MapAuthRefreshApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/collections/{collection}/auth-refresh", HandleAsync)
+            .WithTags("Auth").WithName("AuthRefresh").WithSummary("Returns a new auth token for the signed-in record.");
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext ctx, string collection)
+    {
+        var project = ctx.Project();
+        var c = AuthResponse.AuthCollection(project, collection);
+        var auth = ctx.Auth() ?? throw ApiError.Unauthorized("The request requires valid record authorization token.");
+        if (auth.Collection.Id != c.Id) throw ApiError.Forbidden($"The request requires auth record from {c.Name} collection.");
+        var header = ctx.Request.Headers.Authorization.ToString().Trim();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = header[7..].Trim();
+        var claims = Jwt.ReadUnverified(header);
+        var token = claims is { Refreshable: true } ? AuthTokens.NewAuthToken(auth) : header;
+        await AuthResponse.WriteAsync(ctx, project, auth, token);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Records;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Api.Auth;
+
+/// <summary>The shared auth response {record, token[, meta]} (protocol.md §5.1), after the collection's authRule.</summary>
+public static class AuthResponse
+{
+    public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token)
+    {
+        var authRule = record.Collection.Auth?.AuthRule;
+        if (authRule is null) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+        if (authRule.Trim().Length > 0)
+        {
+            var req = new RequestInfo { Auth = record, Method = ctx.Request.Method, Context = "password" };
+            var ok = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, authRule, record.Id, req, ctx.RequestAborted), ctx.RequestAborted);
+            if (!ok) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+        }
+        var viewer = new RecordJsonWriter.Viewer(IsSuperuser: ctx.IsSuperuser(), AuthId: record.Id, ShowAllEmails: true);
+        var expand = ctx.Request.Query["expand"].ToString();
+        if (!string.IsNullOrWhiteSpace(expand))
+        {
+            var info = ctx.RequestInfo();
+            var asSelf = new RequestInfo { Auth = record, IsSuperuser = record.Collection.Name == ProjectInitializer.SuperusersName, Method = info.Method, Query = info.Query, Headers = info.Headers };
+            await project.Database.ReadAsync(async conn =>
+            {
+                await RecordExpander.ExpandAsync(project, conn, null, [record], ExpandTree.Parse(expand), asSelf, ctx.RequestAborted);
+                return true;
+            }, ctx.RequestAborted);
+        }
+        await JsonResponse.WriteAsync(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("record");
+            RecordJsonWriter.Write(w, record, viewer);
+            w.WriteString("token", token);
+            w.WriteEndObject();
+        });
+    }
+
+    public static Core.Collections.Collection AuthCollection(Project project, string idOrName)
+    {
+        var c = RecordsApi.FindCollection(project, idOrName);
+        return c.IsAuth ? c : throw ApiError.NotFound("Missing or invalid auth collection context.");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Auth;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Common;
+using PaperGao.Core.Data;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Api.Auth;
+
+/// <summary>
+/// POST /api/collections/{c}/auth-with-password (protocol.md §5.4). Unknown identity and wrong password take the
+/// same time and give the same answer (a dummy bcrypt check runs when no record matches).
+/// </summary>
+public static class AuthWithPasswordApi
+{
+    public static IEndpointRouteBuilder MapAuthWithPasswordApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/collections/{collection}/auth-with-password", HandleAsync)
+            .WithTags("Auth").WithName("AuthWithPassword").WithSummary("Sign in with an identity (email by default) and a password.");
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext ctx, string collection)
+    {
+        var project = ctx.Project();
+        var c = AuthResponse.AuthCollection(project, collection);
+        var auth = c.Auth!;
+        if (!auth.PasswordAuthEnabled) throw ApiError.Forbidden("The collection is not configured to allow password authentication.");
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var errors = new ErrorData();
+        var identity = Str(body, "identity", errors, required: true);
+        var password = Str(body, "password", errors, required: true);
+        var identityField = Str(body, "identityField", errors, required: false);
+        if (identityField.Length > 0 && !auth.IdentityFields.Contains(identityField))
+            errors.Add("identityField", new FieldError("validation_in_invalid", "Must be one of the collection's identity fields."));
+        if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
+
+        var fields = identityField.Length > 0 ? [identityField] : auth.IdentityFields.OrderBy(f => f == "email" ? 0 : 1).ToList();
+        Record? record = null;
+        foreach (var f in fields)
+        {
+            if (f == "email" && !identity.Contains('@', StringComparison.Ordinal)) continue;
+            if (c.FindField(f) is null) continue;
+            record = await FindByIdentityAsync(project, c, f, identity, ctx.RequestAborted);
+            if (record is not null) break;
+        }
+        var ok = await PasswordHasher.VerifyAsync(password, record?.GetString("password"), ctx.RequestAborted);
+        if (!ok || record is null) throw ApiError.BadRequest("Failed to authenticate.");
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record));
+    }
+
+    private static Task<Record?> FindByIdentityAsync(Project project, Collection c, string field, string value, CancellationToken ct) =>
+        project.Database.ReadAsync(async conn =>
+        {
+            var p = new SqlParams();
+            var d = project.Dialect;
+            // Emails are one identity whatever their case.
+            var where = field == "email"
+                ? $"LOWER(t.{d.Quote(field)}) = LOWER({p.Add(value)})"
+                : $"t.{d.Quote(field)} = {p.Add(value)}";
+            var sql = $"SELECT {RecordSql.SelectList(c, d)} FROM {d.Quote(c.Name)} AS t WHERE {where} LIMIT 1";
+            await using var cmd = project.Database.Command(conn, null, sql, p);
+            var list = await RecordSql.ReadAllAsync(c, cmd, ct);
+            return list.Count > 0 ? list[0] : null;
+        }, ct);
+
+    private static string Str(JsonObject body, string key, ErrorData errors, bool required)
+    {
+        var node = body[key];
+        if (node is null)
+        {
+            if (required) errors.Add(key, FieldError.Required());
+            return "";
+        }
+        if (node is not JsonValue v || !v.TryGetValue<string>(out var s)) { errors.Add(key, new FieldError("validation_invalid_value", "Must be a string.")); return ""; }
+        if (required && s.Length == 0) errors.Add(key, FieldError.Required());
+        if (s.Length > 255) errors.Add(key, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
+        return s;
+    }
+}

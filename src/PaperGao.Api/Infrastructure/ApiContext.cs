@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Api.Infrastructure;
+
+/// <summary>Per-request state set by the middleware: the project and the caller's auth.</summary>
+public static class ApiContext
+{
+    private const string ProjectKey = "pg.project";
+    private const string AuthKey = "pg.auth";
+
+    public static void SetProject(HttpContext ctx, Project project) => ctx.Items[ProjectKey] = project;
+
+    public static Project Project(this HttpContext ctx) =>
+        ctx.Items[ProjectKey] as Project ?? throw ApiError.NotFound("Missing project context.");
+
+    public static void SetAuth(HttpContext ctx, Record? auth) => ctx.Items[AuthKey] = auth;
+
+    public static Record? Auth(this HttpContext ctx) => ctx.Items[AuthKey] as Record;
+
+    public static bool IsSuperuser(this HttpContext ctx) => ctx.Auth()?.Collection.Name == ProjectInitializer.SuperusersName;
+
+    /// <summary>@request.* for rules: auth, method, query, headers (snake_cased lowercase), context.</summary>
+    public static RequestInfo RequestInfo(this HttpContext ctx, string context = "default")
+    {
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in ctx.Request.Query) query[k] = v.FirstOrDefault() ?? "";
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in ctx.Request.Headers) headers[k.ToLowerInvariant().Replace('-', '_')] = v.FirstOrDefault() ?? "";
+        return new RequestInfo
+        {
+            Auth = ctx.Auth(),
+            IsSuperuser = ctx.IsSuperuser(),
+            Method = ctx.Request.Method,
+            Context = context,
+            Query = query,
+            Headers = headers,
+        };
+    }
+
+    public static void RequireSuperuser(this HttpContext ctx)
+    {
+        if (ctx.Auth() is null) throw ApiError.Unauthorized("The request requires valid record authorization token.");
+        if (!ctx.IsSuperuser()) throw ApiError.Forbidden("The authorized record is not allowed to perform this action.");
+    }
+}

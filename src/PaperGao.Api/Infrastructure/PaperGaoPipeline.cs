@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Api.Infrastructure;
+
+/// <summary>
+/// The middleware every request passes: errors to the envelope, security and CORS headers, the project
+/// (from "/p/{name}" or the default), and the caller's auth token.
+/// </summary>
+public static class PaperGaoPipeline
+{
+    public static void UsePaperGaoPipeline(this IApplicationBuilder app)
+    {
+        app.Use(ErrorsAsync);
+        app.Use(HeadersAsync);
+        app.Use(ProjectAndAuthAsync);
+    }
+
+    private static async Task ErrorsAsync(HttpContext ctx, RequestDelegate next)
+    {
+        try
+        {
+            await next(ctx);
+            if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
+                await ErrorWriter.WriteAsync(ctx, ApiError.NotFound());
+        }
+        catch (ApiError e)
+        {
+            await ErrorWriter.WriteAsync(ctx, e);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await ErrorWriter.WriteAsync(ctx, ApiError.TooLarge());
+        }
+        catch (BadHttpRequestException e)
+        {
+            await ErrorWriter.WriteAsync(ctx, new ApiError(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, "Invalid request: " + e.Message));
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e)
+        {
+            var log = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Api");
+            log.LogError(e, "Unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            await ErrorWriter.WriteAsync(ctx, new ApiError(500, "Something went wrong while processing your request."));
+        }
+    }
+
+    private static Task HeadersAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var h = ctx.Response.Headers;
+        h["X-XSS-Protection"] = "1; mode=block";
+        h["X-Content-Type-Options"] = "nosniff";
+        h["X-Frame-Options"] = "SAMEORIGIN";
+        h["Access-Control-Allow-Origin"] = "*";
+        h["Vary"] = "Origin";
+        if (HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers.ContainsKey("Access-Control-Request-Method"))
+        {
+            h["Access-Control-Allow-Methods"] = "GET,HEAD,PUT,PATCH,POST,DELETE";
+            var requested = ctx.Request.Headers["Access-Control-Request-Headers"].ToString();
+            if (requested.Length > 0) h["Access-Control-Allow-Headers"] = requested;
+            ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        }
+        return next(ctx);
+    }
+
+    private static async Task ProjectAndAuthAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var registry = ctx.RequestServices.GetRequiredService<ProjectRegistry>();
+        var name = ProjectNames.Default;
+        var path = ctx.Request.Path.Value ?? "/";
+        if (path.StartsWith("/p/", StringComparison.Ordinal))
+        {
+            var end = path.IndexOf('/', 3);
+            name = end < 0 ? path[3..] : path[3..end];
+            ctx.Request.PathBase = ctx.Request.PathBase.Add("/p/" + name);
+            ctx.Request.Path = end < 0 ? "/" : path[end..];
+        }
+        var project = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound("Missing or invalid project.");
+        ApiContext.SetProject(ctx, project);
+        ApiContext.SetAuth(ctx, await AuthTokenLoader.LoadAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted));
+        await next(ctx);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using PaperGao.Core.Common;
+
+namespace PaperGao.Api.Infrastructure;
+
+/// <summary>
+/// Reads a request body as PocketBase does (protocol.md §1.2): empty → {}, JSON object, or multipart/urlencoded
+/// with "@jsonPayload" parts merged and plain values type-inferred. Keys that smell of prototype pollution or
+/// polymorphic deserialization are refused at any depth.
+/// </summary>
+public static class RequestBody
+{
+    public const int MaxDepth = 64;
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    public static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
+    {
+        var req = ctx.Request;
+        if (req.ContentLength == 0) return [];
+        var type = req.ContentType ?? "";
+        if (type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
+            type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ReadFormAsync(ctx);
+        }
+        using var ms = new MemoryStream();
+        await req.Body.CopyToAsync(ms, ctx.RequestAborted);
+        if (ms.Length == 0) return [];
+        if (type.Length > 0 && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+            throw ApiError.BadRequest("Unsupported Content-Type.");
+        return ParseObject(ms.ToArray());
+    }
+
+    public static JsonObject ParseObject(ReadOnlySpan<byte> json)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiError.BadRequest("Invalid JSON body: " + FirstLine(ex.Message));
+        }
+        if (node is not JsonObject obj) throw ApiError.BadRequest("Invalid JSON body: expected an object.");
+        CheckKeys(obj, "");
+        return obj;
+    }
+
+    private static async Task<JsonObject> ReadFormAsync(HttpContext ctx)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw ApiError.BadRequest("Invalid form body: " + FirstLine(ex.Message));
+        }
+        var result = new JsonObject();
+        foreach (var (key, values) in form)
+        {
+            if (key == "@jsonPayload")
+            {
+                foreach (var payload in values)
+                {
+                    var obj = ParseObject(System.Text.Encoding.UTF8.GetBytes(payload ?? ""));
+                    foreach (var (k, v) in obj.ToList())
+                    {
+                        obj.Remove(k);
+                        result[k] = v;
+                    }
+                }
+                continue;
+            }
+            CheckKey(key, "");
+            if (values.Count == 1) result[key] = Infer(values[0] ?? "");
+            else result[key] = new JsonArray([.. values.Select(v => Infer(v ?? ""))]);
+        }
+        if (form.Files.Count > 0)
+        {
+            var errors = new ErrorData();
+            foreach (var f in form.Files)
+                errors.Add(f.Name.TrimEnd('+').TrimStart('+'), new FieldError("validation_invalid_file", "File uploads are not enabled on this server version."));
+            throw ApiError.BadRequest("Failed to process the uploaded files.", errors);
+        }
+        return result;
+    }
+
+    /// <summary>"" stays a string, true/false become booleans, numbers that round-trip exactly become numbers.</summary>
+    public static JsonNode? Infer(string value)
+    {
+        if (value is "true") return JsonValue.Create(true);
+        if (value is "false") return JsonValue.Create(false);
+        if (value.Length > 0 && value.Length < 30 && value.All(c => c is '-' or '.' || char.IsAsciiDigit(c))
+            && double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
+            && d.ToString("R", CultureInfo.InvariantCulture) == value)
+        {
+            return JsonValue.Create(d);
+        }
+        return JsonValue.Create(value);
+    }
+
+    private static void CheckKeys(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (k, v) in o)
+                {
+                    CheckKey(k, path);
+                    CheckKeys(v, path.Length == 0 ? k : path + "." + k);
+                }
+                break;
+            case JsonArray a:
+                foreach (var v in a) CheckKeys(v, path);
+                break;
+        }
+    }
+
+    private static void CheckKey(string key, string path)
+    {
+        if (key is "__proto__" or "constructor" or "prototype" or "_bsontype" || key.StartsWith('$'))
+        {
+            var where = path.Length == 0 ? key : path + "." + key;
+            throw ApiError.BadRequest($"Invalid JSON body: the key \"{Truncate(where)}\" is not allowed.");
+        }
+    }
+
+    private static string Truncate(string s) => s.Length > 100 ? s[..100] + "..." : s;
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOf('\n', StringComparison.Ordinal);
+        return (i < 0 ? s : s[..i]).Trim();
+    }
+}

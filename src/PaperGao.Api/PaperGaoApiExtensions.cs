@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Auth;
+using PaperGao.Api.Batch;
+using PaperGao.Api.Collections;
+using PaperGao.Api.Health;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Platform;
+using PaperGao.Api.Records;
+using PaperGao.Api.Settings;
+using PaperGao.Core.Common;
+using PaperGao.Core.Data;
+using PaperGao.Core.Data.Postgres;
+using PaperGao.Core.Data.Sqlite;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Api;
+
+/// <summary>PaperGao as a library: AddPaperGao() registers the services, UsePaperGao() the middleware and every endpoint.</summary>
+public static class PaperGaoApiExtensions
+{
+    public static IServiceCollection AddPaperGao(this IServiceCollection services, PaperGaoOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
+        services.AddSingleton<ProjectRegistry>();
+        return services;
+    }
+
+    public static IDatabaseProvider CreateProvider(PaperGaoOptions options) =>
+        string.IsNullOrWhiteSpace(options.Db)
+            ? new SqliteDatabaseProvider(options.Dir)
+            : new PostgresDatabaseProvider(options.Db);
+
+    /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
+    public static WebApplication UsePaperGao(this WebApplication app)
+    {
+        app.UsePaperGaoPipeline();
+        app.UseRouting();
+        app.MapPaperGaoApi();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapPaperGaoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthApi();
+        app.MapRecordsApi();
+        app.MapCollectionsApi();
+        app.MapAuthWithPasswordApi();
+        app.MapAuthRefreshApi();
+        app.MapBatchApi();
+        app.MapSettingsApi();
+        app.MapProjectsApi();
+        app.MapFallback((HttpContext _) => throw ApiError.NotFound());
+        return app;
+    }
+}

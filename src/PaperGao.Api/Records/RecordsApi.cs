@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Api.Records;
+
+/// <summary>The records CRUD endpoints (protocol.md §2).</summary>
+public static class RecordsApi
+{
+    public static IEndpointRouteBuilder MapRecordsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/collections/{collection}/records").WithTags("Records");
+        g.MapGet("", ListAsync).WithName("ListRecords").WithSummary("List records with page, perPage, sort, filter, expand, fields, skipTotal.");
+        g.MapPost("", CreateAsync).WithName("CreateRecord").WithSummary("Create a record (JSON or multipart with @jsonPayload).");
+        g.MapGet("/{id}", ViewAsync).WithName("ViewRecord").WithSummary("View one record.");
+        g.MapPatch("/{id}", UpdateAsync).WithName("UpdateRecord").WithSummary("Update a record; supports the +/- modifiers.");
+        g.MapDelete("/{id}", DeleteAsync).WithName("DeleteRecord").WithSummary("Delete a record, honouring cascade and required references.");
+        return app;
+    }
+
+    public static Collection FindCollection(Project project, string idOrName) =>
+        project.Collections.Find(idOrName) ?? throw ApiError.NotFound("Missing collection context.");
+
+    private static async Task ListAsync(HttpContext ctx, string collection)
+    {
+        var project = ctx.Project();
+        var c = FindCollection(project, collection);
+        var q = ParseListQuery(ctx.Request.Query);
+        var req = ctx.RequestInfo();
+        await JsonResponse.WriteAsync(ctx, w => RecordLister.WriteListAsync(project, c, q, req, w, ctx.RequestAborted));
+    }
+
+    private static async Task ViewAsync(HttpContext ctx, string collection, string id)
+    {
+        var project = ctx.Project();
+        var c = FindCollection(project, collection);
+        var req = ctx.RequestInfo();
+        var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
+        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, RecordJsonWriter.Viewer.From(req)));
+    }
+
+    private static async Task CreateAsync(HttpContext ctx, string collection)
+    {
+        var project = ctx.Project();
+        var c = FindCollection(project, collection);
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var req = ctx.RequestInfo();
+        var record = await RecordWriter.CreateAsync(project, c, body, req, ct: ctx.RequestAborted);
+        await WriteRecordAsync(ctx, project, record, req);
+    }
+
+    private static async Task UpdateAsync(HttpContext ctx, string collection, string id)
+    {
+        var project = ctx.Project();
+        var c = FindCollection(project, collection);
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var req = ctx.RequestInfo();
+        var record = await RecordWriter.UpdateAsync(project, c, id, body, req, ct: ctx.RequestAborted);
+        await WriteRecordAsync(ctx, project, record, req);
+    }
+
+    private static async Task DeleteAsync(HttpContext ctx, string collection, string id)
+    {
+        var project = ctx.Project();
+        var c = FindCollection(project, collection);
+        await RecordWriter.DeleteAsync(project, c, id, ctx.RequestInfo(), ct: ctx.RequestAborted);
+        JsonResponse.NoContent(ctx);
+    }
+
+    /// <summary>Writes a saved record as the requester may see it (view rule applies to what comes back), with expand.</summary>
+    public static async Task WriteRecordAsync(HttpContext ctx, Project project, Record record, RequestInfo req)
+    {
+        var expand = ctx.Request.Query["expand"].ToString();
+        if (!string.IsNullOrWhiteSpace(expand))
+        {
+            await project.Database.ReadAsync(async conn =>
+            {
+                await RecordExpander.ExpandAsync(project, conn, null, [record], ExpandTree.Parse(expand), req, ctx.RequestAborted);
+                return true;
+            }, ctx.RequestAborted);
+        }
+        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, RecordJsonWriter.Viewer.From(req)));
+    }
+
+    public static ListQuery ParseListQuery(IQueryCollection query)
+    {
+        var page = ParseInt(query, "page", 1);
+        var perPage = ParseInt(query, "perPage", ListQuery.DefaultPerPage);
+        if (page <= 0) page = 1;
+        if (perPage <= 0) perPage = ListQuery.DefaultPerPage;
+        if (perPage > ListQuery.MaxPerPage) perPage = ListQuery.MaxPerPage;
+        var skipRaw = query["skipTotal"].ToString();
+        var skipTotal = skipRaw switch
+        {
+            "" => false,
+            "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
+            "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
+            _ => throw ApiError.BadRequest("Invalid skipTotal value: expected a boolean."),
+        };
+        return new ListQuery(page, perPage, query["sort"].ToString(), query["filter"].ToString(), skipTotal, query["expand"].ToString());
+    }
+
+    private static int ParseInt(IQueryCollection query, string key, int fallback)
+    {
+        var raw = query[key].ToString();
+        if (raw.Length == 0) return fallback;
+        if (!long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+            throw ApiError.BadRequest($"Invalid {key} value: expected an integer.");
+        return (int)Math.Clamp(v, int.MinValue, int.MaxValue);
+    }
+}

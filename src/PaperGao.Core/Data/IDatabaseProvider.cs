@@ -1,0 +1,20 @@
+namespace PaperGao.Core.Data;
+
+/// <summary>
+/// Where projects live: SQLite files under &lt;dir&gt;/projects/&lt;name&gt;/ or one PostgreSQL schema per project.
+/// The list of projects is derived from what exists (folders or schemas); there is no second catalog to keep in sync.
+/// </summary>
+public interface IDatabaseProvider : IAsyncDisposable
+{
+    ISqlDialect Dialect { get; }
+
+    Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default);
+
+    Task<bool> ExistsAsync(string project, CancellationToken ct = default);
+
+    /// <summary>Opens (and with create, creates) a project's database. The caller owns the result.</summary>
+    Task<ProjectDatabase> OpenAsync(string project, bool create, CancellationToken ct = default);
+
+    /// <summary>Deletes a project's database for good. The caller has closed it first.</summary>
+    Task DeleteAsync(string project, CancellationToken ct = default);
+}

@@ -1,0 +1,64 @@
+using Npgsql;
+
+namespace PaperGao.Core.Data.Postgres;
+
+/// <summary>Projects as schemas "p_&lt;name&gt;" of one PostgreSQL database.</summary>
+public sealed class PostgresDatabaseProvider : IDatabaseProvider
+{
+    private const string SchemaPrefix = "p_";
+    private readonly string _connectionString;
+    private readonly NpgsqlDataSource _admin;
+
+    public PostgresDatabaseProvider(string connectionString)
+    {
+        _connectionString = connectionString;
+        _admin = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public ISqlDialect Dialect => PostgresDialect.Instance;
+
+    public static string SchemaOf(string project) => SchemaPrefix + project;
+
+    public async Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default)
+    {
+        await using var cmd = _admin.CreateCommand(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'p\\_%' AND " +
+            "EXISTS (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = schema_name AND t.table_name = '_collections') ORDER BY 1");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<string>();
+        while (await reader.ReadAsync(ct)) list.Add(reader.GetString(0)[SchemaPrefix.Length..]);
+        return list;
+    }
+
+    public async Task<bool> ExistsAsync(string project, CancellationToken ct = default)
+    {
+        await using var cmd = _admin.CreateCommand("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = '_collections'");
+        cmd.Parameters.AddWithValue(SchemaOf(project));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    public async Task<ProjectDatabase> OpenAsync(string project, bool create, CancellationToken ct = default)
+    {
+        var schema = SchemaOf(project);
+        if (create)
+        {
+            await using var cmd = _admin.CreateCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Instance.Quote(schema)}");
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        else if (!await ExistsAsync(project, ct))
+        {
+            throw new InvalidOperationException($"Project '{project}' does not exist.");
+        }
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema };
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        return new PostgresProjectDatabase(dataSource, schema);
+    }
+
+    public async Task DeleteAsync(string project, CancellationToken ct = default)
+    {
+        await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS {PostgresDialect.Instance.Quote(SchemaOf(project))} CASCADE");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => _admin.DisposeAsync();
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using PaperGao.Core.Common;
+using PaperGao.Core.Data;
+
+namespace PaperGao.Core.Projects;
+
+/// <summary>The projects of this server, opened on first use and kept open. "main" always exists.</summary>
+public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<Project>>> _open = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+
+    public IDatabaseProvider Provider { get; } = provider;
+
+    /// <summary>Opens the default project (creating it on a fresh data dir).</summary>
+    public Task<Project> InitializeAsync(CancellationToken ct = default) => OpenAsync(ProjectNames.Default, create: true, ct);
+
+    /// <summary>The project, or null when it does not exist (or the name is invalid).</summary>
+    public async Task<Project?> GetAsync(string name, CancellationToken ct = default)
+    {
+        if (_open.TryGetValue(name, out var lazy)) return await lazy.Value;
+        if (name == ProjectNames.Default) return await OpenAsync(name, create: true, ct);
+        if (!ProjectNames.IsValid(name) || !await Provider.ExistsAsync(name, ct)) return null;
+        return await OpenAsync(name, create: false, ct);
+    }
+
+    public Task<IReadOnlyList<string>> ListAsync(CancellationToken ct = default) => Provider.ListProjectsAsync(ct);
+
+    public async Task<Project> CreateAsync(string name, CancellationToken ct = default)
+    {
+        if (!ProjectNames.IsValid(name))
+            throw ApiError.BadRequest("Failed to create project.", new ErrorData().Add("name", new FieldError("validation_invalid_name", "Use 1-40 lowercase letters, digits, '_' or '-', starting with a letter.")));
+        await _lifecycle.WaitAsync(ct);
+        try
+        {
+            if (await Provider.ExistsAsync(name, ct))
+                throw ApiError.BadRequest("Failed to create project.", new ErrorData().Add("name", new FieldError("validation_not_unique", "A project with this name already exists.")));
+            return await OpenAsync(name, create: true, ct);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken ct = default)
+    {
+        if (name == ProjectNames.Default) throw ApiError.BadRequest("The default project cannot be deleted.");
+        await _lifecycle.WaitAsync(ct);
+        try
+        {
+            if (!ProjectNames.IsValid(name) || !await Provider.ExistsAsync(name, ct)) throw ApiError.NotFound();
+            if (_open.TryRemove(name, out var lazy)) await (await lazy.Value).DisposeAsync();
+            await Provider.DeleteAsync(name, ct);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task<Project> OpenAsync(string name, bool create, CancellationToken ct)
+    {
+        var lazy = _open.GetOrAdd(name, n => new Lazy<Task<Project>>(async () =>
+        {
+            var db = await Provider.OpenAsync(n, create, CancellationToken.None);
+            try
+            {
+                return await ProjectInitializer.OpenAsync(n, db, CancellationToken.None);
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+        }));
+        try
+        {
+            return await lazy.Value.WaitAsync(ct);
+        }
+        catch
+        {
+            _open.TryRemove(new KeyValuePair<string, Lazy<Task<Project>>>(name, lazy));
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, lazy) in _open)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully) await lazy.Value.Result.DisposeAsync();
+        }
+        _open.Clear();
+    }
+}

@@ -1,0 +1,43 @@
+using PaperGao.Core.Collections.Fields;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>Checks that need more than one field: related records exist, file names are the record's own.</summary>
+public static class RecordChecks
+{
+    /// <summary>Every id in a relation field (that changed) must exist in the related collection.</summary>
+    public static async Task RelationsExistAsync(Project p, WriteScope scope, Record record, Record? original, ErrorData errors, CancellationToken ct)
+    {
+        foreach (var rel in record.Collection.Fields.OfType<RelationField>())
+        {
+            if (errors.Contains(rel.Name)) continue;
+            var ids = record.GetStrings(rel.Name).Distinct(StringComparer.Ordinal).ToList();
+            if (original is not null) ids = [.. ids.Except(original.GetStrings(rel.Name), StringComparer.Ordinal)];
+            if (ids.Count == 0) continue;
+            var target = p.Collections.FindById(rel.CollectionId);
+            var found = 0L;
+            if (target is not null)
+            {
+                var prm = new Data.SqlParams();
+                var sql = $"SELECT COUNT(*) FROM {p.Dialect.Quote(target.Name)} WHERE {p.Dialect.Quote("id")} IN ({string.Join(", ", ids.Select(prm.Add))})";
+                found = Convert.ToInt64(await p.Database.ScalarAsync(scope.Connection, scope.Transaction, sql, prm, ct), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (found != ids.Count)
+                errors.Add(rel.Name, new FieldError("validation_missing_rel_records", "Failed to find all relation records with the provided ids."));
+        }
+    }
+
+    /// <summary>A file field can only keep names the record already has (uploads come through multipart parts).</summary>
+    public static void FilesExist(Record record, Record? original, ErrorData errors)
+    {
+        foreach (var f in record.Collection.Fields.OfType<FileField>())
+        {
+            if (errors.Contains(f.Name)) continue;
+            var existing = original?.GetStrings(f.Name) ?? [];
+            if (record.GetStrings(f.Name).Any(n => !existing.Contains(n, StringComparer.Ordinal)))
+                errors.Add(f.Name, new FieldError("validation_invalid_file", "Only existing file names of the record, or new uploads, are accepted."));
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Collections.Fields;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>
+/// Writes record JSON as protocol.md §2.1 says: visible fields plus collectionId/collectionName (and expand),
+/// keys sorted, never password/tokenKey, hidden fields only for superusers, an auth record's email only when
+/// emailVisibility is on or the requester may see it.
+/// </summary>
+public static class RecordJsonWriter
+{
+    private static readonly ConditionalWeakTable<Collection, Plan[]> Plans = [];
+
+    private sealed record Plan(bool Superuser, Entry[] Entries, int EmailVisibilityOrdinal, int IdOrdinal);
+
+    /// <summary>One output key: a field (Ordinal ≥ 0) or the collectionId/collectionName constants (Ordinal -1 with Constant).</summary>
+    private sealed record Entry(JsonEncodedText Key, Field? Field, int Ordinal, string? Constant, bool IsEmail);
+
+    private static Plan GetPlan(Collection c, bool superuser)
+    {
+        var plans = Plans.GetValue(c, Build);
+        return plans[superuser ? 1 : 0];
+    }
+
+    private static Plan[] Build(Collection c) => [BuildPlan(c, false), BuildPlan(c, true)];
+
+    private static Plan BuildPlan(Collection c, bool superuser)
+    {
+        var entries = new List<Entry>
+        {
+            new(JsonEncodedText.Encode("collectionId"), null, -1, c.Id, false),
+            new(JsonEncodedText.Encode("collectionName"), null, -1, c.Name, false),
+        };
+        for (var i = 0; i < c.Fields.Count; i++)
+        {
+            var f = c.Fields[i];
+            if (f is PasswordField || (c.IsAuth && f.Name == "tokenKey")) continue;
+            if (f.Hidden && !superuser) continue;
+            entries.Add(new Entry(JsonEncodedText.Encode(f.Name), f, i, null, c.IsAuth && f.Name == "email"));
+        }
+        entries.Sort((a, b) => string.CompareOrdinal(a.Key.Value, b.Key.Value));
+        return new Plan(superuser, [.. entries], c.Fields.FindIndex(f => f.Name == "emailVisibility"), c.Fields.FindIndex(f => f.Name == "id"));
+    }
+
+    /// <summary>Who is looking: decides hidden fields and email visibility.</summary>
+    public readonly record struct Viewer(bool IsSuperuser, string? AuthId, bool ShowAllEmails = false)
+    {
+        public static Viewer From(RequestInfo r) => new(r.IsSuperuser, r.Auth?.Id);
+    }
+
+    /// <summary>Writes a record held in memory (with its expand, if any).</summary>
+    public static void Write(Utf8JsonWriter w, Record r, Viewer viewer)
+    {
+        var plan = GetPlan(r.Collection, viewer.IsSuperuser);
+        var showEmail = viewer.IsSuperuser || viewer.ShowAllEmails || r.GetBool("emailVisibility") || (viewer.AuthId is not null && viewer.AuthId == r.Id);
+        w.WriteStartObject();
+        var expandWritten = r.Expand is null;
+        foreach (var e in plan.Entries)
+        {
+            if (!expandWritten && string.CompareOrdinal("expand", e.Key.Value) < 0)
+            {
+                WriteExpand(w, r, viewer);
+                expandWritten = true;
+            }
+            if (e.IsEmail && !showEmail) continue;
+            if (e.Constant is not null) { w.WriteString(e.Key, e.Constant); continue; }
+            w.WritePropertyName(e.Key);
+            e.Field!.WriteValue(w, r.Values.GetValueOrDefault(e.Field.Name));
+        }
+        if (!expandWritten) WriteExpand(w, r, viewer);
+        w.WriteEndObject();
+    }
+
+    private static void WriteExpand(Utf8JsonWriter w, Record r, Viewer viewer)
+    {
+        w.WritePropertyName("expand");
+        w.WriteStartObject();
+        foreach (var (key, value) in r.Expand!.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            w.WritePropertyName(key);
+            if (value is Record one) Write(w, one, viewer);
+            else if (value is IEnumerable<Record> many)
+            {
+                w.WriteStartArray();
+                foreach (var x in many) Write(w, x, viewer);
+                w.WriteEndArray();
+            }
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes the current row of a reader selected with RecordSql.SelectList (the hot path: no Record is built).</summary>
+    public static void WriteRow(Utf8JsonWriter w, Collection c, DbDataReader reader, Viewer viewer)
+    {
+        var plan = GetPlan(c, viewer.IsSuperuser);
+        var showEmail = true;
+        if (c.IsAuth && !viewer.IsSuperuser && !viewer.ShowAllEmails)
+        {
+            showEmail = (plan.EmailVisibilityOrdinal >= 0 && !reader.IsDBNull(plan.EmailVisibilityOrdinal) && reader.GetBoolean(plan.EmailVisibilityOrdinal))
+                        || (viewer.AuthId is not null && plan.IdOrdinal >= 0 && reader.GetString(plan.IdOrdinal) == viewer.AuthId);
+        }
+        w.WriteStartObject();
+        foreach (var e in plan.Entries)
+        {
+            if (e.IsEmail && !showEmail) continue;
+            if (e.Constant is not null) { w.WriteString(e.Key, e.Constant); continue; }
+            w.WritePropertyName(e.Key);
+            e.Field!.WriteFromReader(w, reader, e.Ordinal);
+        }
+        w.WriteEndObject();
+    }
+}

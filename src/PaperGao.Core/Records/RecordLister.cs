@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Common;
+using PaperGao.Core.Filter;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Rules;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>
+/// The records list: rule and filter compiled into one parameterized query, written straight from the data
+/// reader into JSON (records are only built in memory when an expand needs them).
+/// </summary>
+public static class RecordLister
+{
+    public static async Task WriteListAsync(Project project, Collection c, ListQuery q, RequestInfo request, Utf8JsonWriter w, CancellationToken ct)
+    {
+        var d = project.Dialect;
+        var ruleCtx = RuleQuery.NewContext(project, c, request, clientFilter: false);
+        var ruleSql = RuleSql.Condition(c.ListRule, ruleCtx);
+        var filterCtx = RuleQuery.NewContext(project, c, request, clientFilter: true, ruleCtx.Params);
+        string? filterSql = null;
+        string? orderBy = null;
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(q.Filter)) filterSql = FilterCompiler.CompileFilter(q.Filter, filterCtx);
+            if (!string.IsNullOrWhiteSpace(q.Sort)) orderBy = FilterCompiler.CompileSort(q.Sort, filterCtx);
+        }
+        catch (FilterException ex)
+        {
+            throw ex.Forbidden ? ApiError.Forbidden(ex.Message) : ApiError.BadRequest(ex.Message);
+        }
+
+        var from = new StringBuilder(" FROM ").Append(d.Quote(c.Name)).Append(" AS t");
+        foreach (var j in ruleCtx.Joins.Concat(filterCtx.Joins).Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
+        RuleQuery.AppendWhere(from, [ruleSql, filterSql]);
+        var fromWhere = from.ToString();
+        var tree = ExpandTree.Parse(q.Expand);
+        var viewer = RecordJsonWriter.Viewer.From(request);
+
+        await project.Database.ReadAsync(async conn =>
+        {
+            long total = -1;
+            if (!q.SkipTotal)
+            {
+                await using var countCmd = project.Database.Command(conn, null, "SELECT COUNT(*)" + fromWhere, ruleCtx.Params);
+                total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            }
+            var sql = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, d)).Append(fromWhere);
+            if (!string.IsNullOrEmpty(orderBy)) sql.Append(" ORDER BY ").Append(orderBy);
+            var offset = (long)(q.Page - 1) * q.PerPage;
+            sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
+               .Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
+
+            w.WriteStartObject();
+            w.WritePropertyName("items");
+            await using var cmd = project.Database.Command(conn, null, sql.ToString(), ruleCtx.Params);
+            if (tree.IsEmpty)
+            {
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                w.WriteStartArray();
+                while (await reader.ReadAsync(ct)) RecordJsonWriter.WriteRow(w, c, reader, viewer);
+                w.WriteEndArray();
+            }
+            else
+            {
+                var records = await RecordSql.ReadAllAsync(c, cmd, ct);
+                await RecordExpander.ExpandAsync(project, conn, null, records, tree, request, ct);
+                w.WriteStartArray();
+                foreach (var r in records) RecordJsonWriter.Write(w, r, viewer);
+                w.WriteEndArray();
+            }
+            w.WriteNumber("page", q.Page);
+            w.WriteNumber("perPage", q.PerPage);
+            w.WriteNumber("totalItems", total);
+            w.WriteNumber("totalPages", total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage));
+            w.WriteEndObject();
+            return true;
+        }, ct);
+    }
+
+    /// <summary>One record by id with the view rule in the query; 404 when missing or not allowed, 403 when locked.</summary>
+    public static async Task<Record> ViewAsync(Project project, Collection c, string id, string expand, RequestInfo request, CancellationToken ct)
+    {
+        return await project.Database.ReadAsync(async conn =>
+        {
+            var rows = await FetchOneAsync(project, conn, null, c, c.ViewRule, id, request, ct);
+            if (rows is null) throw ApiError.NotFound();
+            await RecordExpander.ExpandAsync(project, conn, null, [rows], ExpandTree.Parse(expand), request, ct);
+            return rows;
+        }, ct);
+    }
+
+    /// <summary>Fetches a record by id with a rule compiled in (throws 403 for a locked rule). Null when not found or not allowed.</summary>
+    public static async Task<Record?> FetchOneAsync(Project project, System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx,
+        Collection c, string? rule, string id, RequestInfo request, CancellationToken ct)
+    {
+        var ctx = RuleQuery.NewContext(project, c, request, clientFilter: false);
+        var ruleSql = RuleSql.Condition(rule, ctx);
+        var where = $"t.{project.Dialect.Quote("id")} = {ctx.Params.Add(id)}";
+        var sql = RuleQuery.BuildSelect(project, c, ctx, where, ruleSql, orderBy: null, limit: 1);
+        await using var cmd = project.Database.Command(conn, tx, sql, ctx.Params);
+        var list = await RecordSql.ReadAllAsync(c, cmd, ct);
+        return list.Count > 0 ? list[0] : null;
+    }
+}

@@ -1,0 +1,186 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json.Nodes;
+using PaperGao.Core.Auth;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Collections.Fields;
+using PaperGao.Core.Common;
+using PaperGao.Core.Hooks;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Rules;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>
+/// The one write pipeline for records (API, batch, CLI; later functions and imports): apply the body, validate,
+/// then inside the transaction run the Before hook, the SQL and the rule check; the After hook runs after commit.
+/// </summary>
+public static class RecordWriter
+{
+    public static Task<Record> CreateAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
+        InScope(p, scope, s => CreateInScopeAsync(p, c, body, req, s, ct), ct);
+
+    public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
+        InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, req, s, ct), ct);
+
+    public static Task DeleteAsync(Project p, Collection c, string id, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
+        InScope(p, scope, async s => { await RecordDeleter.DeleteInScopeAsync(p, c, id, req, s, ct); return true; }, ct);
+
+    /// <summary>Runs work in the given scope, or in a new transaction whose after-commit work runs once it commits.</summary>
+    public static async Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct)
+    {
+        if (scope is not null) return await work(scope);
+        WriteScope? own = null;
+        var result = await p.Database.WriteAsync(async tx =>
+        {
+            own = new WriteScope(tx);
+            return await work(own);
+        }, ct);
+        await own!.RunAfterCommitAsync();
+        return result;
+    }
+
+    private static async Task<Record> CreateInScopeAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope scope, CancellationToken ct)
+    {
+        if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
+        if (c.CreateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
+        var record = new Record(c);
+        foreach (var f in c.Fields) record.Values[f.Name] = f.ZeroValue;
+        var errors = new ErrorData();
+        var ruleBody = RecordInputApplier.Apply(record, body, isNew: true, req.IsSuperuser, errors);
+        if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req, errors);
+        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
+        Validate(record, errors);
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
+        await HashPasswordsAsync(record, ct);
+        await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
+
+        var e = new RecordEvent(p, c, record, req);
+        await p.Hooks.BeforeCreate.TriggerAsync(e, async () =>
+        {
+            await InsertAsync(p, scope, e.Record, "Failed to create record.", ct);
+            if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.CreateRule)
+                && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.CreateRule, e.Record.Id, req.With(body: ruleBody), ct))
+            {
+                throw ApiError.BadRequest("Failed to create record.");
+            }
+        });
+        scope.AfterCommit(() => p.Hooks.AfterCreate.TriggerAsync(e, () => Task.CompletedTask));
+        return e.Record;
+    }
+
+    private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope scope, CancellationToken ct)
+    {
+        if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
+        if (c.UpdateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
+        var original = await RecordSql.FindByIdAsync(p.Database, scope.Connection, scope.Transaction, c, id, ct) ?? throw ApiError.NotFound();
+        var record = original.Clone();
+        var errors = new ErrorData();
+        var ruleBody = RecordInputApplier.Apply(record, body, isNew: false, req.IsSuperuser, errors);
+        if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.UpdateRule)
+            && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.UpdateRule, id, req.With(body: ruleBody), ct))
+        {
+            throw ApiError.NotFound();
+        }
+        if (c.IsAuth) await AuthRecordRules.OnUpdateAsync(original, record, body, req, errors, ct);
+        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
+        Validate(record, errors);
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
+        await HashPasswordsAsync(record, ct);
+        await RecordChecks.RelationsExistAsync(p, scope, record, original, errors, ct);
+        RecordChecks.FilesExist(record, original, errors);
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
+
+        var e = new RecordEvent(p, c, record, req) { Original = original };
+        await p.Hooks.BeforeUpdate.TriggerAsync(e, () => UpdateRowAsync(p, scope, e.Record, ct));
+        scope.AfterCommit(() => p.Hooks.AfterUpdate.TriggerAsync(e, () => Task.CompletedTask));
+        return e.Record;
+    }
+
+    private static void Validate(Record record, ErrorData errors)
+    {
+        foreach (var f in record.Collection.Fields)
+        {
+            if (errors.Contains(f.Name)) continue;
+            if (f.Validate(record.Values.GetValueOrDefault(f.Name)) is { } err) errors.Add(f.Name, err);
+        }
+        if (!record.Collection.IsAuth) RecordChecks.FilesExist(record, null, errors);
+    }
+
+    private static async Task HashPasswordsAsync(Record record, CancellationToken ct)
+    {
+        foreach (var f in record.Collection.Fields.OfType<PasswordField>())
+        {
+            if (record.Values.GetValueOrDefault(f.Name) is PasswordInput input)
+                record.Values[f.Name] = await PasswordHasher.HashAsync(input.Plain, f.Cost, ct);
+        }
+    }
+
+    public static async Task<bool> MatchesRuleAsync(Project p, DbConnection conn, DbTransaction? tx, Collection c, string rule, string id, RequestInfo req, CancellationToken ct)
+    {
+        var ctx = RuleQuery.NewContext(p, c, req, clientFilter: false);
+        var ruleSql = RuleSql.Condition(rule, ctx);
+        var sb = new StringBuilder("SELECT COUNT(*) FROM ").Append(p.Dialect.Quote(c.Name)).Append(" AS t");
+        foreach (var j in ctx.Joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
+        RuleQuery.AppendWhere(sb, [$"t.{p.Dialect.Quote("id")} = {ctx.Params.Add(id)}", ruleSql]);
+        var count = await p.Database.ScalarAsync(conn, tx, sb.ToString(), ctx.Params, ct);
+        return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static async Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, CancellationToken ct)
+    {
+        var d = p.Dialect;
+        var prm = new Data.SqlParams();
+        var cols = new List<string>();
+        var vals = new List<string>();
+        foreach (var f in r.Collection.Fields)
+        {
+            cols.Add(d.Quote(f.Name));
+            vals.Add(d.ParameterSql(f.Kind, prm.Add(d.ToDbValue(f.Kind, r.Values.GetValueOrDefault(f.Name)))));
+        }
+        var sql = $"INSERT INTO {d.Quote(r.Collection.Name)} ({string.Join(", ", cols)}) VALUES ({string.Join(", ", vals)})";
+        await ExecuteMappingUniqueAsync(p, scope, sql, prm, r.Collection, failMessage, ct);
+    }
+
+    private static async Task UpdateRowAsync(Project p, WriteScope scope, Record r, CancellationToken ct)
+    {
+        var d = p.Dialect;
+        var prm = new Data.SqlParams();
+        var sets = r.Collection.Fields.Where(f => f.Name != "id")
+            .Select(f => $"{d.Quote(f.Name)} = {d.ParameterSql(f.Kind, prm.Add(d.ToDbValue(f.Kind, r.Values.GetValueOrDefault(f.Name))))}")
+            .ToList();
+        if (sets.Count == 0) return;
+        var sql = $"UPDATE {d.Quote(r.Collection.Name)} SET {string.Join(", ", sets)} WHERE {d.Quote("id")} = {prm.Add(r.Id)}";
+        await ExecuteMappingUniqueAsync(p, scope, sql, prm, r.Collection, "Failed to update record.", ct);
+    }
+
+    /// <summary>Runs a write; a unique-constraint violation becomes validation_not_unique on the offending fields.</summary>
+    private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = p.Database.Command(scope.Connection, scope.Transaction, sql, prm);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (DbException ex) when (p.Dialect.IsUniqueViolation(ex, out var columns))
+        {
+            var errors = new ErrorData();
+            foreach (var col in columns.Where(col => c.FindField(col) is not null))
+                errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+            if (errors.IsEmpty)
+            {
+                // PostgreSQL names an expression index's columns as expressions; find the unique index's columns instead.
+                foreach (var col in UniqueColumns(c)) errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+            }
+            throw ApiError.BadRequest(failMessage, errors);
+        }
+    }
+
+    private static IEnumerable<string> UniqueColumns(Collection c) =>
+        c.Indexes.Select(i => Data.Schema.IndexDefinition.TryParse(i, out var d, out _) ? d : null)
+            .Where(d => d is { Unique: true })
+            .SelectMany(d => d!.Columns.Select(col => col.Column))
+            .Where(col => col is not "tokenKey")
+            .Distinct(StringComparer.Ordinal);
+}

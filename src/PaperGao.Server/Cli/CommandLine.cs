@@ -1,0 +1,38 @@
+namespace PaperGao.Server.Cli;
+
+/// <summary>The papergao command line: serve (default), superuser upsert|delete, help.</summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        Usage:
+          papergao serve [--http 127.0.0.1:8090] [--dir ./papergao_data] [--db <postgres connection string>]
+          papergao superuser upsert <email> <password> [--dir ...] [--db ...]
+          papergao superuser delete <email> [--dir ...] [--db ...]
+
+        --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parsed = ParsedArgs.Parse(args);
+        if (parsed.Error is not null)
+        {
+            await Console.Error.WriteLineAsync(parsed.Error + Environment.NewLine + Usage);
+            return 2;
+        }
+        switch (parsed.Command)
+        {
+            case "help" or "--help" or "-h":
+                Console.WriteLine(Usage);
+                return 0;
+            case "superuser":
+                return await SuperuserCommand.RunAsync(parsed);
+            case "serve":
+                await ServeCommand.RunAsync(parsed);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync($"Unknown command '{parsed.Command}'." + Environment.NewLine + Usage);
+                return 2;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using PaperGao.Api;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Server.Cli;
+
+/// <summary>papergao serve: the HTTP server on the embedded SQLite default or PostgreSQL.</summary>
+public static class ServeCommand
+{
+    public static async Task RunAsync(ParsedArgs args)
+    {
+        var app = Build(args);
+        var registry = app.Services.GetRequiredService<ProjectRegistry>();
+        await registry.InitializeAsync();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao");
+        app.Lifetime.ApplicationStarted.Register(() =>
+            log.LogInformation("PaperGao serving {Urls} ({Store})", string.Join(", ", app.Urls), app.Services.GetRequiredService<PaperGaoOptions>().Db is null ? "SQLite in " + Path.GetFullPath(args.Dir) : "PostgreSQL"));
+        await app.RunAsync();
+    }
+
+    public static WebApplication Build(ParsedArgs args)
+    {
+        var builder = WebApplication.CreateSlimBuilder([.. args.Passthrough]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        var options = new PaperGaoOptions
+        {
+            Dir = builder.Configuration["PaperGao:Dir"] ?? args.Dir,
+            Db = builder.Configuration["PaperGao:Db"] ?? args.Db,
+        };
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+            builder.WebHost.UseUrls(args.Http.Contains("://", StringComparison.Ordinal) ? args.Http : "http://" + args.Http);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxBodySize;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddPaperGao(options);
+        var app = builder.Build();
+        app.UsePaperGao();
+        return app;
+    }
+}
