@@ -6,8 +6,8 @@ public static class CommandLine
     public const string Usage = """
         Usage:
           papergao serve [--http 127.0.0.1:8090] [--dir ./papergao_data] [--db <postgres connection string>]
-          papergao superuser upsert <email> <password> [--dir ...] [--db ...]
-          papergao superuser delete <email> [--dir ...] [--db ...]
+          papergao superuser upsert <email> <password> [--project main] [--dir ...] [--db ...]
+          papergao superuser delete <email> [--project main] [--dir ...] [--db ...]
 
         --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
         """;

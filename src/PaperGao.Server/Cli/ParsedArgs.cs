@@ -1,14 +1,14 @@
 namespace PaperGao.Server.Cli;
 
 /// <summary>Command, positional arguments and the --http/--dir/--db options.</summary>
-public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positionals, string Http, string Dir, string? Db, IReadOnlyList<string> Passthrough, string? Error)
+public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positionals, string Http, string Dir, string? Db, string Project, IReadOnlyList<string> Passthrough, string? Error)
 {
     public static ParsedArgs Parse(string[] args)
     {
         var command = "serve";
         var positionals = new List<string>();
         var passthrough = new List<string>();
-        string http = "127.0.0.1:8090", dir = "papergao_data";
+        string http = "127.0.0.1:8090", dir = "papergao_data", project = "main";
         var db = Environment.GetEnvironmentVariable("PAPERGAO_DB");
         string? error = null;
         var i = 0;
@@ -25,6 +25,7 @@ public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positional
                 case "--http": http = inline ?? Next() ?? ""; break;
                 case "--dir": dir = inline ?? Next() ?? ""; break;
                 case "--db": db = inline ?? Next(); break;
+                case "--project": project = inline ?? Next() ?? ""; break;
                 case "--help" or "-h": command = "help"; break;
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal)) passthrough.Add(a); // host/config switches (e.g. from test hosts)
@@ -34,6 +35,6 @@ public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positional
         }
         if (http.Length == 0) error = "--http needs an address like 127.0.0.1:8090.";
         if (dir.Length == 0) error = "--dir needs a folder.";
-        return new ParsedArgs(command, positionals, http, dir, string.IsNullOrWhiteSpace(db) ? null : db, passthrough, error);
+        return new ParsedArgs(command, positionals, http, dir, string.IsNullOrWhiteSpace(db) ? null : db, project, passthrough, error);
     }
 }

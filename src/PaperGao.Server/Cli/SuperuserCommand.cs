@@ -20,7 +20,9 @@ public static class SuperuserCommand
             return 2;
         }
         await using var registry = new ProjectRegistry(PaperGaoApiExtensions.CreateProvider(new PaperGaoOptions { Dir = args.Dir, Db = args.Db }));
-        var project = await registry.InitializeAsync();
+        await registry.InitializeAsync();
+        var project = await registry.GetAsync(args.Project);
+        if (project is null) { await Console.Error.WriteLineAsync($"No project '{args.Project}'."); return 1; }
         var c = project.Collections.FindByName(ProjectInitializer.SuperusersName)!;
         var asSuperuser = new RequestInfo { IsSuperuser = true, Context = "cli" };
         try

@@ -1,0 +1,196 @@
+using System.Text.Json.Nodes;
+using PaperGao.Api.Tests.Infrastructure;
+using static PaperGao.Api.Tests.Records.RecordsTestData;
+
+namespace PaperGao.Api.Tests.Records;
+
+public sealed class RecordsCrudTests(PostgresCluster postgres)
+{
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Create_view_update_delete_round_trip(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+
+        var (status, author) = await SendAsync(su, HttpMethod.Post, "/api/collections/authors/records", new { name = "Jane", secret = "s" }, ct);
+        Assert.Equal(200, status);
+        var authorId = author!["id"]!.GetValue<string>();
+        Assert.Matches("^[a-z0-9]{15}$", authorId);
+
+        (status, var post) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records?expand=author",
+            new { title = "Hello", views = 3, tags = new[] { "a", "b" }, author = authorId, data = new { x = 1 } }, ct);
+        Assert.Equal(200, status);
+        Assert.Equal("posts", post!["collectionName"]!.GetValue<string>());
+        Assert.Equal(3, post["views"]!.GetValue<double>());
+        Assert.Equal("Jane", post["expand"]!["author"]!["name"]!.GetValue<string>());
+        Assert.Null(post["expand"]!["author"]!["secret"]); // hidden for guests
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$", post["created"]!.GetValue<string>());
+        var id = post["id"]!.GetValue<string>();
+
+        (status, post) = await SendAsync(app.Client, HttpMethod.Patch, $"/api/collections/posts/records/{id}",
+            new Dictionary<string, object> { ["views+"] = 2, ["tags-"] = "a", ["tags+"] = "c" }, ct);
+        Assert.Equal(200, status);
+        Assert.Equal(5, post!["views"]!.GetValue<double>());
+        Assert.Equal(["b", "c"], post["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        (status, var viewed) = await SendAsync(app.Client, HttpMethod.Get, $"/api/collections/posts/records/{id}?fields=id,title", null, ct);
+        Assert.Equal(200, status);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = id, ["title"] = "Hello" }, viewed), viewed!.ToJsonString());
+
+        (status, _) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/comments/records", new { message = "hi", post = id }, ct);
+        Assert.Equal(403, status); // comments has no create rule: superusers only
+        (status, var comment) = await SendAsync(su, HttpMethod.Post, "/api/collections/comments/records", new { message = "hi", post = id }, ct);
+        Assert.Equal(200, status);
+
+        (status, _) = await SendAsync(app.Client, HttpMethod.Delete, $"/api/collections/posts/records/{id}", null, ct);
+        Assert.Equal(204, status);
+        (status, _) = await SendAsync(app.Client, HttpMethod.Get, $"/api/collections/posts/records/{id}", null, ct);
+        Assert.Equal(404, status);
+        (status, _) = await SendAsync(su, HttpMethod.Get, $"/api/collections/comments/records/{comment!["id"]!.GetValue<string>()}", null, ct);
+        Assert.Equal(404, status); // cascaded
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task List_filters_sorts_pages_and_skips_total(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+        for (var i = 1; i <= 12; i++)
+        {
+            var (s, _) = await SendAsync(su, HttpMethod.Post, "/api/collections/posts/records",
+                new { title = $"post {i:00}", views = i, active = i % 2 == 0, tags = i % 3 == 0 ? new[] { "a" } : new[] { "b" } }, ct);
+            Assert.Equal(200, s);
+        }
+
+        var list = await GetJsonAsync(app.Client, "/api/collections/posts/records?filter=" + Uri.EscapeDataString("views > 4 && active = true") + "&sort=-views&perPage=2", ct);
+        Assert.Equal(4, list["totalItems"]!.GetValue<int>());
+        Assert.Equal(2, list["totalPages"]!.GetValue<int>());
+        Assert.Equal([12d, 10d], list["items"]!.AsArray().Select(x => x!["views"]!.GetValue<double>()));
+
+        list = await GetJsonAsync(app.Client, "/api/collections/posts/records?filter=" + Uri.EscapeDataString("tags:each ?= \"a\"") + "&sort=views&skipTotal=1", ct);
+        Assert.Equal(-1, list["totalItems"]!.GetValue<int>());
+        Assert.Equal([3d, 6d, 9d, 12d], list["items"]!.AsArray().Select(x => x!["views"]!.GetValue<double>()));
+
+        list = await GetJsonAsync(app.Client, "/api/collections/posts/records?filter=" + Uri.EscapeDataString("title ~ \"post 1\"") + "&perPage=5000", ct);
+        Assert.Equal(1000, list["perPage"]!.GetValue<int>());
+        Assert.Equal(3, list["totalItems"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Bad_input_gets_clear_errors_and_writes_nothing(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { title = "x", views = "abc" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_not_a_number", body!["data"]!["views"]!["code"]!.GetValue<string>());
+
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { views = 1 }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_required", body!["data"]!["title"]!["code"]!.GetValue<string>());
+
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { title = "x", tags = new[] { "zzz" } }, ct);
+        Assert.Equal(400, status);
+        Assert.NotNull(body!["data"]!["tags"]);
+
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { title = "x", author = "missing00000000" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_missing_rel_records", body!["data"]!["author"]!["code"]!.GetValue<string>());
+
+        using (var raw = new HttpRequestMessage(HttpMethod.Post, "/api/collections/posts/records") { Content = new StringContent("{\"title\": ", System.Text.Encoding.UTF8, "application/json") })
+        using (var r = await app.Client.SendAsync(raw, ct))
+        {
+            Assert.Equal(400, (int)r.StatusCode);
+            Assert.Equal(400, JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["status"]!.GetValue<int>());
+        }
+
+        using (var raw = new HttpRequestMessage(HttpMethod.Post, "/api/collections/posts/records") { Content = new StringContent("{\"title\":\"a\",\"__proto__\":{\"x\":1}}", System.Text.Encoding.UTF8, "application/json") })
+        using (var r = await app.Client.SendAsync(raw, ct)) Assert.Equal(400, (int)r.StatusCode);
+
+        using (var big = new HttpRequestMessage(HttpMethod.Post, "/api/collections/posts/records") { Content = new StringContent("{\"title\":\"" + new string('a', 33 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json") })
+        using (var r = await app.Client.SendAsync(big, ct)) Assert.Equal(413, (int)r.StatusCode);
+
+        foreach (var filter in new[] { "title = 'x' && (", "1=1; DROP TABLE posts", "title = 'a' -- comment", "missing = 1", "secret = 'x'", "@collection.missing.id = 1" })
+        {
+            (status, body) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/posts/records?filter=" + Uri.EscapeDataString(filter), null, ct);
+            Assert.True(status is 400 or 403, $"{filter} → {status}");
+            Assert.Equal(status, body!["status"]!.GetValue<int>());
+        }
+        (status, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/posts/records?sort=" + Uri.EscapeDataString("nope"), null, ct);
+        Assert.Equal(400, status);
+        (status, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/nope/records", null, ct);
+        Assert.Equal(404, status);
+        (status, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/locked/records", null, ct);
+        Assert.Equal(403, status);
+        (status, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/posts/records?page=abc", null, ct);
+        Assert.Equal(400, status);
+
+        var list = await GetJsonAsync(su, "/api/collections/posts/records", ct);
+        Assert.Equal(0, list["totalItems"]!.GetValue<int>()); // nothing was written
+        var tables = await GetJsonAsync(su, "/api/collections/posts", ct);
+        Assert.Equal("posts", tables["name"]!.GetValue<string>()); // the DROP TABLE never ran
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Parallel_creates_are_all_persisted(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
+            SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { title = $"p{i}", views = i }, ct)));
+        Assert.All(results, r => Assert.Equal(200, r.Status));
+        var list = await GetJsonAsync(app.Client, "/api/collections/posts/records?perPage=1", ct);
+        Assert.Equal(100, list["totalItems"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Batch_is_all_or_nothing(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+
+        var batch = new { requests = new object[]
+        {
+            new { method = "POST", url = "/api/collections/posts/records", body = new { title = "one" } },
+            new { method = "POST", url = "/api/collections/posts/records", body = new { title = "" } },
+        } };
+        var (status, _) = await SendAsync(su, HttpMethod.Post, "/api/batch", batch, ct);
+        Assert.Equal(403, status); // disabled by default
+
+        (status, _) = await SendAsync(su, HttpMethod.Patch, "/api/settings", new { batch = new { enabled = true, maxRequests = 10 } }, ct);
+        Assert.Equal(200, status);
+        (status, var body) = await SendAsync(su, HttpMethod.Post, "/api/batch", batch, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("batch_request_failed", body!["data"]!["requests"]!["1"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/posts/records", ct))["totalItems"]!.GetValue<int>());
+
+        var ok = new { requests = new object[]
+        {
+            new { method = "POST", url = "/api/collections/posts/records", body = new { id = "aaaaaaaaaaaaaaa", title = "one" } },
+            new { method = "PUT", url = "/api/collections/posts/records", body = new { id = "aaaaaaaaaaaaaaa", title = "two" } },
+            new { method = "POST", url = "/api/collections/posts/records?fields=title", body = new { title = "three" } },
+        } };
+        (status, body) = await SendAsync(su, HttpMethod.Post, "/api/batch", ok, ct);
+        Assert.Equal(200, status);
+        Assert.Equal("two", body![1]!["body"]!["title"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["title"] = "three" }, body[2]!["body"]));
+        Assert.Equal(2, (await GetJsonAsync(su, "/api/collections/posts/records", ct))["totalItems"]!.GetValue<int>());
+    }
+}
