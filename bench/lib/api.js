@@ -1,0 +1,18 @@
+'use strict'
+// Minimal JSON client for the PocketBase-style API (Node's fetch, keep-alive).
+module.exports = function client (baseUrl, token) {
+  return async function api (method, path, body) {
+    const headers = { accept: 'application/json' }
+    if (token) headers.authorization = token
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    const text = await res.text()
+    let json = null
+    try { json = text ? JSON.parse(text) : null } catch { json = null }
+    return { status: res.status, json, text }
+  }
+}

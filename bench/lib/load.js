@@ -1,0 +1,97 @@
+'use strict'
+// Runs one scenario with autocannon (after a short warm-up) and prints one JSON line of results.
+// Latency percentiles are computed from every 2xx response time (float ms), not from autocannon's
+// whole-millisecond histogram, so sub-millisecond differences stay visible.
+// With --pid, the server's CPU time (utime+stime from /proc/PID/stat) over the measured part gives
+// CPU microseconds per request: a figure much less sensitive to other load on the machine than req/s.
+// Usage: node load.js --url URL --scenario NAME --state FILE [--connections 32] [--duration 10] [--warmup 2]
+//                     [--pid SERVER_PID --clk-tck 100]
+const fs = require('fs')
+const autocannon = require('autocannon')
+const parseArgs = require('./args')
+const scenarios = require('./scenarios')
+
+const args = parseArgs(process.argv.slice(2))
+const name = args.scenario
+if (!scenarios[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`)
+const state = JSON.parse(fs.readFileSync(args.state, 'utf8'))
+const connections = Number(args.connections || 32)
+const duration = Number(args.duration || 10)
+const warmup = Number(args.warmup || 2)
+
+function run (seconds, onResponse) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({
+      url: args.url,
+      connections,
+      pipelining: 1,
+      duration: seconds,
+      timeout: 10,
+      ...scenarios[name](state)
+    }, (err, res) => (err ? reject(err) : resolve(res)))
+    if (onResponse) inst.on('response', onResponse)
+  })
+}
+
+function cpuTicks (pid) {
+  if (!pid) return null
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14 and 15)
+  } catch { return null }
+}
+
+function percentile (sorted, p) {
+  if (sorted.length === 0) return null
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[idx]
+}
+
+async function main () {
+  if (warmup > 0) await run(warmup)
+  const pid = args.pid
+  const tck = Number(args['clk-tck'] || 100)
+  const cpu0 = cpuTicks(pid)
+  let lat = new Float64Array(1 << 16)
+  let n = 0
+  const res = await run(duration, (_client, status, _bytes, ms) => {
+    if (status < 200 || status > 299) return
+    if (n === lat.length) {
+      const bigger = new Float64Array(lat.length * 2)
+      bigger.set(lat)
+      lat = bigger
+    }
+    lat[n++] = ms
+  })
+  const cpu1 = cpuTicks(pid)
+  const cpuSec = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / tck
+  const sorted = lat.subarray(0, n).sort()
+  const round = v => (v === null ? null : Math.round(v * 100) / 100)
+  const codes = {}
+  for (const [code, v] of Object.entries(res.statusCodeStats || {})) codes[code] = v.count
+  const out = {
+    scenario: name,
+    connections,
+    duration: res.duration,
+    total: res.requests.total,
+    ok: n,
+    non2xx: res.non2xx,
+    errors: res.errors,
+    timeouts: res.timeouts,
+    rps: Math.round((n / res.duration) * 10) / 10,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(n ? sorted[n - 1] : null),
+    statusCodes: codes,
+    serverCpuPct: cpuSec === null ? null : Math.round((cpuSec / res.duration) * 1000) / 10,
+    cpuUsPerReq: cpuSec === null || res.requests.total === 0 ? null : Math.round((cpuSec * 1e6) / res.requests.total)
+  }
+  console.log(JSON.stringify(out))
+}
+
+main().catch(e => {
+  console.error('load: FAILED:', e.message)
+  process.exit(1)
+})

@@ -1,0 +1,132 @@
+'use strict'
+// Turns one run's raw files into the stdout table, bench/results/latest.md and a JSON summary,
+// or (with --compare) lays several summaries side by side (A B A B).
+// Usage: node report.js --run DIR --md FILE --json FILE
+//        node report.js --compare A1.json,B1.json,A2.json,B2.json --labels A,B,A,B --md FILE
+const fs = require('fs')
+const parseArgs = require('./args')
+
+const args = parseArgs(process.argv.slice(2))
+
+function readMeta (file) {
+  const meta = {}
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const i = line.indexOf('=')
+    if (i > 0) meta[line.slice(0, i)] = line.slice(i + 1)
+  }
+  return meta
+}
+
+function readJsonLines (file) {
+  if (!fs.existsSync(file)) return []
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l))
+}
+
+const kib = v => (v ? `${(Number(v) / 1024).toFixed(1)} MiB` : 'n/a')
+const num = v => (v === null || v === undefined ? 'n/a' : String(v))
+const pad = (s, n) => String(s).padEnd(n)
+const lpad = (s, n) => String(s).padStart(n)
+
+function textTable (rows) {
+  const head = `${pad('scenario', 16)}${lpad('req/s', 10)}${lpad('p50_ms', 9)}${lpad('p99_ms', 9)}${lpad('non2xx', 8)}${lpad('errors', 8)}${lpad('cpu_us/req', 12)}${lpad('srv_cpu%', 10)}`
+  return [head, ...rows.map(r =>
+    `${pad(r.scenario, 16)}${lpad(r.rps, 10)}${lpad(num(r.p50), 9)}${lpad(num(r.p99), 9)}${lpad(r.non2xx, 8)}${lpad(r.errors, 8)}${lpad(num(r.cpuUsPerReq), 12)}${lpad(num(r.serverCpuPct), 10)}`)].join('\n')
+}
+
+function single () {
+  const dir = args.run
+  const meta = readMeta(`${dir}/meta.env`)
+  const rows = readJsonLines(`${dir}/scenarios.jsonl`)
+  const state = fs.existsSync(`${dir}/state.json`) ? JSON.parse(fs.readFileSync(`${dir}/state.json`, 'utf8')) : {}
+  const problems = state.problems || []
+  const notes = (state.notes || []).concat(meta.failure ? [`run stopped early: ${meta.failure}`] : [])
+  const summary = { meta, scenarios: rows, problems, notes, seed: state.seed || null }
+
+  const lines = []
+  lines.push(textTable(rows))
+  lines.push('')
+  lines.push(`server start-up to first healthy /api/health: ${num(meta.startup_ms)} ms`)
+  lines.push(`server RSS: idle after start-up ${kib(meta.rss_idle_kib)}, after seeding ${kib(meta.rss_seeded_kib)}, after the run ${kib(meta.rss_after_kib)} (peak VmHWM ${kib(meta.hwm_after_kib)})`)
+  if (meta.baseline_rss_after_kib) lines.push(`baseline RSS after its run: ${kib(meta.baseline_rss_after_kib)}, start-up ${num(meta.baseline_startup_ms)} ms`)
+  for (const p of problems) lines.push(`PROBLEM: ${p}`)
+  for (const n of notes) lines.push(`note: ${n}`)
+  console.log(lines.join('\n'))
+
+  const md = []
+  md.push(`# PaperGao benchmark — ${meta.date || ''}`)
+  md.push('')
+  md.push(`Commit \`${meta.commit || '?'}\`${meta.dirty === '1' ? ' (with uncommitted changes)' : ''}, database **${meta.db || 'sqlite'}**, ` +
+    `${meta.records} seeded records (${state.seed ? `${state.seed.method}, ${state.seed.ms} ms` : 'seed n/a'}), ` +
+    `autocannon ${meta.autocannon} at ${meta.connections} connections, ${meta.duration} s per scenario after a ${meta.warmup} s warm-up.`)
+  md.push(`Machine: ${meta.cpu || '?'} (${meta.cores || '?'} cores), .NET ${meta.dotnet || '?'}, Node ${meta.node || '?'}; ` +
+    `${meta.pinned === '1' ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; ` +
+    `load average before/after: ${meta.loadavg_start || '?'} / ${meta.loadavg_end || '?'} (other work on the machine makes req/s noisy; CPU µs/req much less so).`)
+  md.push('')
+  md.push('| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | server CPU % |')
+  md.push('|---|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of rows) md.push(`| ${r.scenario} | ${r.rps} | ${num(r.p50)} | ${num(r.p99)} | ${r.non2xx} | ${r.errors} | ${num(r.cpuUsPerReq)} | ${num(r.serverCpuPct)} |`)
+  md.push('')
+  md.push('| server process | value |')
+  md.push('|---|---:|')
+  md.push(`| start-up to first healthy \`/api/health\` | ${num(meta.startup_ms)} ms |`)
+  md.push(`| RSS idle after start-up | ${kib(meta.rss_idle_kib)} |`)
+  md.push(`| RSS after seeding | ${kib(meta.rss_seeded_kib)} |`)
+  md.push(`| RSS after the run | ${kib(meta.rss_after_kib)} |`)
+  md.push(`| peak RSS (VmHWM) | ${kib(meta.hwm_after_kib)} |`)
+  if (meta.baseline_rss_after_kib) {
+    md.push(`| baseline: start-up / RSS after its run | ${num(meta.baseline_startup_ms)} ms / ${kib(meta.baseline_rss_after_kib)} |`)
+  }
+  if (problems.length || notes.length) {
+    md.push('')
+    md.push('## Problems and notes')
+    md.push('')
+    for (const p of problems) md.push(`- **problem:** ${p}`)
+    for (const n of notes) md.push(`- note: ${n}`)
+  }
+  const codes = rows.filter(r => r.non2xx > 0)
+  if (codes.length) {
+    md.push('')
+    md.push('Status codes of scenarios with non-2xx answers: ' +
+      codes.map(r => `${r.scenario} ${JSON.stringify(r.statusCodes)}`).join('; '))
+  }
+  md.push('')
+  if (args.md) fs.writeFileSync(args.md, md.join('\n'))
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify(summary, null, 2) + '\n')
+}
+
+function compare () {
+  const files = args.compare.split(',')
+  const labels = (args.labels || files.map((_, i) => (i % 2 ? 'B' : 'A')).join(',')).split(',')
+  const runs = files.map(f => JSON.parse(fs.readFileSync(f, 'utf8')))
+  const names = [...new Set(runs.flatMap(r => r.scenarios.map(s => s.scenario)))]
+  const cols = runs.map((r, i) => `${labels[i]}${Math.floor(i / 2) + 1}`)
+  const mean = a => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN)
+  const md = []
+  md.push('# A/B comparison (interleaved in one invocation)')
+  md.push('')
+  runs.forEach((r, i) => md.push(`- ${cols[i]}: commit \`${r.meta.commit}\`${r.meta.dirty === '1' ? '+dirty' : ''}, artifacts \`${r.meta.artifacts}\`, ${r.meta.date}`))
+  md.push('')
+  md.push(`| scenario | ${cols.map(c => `${c} req/s`).join(' | ')} | B/A req/s | A spread | ${cols.map(c => `${c} p99`).join(' | ')} | ${cols.map(c => `${c} µs/req`).join(' | ')} |`)
+  md.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|${cols.map(() => '---:').join('|')}|${cols.map(() => '---:').join('|')}|`)
+  for (const n of names) {
+    const get = r => r.scenarios.find(s => s.scenario === n) || {}
+    const rps = runs.map(r => get(r).rps)
+    const a = rps.filter((_, i) => labels[i] === labels[0])
+    const b = rps.filter((_, i) => labels[i] !== labels[0])
+    const ratio = mean(b) / mean(a)
+    const spread = a.length > 1 ? (Math.max(...a) - Math.min(...a)) / mean(a) : NaN
+    md.push(`| ${n} | ${rps.map(num).join(' | ')} | ${isFinite(ratio) ? ratio.toFixed(3) : 'n/a'} | ` +
+      `${isFinite(spread) ? `${(spread * 100).toFixed(1)}%` : 'n/a'} | ${runs.map(r => num(get(r).p99)).join(' | ')} | ` +
+      `${runs.map(r => num(get(r).cpuUsPerReq)).join(' | ')} |`)
+  }
+  md.push('')
+  md.push('A difference smaller than the A spread (the same build measured twice) is noise. Server CPU µs per')
+  md.push('request is the steadier figure when the machine has other work.')
+  md.push('')
+  const text = md.join('\n')
+  console.log(text)
+  if (args.md) fs.writeFileSync(args.md, text)
+}
+
+if (args.compare) compare()
+else single()

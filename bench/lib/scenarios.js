@@ -1,0 +1,66 @@
+'use strict'
+// The measured requests. Each entry returns autocannon options for a base URL and the setup state.
+// All requests are sent as a guest (no Authorization header): the collection rules are "".
+const { mulberry32, STATUSES } = require('./data')
+
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' }
+
+// autocannon takes the path from `url` or from `requests`, not from a top-level `path`.
+const get = path => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json' } }] })
+
+const scenarios = {
+  // (1) GET one record by id: routing, rule check, one indexed read, JSON writing.
+  view: state => get(`/api/collections/posts/records/${state.viewId}`),
+
+  // (2) First page of a filtered, sorted list with the COUNT query.
+  list: state => get(state.listPath),
+
+  // (3) The same page without the COUNT query.
+  'list-skiptotal': state => get(state.listSkipPath),
+
+  // (4) Create: a JSON body with a generated title; every request inserts one row.
+  create: () => {
+    const rnd = mulberry32(7)
+    let n = 0
+    return {
+      requests: [{
+        setupRequest: req => {
+          n++
+          req.method = 'POST'
+          req.path = '/api/collections/posts/records'
+          req.headers = JSON_HEADERS
+          req.body = JSON.stringify({
+            title: `bench create ${n}`,
+            views: Math.floor(rnd() * 1000),
+            status: STATUSES[n % 3]
+          })
+          return req
+        }
+      }]
+    }
+  },
+
+  // (5) Update: PATCH a random record among the seeded ids.
+  update: state => {
+    const rnd = mulberry32(11)
+    const ids = state.ids
+    let n = 0
+    return {
+      requests: [{
+        setupRequest: req => {
+          n++
+          req.method = 'PATCH'
+          req.path = `/api/collections/posts/records/${ids[Math.floor(rnd() * ids.length)]}`
+          req.headers = JSON_HEADERS
+          req.body = JSON.stringify({ views: Math.floor(rnd() * 1000), title: `bench update ${n}` })
+          return req
+        }
+      }]
+    }
+  },
+
+  // (6) The floor: a bare ASP.NET Core minimal API reading the same row from the same database.
+  baseline: state => get(`/records/${state.viewId}`)
+}
+
+module.exports = scenarios
