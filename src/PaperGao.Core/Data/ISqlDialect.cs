@@ -108,4 +108,27 @@ public interface ISqlDialect
 
     /// <summary>The sort key for @rowid: insertion order where the database has one.</summary>
     string RowIdSql(string tableAlias, bool isView);
+
+    // ---- Schema change members (PaperGao.Core.Collections DDL). ----
+
+    /// <summary>
+    /// Statements that change the storage kind of some columns while keeping the rows: <paramref name="columns"/> is the table's
+    /// full column list after the change (in order), <paramref name="conversions"/> maps each changed column to an expression over
+    /// the old column (from <see cref="ConvertValueSql"/>). Indexes of the table may be lost (SQLite rebuilds the table): the caller
+    /// drops them before and recreates them after.
+    /// </summary>
+    IReadOnlyList<string> ChangeColumnKindsSql(string table, IReadOnlyList<Schema.ColumnSpec> columns, IReadOnlyDictionary<string, string> conversions);
+
+    /// <summary>
+    /// An expression converting a stored value of kind <paramref name="from"/> to kind <paramref name="to"/>
+    /// (text↔JSON array, text↔number, bool→number/text, number/text→bool, anything→JSON, JSON→text).
+    /// Throws <see cref="NotSupportedException"/> for other pairs.
+    /// </summary>
+    string ConvertValueSql(string columnExpr, ColumnKind from, ColumnKind to);
+
+    /// <summary>A view result column cast to the storage type of a kind, so a view reads like a table.</summary>
+    string CastForView(string expr, ColumnKind kind);
+
+    /// <summary>The kind of a result column from its database type name (DbDataReader.GetDataTypeName); null when the name says nothing (SQLite expressions).</summary>
+    ColumnKind? KindOfDataType(string dataTypeName);
 }

@@ -230,4 +230,72 @@ public sealed class PostgresDialect : ISqlDialect
     }
 
     public string RowIdSql(string tableAlias, bool isView) => isView ? $"{tableAlias}.\"id\"" : $"{tableAlias}.ctid";
+
+    // ---- Schema change members ----
+
+    /// <summary>ALTER COLUMN ... TYPE ... USING per changed column, with the default and NOT NULL of the new kind.</summary>
+    public IReadOnlyList<string> ChangeColumnKindsSql(string table, IReadOnlyList<Schema.ColumnSpec> columns, IReadOnlyDictionary<string, string> conversions)
+    {
+        var list = new List<string>();
+        foreach (var c in columns)
+        {
+            if (!conversions.TryGetValue(c.Name, out var expr)) continue;
+            var t = Quote(table);
+            var col = Quote(c.Name);
+            list.Add($"ALTER TABLE {t} ALTER COLUMN {col} DROP DEFAULT");
+            list.Add($"ALTER TABLE {t} ALTER COLUMN {col} DROP NOT NULL");
+            list.Add($"ALTER TABLE {t} ALTER COLUMN {col} TYPE {TypeOf(c.Kind)} USING {expr}");
+            if (c.Kind != ColumnKind.Json)
+            {
+                list.Add($"ALTER TABLE {t} ALTER COLUMN {col} SET DEFAULT {ZeroLiteral(c.Kind)}");
+                list.Add($"ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL");
+            }
+        }
+        return list;
+    }
+
+    private static string TypeOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => "TEXT",
+        ColumnKind.Number => "DOUBLE PRECISION",
+        ColumnKind.Bool => "BOOLEAN",
+        _ => "JSONB",
+    };
+
+    public string ConvertValueSql(string c, ColumnKind from, ColumnKind to) => (from, to) switch
+    {
+        _ when from == to => c,
+        (ColumnKind.Text, ColumnKind.JsonArray) => $"(CASE WHEN {c} IS NULL OR {c} = '' THEN '[]'::jsonb ELSE jsonb_build_array({c}) END)",
+        (ColumnKind.JsonArray, ColumnKind.Text) => $"COALESCE(CASE WHEN jsonb_typeof({c}) = 'array' THEN {c} ->> -1 ELSE {c} #>> '{{}}' END, '')",
+        (ColumnKind.Text, ColumnKind.Number) => $"(CASE WHEN btrim(COALESCE({c}, '')) = '' THEN 0 ELSE CAST(btrim({c}) AS DOUBLE PRECISION) END)",
+        (ColumnKind.Number, ColumnKind.Text) => $"COALESCE(CAST({c} AS TEXT), '')",
+        (ColumnKind.Bool, ColumnKind.Number) => $"(CASE WHEN {c} THEN 1 ELSE 0 END)",
+        (ColumnKind.Bool, ColumnKind.Text) => $"(CASE WHEN {c} THEN 'true' ELSE 'false' END)",
+        (ColumnKind.Number, ColumnKind.Bool) => $"({c} <> 0)",
+        (ColumnKind.Text, ColumnKind.Bool) => $"(lower(btrim({c})) IN ('1', 'true'))",
+        (ColumnKind.Text, ColumnKind.Json) => $"(CASE WHEN {c} IS NULL OR {c} = '' THEN NULL ELSE to_jsonb({c}) END)",
+        (ColumnKind.Number or ColumnKind.Bool, ColumnKind.Json) => $"to_jsonb({c})",
+        (ColumnKind.JsonArray or ColumnKind.JsonObject, ColumnKind.Json) => c,
+        (ColumnKind.Json, ColumnKind.Text) => $"COALESCE(CASE WHEN jsonb_typeof({c}) = 'string' THEN {c} #>> '{{}}' ELSE CAST({c} AS TEXT) END, '')",
+        _ => throw new NotSupportedException($"No conversion from {from} to {to}."),
+    };
+
+    public string CastForView(string expr, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => $"CAST({expr} AS TEXT)",
+        ColumnKind.Number => $"CAST({expr} AS DOUBLE PRECISION)",
+        ColumnKind.Bool => $"CAST({expr} AS BOOLEAN)",
+        _ => $"CAST({expr} AS JSONB)",
+    };
+
+    public ColumnKind? KindOfDataType(string dataTypeName)
+    {
+        var t = dataTypeName.Trim().ToLowerInvariant();
+        if (t.Length == 0) return null;
+        if (t is "boolean" or "bool") return ColumnKind.Bool;
+        if (t is "json" or "jsonb") return ColumnKind.Json;
+        if (t is "smallint" or "integer" or "bigint" or "int2" or "int4" or "int8" or "real" or "float4" or "float8" or "double precision"
+            || t.StartsWith("numeric", StringComparison.Ordinal) || t.StartsWith("decimal", StringComparison.Ordinal)) return ColumnKind.Number;
+        return ColumnKind.Text;
+    }
 }

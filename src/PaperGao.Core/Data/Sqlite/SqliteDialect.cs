@@ -127,4 +127,61 @@ public sealed class SqliteDialect : ISqlDialect
     }
 
     public string RowIdSql(string tableAlias, bool isView) => isView ? $"{tableAlias}.\"id\"" : $"{tableAlias}._rowid_";
+
+    // ---- Schema change members ----
+
+    /// <summary>SQLite cannot change a column's type: the table is rebuilt (new table, INSERT ... SELECT with the conversions keeping the rowids, drop, rename).</summary>
+    public IReadOnlyList<string> ChangeColumnKindsSql(string table, IReadOnlyList<Schema.ColumnSpec> columns, IReadOnlyDictionary<string, string> conversions)
+    {
+        var tmp = Quote("_pg_rebuild_" + table);
+        var defs = columns.Select(c => Quote(c.Name) + " " + (c.PrimaryKey ? "TEXT PRIMARY KEY NOT NULL" : ColumnDefinition(c.Kind)));
+        var names = columns.Select(c => Quote(c.Name));
+        var values = columns.Select(c => conversions.TryGetValue(c.Name, out var expr) ? expr : Quote(c.Name));
+        return
+        [
+            $"DROP TABLE IF EXISTS {tmp}",
+            $"CREATE TABLE {tmp} ({string.Join(", ", defs)})",
+            $"INSERT INTO {tmp} (_rowid_, {string.Join(", ", names)}) SELECT _rowid_, {string.Join(", ", values)} FROM {Quote(table)} ORDER BY _rowid_",
+            $"DROP TABLE {Quote(table)}",
+            $"ALTER TABLE {tmp} RENAME TO {Quote(table)}",
+        ];
+    }
+
+    public string ConvertValueSql(string c, ColumnKind from, ColumnKind to) => (from, to) switch
+    {
+        _ when from == to => c,
+        (ColumnKind.Text, ColumnKind.JsonArray) => $"(CASE WHEN {c} IS NULL OR {c} = '' THEN '[]' ELSE json_array({c}) END)",
+        (ColumnKind.JsonArray, ColumnKind.Text) => $"COALESCE(CASE WHEN json_valid({c}) AND json_type({c}) = 'array' THEN json_extract({c}, '$[#-1]') ELSE {c} END, '')",
+        (ColumnKind.Text, ColumnKind.Number) => $"(CASE WHEN trim(COALESCE({c}, '')) = '' THEN 0 ELSE CAST(trim({c}) AS REAL) END)",
+        (ColumnKind.Number, ColumnKind.Text) => $"COALESCE(CAST({c} AS TEXT), '')",
+        (ColumnKind.Bool, ColumnKind.Number) => $"(CASE WHEN {c} THEN 1 ELSE 0 END)",
+        (ColumnKind.Bool, ColumnKind.Text) => $"(CASE WHEN {c} THEN 'true' ELSE 'false' END)",
+        (ColumnKind.Number, ColumnKind.Bool) => $"(CASE WHEN {c} <> 0 THEN 1 ELSE 0 END)",
+        (ColumnKind.Text, ColumnKind.Bool) => $"(CASE WHEN lower(trim({c})) IN ('1', 'true') THEN 1 ELSE 0 END)",
+        (ColumnKind.Text, ColumnKind.Json) => $"(CASE WHEN {c} IS NULL OR {c} = '' THEN NULL ELSE json_quote({c}) END)",
+        (ColumnKind.Number, ColumnKind.Json) => $"CAST({c} AS TEXT)",
+        (ColumnKind.Bool, ColumnKind.Json) => $"(CASE WHEN {c} THEN 'true' ELSE 'false' END)",
+        (ColumnKind.JsonArray or ColumnKind.JsonObject, ColumnKind.Json) => c,
+        (ColumnKind.Json, ColumnKind.Text) => $"(CASE WHEN {c} IS NULL THEN '' WHEN json_valid({c}) AND json_type({c}) = 'text' THEN json_extract({c}, '$') ELSE {c} END)",
+        _ => throw new NotSupportedException($"No conversion from {from} to {to}."),
+    };
+
+    public string CastForView(string expr, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => $"CAST({expr} AS TEXT)",
+        ColumnKind.Number => $"CAST({expr} AS REAL)",
+        _ => expr,
+    };
+
+    public ColumnKind? KindOfDataType(string dataTypeName)
+    {
+        var t = dataTypeName.Trim().ToUpperInvariant();
+        if (t.Length == 0) return null;
+        if (t.StartsWith("BOOL", StringComparison.Ordinal)) return ColumnKind.Bool;
+        if (t.StartsWith("JSON", StringComparison.Ordinal)) return ColumnKind.Json;
+        if (t.Contains("INT", StringComparison.Ordinal) || t.Contains("REAL", StringComparison.Ordinal) || t.Contains("FLOA", StringComparison.Ordinal)
+            || t.Contains("DOUB", StringComparison.Ordinal) || t.Contains("NUM", StringComparison.Ordinal) || t.Contains("DEC", StringComparison.Ordinal)) return ColumnKind.Number;
+        if (t.Contains("CHAR", StringComparison.Ordinal) || t.Contains("TEXT", StringComparison.Ordinal) || t.Contains("CLOB", StringComparison.Ordinal)) return ColumnKind.Text;
+        return null;
+    }
 }
