@@ -34,6 +34,8 @@ public class DateFieldTests
     [InlineData("2024-11-10T10:00:00+25:00")]
     [InlineData("10/11/2024")]
     [InlineData("2024-11-10X")]
+    [InlineData("\u0662\u0660\u0662\u0664-01-01")]
+    [InlineData("2024-11-10 18:45:27 Z Z")]
     public void DateTimes_refuses(string input) => Assert.False(DateTimes.TryNormalize(input, out _));
 
     [Fact]
