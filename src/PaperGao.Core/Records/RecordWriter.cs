@@ -113,7 +113,7 @@ public static class RecordWriter
         foreach (var f in record.Collection.Fields.OfType<PasswordField>())
         {
             if (record.Values.GetValueOrDefault(f.Name) is PasswordInput input)
-                record.Values[f.Name] = await PasswordHasher.HashAsync(input.Plain, f.Cost, ct);
+                record.Values[f.Name] = await PasswordHasher.HashAsync(input.Plain, f.EffectiveCost, ct);
         }
     }
 
