@@ -1,6 +1,8 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using PaperGao.Server;
 
 namespace PaperGao.Api.Tests.Infrastructure;
 
@@ -18,6 +20,8 @@ public sealed class PaperGaoFactory(PaperGaoHostSettings settings) : WebApplicat
         builder.UseEnvironment("Testing");
         builder.UseSetting("PaperGao:Dir", _settings.Dir);
         if (_settings.Db is not null) builder.UseSetting("PaperGao:Db", _settings.Db);
+        // Request logs of every test drown the failures; warnings and errors still show.
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
     /// <summary>Runs <c>papergao superuser upsert EMAIL PASS --dir DIR [--db CONN]</c> through the server's own entry point.</summary>
