@@ -57,6 +57,10 @@ export async function startServer() {
     return {
       url, dir: dataDir, db: database?.connectionString ?? null,
       email: SUPERUSER_EMAIL, password: SUPERUSER_PASSWORD, logFile,
+      /** Runs `papergao superuser upsert EMAIL PASS --project NAME` against this server's data. */
+      async upsertSuperuser(email, password, project = 'main') {
+        await cli(['superuser', 'upsert', email, password, '--project', project, '--dir', dataDir, ...dbArgs]);
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
