@@ -126,6 +126,9 @@ public interface ISqlDialect
     /// </summary>
     string ConvertValueSql(string columnExpr, ColumnKind from, ColumnKind to);
 
+    /// <summary>Drops a view if it exists, and (PostgreSQL) the views that depend on it; SQLite does not check view dependencies.</summary>
+    string DropViewSql(string view);
+
     /// <summary>A view result column cast to the storage type of a kind, so a view reads like a table.</summary>
     string CastForView(string expr, ColumnKind kind);
 

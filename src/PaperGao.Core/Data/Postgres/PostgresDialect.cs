@@ -280,6 +280,9 @@ public sealed class PostgresDialect : ISqlDialect
         _ => throw new NotSupportedException($"No conversion from {from} to {to}."),
     };
 
+    /// <summary>CASCADE: views over this view are dropped too (the caller recreates every collection view).</summary>
+    public string DropViewSql(string view) => $"DROP VIEW IF EXISTS {Quote(view)} CASCADE";
+
     public string CastForView(string expr, ColumnKind kind) => kind switch
     {
         ColumnKind.Text => $"CAST({expr} AS TEXT)",

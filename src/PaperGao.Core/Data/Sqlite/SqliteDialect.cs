@@ -166,6 +166,8 @@ public sealed class SqliteDialect : ISqlDialect
         _ => throw new NotSupportedException($"No conversion from {from} to {to}."),
     };
 
+    public string DropViewSql(string view) => $"DROP VIEW IF EXISTS {Quote(view)}";
+
     public string CastForView(string expr, ColumnKind kind) => kind switch
     {
         ColumnKind.Text => $"CAST({expr} AS TEXT)",
