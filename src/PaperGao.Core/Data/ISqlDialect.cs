@@ -134,4 +134,7 @@ public interface ISqlDialect
 
     /// <summary>The kind of a result column from its database type name (DbDataReader.GetDataTypeName); null when the name says nothing (SQLite expressions).</summary>
     ColumnKind? KindOfDataType(string dataTypeName);
+
+    /// <summary>"ASC"/"DESC" with NULLs ordered as SQLite does (NULL first ascending).</summary>
+    string SortDirection(bool descending);
 }

@@ -307,7 +307,7 @@ internal sealed partial class RecordFieldResolver
     public string CompileSortItem(SortItem item)
     {
         if (item.Field == SortParser.Random) return _d.RandomFunction;
-        if (item.Field == SortParser.RowId) return _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView) + (item.Descending ? " DESC" : " ASC");
+        if (item.Field == SortParser.RowId) return _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView) + " " + _d.SortDirection(item.Descending);
         CheckAllowed(item.Field);
         if (FilterMacros.IsMacro(item.Field) || (IsKeyword(item.Field) && _ctx.Collection.FindField(item.Field) is null))
             throw new FilterException($"invalid sort field '{item.Field}'");
@@ -340,6 +340,6 @@ internal sealed partial class RecordFieldResolver
             if (r.Guard is not null) guards.Add(r.Guard);
             if (guards.Count > 0) expr = $"(CASE WHEN {string.Join(" AND ", guards)} THEN {expr} END)";
         }
-        return expr + (item.Descending ? " DESC" : " ASC");
+        return expr + " " + _d.SortDirection(item.Descending);
     }
 }

@@ -301,4 +301,7 @@ public sealed class PostgresDialect : ISqlDialect
             || t.StartsWith("numeric", StringComparison.Ordinal) || t.StartsWith("decimal", StringComparison.Ordinal)) return ColumnKind.Number;
         return ColumnKind.Text;
     }
+
+    // SQLite sorts NULLs as the smallest values; PostgreSQL as the largest unless told otherwise.
+    public string SortDirection(bool descending) => descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
 }

@@ -186,4 +186,6 @@ public sealed class SqliteDialect : ISqlDialect
         if (t.Contains("CHAR", StringComparison.Ordinal) || t.Contains("TEXT", StringComparison.Ordinal) || t.Contains("CLOB", StringComparison.Ordinal)) return ColumnKind.Text;
         return null;
     }
+
+    public string SortDirection(bool descending) => descending ? "DESC" : "ASC";
 }
