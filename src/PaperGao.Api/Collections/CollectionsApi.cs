@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Records;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Collections.Fields;
+using PaperGao.Core.Common;
+using PaperGao.Core.Data;
+using PaperGao.Core.Filter;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Api.Collections;
+
+/// <summary>The collections admin API (protocol.md §4.4). Every route is superuser-only (401 without auth, 403 for other auth records).</summary>
+public static class CollectionsApi
+{
+    public static IEndpointRouteBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/collections").WithTags("Collections");
+        g.MapGet("", ListAsync).WithName("ListCollections").WithSummary("List collections with page, perPage, sort, filter, skipTotal, fields.");
+        g.MapPost("", CreateAsync).WithName("CreateCollection").WithSummary("Create a collection (type and name select the scaffold, the body is merged on top).");
+        g.MapPut("/import", ImportAsync).WithName("ImportCollections").WithSummary("Import collections all-or-nothing; deleteMissing deletes the others.");
+        g.MapGet("/meta/scaffolds", Scaffolds).WithName("CollectionScaffolds").WithSummary("Blank auth, base and view collections.");
+        g.MapGet("/meta/oauth2-providers", OAuth2Providers).WithName("CollectionOAuth2Providers").WithSummary("The known OAuth2 provider names.");
+        g.MapPost("/meta/dry-run-view", DryRunViewAsync).WithName("DryRunView").WithSummary("Infer the fields of a view query and show up to 10 sample records.");
+        g.MapGet("/{collection}", ViewAsync).WithName("ViewCollection").WithSummary("View one collection.");
+        g.MapPatch("/{collection}", UpdateAsync).WithName("UpdateCollection").WithSummary("Update a collection; fields are matched by id, the table is altered keeping the data.");
+        g.MapDelete("/{collection}", DeleteAsync).WithName("DeleteCollection").WithSummary("Delete a collection and its table.");
+        g.MapDelete("/{collection}/truncate", TruncateAsync).WithName("TruncateCollection").WithSummary("Delete every record (cascades honoured).");
+        return app;
+    }
+
+    private static async Task ListAsync(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        var project = ctx.Project();
+        var q = RecordsApi.ParseListQuery(ctx.Request.Query);
+        var meta = MetaCollection;
+        var fctx = new RecordQueryContext
+        {
+            Collection = meta,
+            Collections = new CollectionSet([meta], 0),
+            Dialect = project.Dialect,
+            Params = new SqlParams(),
+            Request = ctx.RequestInfo(),
+            AllowRequestAndCollection = true,
+            AllowHiddenFields = true,
+        };
+        string? where = null;
+        string? orderBy = null;
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(q.Filter)) where = FilterCompiler.CompileFilter(q.Filter, fctx);
+            if (!string.IsNullOrWhiteSpace(q.Sort)) orderBy = FilterCompiler.CompileSort(q.Sort, fctx);
+        }
+        catch (FilterException ex)
+        {
+            throw ex.Forbidden ? ApiError.Forbidden(ex.Message) : ApiError.BadRequest(ex.Message);
+        }
+        var d = project.Dialect;
+        var from = new StringBuilder(" FROM ").Append(d.Quote(meta.Name)).Append(" AS t");
+        foreach (var j in fctx.Joins.Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
+        if (!string.IsNullOrEmpty(where)) from.Append(" WHERE ").Append(where);
+        var snapshot = project.Collections;
+        var (total, ids) = await project.Database.ReadAsync(async conn =>
+        {
+            long count = -1;
+            if (!q.SkipTotal)
+                count = Convert.ToInt64(await project.Database.ScalarAsync(conn, null, "SELECT COUNT(*)" + from, fctx.Params, ctx.RequestAborted), CultureInfo.InvariantCulture);
+            var sql = new StringBuilder("SELECT t.").Append(d.Quote("id")).Append(from);
+            sql.Append(" ORDER BY ").Append(string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy);
+            sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
+               .Append(" OFFSET ").Append(((long)(q.Page - 1) * q.PerPage).ToString(CultureInfo.InvariantCulture));
+            var list = new List<string>();
+            await using var cmd = project.Database.Command(conn, null, sql.ToString(), fctx.Params);
+            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
+            while (await r.ReadAsync(ctx.RequestAborted)) list.Add(r.GetString(0));
+            return (count, list);
+        }, ctx.RequestAborted);
+        await JsonResponse.WriteAsync(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("page", q.Page);
+            w.WriteNumber("perPage", q.PerPage);
+            w.WriteNumber("totalItems", total);
+            w.WriteNumber("totalPages", total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage));
+            w.WritePropertyName("items");
+            w.WriteStartArray();
+            foreach (var id in ids)
+            {
+                if (snapshot.FindById(id) is { } c) CollectionJson.Write(w, c, includeSecrets: false);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>The "_collections" table described as a collection, so the filter compiler serves the list filter and sort.</summary>
+    private static readonly Collection MetaCollection = BuildMeta();
+
+    private static Collection BuildMeta()
+    {
+        var c = new Collection { Id = "_collections", Name = "_collections", Type = CollectionType.Base, System = true };
+        c.Fields.Add(TextField.CreateIdField());
+        foreach (var name in (string[])["name", "type"])
+        {
+            var f = new TextField { Name = name };
+            f.Id = FieldIds.For(f.Type, name);
+            c.Fields.Add(f);
+        }
+        c.Fields.Add(new BoolField { Name = "system", Id = FieldIds.For("bool", "system") });
+        foreach (var name in (string[])["created", "updated"])
+        {
+            var f = new AutodateField { Name = name, OnCreate = true, OnUpdate = name == "updated" };
+            f.Id = FieldIds.For(f.Type, name);
+            c.Fields.Add(f);
+        }
+        return c;
+    }
+
+    private static async Task ViewAsync(HttpContext ctx, string collection)
+    {
+        ctx.RequireSuperuser();
+        var c = ctx.Project().Collections.Find(collection) ?? throw ApiError.NotFound();
+        await WriteCollectionAsync(ctx, c);
+    }
+
+    private static async Task CreateAsync(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var c = await CollectionService.CreateAsync(ctx.Project(), body, ctx.RequestAborted);
+        await WriteCollectionAsync(ctx, c);
+    }
+
+    private static async Task UpdateAsync(HttpContext ctx, string collection)
+    {
+        ctx.RequireSuperuser();
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var c = await CollectionService.UpdateAsync(ctx.Project(), collection, body, ctx.RequestAborted);
+        await WriteCollectionAsync(ctx, c);
+    }
+
+    private static async Task DeleteAsync(HttpContext ctx, string collection)
+    {
+        ctx.RequireSuperuser();
+        await CollectionService.DeleteAsync(ctx.Project(), collection, ctx.RequestAborted);
+        JsonResponse.NoContent(ctx);
+    }
+
+    private static async Task TruncateAsync(HttpContext ctx, string collection)
+    {
+        ctx.RequireSuperuser();
+        await CollectionService.TruncateAsync(ctx.Project(), collection, ctx.RequestInfo(), ctx.RequestAborted);
+        JsonResponse.NoContent(ctx);
+    }
+
+    private static async Task ImportAsync(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        if (body["collections"] is not JsonArray items)
+            throw ApiError.BadRequest(CollectionService.ImportFailed, new ErrorData().Add("collections", new FieldError("validation_required", "Must be a non-empty array of collections.")));
+        var deleteMissing = false;
+        if (body.TryGetPropertyValue("deleteMissing", out var dm) && dm is not null)
+        {
+            if (dm is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) deleteMissing = v.GetValueKind() == JsonValueKind.True;
+            else throw ApiError.BadRequest(CollectionService.ImportFailed, new ErrorData().Add("deleteMissing", new FieldError("validation_invalid_value", "Must be a boolean.")));
+        }
+        await CollectionService.ImportAsync(ctx.Project(), items, deleteMissing, ctx.RequestAborted);
+        JsonResponse.NoContent(ctx);
+    }
+
+    private static async Task Scaffolds(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        await JsonResponse.WriteAsync(ctx, w =>
+        {
+            w.WriteStartObject();
+            foreach (var type in (CollectionType[])[CollectionType.Auth, CollectionType.Base, CollectionType.View])
+            {
+                var c = CollectionScaffolds.Create(type);
+                if (c.IsAuth) c.Indexes = [.. CollectionScaffolds.AuthIndexes(c)];
+                w.WritePropertyName(type.ToJson());
+                CollectionJson.Write(w, c, includeSecrets: false);
+            }
+            w.WriteEndObject();
+        });
+    }
+
+    private static readonly (string Name, string DisplayName)[] Providers =
+    [
+        ("apple", "Apple"), ("bitbucket", "Bitbucket"), ("box", "Box"), ("discord", "Discord"), ("facebook", "Facebook"),
+        ("gitea", "Gitea"), ("gitee", "Gitee"), ("github", "GitHub"), ("gitlab", "GitLab"), ("google", "Google"),
+        ("instagram2", "Instagram"), ("kakao", "Kakao"), ("lark", "Lark"), ("linear", "Linear"), ("livechat", "LiveChat"),
+        ("mailcow", "mailcow"), ("microsoft", "Microsoft"), ("monday", "monday.com"), ("notion", "Notion"), ("oidc", "OpenID Connect"),
+        ("oidc2", "(2) OpenID Connect"), ("oidc3", "(3) OpenID Connect"), ("patreon", "Patreon"), ("planningcenter", "Planning Center"),
+        ("spotify", "Spotify"), ("strava", "Strava"), ("trakt", "Trakt"), ("twitch", "Twitch"), ("twitter", "Twitter"),
+        ("vk", "VK"), ("wakatime", "WakaTime"), ("yandex", "Yandex"),
+    ];
+
+    private static async Task OAuth2Providers(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        await JsonResponse.WriteAsync(ctx, w =>
+        {
+            w.WriteStartArray();
+            foreach (var (name, display) in Providers)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", name);
+                w.WriteString("displayName", display);
+                w.WriteString("logo", "");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    private static async Task DryRunViewAsync(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var query = body["query"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var (view, sample) = await CollectionService.DryRunViewAsync(ctx.Project(), query, ctx.RequestAborted);
+        var viewer = RecordJsonWriter.Viewer.From(ctx.RequestInfo());
+        await JsonResponse.WriteAsync(ctx, w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("fields");
+            w.WriteStartArray();
+            foreach (var f in view.Fields) FieldJson.Write(w, f);
+            w.WriteEndArray();
+            w.WritePropertyName("sample");
+            w.WriteStartArray();
+            foreach (var r in sample) RecordJsonWriter.Write(w, r, viewer);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    private static Task WriteCollectionAsync(HttpContext ctx, Collection c) =>
+        JsonResponse.WriteAsync(ctx, w => CollectionJson.Write(w, c, includeSecrets: false));
+}
