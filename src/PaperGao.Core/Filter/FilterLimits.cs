@@ -27,6 +27,9 @@ public static class FilterLimits
     /// <summary>Maximum number of relation hops in a field path (author.organization.name = 2).</summary>
     public const int MaxRelationDepth = 6;
 
+    /// <summary>Maximum number of % and _ wildcards in a verbatim LIKE pattern (matching cost grows with them).</summary>
+    public const int MaxLikeWildcards = 16;
+
     /// <summary>Number of parsed filters kept in the parse cache.</summary>
     public const int ParseCacheSize = 1000;
 }

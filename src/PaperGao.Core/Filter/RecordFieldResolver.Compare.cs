@@ -123,7 +123,7 @@ internal sealed partial class RecordFieldResolver
             else
             {
                 var s = LiteralText(b);
-                s = HasUnescapedPercent(s) ? FixTrailingEscape(s) : "%" + EscapeLike(s) + "%";
+                s = HasUnescapedPercent(s) ? BoundPattern(FixTrailingEscape(s)) : "%" + EscapeLike(s) + "%";
                 pattern = P(s);
             }
         }
@@ -151,6 +151,24 @@ internal sealed partial class RecordFieldResolver
             if (s[i] == '%') return true;
         }
         return false;
+    }
+
+    /// <summary>Collapses runs of '%' and caps the wildcard count: many wildcards make LIKE matching super-linear (security.md #20).</summary>
+    private static string BoundPattern(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        var wildcards = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '\\' && i + 1 < s.Length) { sb.Append(c).Append(s[++i]); continue; }
+            if (c == '%' && sb.Length > 0 && sb[^1] == '%' && (sb.Length < 2 || sb[^2] != '\\')) continue;
+            if (c is '%' or '_') wildcards++;
+            sb.Append(c);
+        }
+        if (wildcards > FilterLimits.MaxLikeWildcards)
+            throw new FilterException($"too many wildcards in a LIKE pattern (max {FilterLimits.MaxLikeWildcards})");
+        return sb.ToString();
     }
 
     private static string FixTrailingEscape(string s)

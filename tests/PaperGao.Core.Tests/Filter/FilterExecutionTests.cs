@@ -123,6 +123,8 @@ public abstract class FilterExecutionTestsBase : IAsyncLifetime
     [InlineData("title ~ '100%'", "p2")]
     [InlineData("title ~ 'Hello%'", "p1")]
     [InlineData("title ~ '%World'", "p1")]
+    [InlineData("title ~ '%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%World'", "p1")]
+    [InlineData("title ~ 'H_llo%'", "p1")]
     [InlineData("title ~ '_'", "p2")]
     [InlineData("title ~ 'o_W'", "")]
     [InlineData("title ~ 'back\\slash'", "p4")]
@@ -328,6 +330,7 @@ public abstract class FilterExecutionTestsBase : IAsyncLifetime
     [InlineData("strftime('%Y', created, 1) = 1", "modifiers must be quoted")]
     [InlineData("author.friends.friends.friends.friends.friends.friends.name = 'x'", "too deep")]
     [InlineData("comments_via_nope.id = 1", "unknown field")]
+    [InlineData("title ~ '%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%a%b'", "too many wildcards")]
     public async Task Filter_Errors(string filter, string message)
     {
         RequireDb();
