@@ -62,9 +62,9 @@ for tool in dotnet node git; do
 done
 
 # CPU pinning: server on CPU 0, load generator on CPU 1 (the machine has 2 cores).
-SRV_PIN=(); LOAD_PIN=()
+SRV_PIN=(); LOAD_PIN=(); CORE_ARG=()
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-  SRV_PIN=(taskset -c 0); LOAD_PIN=(taskset -c 1)
+  SRV_PIN=(taskset -c 0); LOAD_PIN=(taskset -c 1); CORE_ARG=(--server-cpu 0)
 else
   PIN=0
 fi
@@ -176,7 +176,7 @@ meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 run_scenario() { # run_scenario NAME URL PID
   say "scenario $1: ${WARMUP}s warm-up + ${DURATION}s at $CONNECTIONS connections"
   "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$2" --scenario "$1" --state "$WORK/setup.json" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" >> "$WORK/scenarios.jsonl" ||
+    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
     die "scenario $1 failed"
   tail -n 1 "$WORK/scenarios.jsonl" >&2
 }

@@ -5,7 +5,9 @@
 // With --pid, the server's CPU time (utime+stime from /proc/PID/stat) over the measured part gives
 // CPU microseconds per request: a figure much less sensitive to other load on the machine than req/s.
 // Usage: node load.js --url URL --scenario NAME --state FILE [--connections 32] [--duration 10] [--warmup 2]
-//                     [--pid SERVER_PID --clk-tck 100]
+//                     [--pid SERVER_PID --clk-tck 100] [--server-cpu 0]
+// With --server-cpu (the core the server is pinned to), /proc/stat tells how busy that core was
+// with *other* processes during the run: high means the figures were taken on a contended machine.
 const fs = require('fs')
 const autocannon = require('autocannon')
 const parseArgs = require('./args')
@@ -42,6 +44,15 @@ function cpuTicks (pid) {
   } catch { return null }
 }
 
+function coreTicks (cpu) {
+  if (cpu === undefined) return null
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find(l => l.startsWith(`cpu${cpu} `))
+  if (!line) return null
+  const v = line.trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal
+  return { busy: v[0] + v[1] + v[2] + v[5] + v[6] + v[7], idle: v[3] + v[4] }
+}
+
 function percentile (sorted, p) {
   if (sorted.length === 0) return null
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
@@ -53,6 +64,7 @@ async function main () {
   const pid = args.pid
   const tck = Number(args['clk-tck'] || 100)
   const cpu0 = cpuTicks(pid)
+  const core0 = coreTicks(args['server-cpu'])
   let lat = new Float64Array(1 << 16)
   let n = 0
   const res = await run(duration, (_client, status, _bytes, ms) => {
@@ -65,6 +77,7 @@ async function main () {
     lat[n++] = ms
   })
   const cpu1 = cpuTicks(pid)
+  const core1 = coreTicks(args['server-cpu'])
   const cpuSec = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / tck
   const sorted = lat.subarray(0, n).sort()
   const round = v => (v === null ? null : Math.round(v * 100) / 100)
@@ -86,7 +99,11 @@ async function main () {
     max: round(n ? sorted[n - 1] : null),
     statusCodes: codes,
     serverCpuPct: cpuSec === null ? null : Math.round((cpuSec / res.duration) * 1000) / 10,
-    cpuUsPerReq: cpuSec === null || res.requests.total === 0 ? null : Math.round((cpuSec * 1e6) / res.requests.total)
+    cpuUsPerReq: cpuSec === null || res.requests.total === 0 ? null : Math.round((cpuSec * 1e6) / res.requests.total),
+    // share of the server's core used by other processes (and the kernel on their behalf)
+    otherCpuPct: core0 === null || core1 === null || cpuSec === null
+      ? null
+      : Math.max(0, Math.round((((core1.busy - core0.busy) / tck - cpuSec) / res.duration) * 1000) / 10)
   }
   console.log(JSON.stringify(out))
 }

@@ -28,9 +28,9 @@ const pad = (s, n) => String(s).padEnd(n)
 const lpad = (s, n) => String(s).padStart(n)
 
 function textTable (rows) {
-  const head = `${pad('scenario', 16)}${lpad('req/s', 10)}${lpad('p50_ms', 9)}${lpad('p99_ms', 9)}${lpad('non2xx', 8)}${lpad('errors', 8)}${lpad('cpu_us/req', 12)}${lpad('srv_cpu%', 10)}`
+  const head = `${pad('scenario', 16)}${lpad('req/s', 10)}${lpad('p50_ms', 9)}${lpad('p99_ms', 9)}${lpad('non2xx', 8)}${lpad('errors', 8)}${lpad('cpu_us/req', 12)}${lpad('srv_cpu%', 10)}${lpad('other%', 8)}`
   return [head, ...rows.map(r =>
-    `${pad(r.scenario, 16)}${lpad(r.rps, 10)}${lpad(num(r.p50), 9)}${lpad(num(r.p99), 9)}${lpad(r.non2xx, 8)}${lpad(r.errors, 8)}${lpad(num(r.cpuUsPerReq), 12)}${lpad(num(r.serverCpuPct), 10)}`)].join('\n')
+    `${pad(r.scenario, 16)}${lpad(r.rps, 10)}${lpad(num(r.p50), 9)}${lpad(num(r.p99), 9)}${lpad(r.non2xx, 8)}${lpad(r.errors, 8)}${lpad(num(r.cpuUsPerReq), 12)}${lpad(num(r.serverCpuPct), 10)}${lpad(num(r.otherCpuPct), 8)}`)].join('\n')
 }
 
 function single () {
@@ -62,9 +62,9 @@ function single () {
     `${meta.pinned === '1' ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; ` +
     `load average before/after: ${meta.loadavg_start || '?'} / ${meta.loadavg_end || '?'} (other work on the machine makes req/s noisy; CPU µs/req much less so).`)
   md.push('')
-  md.push('| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | server CPU % |')
-  md.push('|---|---:|---:|---:|---:|---:|---:|---:|')
-  for (const r of rows) md.push(`| ${r.scenario} | ${r.rps} | ${num(r.p50)} | ${num(r.p99)} | ${r.non2xx} | ${r.errors} | ${num(r.cpuUsPerReq)} | ${num(r.serverCpuPct)} |`)
+  md.push('| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | server CPU % | others on its core % |')
+  md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of rows) md.push(`| ${r.scenario} | ${r.rps} | ${num(r.p50)} | ${num(r.p99)} | ${r.non2xx} | ${r.errors} | ${num(r.cpuUsPerReq)} | ${num(r.serverCpuPct)} | ${num(r.otherCpuPct)} |`)
   md.push('')
   md.push('| server process | value |')
   md.push('|---|---:|')
