@@ -13,14 +13,17 @@ public static class ErrorWriter
         ctx.Response.Clear();
         ctx.Response.StatusCode = error.Status;
         ctx.Response.ContentType = "application/json";
-        await using var w = new Utf8JsonWriter(ctx.Response.Body);
-        w.WriteStartObject();
-        w.WritePropertyName("data");
-        error.Details.WriteTo(w);
-        w.WriteString("message", Sentence(error.Message));
-        w.WriteNumber("status", error.Status);
-        w.WriteEndObject();
-        await w.FlushAsync();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("data");
+            error.Details.WriteTo(w);
+            w.WriteString("message", Sentence(error.Message));
+            w.WriteNumber("status", error.Status);
+            w.WriteEndObject();
+        }
+        await ctx.Response.Body.WriteAsync(buffer.WrittenMemory);
     }
 
     /// <summary>First letter upper-cased, a '.' appended unless it ends in '.', '?' or '!'.</summary>

@@ -34,12 +34,14 @@ public static class JsonResponse
         await using (var w = new Utf8JsonWriter(ms)) await write(w);
         var node = JsonNode.Parse(ms.ToArray());
         node = FieldsPicker.Apply(node, fields);
-        ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "application/json";
-        await using (var w = new Utf8JsonWriter(ctx.Response.Body))
+        var picked = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(picked))
         {
             if (node is null) w.WriteNullValue(); else node.WriteTo(w);
         }
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.Body.WriteAsync(picked.WrittenMemory);
         await ctx.Response.Body.WriteAsync(Newline);
     }
 

@@ -20,6 +20,8 @@ public static class RequestBody
     {
         var req = ctx.Request;
         if (req.ContentLength == 0) return [];
+        var max = ctx.RequestServices.GetService(typeof(PaperGaoOptions)) is PaperGaoOptions o ? o.MaxBodySize : 32L * 1024 * 1024;
+        if (req.ContentLength > max) throw ApiError.TooLarge();
         var type = req.ContentType ?? "";
         if (type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
             type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
@@ -27,7 +29,14 @@ public static class RequestBody
             return await ReadFormAsync(ctx);
         }
         using var ms = new MemoryStream();
-        await req.Body.CopyToAsync(ms, ctx.RequestAborted);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await req.Body.ReadAsync(chunk, ctx.RequestAborted)) > 0)
+        {
+            // Chunked bodies have no Content-Length: stop as soon as the limit is passed, before buffering more.
+            if (ms.Length + read > max) throw ApiError.TooLarge();
+            ms.Write(chunk, 0, read);
+        }
         if (ms.Length == 0) return [];
         if (type.Length > 0 && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             throw ApiError.BadRequest("Unsupported Content-Type.");

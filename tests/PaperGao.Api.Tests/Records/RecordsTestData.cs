@@ -24,7 +24,7 @@ internal static class RecordsTestData
                 new JsonObject { ["name"] = "title", ["type"] = "text", ["required"] = true, ["max"] = 100 },
                 new JsonObject { ["name"] = "views", ["type"] = "number" },
                 new JsonObject { ["name"] = "active", ["type"] = "bool" },
-                new JsonObject { ["name"] = "tags", ["type"] = "select", ["maxSelect"] = 5, ["values"] = new JsonArray("a", "b", "c") },
+                new JsonObject { ["name"] = "tags", ["type"] = "select", ["maxSelect"] = 3, ["values"] = new JsonArray("a", "b", "c") },
                 new JsonObject { ["name"] = "author", ["type"] = "relation", ["collectionId"] = authorsId, ["maxSelect"] = 1 },
                 new JsonObject { ["name"] = "data", ["type"] = "json" },
                 new JsonObject { ["name"] = "created", ["type"] = "autodate", ["onCreate"] = true },
