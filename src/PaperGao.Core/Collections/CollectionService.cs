@@ -466,6 +466,9 @@ public static partial class CollectionService
                 try
                 {
                     await p.Database.ExecuteAsync(tx, ViewSchema.CreateViewSql(v, d), null, ct);
+                    // SQLite accepts views over missing tables: run it once so a broken view is caught now.
+                    await using (var probe = p.Database.Command(tx.Connection!, tx, $"SELECT * FROM {d.Quote(v.Name)} LIMIT 0"))
+                    await using (var r = await probe.ExecuteReaderAsync(ct)) { }
                     await p.Database.ExecuteAsync(tx, "RELEASE SAVEPOINT pg_view", null, ct);
                     pending.Remove(v);
                     progress = true;
@@ -512,8 +515,7 @@ public static partial class CollectionService
             {
                 fieldErrors.Add(check.FieldIndex.ToString(CultureInfo.InvariantCulture), new ErrorData().Add(check.OptionKey,
                     new FieldError("validation_data_conflict",
-                        $"Can't change the field \"{check.FieldName}\": {blocking} record(s) {check.Problem}.",
-                        new Dictionary<string, object?> { ["field"] = check.FieldName, ["records"] = blocking })));
+                        $"Can't change the field \"{check.FieldName}\": {blocking} record(s) {check.Problem}.")));
             }
         }
         if (!fieldErrors.IsEmpty) throw fail(new ErrorData().Add("fields", fieldErrors));

@@ -75,15 +75,15 @@ public static partial class CollectionValidator
             return;
         }
         var renamed = old is null || !string.Equals(old.Name, c.Name, StringComparison.OrdinalIgnoreCase);
-        if (renamed && c.Name.StartsWith('_') && !c.System)
-        {
-            errors.Add("name", new FieldError("validation_invalid_name", "Names starting with '_' are reserved for system collections."));
-            return;
-        }
         if (all.All.Any(x => x.Id != c.Id && string.Equals(x.Name, c.Name, StringComparison.OrdinalIgnoreCase))
             || (renamed && otherTables.Contains(c.Name.ToLowerInvariant())))
         {
             errors.Add("name", NotUnique("A collection or table with this name already exists."));
+            return;
+        }
+        if (renamed && (c.Name.StartsWith('_') || c.Name.StartsWith("pg_", StringComparison.OrdinalIgnoreCase) || c.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) && !c.System)
+        {
+            errors.Add("name", new FieldError("validation_invalid_name", "Names starting with '_', 'pg_' or 'sqlite_' are reserved."));
         }
     }
 
