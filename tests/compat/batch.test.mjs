@@ -1,10 +1,8 @@
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, rejects } from './lib/harness.mjs';
 
-const ctx = useServer();
-
-before(async () => {
+const ctx = useServer(async () => {
   await ctx.pb.collections.create({
     name: 'tasks',
     type: 'base',

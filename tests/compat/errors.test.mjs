@@ -1,12 +1,10 @@
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientResponseError } from 'pocketbase';
 import { useServer, rejects, raw } from './lib/harness.mjs';
 import { createBlog } from './lib/blog.mjs';
 
-const ctx = useServer();
-
-before(async () => {
+const ctx = useServer(async () => {
   await createBlog(ctx.pb);
   await ctx.pb.collections.create({ name: 'locked', type: 'base', fields: [{ name: 'secret', type: 'text' }] });
   await ctx.pb.collection('locked').create({ secret: 's3cr3t' });

@@ -1,12 +1,10 @@
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, raw } from './lib/harness.mjs';
 import { createBlog, seedBlog } from './lib/blog.mjs';
 
-const ctx = useServer();
 let s;
-
-before(async () => {
+const ctx = useServer(async () => {
   await createBlog(ctx.pb);
   s = await seedBlog(ctx.pb);
 });

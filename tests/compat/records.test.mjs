@@ -1,8 +1,10 @@
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, rejects, raw, mapLimit, RECORD_ID, DATETIME } from './lib/harness.mjs';
 
-const ctx = useServer();
+const ctx = useServer(async () => {
+  await collection('notes');
+});
 
 async function collection(name) {
   return ctx.pb.collections.create({
@@ -26,10 +28,6 @@ async function seed(name, count) {
   await collection(name);
   return mapLimit(Array.from({ length: count }, (_, i) => i), 8, (i) => ctx.pb.collection(name).create({ title: `item ${i}`, n: i }));
 }
-
-before(async () => {
-  await collection('notes');
-});
 
 test('create returns 200 with the full record; getOne returns it', async () => {
   const res = await raw(`${ctx.url}/api/collections/notes/records`, {

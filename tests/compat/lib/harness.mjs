@@ -6,8 +6,10 @@ import { startServer } from '../server.mjs';
 /**
  * Starts one server for the calling test file (in `before`) and stops it (in `after`).
  * The returned object is filled in once `before` has run: { server, url, pb (superuser), guest() }.
+ * `setup(ctx)` runs right after the server is up: put per-file fixtures there rather than in a second
+ * top-level `before` (node 20 runs several top-level `before` hooks concurrently).
  */
-export function useServer() {
+export function useServer(setup = async () => {}) {
   const ctx = {
     server: null,
     url: '',
@@ -24,6 +26,7 @@ export function useServer() {
     ctx.url = ctx.server.url;
     ctx.pb = ctx.guest();
     await ctx.pb.collection('_superusers').authWithPassword(ctx.server.email, ctx.server.password);
+    await setup(ctx);
   });
   after(async () => {
     await ctx.server?.stop();
