@@ -35,6 +35,7 @@ public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positional
         }
         if (http.Length == 0) error = "--http needs an address like 127.0.0.1:8090.";
         if (dir.Length == 0) error = "--dir needs a folder.";
+        if (command == "serve" && positionals.Count > 0) error = $"Unexpected argument '{positionals[0]}'.";
         return new ParsedArgs(command, positionals, http, dir, string.IsNullOrWhiteSpace(db) ? null : db, project, passthrough, error);
     }
 }
