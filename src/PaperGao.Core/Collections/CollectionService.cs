@@ -515,7 +515,8 @@ public static partial class CollectionService
             {
                 fieldErrors.Add(check.FieldIndex.ToString(CultureInfo.InvariantCulture), new ErrorData().Add(check.OptionKey,
                     new FieldError("validation_data_conflict",
-                        $"Can't change the field \"{check.FieldName}\": {blocking} record(s) {check.Problem}.")));
+                        $"Can't change the field \"{check.FieldName}\": {blocking} record(s) {check.Problem}.",
+                        new Dictionary<string, object?> { ["field"] = check.FieldName, ["records"] = blocking })));
             }
         }
         if (!fieldErrors.IsEmpty) throw fail(new ErrorData().Add("fields", fieldErrors));

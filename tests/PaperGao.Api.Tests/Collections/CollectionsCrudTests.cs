@@ -240,6 +240,7 @@ public sealed class CollectionsCrudTests(PostgresCluster postgres)
         Assert.Equal("validation_data_conflict", Code(conflict));
         Assert.Contains("\"labels\"", conflict!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("1 record(s)", conflict["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, conflict["params"]!["records"]!.GetValue<int>());
 
         // text → number with a non-numeric value is refused; nothing changes.
         await CreateRecordAsync(su, "items", new JsonObject { ["qty"] = "many" }, ct);
