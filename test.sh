@@ -5,6 +5,8 @@
 #
 # Env: PAPERGAO_REQUIRE_POSTGRES=1  a missing PostgreSQL is a failure instead of a skip
 #      PAPERGAO_TEST_POSTGRES_CONNSTRING  use this server for the API tests instead of a throwaway cluster
+# A throwaway cluster (tests/pg-cluster.sh) serves the Core tests (as PAPERGAO_TEST_PG) and the SDK
+# compat run on PostgreSQL; it is stopped and deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$PWD"
@@ -84,20 +86,35 @@ compat_tests() {
 echo "=== build (Release) ==="
 dotnet build PaperGao.slnx -c Release -nologo -clp:ErrorsOnly
 
-step "Core unit tests" dotnet_tests tests/PaperGao.Core.Tests
+# One throwaway cluster for the Core tests (PAPERGAO_TEST_PG) and the SDK compat run on PostgreSQL.
+# The API tests start their own through their xunit fixture (or use PAPERGAO_TEST_POSTGRES_CONNSTRING).
+pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/papergao-pg.XXXXXX")"
+if ! pg_cs="$(tests/pg-cluster.sh start "$pg_dir")"; then
+  pg_cs=""
+  pg_dir=""
+  echo "warning: tests/pg-cluster.sh start failed: PostgreSQL tests outside the API tests will be skipped"
+fi
+pg_missing() {
+  echo "PostgreSQL is required (PAPERGAO_REQUIRE_POSTGRES=1) but tests/pg-cluster.sh could not start a cluster" >&2
+  return 1
+}
+
+core_tests() (
+  if [[ -n "$pg_cs" ]]; then export PAPERGAO_TEST_PG="$pg_cs"; fi
+  dotnet_tests tests/PaperGao.Core.Tests
+)
+
+step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests
 
 if [[ ! -d tests/compat/node_modules ]]; then (cd tests/compat && npm ci --no-audit --no-fund); fi
 step "SDK compat (sqlite)" compat_tests
-
-pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/papergao-pg.XXXXXX")"
-if pg_cs="$(tests/pg-cluster.sh start "$pg_dir")"; then
+if [[ -n "$pg_cs" ]]; then
   step "SDK compat (postgres)" compat_tests "$pg_cs"
 elif [[ "${PAPERGAO_REQUIRE_POSTGRES:-}" == 1 ]]; then
-  step "SDK compat (postgres)" bash -c 'echo "PostgreSQL is required (PAPERGAO_REQUIRE_POSTGRES=1) but the cluster did not start" >&2; exit 1'
+  step "SDK compat (postgres)" pg_missing
 else
   skip_step "SDK compat (postgres)" "no PostgreSQL (tests/pg-cluster.sh start failed)"
-  pg_dir=""
 fi
 
 if [[ -d tests/e2e ]]; then
