@@ -87,6 +87,8 @@ public static class RequestBody
                 continue;
             }
             CheckKey(key, "");
+            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+                throw ApiError.BadRequest($"Invalid form body: NUL characters are not allowed (in \"{Truncate(key)}\").");
             if (values.Count == 1) result[key] = Infer(values[0] ?? "");
             else result[key] = new JsonArray([.. values.Select(v => Infer(v ?? ""))]);
         }
@@ -128,6 +130,8 @@ public static class RequestBody
             case JsonArray a:
                 foreach (var v in a) CheckKeys(v, path);
                 break;
+            case JsonValue v when v.TryGetValue<string>(out var s) && s.Contains('\0', StringComparison.Ordinal):
+                throw ApiError.BadRequest($"Invalid JSON body: NUL characters are not allowed (in \"{Truncate(path)}\").");
         }
     }
 
