@@ -37,7 +37,7 @@ public sealed class FilterParser
         if (filter.Length > FilterLimits.MaxFilterLength)
             throw new FilterException($"filter expression is too long ({filter.Length} characters, max {FilterLimits.MaxFilterLength})");
         var nul = filter.IndexOf('\0', StringComparison.Ordinal);
-        if (nul >= 0) throw new FilterException($"unexpected NUL character at position {nul}");
+        if (nul >= 0) throw new FilterException($"unexpected character '\\u0000' at position {nul}");
         var tokens = FilterLexer.Tokenize(filter);
         if (tokens.Count == 1) throw new FilterException("empty filter expression");
         var p = new FilterParser(tokens);

@@ -384,8 +384,10 @@ public sealed class PostgresFilterExecutionTests : FilterExecutionTestsBase
 
     protected override void RequireDb()
     {
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-            Assert.Skip("PostgreSQL filter tests skipped: set PAPERGAO_TEST_PG to an Npgsql connection string to run them.");
+        if (!string.IsNullOrWhiteSpace(ConnectionString)) return;
+        if (Environment.GetEnvironmentVariable("PAPERGAO_REQUIRE_POSTGRES") is "1" or "true")
+            Assert.Fail("PostgreSQL is required (PAPERGAO_REQUIRE_POSTGRES=1) but PAPERGAO_TEST_PG is not set.");
+        Assert.Skip("PostgreSQL filter tests skipped: set PAPERGAO_TEST_PG to an Npgsql connection string to run them.");
     }
 
     protected override async Task<DbConnection?> OpenAsync()
