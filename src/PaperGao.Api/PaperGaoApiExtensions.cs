@@ -48,6 +48,7 @@ public static class PaperGaoApiExtensions
         app.MapHealthApi();
         app.MapRecordsApi();
         app.MapCollectionsApi();
+        app.MapAuthMethodsApi();
         app.MapAuthWithPasswordApi();
         app.MapAuthRefreshApi();
         app.MapBatchApi();

@@ -86,4 +86,20 @@ public sealed class SuperuserAuthTests(PostgresCluster postgres)
         Assert.Equal("Shop", (await GetJsonAsync(su, "/api/settings", ct))["meta"]!["appName"]!.GetValue<string>());
         Assert.Equal(401, (await SendAsync(app.Client, HttpMethod.Get, "/api/settings", null, ct)).Status);
     }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Auth_methods_lists_password_and_refuses_non_auth_collections(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var methods = await GetJsonAsync(app.Client, "/api/collections/users/auth-methods?fields=mfa,otp,password,oauth2", ct);
+        Assert.True(methods["password"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(["email"], methods["password"]!["identityFields"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Null(methods["authProviders"]);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject { ["name"] = "plain", ["type"] = "base" }, ct);
+        Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/plain/auth-methods", null, ct)).Status);
+        Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/missing/auth-methods", null, ct)).Status);
+    }
 }
