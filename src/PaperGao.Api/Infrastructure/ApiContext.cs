@@ -25,18 +25,25 @@ public static class ApiContext
     /// <summary>@request.* for rules: auth, method, query, headers (snake_cased lowercase), context.</summary>
     public static RequestInfo RequestInfo(this HttpContext ctx, string context = "default")
     {
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in ctx.Request.Query) query[k] = v.FirstOrDefault() ?? "";
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in ctx.Request.Headers) headers[k.ToLowerInvariant().Replace('-', '_')] = v.FirstOrDefault() ?? "";
+        var request = ctx.Request;
         return new RequestInfo
         {
             Auth = ctx.Auth(),
             IsSuperuser = ctx.IsSuperuser(),
-            Method = ctx.Request.Method,
+            Method = request.Method,
             Context = context,
-            Query = query,
-            Headers = headers,
+            QueryFactory = () =>
+            {
+                var query = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in request.Query) query[k] = v.FirstOrDefault() ?? "";
+                return query;
+            },
+            HeadersFactory = () =>
+            {
+                var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in request.Headers) headers[k.ToLowerInvariant().Replace('-', '_')] = v.FirstOrDefault() ?? "";
+                return headers;
+            },
         };
     }
 
