@@ -25,10 +25,17 @@ public abstract class ProjectDatabase : IAsyncDisposable
     /// <summary>Creates a command on the connection of a transaction (or a plain connection) with bound parameters.</summary>
     public DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParams? parameters = null)
     {
+        var cmd = CreateCommand(connection, tx, sql);
+        parameters?.BindTo(cmd, Dialect);
+        return cmd;
+    }
+
+    /// <summary>A command for the SQL; SQLite hands out cached, already compiled statements.</summary>
+    protected virtual DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql)
+    {
         var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.Transaction = tx;
-        parameters?.BindTo(cmd, Dialect);
         return cmd;
     }
 

@@ -64,7 +64,11 @@ internal sealed partial class RecordFieldResolver
     public Resolved ResolveIdentifier(string name, QueryScope scope)
     {
         CheckAllowed(name);
-        if (FilterMacros.TryResolve(name, DateTime.UtcNow, out var macro)) return macro;
+        if (FilterMacros.TryResolve(name, DateTime.UtcNow, out var macro))
+        {
+            _ctx.Dependencies.UsesClock = true;
+            return macro;
+        }
         if (name.StartsWith("@request.", StringComparison.Ordinal)) return ResolveRequest(name["@request.".Length..], scope);
         if (name.StartsWith("@collection.", StringComparison.Ordinal)) return ResolveCollectionRef(name["@collection.".Length..], scope);
         if (IsKeyword(name) && _ctx.Collection.FindField(name) is null)
@@ -288,6 +292,7 @@ internal sealed partial class RecordFieldResolver
             Params = _ctx.Params,
             TableAlias = inner,
             Request = _ctx.Request,
+            Dependencies = _ctx.Dependencies,
             AllowRequestAndCollection = true,
             AllowHiddenFields = true,
             RuleNesting = _ctx.RuleNesting + 1,
@@ -328,6 +333,7 @@ internal sealed partial class RecordFieldResolver
     private Resolved ResolveRequest(string rest, QueryScope scope)
     {
         var req = _ctx.Request;
+        _ctx.Dependencies.UsesRequest = true;
         string? mod = null;
         var colon = rest.LastIndexOf(':');
         if (colon >= 0) { mod = rest[(colon + 1)..]; rest = rest[..colon]; }

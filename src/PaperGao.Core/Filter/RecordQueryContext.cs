@@ -35,6 +35,20 @@ public sealed class RecordQueryContext
     /// <summary>LEFT JOIN clauses the compiler needed (single-valued relation paths); the caller puts them after FROM. Aliases are derived from the path, so equal joins have equal text.</summary>
     public List<string> Joins { get; } = [];
 
+    /// <summary>
+    /// Set while compiling when the SQL came to depend on the request (@request.*) or the clock (datetime macros):
+    /// such SQL must not be reused for another request. Shared with nested rule compilations.
+    /// </summary>
+    public CompileDependencies Dependencies { get; init; } = new();
+
     /// <summary>Nesting level of rule compilations (a related collection's listRule compiled inside a client filter).</summary>
     internal int RuleNesting { get; init; }
+}
+
+/// <summary>What a compiled filter depended on besides its own text and the schema.</summary>
+public sealed class CompileDependencies
+{
+    public bool UsesRequest { get; set; }
+    public bool UsesClock { get; set; }
+    public bool IsConstant => !UsesRequest && !UsesClock;
 }

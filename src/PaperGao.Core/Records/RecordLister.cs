@@ -15,7 +15,34 @@ namespace PaperGao.Core.Records;
 /// </summary>
 public static class RecordLister
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Collection, System.Collections.Concurrent.ConcurrentDictionary<(long, bool, string, string), CompiledList>> ListCache = [];
+    private const int ListCacheCapacity = 256;
+
+    /// <summary>The compiled FROM/WHERE and ORDER BY of a list, with its parameter values in order.</summary>
+    private sealed record CompiledList(string FromWhere, string? OrderBy, object?[] Values, bool Reusable);
+
     public static async Task WriteListAsync(Project project, Collection c, ListQuery q, RequestInfo request, Utf8JsonWriter w, CancellationToken ct)
+    {
+        // A rule, filter and sort whose SQL did not depend on the request or the clock compile to the same SQL every
+        // time: keep it per collection definition (a schema change makes a new Collection, hence a new cache).
+        var perCollection = ListCache.GetOrCreateValue(c);
+        // The schema version is part of the key: the SQL may embed other collections' rules.
+        var key = (project.Collections.Version, request.IsSuperuser, q.Filter, q.Sort);
+        if (!perCollection.TryGetValue(key, out var compiled))
+        {
+            compiled = Compile(project, c, q, request);
+            if (compiled.Reusable)
+            {
+                if (perCollection.Count >= ListCacheCapacity) perCollection.Clear();
+                perCollection[key] = compiled;
+            }
+        }
+        var parameters = new Data.SqlParams();
+        foreach (var v in compiled.Values) parameters.Add(v);
+        await WriteAsync(project, c, q, request, compiled, parameters, w, ct);
+    }
+
+    private static CompiledList Compile(Project project, Collection c, ListQuery q, RequestInfo request)
     {
         var d = project.Dialect;
         var ruleCtx = RuleQuery.NewContext(project, c, request, clientFilter: false);
@@ -36,7 +63,15 @@ public static class RecordLister
         var from = new StringBuilder(" FROM ").Append(d.Quote(c.Name)).Append(" AS t");
         foreach (var j in ruleCtx.Joins.Concat(filterCtx.Joins).Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
         RuleQuery.AppendWhere(from, [ruleSql, filterSql]);
-        var fromWhere = from.ToString();
+        var reusable = ruleCtx.Dependencies.IsConstant && filterCtx.Dependencies.IsConstant && !q.Sort.Contains("@random", StringComparison.Ordinal);
+        return new CompiledList(from.ToString(), orderBy, [.. ruleCtx.Params.Values], reusable);
+    }
+
+    private static async Task WriteAsync(Project project, Collection c, ListQuery q, RequestInfo request, CompiledList compiled, Data.SqlParams parameters, Utf8JsonWriter w, CancellationToken ct)
+    {
+        var d = project.Dialect;
+        var fromWhere = compiled.FromWhere;
+        var orderBy = compiled.OrderBy;
         var tree = ExpandTree.Parse(q.Expand);
         var viewer = RecordJsonWriter.Viewer.From(request);
 
@@ -45,7 +80,7 @@ public static class RecordLister
             long total = -1;
             if (!q.SkipTotal)
             {
-                await using var countCmd = project.Database.Command(conn, null, "SELECT COUNT(*)" + fromWhere, ruleCtx.Params);
+                await using var countCmd = project.Database.Command(conn, null, "SELECT COUNT(*)" + fromWhere, parameters);
                 total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             }
             var sql = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, d)).Append(fromWhere);
@@ -56,7 +91,7 @@ public static class RecordLister
 
             w.WriteStartObject();
             w.WritePropertyName("items");
-            await using var cmd = project.Database.Command(conn, null, sql.ToString(), ruleCtx.Params);
+            await using var cmd = project.Database.Command(conn, null, sql.ToString(), parameters);
             if (tree.IsEmpty)
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -97,6 +132,11 @@ public static class RecordLister
     public static async Task<Record?> FetchOneAsync(Project project, System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx,
         Collection c, string? rule, string id, RequestInfo request, CancellationToken ct)
     {
+        if (request.IsSuperuser || rule is { Length: 0 })
+        {
+            // No rule to compile: the by-id statement is the same every time (and stays prepared).
+            return await RecordSql.FindByIdAsync(project.Database, conn, tx, c, id, ct);
+        }
         var ctx = RuleQuery.NewContext(project, c, request, clientFilter: false);
         var ruleSql = RuleSql.Condition(rule, ctx);
         var where = $"t.{project.Dialect.Quote("id")} = {ctx.Params.Add(id)}";

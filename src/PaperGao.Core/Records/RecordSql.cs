@@ -42,12 +42,28 @@ public static class RecordSql
         return list;
     }
 
+    /// <summary>"SELECT list FROM table AS t WHERE t.id = @p0 LIMIT 1", built once per collection definition and dialect.</summary>
+    public static string SelectByIdSql(Collection c, ISqlDialect d)
+    {
+        var perDialect = SelectLists.GetOrCreateValue(c);
+        var key = d.Name + ":byid";
+        lock (perDialect)
+        {
+            if (!perDialect.TryGetValue(key, out var s))
+            {
+                s = $"SELECT {string.Join(", ", c.Fields.Select(f => "t." + d.Quote(f.Name)))} FROM {d.Quote(c.Name)} AS t WHERE t.{d.Quote("id")} = @p0 LIMIT 1";
+                perDialect[key] = s;
+            }
+            return s;
+        }
+    }
+
     /// <summary>Finds one record by id (no rule), inside a transaction when given.</summary>
     public static async Task<Record?> FindByIdAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, Collection c, string id, CancellationToken ct = default)
     {
         var p = new SqlParams();
-        var sql = $"SELECT {SelectList(c, db.Dialect)} FROM {db.Dialect.Quote(c.Name)} AS t WHERE t.{db.Dialect.Quote("id")} = {p.Add(id)} LIMIT 1";
-        await using var cmd = db.Command(conn, tx, sql, p);
+        p.Add(id);
+        await using var cmd = db.Command(conn, tx, SelectByIdSql(c, db.Dialect), p);
         var list = await ReadAllAsync(c, cmd, ct);
         return list.Count > 0 ? list[0] : null;
     }

@@ -128,32 +128,48 @@ public static class RecordWriter
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
-    private static async Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, CancellationToken ct)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Collection, WriteSql> WriteSqlCache = [];
+
+    /// <summary>The INSERT and UPDATE texts of a collection: built once per collection definition and dialect.</summary>
+    private sealed record WriteSql(string Dialect, string Insert, string Update);
+
+    private static WriteSql SqlFor(Collection c, Data.ISqlDialect d)
     {
-        var d = p.Dialect;
-        var prm = new Data.SqlParams();
+        if (WriteSqlCache.TryGetValue(c, out var cached) && cached.Dialect == d.Name) return cached;
         var cols = new List<string>();
         var vals = new List<string>();
-        foreach (var f in r.Collection.Fields)
+        var sets = new List<string>();
+        for (var i = 0; i < c.Fields.Count; i++)
         {
+            var f = c.Fields[i];
+            var ph = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             cols.Add(d.Quote(f.Name));
-            vals.Add(d.ParameterSql(f.Kind, prm.Add(d.ToDbValue(f.Kind, r.Values.GetValueOrDefault(f.Name)))));
+            vals.Add(d.ParameterSql(f.Kind, ph));
+            if (f.Name != "id") sets.Add($"{d.Quote(f.Name)} = {d.ParameterSql(f.Kind, ph)}");
         }
-        var sql = $"INSERT INTO {d.Quote(r.Collection.Name)} ({string.Join(", ", cols)}) VALUES ({string.Join(", ", vals)})";
-        await ExecuteMappingUniqueAsync(p, scope, sql, prm, r.Collection, failMessage, ct);
+        var idIndex = c.Fields.FindIndex(f => f.Name == "id");
+        var built = new WriteSql(d.Name,
+            $"INSERT INTO {d.Quote(c.Name)} ({string.Join(", ", cols)}) VALUES ({string.Join(", ", vals)})",
+            $"UPDATE {d.Quote(c.Name)} SET {string.Join(", ", sets)} WHERE {d.Quote("id")} = @p{idIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        WriteSqlCache.AddOrUpdate(c, built);
+        return built;
     }
 
-    private static async Task UpdateRowAsync(Project p, WriteScope scope, Record r, CancellationToken ct)
+    /// <summary>Every field's value as a parameter, in field order (@p0 is Fields[0]).</summary>
+    private static Data.SqlParams ValuesOf(Record r, Data.ISqlDialect d)
     {
-        var d = p.Dialect;
         var prm = new Data.SqlParams();
-        var sets = r.Collection.Fields.Where(f => f.Name != "id")
-            .Select(f => $"{d.Quote(f.Name)} = {d.ParameterSql(f.Kind, prm.Add(d.ToDbValue(f.Kind, r.Values.GetValueOrDefault(f.Name))))}")
-            .ToList();
-        if (sets.Count == 0) return;
-        var sql = $"UPDATE {d.Quote(r.Collection.Name)} SET {string.Join(", ", sets)} WHERE {d.Quote("id")} = {prm.Add(r.Id)}";
-        await ExecuteMappingUniqueAsync(p, scope, sql, prm, r.Collection, "Failed to update record.", ct);
+        foreach (var f in r.Collection.Fields) prm.Add(d.ToDbValue(f.Kind, r.Values.GetValueOrDefault(f.Name)));
+        return prm;
     }
+
+    private static Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, CancellationToken ct) =>
+        ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Insert, ValuesOf(r, p.Dialect), r.Collection, failMessage, ct);
+
+    private static Task UpdateRowAsync(Project p, WriteScope scope, Record r, CancellationToken ct) =>
+        r.Collection.Fields.Count <= 1
+            ? Task.CompletedTask
+            : ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Update, ValuesOf(r, p.Dialect), r.Collection, "Failed to update record.", ct);
 
     /// <summary>Runs a write; a unique-constraint violation becomes validation_not_unique on the offending fields.</summary>
     private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, CancellationToken ct)

@@ -50,6 +50,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
             throw new InvalidOperationException($"Project '{project}' does not exist.");
         }
         var builder = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema };
+        // No automatic preparation: a prepared SELECT of a table whose column type changed fails with
+        // "cached plan must not change result type" (on this node after DDL, and on every other node of a cluster).
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new PostgresProjectDatabase(dataSource, schema);
     }

@@ -41,6 +41,15 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         return c;
     }
 
+    protected override DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql) =>
+        StatementCache.For((SqliteConnection)connection).Rent((SqliteConnection)connection, tx, sql);
+
+    private static void Close(SqliteConnection c)
+    {
+        StatementCache.Clear(c);
+        c.Dispose();
+    }
+
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -58,7 +67,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         finally
         {
             if (healthy && !_disposed && _readers.Count < MaxIdleReaders) _readers.Add(conn);
-            else conn.Dispose();
+            else Close(conn);
         }
     }
 
@@ -95,7 +104,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         try
         {
             _disposed = true;
-            while (_readers.TryTake(out var c)) await c.DisposeAsync();
+            while (_readers.TryTake(out var c)) Close(c);
             if (_writer is not null)
             {
                 // Fold the WAL back into the main file so a clean stop leaves one file.
@@ -104,7 +113,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                     cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
                     try { await cmd.ExecuteNonQueryAsync(); } catch (SqliteException) { /* readers still open elsewhere */ }
                 }
-                await _writer.DisposeAsync();
+                Close(_writer);
             }
         }
         finally
