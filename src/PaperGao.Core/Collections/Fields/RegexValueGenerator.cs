@@ -22,6 +22,9 @@ public static class RegexValueGenerator
 
     private const int MaxLength = 1_000_000;
 
+    /// <summary>The id pattern every collection uses: generated without parsing (the create hot path).</summary>
+    private const string IdPattern = "[a-z0-9]{15}";
+
     /// <summary>Generates a value; throws <see cref="FormatException"/> when the pattern is not supported.</summary>
     public static string Generate(string pattern)
     {
@@ -33,6 +36,12 @@ public static class RegexValueGenerator
 
     public static bool TryGenerate(string pattern, out string value, out string? error)
     {
+        if (pattern == IdPattern)
+        {
+            value = Common.RandomString.LowerAlphanumeric(15);
+            error = null;
+            return true;
+        }
         try
         {
             value = Generate(pattern);

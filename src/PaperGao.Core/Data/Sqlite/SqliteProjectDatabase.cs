@@ -1,16 +1,24 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace PaperGao.Core.Data.Sqlite;
 
-/// <summary>A project's SQLite file: WAL, one serialized writer connection and a pool of readers.</summary>
+/// <summary>
+/// A project's SQLite file: WAL, a pool of readers and one writer connection. Writes queue instead of meeting
+/// "database is locked": one loop runs them, and when several are waiting it runs them in one transaction
+/// (group commit), each inside its own savepoint so one failing write rolls back alone. A write's caller is
+/// answered only after the COMMIT that made it durable.
+/// </summary>
 public sealed class SqliteProjectDatabase : ProjectDatabase
 {
     private const int MaxIdleReaders = 16;
+    private const int MaxGroup = 64;
     private readonly string _connectionString;
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writerLoop;
     private SqliteConnection? _writer;
     private bool _disposed;
 
@@ -24,6 +32,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             DefaultTimeout = 30,
         }.ToString();
+        _writerLoop = Task.Run(WriterLoopAsync);
     }
 
     public string Path { get; }
@@ -71,54 +80,152 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         }
     }
 
-    public override async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeLock.WaitAsync(ct);
-        try
+        var item = new WriteItem<T>(work, ct);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(SqliteProjectDatabase));
+        return item.Task;
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var group = new List<WriteItem>(MaxGroup);
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            _writer ??= Open();
-            await using var tx = _writer.BeginTransaction(deferred: false);
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+            {
+                if (item.Cancellation.IsCancellationRequested) item.Fail(new OperationCanceledException(item.Cancellation));
+                else group.Add(item);
+            }
+            if (group.Count == 0) continue;
             try
             {
-                var result = await work(tx);
-                await tx.CommitAsync(CancellationToken.None);
-                return result;
+                _writer ??= Open();
             }
-            catch
+            catch (Exception ex)
             {
-                try { await tx.RollbackAsync(CancellationToken.None); } catch (SqliteException) { /* already rolled back */ }
-                throw;
+                foreach (var i in group) i.Fail(ex);
+                continue;
             }
+            await RunGroupAsync(_writer, group);
         }
-        finally
+    }
+
+    private static async Task RunGroupAsync(SqliteConnection writer, List<WriteItem> group)
+    {
+        SqliteTransaction tx;
+        try
         {
-            _writeLock.Release();
+            tx = writer.BeginTransaction(deferred: false);
         }
+        catch (Exception ex)
+        {
+            foreach (var i in group) i.Fail(ex);
+            return;
+        }
+        using (tx)
+        {
+            var done = new List<WriteItem>(group.Count);
+            var single = group.Count == 1;
+            foreach (var item in group)
+            {
+                try
+                {
+                    if (!single) tx.Save("pg_write");
+                    await item.RunAsync(tx);
+                    if (!single) tx.Release("pg_write");
+                    done.Add(item);
+                }
+                catch (Exception ex)
+                {
+                    if (single)
+                    {
+                        TryRollback(tx);
+                        item.Fail(ex);
+                        return;
+                    }
+                    try
+                    {
+                        tx.Rollback("pg_write");
+                        tx.Release("pg_write");
+                        item.Fail(ex);
+                    }
+                    catch (Exception broken)
+                    {
+                        // The transaction itself is gone (e.g. disk full): nothing of this group was committed.
+                        TryRollback(tx);
+                        item.Fail(ex);
+                        foreach (var other in group.Where(g => g != item)) other.Fail(broken);
+                        return;
+                    }
+                }
+            }
+            try
+            {
+                tx.Commit();
+            }
+            catch (Exception ex)
+            {
+                TryRollback(tx);
+                foreach (var i in done) i.Fail(ex);
+                return;
+            }
+            foreach (var i in done) i.Complete();
+        }
+    }
+
+    private static void TryRollback(SqliteTransaction tx)
+    {
+        try { tx.Rollback(); }
+        catch (SqliteException) { /* already rolled back by SQLite */ }
+        catch (InvalidOperationException) { /* already completed */ }
     }
 
     public override async ValueTask DisposeAsync()
     {
         if (_disposed) return;
-        await _writeLock.WaitAsync();
-        try
+        _disposed = true;
+        _queue.Writer.TryComplete();
+        await _writerLoop;
+        while (_readers.TryTake(out var c)) Close(c);
+        if (_writer is not null)
         {
-            _disposed = true;
-            while (_readers.TryTake(out var c)) Close(c);
-            if (_writer is not null)
+            // Fold the WAL back into the main file so a clean stop leaves one file.
+            await using (var cmd = _writer.CreateCommand())
             {
-                // Fold the WAL back into the main file so a clean stop leaves one file.
-                await using (var cmd = _writer.CreateCommand())
-                {
-                    cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                    try { await cmd.ExecuteNonQueryAsync(); } catch (SqliteException) { /* readers still open elsewhere */ }
-                }
-                Close(_writer);
+                cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+                try { await cmd.ExecuteNonQueryAsync(); } catch (SqliteException) { /* readers still open elsewhere */ }
             }
+            Close(_writer);
         }
-        finally
+    }
+
+    /// <summary>A queued write: its work, and the caller's task, completed only after the commit.</summary>
+    private abstract class WriteItem(CancellationToken cancellation)
+    {
+        public CancellationToken Cancellation { get; } = cancellation;
+        public abstract Task RunAsync(DbTransaction tx);
+        public abstract void Complete();
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class WriteItem<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellation) : WriteItem(cancellation)
+    {
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _tcs.Task;
+
+        public override async Task RunAsync(DbTransaction tx) => _result = await work(tx);
+
+        public override void Complete() => _tcs.TrySetResult(_result!);
+
+        public override void Fail(Exception ex)
         {
-            _writeLock.Release();
+            if (ex is OperationCanceledException oce) _tcs.TrySetCanceled(oce.CancellationToken);
+            else _tcs.TrySetException(ex);
         }
     }
 }
