@@ -26,6 +26,12 @@ public static class PaperGaoApiExtensions
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "PaperGao API";
+            doc.Info.Description = "The PocketBase-compatible HTTP API of one project. Every route is also served under /p/{project}.";
+            return Task.CompletedTask;
+        }));
         return services;
     }
 
@@ -54,6 +60,9 @@ public static class PaperGaoApiExtensions
         app.MapBatchApi();
         app.MapSettingsApi();
         app.MapProjectsApi();
+        // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
+        // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
+        app.MapOpenApi("/api/openapi.json").WithTags("Docs");
         app.MapFallback((HttpContext _) => throw ApiError.NotFound());
         return app;
     }

@@ -20,7 +20,7 @@ public static class BatchApi
 {
     public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/batch", HandleAsync).WithTags("Batch").WithName("Batch").WithSummary("Run record writes in one transaction, all or nothing.");
+        app.MapPost("/api/batch", (Func<HttpContext, Task>)HandleAsync).WithTags("Batch").WithName("Batch").WithSummary("Run record writes in one transaction, all or nothing.");
         return app;
     }
 

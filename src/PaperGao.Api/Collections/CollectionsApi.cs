@@ -23,12 +23,12 @@ public static class CollectionsApi
     public static IEndpointRouteBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/collections").WithTags("Collections");
-        g.MapGet("", ListAsync).WithName("ListCollections").WithSummary("List collections with page, perPage, sort, filter, skipTotal, fields.");
-        g.MapPost("", CreateAsync).WithName("CreateCollection").WithSummary("Create a collection (type and name select the scaffold, the body is merged on top).");
-        g.MapPut("/import", ImportAsync).WithName("ImportCollections").WithSummary("Import collections all-or-nothing; deleteMissing deletes the others.");
-        g.MapGet("/meta/scaffolds", Scaffolds).WithName("CollectionScaffolds").WithSummary("Blank auth, base and view collections.");
-        g.MapGet("/meta/oauth2-providers", OAuth2Providers).WithName("CollectionOAuth2Providers").WithSummary("The known OAuth2 provider names.");
-        g.MapPost("/meta/dry-run-view", DryRunViewAsync).WithName("DryRunView").WithSummary("Infer the fields of a view query and show up to 10 sample records.");
+        g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListCollections").WithSummary("List collections with page, perPage, sort, filter, skipTotal, fields.");
+        g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateCollection").WithSummary("Create a collection (type and name select the scaffold, the body is merged on top).");
+        g.MapPut("/import", (Func<HttpContext, Task>)ImportAsync).WithName("ImportCollections").WithSummary("Import collections all-or-nothing; deleteMissing deletes the others.");
+        g.MapGet("/meta/scaffolds", (Func<HttpContext, Task>)Scaffolds).WithName("CollectionScaffolds").WithSummary("Blank auth, base and view collections.");
+        g.MapGet("/meta/oauth2-providers", (Func<HttpContext, Task>)OAuth2Providers).WithName("CollectionOAuth2Providers").WithSummary("The known OAuth2 provider names.");
+        g.MapPost("/meta/dry-run-view", (Func<HttpContext, Task>)DryRunViewAsync).WithName("DryRunView").WithSummary("Infer the fields of a view query and show up to 10 sample records.");
         g.MapGet("/{collection}", ViewAsync).WithName("ViewCollection").WithSummary("View one collection.");
         g.MapPatch("/{collection}", UpdateAsync).WithName("UpdateCollection").WithSummary("Update a collection; fields are matched by id, the table is altered keeping the data.");
         g.MapDelete("/{collection}", DeleteAsync).WithName("DeleteCollection").WithSummary("Delete a collection and its table.");

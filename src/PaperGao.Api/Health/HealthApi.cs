@@ -10,7 +10,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/api/health", ["GET", "HEAD"], HealthAsync).WithTags("Health").WithName("Health").WithSummary("Health check.");
+        app.MapMethods("/api/health", ["GET", "HEAD"], (Func<HttpContext, Task>)HealthAsync).WithTags("Health").WithName("Health").WithSummary("Health check.");
         return app;
     }
 

@@ -25,7 +25,9 @@ public static class PaperGaoPipeline
         try
         {
             await next(ctx);
-            if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
+            // Framework answers without a body (405 for a known path with another method, 404 from a matched
+            // endpoint that found nothing) become the JSON 404 envelope, as every unknown route is.
+            if (ctx.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
                 await ErrorWriter.WriteAsync(ctx, ApiError.NotFound());
         }
         catch (ApiError e)

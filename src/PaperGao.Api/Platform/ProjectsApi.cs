@@ -18,8 +18,8 @@ public static class ProjectsApi
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/platform/projects").WithTags("Platform");
-        g.MapGet("", ListAsync).WithName("ListProjects").WithSummary("List the projects of this server.");
-        g.MapPost("", CreateAsync).WithName("CreateProject").WithSummary("Create a project {\"name\"}.");
+        g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListProjects").WithSummary("List the projects of this server.");
+        g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateProject").WithSummary("Create a project {\"name\"}.");
         g.MapGet("/{name}", ViewAsync).WithName("ViewProject").WithSummary("One project.");
         g.MapDelete("/{name}", DeleteAsync).WithName("DeleteProject").WithSummary("Delete a project and all its data.");
         return app;

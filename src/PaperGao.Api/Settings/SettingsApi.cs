@@ -13,8 +13,8 @@ public static class SettingsApi
 {
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/settings", GetAsync).WithTags("Settings").WithName("GetSettings").WithSummary("The project's settings (secrets hidden).");
-        app.MapPatch("/api/settings", PatchAsync).WithTags("Settings").WithName("UpdateSettings").WithSummary("Update part of the project's settings.");
+        app.MapGet("/api/settings", (Func<HttpContext, Task>)GetAsync).WithTags("Settings").WithName("GetSettings").WithSummary("The project's settings (secrets hidden).");
+        app.MapPatch("/api/settings", (Func<HttpContext, Task>)PatchAsync).WithTags("Settings").WithName("UpdateSettings").WithSummary("Update part of the project's settings.");
         return app;
     }
 

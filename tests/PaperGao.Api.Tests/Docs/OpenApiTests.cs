@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using PaperGao.Api.Tests.Infrastructure;
+
+namespace PaperGao.Api.Tests.Docs;
+
+public sealed class OpenApiTests(PostgresCluster postgres)
+{
+    [Theory]
+    [DatabaseMatrix]
+    public async Task The_openapi_document_lists_every_route(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        using var docResponse = await app.Client.GetAsync("/api/openapi.json", ct);
+        var text = await docResponse.Content.ReadAsStringAsync(ct);
+        Assert.True(docResponse.IsSuccessStatusCode && text.Length > 0, $"{(int)docResponse.StatusCode} {docResponse.Content.Headers.ContentType} [{text}]");
+        var doc = JsonNode.Parse(text)!;
+        var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
+        foreach (var expected in new[] { "/api/health", "/api/batch", "/api/settings", "/api/collections", "/api/collections/{collection}/records",
+                     "/api/collections/{collection}/records/{id}", "/api/collections/{collection}/auth-with-password", "/api/platform/projects" })
+        {
+            Assert.Contains(expected, paths);
+        }
+        Assert.Equal("ListRecords", doc["paths"]!["/api/collections/{collection}/records"]!["get"]!["operationId"]!.GetValue<string>());
+        // Unknown paths and methods keep the JSON 404 envelope.
+        using var r = await app.Client.GetAsync("/api/openapi.yaml", ct);
+        Assert.Equal(404, (int)r.StatusCode);
+        Assert.Equal(404, JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["status"]!.GetValue<int>());
+        using var wrongMethod = await app.Client.PutAsync("/api/health", null, ct);
+        Assert.Equal(404, (int)wrongMethod.StatusCode);
+    }
+}
