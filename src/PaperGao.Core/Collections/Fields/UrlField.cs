@@ -1,63 +1,19 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using PaperGao.Core.Common;
-using PaperGao.Core.Data;
 
 namespace PaperGao.Core.Collections.Fields;
 
-/// <summary>A URL field ("url"): an absolute URL with a scheme and a host.</summary>
-public sealed class UrlField : Field
+/// <summary>A URL field ("url"): an absolute URL with a scheme and a host; the domain options apply to the host.</summary>
+public sealed class UrlField : DomainRestrictedField
 {
-    /// <summary>Hosts refused (exclusive with <see cref="OnlyDomains"/>).</summary>
-    public List<string> ExceptDomains { get; set; } = [];
-
-    /// <summary>When not empty, the only hosts accepted.</summary>
-    public List<string> OnlyDomains { get; set; } = [];
-
-    public bool Required { get; set; }
-
     public override string Type => "url";
-    public override ColumnKind Kind => ColumnKind.Text;
-    public override object? ZeroValue => "";
 
-    public override void ReadOptions(JsonObject json, ErrorData errors)
+    protected override bool TryGetDomain(string value, out string domain, out FieldError? formatError)
     {
-        DomainList.Read(json, errors, v => ExceptDomains = v, v => OnlyDomains = v);
-        if (FieldOptions.TryBool(json, "required", errors, out var required)) Required = required;
+        formatError = TryGetHost(value, out domain) ? null : new FieldError("validation_invalid_url", "Must be a valid url.");
+        return formatError is null;
     }
 
-    public override void WriteOptions(Utf8JsonWriter writer)
-    {
-        FieldOptions.WriteStringList(writer, "exceptDomains", ExceptDomains);
-        FieldOptions.WriteStringList(writer, "onlyDomains", OnlyDomains);
-        writer.WriteBoolean("required", Required);
-    }
-
-    public override void ValidateDefinition(Collection collection, CollectionSet all, ErrorData errors) =>
-        DomainList.Validate(ExceptDomains, OnlyDomains, errors);
-
-    public override bool TryNormalize(JsonNode? input, out object? value, out FieldError? error)
-    {
-        if (FieldValues.TryToText(input, out var s))
-        {
-            value = s;
-            error = null;
-            return true;
-        }
-        value = null;
-        error = FieldErrors.NotAString();
-        return false;
-    }
-
-    public override FieldError? Validate(object? value)
-    {
-        var s = value as string ?? "";
-        if (s.Length == 0) return Required ? FieldError.Required() : null;
-        if (!TryGetHost(s, out var host)) return new FieldError("validation_invalid_url", "Must be a valid url.");
-        if (!DomainList.Allows(ExceptDomains, OnlyDomains, host))
-            return new FieldError("validation_url_domain_not_allowed", "Url domain is not allowed.");
-        return null;
-    }
+    protected override FieldError DomainNotAllowed() => new("validation_url_domain_not_allowed", "Url domain is not allowed.");
 
     /// <summary>True for an absolute URL with a scheme ("http", "https", "ftp"...) and a non-empty host.</summary>
     public static bool TryGetHost(string s, out string host)
@@ -74,11 +30,5 @@ public sealed class UrlField : Field
         if (string.IsNullOrEmpty(uri.Host)) return false;
         host = uri.Host;
         return true;
-    }
-
-    protected override void OnCloned()
-    {
-        ExceptDomains = [.. ExceptDomains];
-        OnlyDomains = [.. OnlyDomains];
     }
 }
