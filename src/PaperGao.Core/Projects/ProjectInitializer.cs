@@ -20,6 +20,7 @@ public static class ProjectInitializer
             foreach (var sql in SystemSchema.CreateStatements) await db.ExecuteAsync(tx, sql, null, ct);
             var count = Convert.ToInt64(await db.ScalarAsync(tx.Connection!, tx, "SELECT COUNT(*) FROM \"_collections\"", null, ct), System.Globalization.CultureInfo.InvariantCulture);
             if (count == 0) await SeedAsync(db, tx, name, ct);
+            await EnsureSystemCollectionsAsync(db, tx, ct);
         }, ct);
         var collections = await CollectionStore.LoadAllAsync(db, ct);
         var settings = await LoadSettingsAsync(db, ct);
@@ -55,6 +56,21 @@ public static class ProjectInitializer
         var settings = new ProjectSettings();
         settings.Meta = settings.Meta with { AppName = name == ProjectNames.Default ? "PaperGao" : name };
         await SaveSettingsAsync(db, tx, settings, ct);
+    }
+
+    /// <summary>Creates the system collections a project lacks (new projects, and projects made by an older version).</summary>
+    private static async Task EnsureSystemCollectionsAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, CancellationToken ct)
+    {
+        foreach (var c in SystemCollections.Create())
+        {
+            var p = new SqlParams();
+            var exists = Convert.ToInt64(await db.ScalarAsync(tx.Connection!, tx, $"SELECT COUNT(*) FROM \"_collections\" WHERE LOWER(\"name\") = LOWER({p.Add(c.Name)})", p, ct),
+                System.Globalization.CultureInfo.InvariantCulture) > 0;
+            if (exists) continue;
+            c.Created = c.Updated = DateTimes.Now();
+            foreach (var sql in TableSchema.CreateTable(c, db.Dialect)) await db.ExecuteAsync(tx, sql, null, ct);
+            await CollectionStore.InsertAsync(db, tx, c, ct);
+        }
     }
 
     public static Task<ProjectSettings> LoadSettingsAsync(ProjectDatabase db, CancellationToken ct = default) =>

@@ -96,7 +96,7 @@ public sealed class CollectionsCrudTests(PostgresCluster postgres)
         Assert.Equal(-1, list["totalItems"]!.GetValue<int>());
         (status, list) = await GetAsync(su, "/api/collections?filter=" + Uri.EscapeDataString("system = true"), ct);
         Assert.Equal(200, status);
-        Assert.Equal(["_superusers"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(["_authOrigins", "_externalAuths", "_mfas", "_otps", "_superusers"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         (status, _) = await GetAsync(su, "/api/collections?filter=" + Uri.EscapeDataString("nope = 1"), ct);
         Assert.Equal(400, status);
 

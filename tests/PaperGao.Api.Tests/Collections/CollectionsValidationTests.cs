@@ -71,7 +71,7 @@ public sealed class CollectionsValidationTests(PostgresCluster postgres)
         // Nothing of the above exists.
         var (status, list) = await GetAsync(su, "/api/collections?perPage=100", ct);
         Assert.Equal(200, status);
-        Assert.Equal(["_superusers", "goodrule", "users"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["_authOrigins", "_externalAuths", "_mfas", "_otps", "_superusers", "goodrule", "users"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Theory]
