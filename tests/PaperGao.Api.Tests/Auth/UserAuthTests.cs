@@ -85,6 +85,7 @@ public sealed class UserAuthTests(PostgresCluster postgres)
         {
             ["fields"] = fields,
             ["createRule"] = "",
+            ["viewRule"] = "id = @request.auth.id || @request.auth.role = 'admin' || @request.auth.id != ''",
             ["updateRule"] = "id = @request.auth.id || @request.auth.role = 'admin'",
             ["manageRule"] = "@request.auth.role = 'admin'",
         }, ct);
@@ -94,8 +95,9 @@ public sealed class UserAuthTests(PostgresCluster postgres)
         using var ad = await SignedInClientAsync(app, "admin@x.io", ct);
         using var al = await SignedInClientAsync(app, "alice@x.io", ct);
         var aliceUrl = "/api/collections/users/records/" + alice;
+        Assert.Null((await GetJsonAsync(al, "/api/collections/users/records/" + admin, ct))["email"]);
 
-        // A plain user: no verified, no email, no password without oldPassword.
+        // A plain user sees no other email; no verified, no email, no password without oldPassword.
         Assert.Equal(400, (await SendAsync(al, HttpMethod.Patch, aliceUrl, new { verified = true }, ct)).Status);
         Assert.Equal(400, (await SendAsync(al, HttpMethod.Patch, aliceUrl, new { email = "alice2@x.io" }, ct)).Status);
         Assert.Equal(400, (await SendAsync(al, HttpMethod.Patch, aliceUrl, new { password = "New-password-1", passwordConfirm = "New-password-1" }, ct)).Status);
@@ -104,6 +106,8 @@ public sealed class UserAuthTests(PostgresCluster postgres)
         var (s, body) = await SendAsync(ad, HttpMethod.Patch, aliceUrl, new { verified = true, email = "alice2@x.io", password = "New-password-1", passwordConfirm = "New-password-1" }, ct);
         Assert.Equal(200, s);
         Assert.True(body!["verified"]!.GetValue<bool>());
+        Assert.Equal("alice2@x.io", body["email"]!.GetValue<string>()); // a manager sees the email
+        Assert.Equal("alice2@x.io", (await GetJsonAsync(ad, aliceUrl, ct))["email"]!.GetValue<string>());
         Assert.Null(await WhoAsync(app, al.DefaultRequestHeaders.Authorization!.ToString(), ct)); // her old token died
         using var al2 = ClientWith(app, await SignInAsync(app, "alice2@x.io", ct, password: "New-password-1"));
 
