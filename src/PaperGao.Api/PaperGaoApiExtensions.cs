@@ -57,6 +57,7 @@ public static class PaperGaoApiExtensions
         app.MapAuthMethodsApi();
         app.MapAuthWithPasswordApi();
         app.MapAuthRefreshApi();
+        app.MapImpersonateApi();
         app.MapBatchApi();
         app.MapSettingsApi();
         app.MapProjectsApi();

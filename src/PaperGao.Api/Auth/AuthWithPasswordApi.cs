@@ -51,7 +51,26 @@ public static class AuthWithPasswordApi
         }
         var ok = await PasswordHasher.VerifyAsync(password, record?.GetString("password"), ctx.RequestAborted);
         if (!ok || record is null) throw ApiError.BadRequest("Failed to authenticate.");
+        await RehashIfWeakAsync(project, c, record, password, ctx.RequestAborted);
         await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record));
+    }
+
+    /// <summary>
+    /// A hash made with a lower cost than the field's (imported from PocketBase, or the cost was raised) is replaced
+    /// after a successful sign-in. A small dedicated UPDATE (no hooks, no tokenKey change: the password is the same),
+    /// guarded by the old hash so a concurrent password change wins.
+    /// </summary>
+    private static async Task RehashIfWeakAsync(Project project, Collection c, Record record, string password, CancellationToken ct)
+    {
+        var field = c.Fields.OfType<Core.Collections.Fields.PasswordField>().FirstOrDefault(f => f.Name == "password");
+        var oldHash = record.GetString("password");
+        if (field is null || !PasswordHasher.NeedsRehash(oldHash, field.EffectiveCost)) return;
+        var newHash = await PasswordHasher.HashAsync(password, field.EffectiveCost, ct);
+        var d = project.Dialect;
+        var p = new SqlParams();
+        var sql = $"UPDATE {d.Quote(c.Name)} SET {d.Quote("password")} = {p.Add(newHash)} WHERE {d.Quote("id")} = {p.Add(record.Id)} AND {d.Quote("password")} = {p.Add(oldHash)}";
+        await project.Database.WriteAsync(tx => project.Database.ExecuteAsync(tx, sql, p, ct), ct);
+        record.Values["password"] = newHash;
     }
 
     private static Task<Record?> FindByIdentityAsync(Project project, Collection c, string field, string value, CancellationToken ct) =>

@@ -42,7 +42,8 @@ public static class RecordsApi
         var c = FindCollection(project, collection);
         var req = ctx.RequestInfo();
         var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
-        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, RecordJsonWriter.Viewer.From(req)));
+        var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
+        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
     }
 
     private static async Task CreateAsync(HttpContext ctx, string collection)
@@ -85,7 +86,18 @@ public static class RecordsApi
                 return true;
             }, ctx.RequestAborted);
         }
-        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, RecordJsonWriter.Viewer.From(req)));
+        var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
+        await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
+    }
+
+    /// <summary>Who sees a single record: a caller the auth collection's manageRule allows also sees its email (protocol.md §3.10).</summary>
+    private static async Task<RecordJsonWriter.Viewer> ViewerForAsync(Project project, Record record, RequestInfo req, CancellationToken ct)
+    {
+        var viewer = RecordJsonWriter.Viewer.From(req);
+        var manageRule = record.Collection.Auth?.ManageRule;
+        if (req.IsSuperuser || req.Auth is null || string.IsNullOrWhiteSpace(manageRule) || req.Auth.Id == record.Id) return viewer;
+        var manages = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, manageRule, record.Id, req, ct), ct);
+        return manages ? viewer with { ShowAllEmails = true } : viewer;
     }
 
     public static ListQuery ParseListQuery(IQueryCollection query)

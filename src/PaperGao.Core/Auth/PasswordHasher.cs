@@ -45,4 +45,18 @@ public static class PasswordHasher
             Slots.Release();
         }
     }
+
+    /// <summary>The cost of a bcrypt hash ("$2a$04$..." → 4); 0 when the text is not a bcrypt hash.</summary>
+    public static int CostOf(string? hash)
+    {
+        if (hash is null || hash.Length < 7 || hash[0] != '$' || hash[3] != '$' || hash[6] != '$') return 0;
+        return char.IsAsciiDigit(hash[4]) && char.IsAsciiDigit(hash[5]) ? (hash[4] - '0') * 10 + (hash[5] - '0') : 0;
+    }
+
+    /// <summary>True when a verified hash was made with a lower cost than the wanted one (e.g. imported from PocketBase).</summary>
+    public static bool NeedsRehash(string? hash, int wantedCost)
+    {
+        var cost = CostOf(hash);
+        return cost > 0 && cost < (wantedCost <= 0 ? DefaultCost : wantedCost);
+    }
 }

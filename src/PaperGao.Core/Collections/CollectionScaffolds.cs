@@ -42,7 +42,7 @@ public static class CollectionScaffolds
     public static IEnumerable<string> AuthIndexes(Collection c) =>
     [
         $"CREATE UNIQUE INDEX `idx_tokenKey_{c.Id}` ON `{c.Name}` (`tokenKey`)",
-        $"CREATE UNIQUE INDEX `idx_email_{c.Id}` ON `{c.Name}` (`email`) WHERE `email` != ''",
+        $"CREATE UNIQUE INDEX `idx_email_{c.Id}` ON `{c.Name}` (`email` COLLATE NOCASE) WHERE `email` != ''",
     ];
 
     public static AuthOptions NewAuthOptions() => new()

@@ -8,25 +8,27 @@ namespace PaperGao.Core.Records;
 /// <summary>
 /// What auth records add to create and update (protocol.md §2.4, §2.6): passwordConfirm, oldPassword, who may set
 /// verified and email, and a new tokenKey whenever the password or email changes (so every old token dies).
+/// <c>canManage</c> is true for superusers and for callers whose collection manageRule matches the target record
+/// (protocol.md §3.10): they may set email and verified and change the password without oldPassword.
 /// </summary>
 public static class AuthRecordRules
 {
-    public static void OnCreate(Record record, JsonObject body, RequestInfo req, ErrorData errors)
+    public static void OnCreate(Record record, JsonObject body, bool canManage, ErrorData errors)
     {
         CheckConfirm(record, body, errors);
-        if (!req.IsSuperuser) record.Values["verified"] = false;
+        if (!canManage) record.Values["verified"] = false;
         if (record.Collection.Name == Projects.ProjectInitializer.SuperusersName) record.Values["verified"] = true;
         record.Values["tokenKey"] = RandomString.Alphanumeric(50);
         if (record.Values.GetValueOrDefault("email") is string email) record.Values["email"] = email.Trim();
     }
 
-    public static async Task OnUpdateAsync(Record original, Record record, JsonObject body, RequestInfo req, ErrorData errors, CancellationToken ct)
+    public static async Task OnUpdateAsync(Record original, Record record, JsonObject body, bool canManage, ErrorData errors, CancellationToken ct)
     {
         var passwordChanged = record.Values.GetValueOrDefault("password") is PasswordInput;
         if (passwordChanged)
         {
             CheckConfirm(record, body, errors);
-            if (!req.IsSuperuser)
+            if (!canManage)
             {
                 var old = body["oldPassword"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
                 if (old.Length == 0 || !await PasswordHasher.VerifyAsync(old, original.GetString("password"), ct))
@@ -35,12 +37,12 @@ public static class AuthRecordRules
         }
         if (record.Values.GetValueOrDefault("email") is string email) record.Values["email"] = email.Trim();
         var emailChanged = !string.Equals(original.GetString("email"), record.GetString("email"), StringComparison.Ordinal);
-        if (!req.IsSuperuser)
+        if (!canManage)
         {
             if (emailChanged)
-                errors.Add("email", new FieldError("validation_values_mismatch", "Only superusers can change the email directly; use the email change flow."));
+                errors.Add("email", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the email directly; use the email change flow."));
             if (original.GetBool("verified") != record.GetBool("verified"))
-                errors.Add("verified", new FieldError("validation_values_mismatch", "Only superusers can change the verified state."));
+                errors.Add("verified", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the verified state."));
         }
         if (record.Collection.Name == Projects.ProjectInitializer.SuperusersName) record.Values["verified"] = true;
         if (passwordChanged || emailChanged) record.Values["tokenKey"] = RandomString.Alphanumeric(50);

@@ -48,7 +48,10 @@ public static class RecordWriter
         foreach (var f in c.Fields) record.Values[f.Name] = f.ZeroValue;
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: true, req.IsSuperuser, errors);
-        if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req, errors);
+        // A non-superuser asking for verified=true keeps it only if the manageRule matches the new row (checked after the insert).
+        var wantsManage = c.IsAuth && !req.IsSuperuser && req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
+            && body["verified"] is JsonValue wv && wv.TryGetValue<bool>(out var wb) && wb;
+        if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req.IsSuperuser || wantsManage, errors);
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
         Validate(record, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
@@ -64,6 +67,12 @@ public static class RecordWriter
                 && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.CreateRule, e.Record.Id, req.With(body: ruleBody), ct))
             {
                 throw ApiError.BadRequest("Failed to create record.");
+            }
+            if (wantsManage && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.Auth!.ManageRule!, e.Record.Id, req.With(body: ruleBody), ct))
+            {
+                var denied = new ErrorData();
+                denied.Add("verified", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the verified state."));
+                throw ApiError.BadRequest("Failed to create record.", denied);
             }
         });
         scope.AfterCommit(() => p.Hooks.AfterCreate.TriggerAsync(e, () => Task.CompletedTask));
@@ -83,7 +92,11 @@ public static class RecordWriter
         {
             throw ApiError.NotFound();
         }
-        if (c.IsAuth) await AuthRecordRules.OnUpdateAsync(original, record, body, req, errors, ct);
+        if (c.IsAuth)
+        {
+            var canManage = req.IsSuperuser || await CanManageAsync(p, scope, c, id, req.With(body: ruleBody), ct);
+            await AuthRecordRules.OnUpdateAsync(original, record, body, canManage, errors, ct);
+        }
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
         Validate(record, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
@@ -116,6 +129,11 @@ public static class RecordWriter
                 record.Values[f.Name] = await PasswordHasher.HashAsync(input.Plain, f.EffectiveCost, ct);
         }
     }
+
+    /// <summary>True when the auth collection's manageRule matches the target row for this caller (never for guests).</summary>
+    public static async Task<bool> CanManageAsync(Project p, WriteScope scope, Collection c, string id, RequestInfo req, CancellationToken ct) =>
+        req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
+        && await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.Auth!.ManageRule!, id, req, ct);
 
     public static async Task<bool> MatchesRuleAsync(Project p, DbConnection conn, DbTransaction? tx, Collection c, string rule, string id, RequestInfo req, CancellationToken ct)
     {
