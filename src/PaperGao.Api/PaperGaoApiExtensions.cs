@@ -26,6 +26,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
+        services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -57,6 +58,11 @@ public static class PaperGaoApiExtensions
         app.MapAuthMethodsApi();
         app.MapAuthWithPasswordApi();
         app.MapAuthRefreshApi();
+        app.MapVerificationApi();
+        app.MapPasswordResetApi();
+        app.MapEmailChangeApi();
+        app.MapOtpApi();
+        app.MapTestEmailApi();
         app.MapBatchApi();
         app.MapSettingsApi();
         app.MapProjectsApi();
