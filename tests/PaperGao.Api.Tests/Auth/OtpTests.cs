@@ -90,4 +90,26 @@ public sealed class OtpTests(PostgresCluster postgres)
         Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = wrong }, ct)).Status);
         Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct)).Status);
     }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task An_expired_otp_is_refused(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (app, mail) = await StartAsync(db, postgres, ct);
+        await using var _ = app;
+        await using var __ = mail;
+        await CreateUserAsync(app, "ida@example.test", ct);
+        using var su = await app.SuperuserClientAsync(ct);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true, duration = 1, length = 8 } }, ct)).Status);
+        var (_, b) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-otp", new { email = "ida@example.test" }, ct);
+        var otpId = b!["otpId"]!.GetValue<string>();
+        var code = OtpCode(await mail.WaitForMailAsync("ida@example.test", ct));
+        // Wait on the clock (with a deadline) until the 1 s lifetime has certainly passed.
+        var until = DateTime.UtcNow.AddSeconds(2.2);
+        while (DateTime.UtcNow < until) await Task.Delay(100, ct);
+        var (s, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct);
+        Assert.Equal(400, s);
+        Assert.Equal("Invalid or expired OTP.", body!["message"]!.GetValue<string>());
+    }
 }

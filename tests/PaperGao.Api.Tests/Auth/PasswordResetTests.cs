@@ -17,8 +17,15 @@ public sealed class PasswordResetTests(PostgresCluster postgres)
         var id = await CreateUserAsync(app, "dora@example.test", ct);
         var oldToken = await TokenAsync(app, "dora@example.test", ct);
 
-        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-password-reset", new { email = "dora@example.test" }, ct)).Status);
+        // Forwarded host headers from the caller never reach the link (security.md item 9): it uses meta.appURL.
+        using (var spoofing = app.CreateClient())
+        {
+            spoofing.DefaultRequestHeaders.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+            spoofing.DefaultRequestHeaders.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+            Assert.Equal(204, (await SendAsync(spoofing, HttpMethod.Post, "/api/collections/users/request-password-reset", new { email = "dora@example.test" }, ct)).Status);
+        }
         var message = await mail.WaitForMailAsync("dora@example.test", ct);
+        Assert.DoesNotContain("evil.example", message.HtmlBody, StringComparison.Ordinal);
         Assert.Equal("Reset your Acme <Test> password", message.Subject);
         var token = LinkToken(message, "password-reset");
         Assert.Equal("passwordReset", Claims(token)["type"]!.GetValue<string>());
