@@ -19,16 +19,11 @@ public sealed class SmtpMailer : IMailer
         if (!smtp.Enabled) throw new MailException("SMTP is not enabled in the settings.");
         if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.Port is <= 0 or > 65535) throw new MailException("The SMTP host or port is not set.");
 
-        var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress(settings.Meta.SenderName, settings.Meta.SenderAddress));
-        mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
-        mime.Subject = message.Subject;
-        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody }.ToMessageBody();
-
         using var client = new SmtpClient { Timeout = TimeoutMs };
         if (smtp.LocalName.Length > 0) client.LocalDomain = smtp.LocalName;
         try
         {
+            var mime = BuildMessage(settings, message);
             await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Tls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
             if (smtp.Username.Length > 0)
             {
@@ -43,5 +38,15 @@ public sealed class SmtpMailer : IMailer
             // MailKit messages carry the server's reply, never the credentials we sent.
             throw new MailException($"Failed to send the email via {smtp.Host}:{smtp.Port}: {ex.GetType().Name}: {ex.Message}", ex);
         }
+    }
+
+    private static MimeMessage BuildMessage(ProjectSettings settings, MailMessage message)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(settings.Meta.SenderName, settings.Meta.SenderAddress));
+        mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
+        mime.Subject = message.Subject;
+        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody }.ToMessageBody();
+        return mime;
     }
 }

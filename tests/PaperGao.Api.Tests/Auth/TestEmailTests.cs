@@ -37,5 +37,14 @@ public sealed class TestEmailTests(PostgresCluster postgres)
         var custom = await mail.WaitForMailAsync("ivy@example.test", ct);
         Assert.Equal("Hi ivy@example.test", custom.Subject);
         Assert.Equal("<p>ivy@example.test  Acme &lt;Test&gt;</p>", custom.HtmlBody?.Trim());
+
+        // Wrong SMTP credentials: a 400 that names the failure but never the password; disabled SMTP: 400 too.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { smtp = new { password = "wrong-smtp-secret" } }, ct)).Status);
+        var (s3, b3) = await SendAsync(su, HttpMethod.Post, url, new { email = "ivy@example.test", template = "otp" }, ct);
+        Assert.Equal(400, s3);
+        Assert.DoesNotContain("wrong-smtp-secret", b3!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { smtp = new { enabled = false } }, ct)).Status);
+        Assert.Equal(400, (await SendAsync(su, HttpMethod.Post, url, new { email = "ivy@example.test", template = "otp" }, ct)).Status);
+        Assert.Equal(3, mail.ReceivedCount);
     }
 }
