@@ -104,6 +104,9 @@ core_tests() (
   dotnet_tests tests/PaperGao.Core.Tests
 )
 
+# The API tests and the SDK compat run start the test SMTP server in tests/mail-server.
+if [[ ! -d tests/mail-server/node_modules ]]; then (cd tests/mail-server && npm ci --no-audit --no-fund); fi
+
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests
 

@@ -26,6 +26,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
+        services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -58,6 +59,11 @@ public static class PaperGaoApiExtensions
         app.MapAuthWithPasswordApi();
         app.MapAuthRefreshApi();
         app.MapImpersonateApi();
+        app.MapVerificationApi();
+        app.MapPasswordResetApi();
+        app.MapEmailChangeApi();
+        app.MapOtpApi();
+        app.MapTestEmailApi();
         app.MapBatchApi();
         app.MapSettingsApi();
         app.MapProjectsApi();

@@ -1,3 +1,4 @@
+using PaperGao.Core.Collections;
 using PaperGao.Core.Records;
 
 namespace PaperGao.Core.Auth;
@@ -5,6 +6,11 @@ namespace PaperGao.Core.Auth;
 /// <summary>Issues the tokens of protocol.md §5.2 for an auth record.</summary>
 public static class AuthTokens
 {
+    public const string Auth = "auth";
+    public const string Verification = "verification";
+    public const string PasswordReset = "passwordReset";
+    public const string EmailChange = "emailChange";
+
     /// <summary>An auth token; refreshable false for impersonation. Duration 0 = the collection's auth token duration.</summary>
     public static string NewAuthToken(Record record, bool refreshable = true, long durationSeconds = 0)
     {
@@ -16,7 +22,46 @@ public static class AuthTokens
             new("exp", exp),
             new("id", record.Id),
             new("refreshable", refreshable),
-            new("type", "auth"),
+            new("type", Auth),
         ], record.GetString("tokenKey") + cfg.Secret);
+    }
+
+    /// <summary>A verification token for the record's current email (claims id, collectionId, email).</summary>
+    public static string NewVerificationToken(Record record) => EmailToken(record, Verification, record.GetString("email"), null);
+
+    /// <summary>A password reset token for the record's current email.</summary>
+    public static string NewPasswordResetToken(Record record) => EmailToken(record, PasswordReset, record.GetString("email"), null);
+
+    /// <summary>An email change token carrying the current and the requested email.</summary>
+    public static string NewEmailChangeToken(Record record, string newEmail) => EmailToken(record, EmailChange, record.GetString("email"), newEmail);
+
+    /// <summary>The signing configuration (duration, secret) of a token type; null for an unknown type or a non-auth collection.</summary>
+    public static TokenConfig? ConfigFor(Collection c, string type) => c.Auth is not { } a ? null : type switch
+    {
+        Auth => a.AuthToken,
+        Verification => a.VerificationToken,
+        PasswordReset => a.PasswordResetToken,
+        EmailChange => a.EmailChangeToken,
+        _ => null,
+    };
+
+    /// <summary>Verifies a token of that type for that record: signature with tokenKey + the type's secret, and expiry.</summary>
+    public static bool Verify(string token, Record record, string type) =>
+        ConfigFor(record.Collection, type) is { } cfg && Jwt.Verify(token, record.GetString("tokenKey") + cfg.Secret, DateTimeOffset.UtcNow);
+
+    private static string EmailToken(Record record, string type, string email, string? newEmail)
+    {
+        var cfg = ConfigFor(record.Collection, type) ?? throw new InvalidOperationException("Not an auth collection.");
+        var exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + cfg.Duration;
+        List<KeyValuePair<string, object>> claims =
+        [
+            new("collectionId", record.Collection.Id),
+            new("email", email),
+            new("exp", exp),
+            new("id", record.Id),
+        ];
+        if (newEmail is not null) claims.Add(new("newEmail", newEmail));
+        claims.Add(new("type", type));
+        return Jwt.Sign(claims, record.GetString("tokenKey") + cfg.Secret);
     }
 }

@@ -50,7 +50,7 @@ public static class Jwt
             string Str(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
             var exp = root.TryGetProperty("exp", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var x) ? x : 0;
             var refreshable = root.TryGetProperty("refreshable", out var r) && r.ValueKind == JsonValueKind.True;
-            return new TokenClaims(Str("type"), Str("id"), Str("collectionId"), exp, refreshable);
+            return new TokenClaims(Str("type"), Str("id"), Str("collectionId"), exp, refreshable, Str("email"), Str("newEmail"));
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {

@@ -52,6 +52,7 @@ public static class CollectionScaffolds
         EmailChangeToken = new TokenConfig(1800, RandomString.Alphanumeric(50)),
         VerificationToken = new TokenConfig(86400, RandomString.Alphanumeric(50)),
         FileToken = new TokenConfig(180, RandomString.Alphanumeric(50)),
+        Extra = Mail.MailTemplates.DefaultExtra(),
     };
 
     private static Field Named(Field f, string name)

@@ -1,0 +1,52 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using PaperGao.Core.Settings;
+
+namespace PaperGao.Core.Mail;
+
+/// <summary>
+/// IMailer over SMTP (MailKit): implicit TLS when smtp.tls is set, otherwise STARTTLS when the server offers it;
+/// AUTH only when a username is set, restricted to smtp.authMethod (PLAIN, LOGIN...) when one is given.
+/// </summary>
+public sealed class SmtpMailer : IMailer
+{
+    private const int TimeoutMs = 30_000;
+
+    public async Task SendAsync(ProjectSettings settings, MailMessage message, CancellationToken ct = default)
+    {
+        var smtp = SmtpSettings.From(settings);
+        if (!smtp.Enabled) throw new MailException("SMTP is not enabled in the settings.");
+        if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.Port is <= 0 or > 65535) throw new MailException("The SMTP host or port is not set.");
+
+        using var client = new SmtpClient { Timeout = TimeoutMs };
+        if (smtp.LocalName.Length > 0) client.LocalDomain = smtp.LocalName;
+        try
+        {
+            var mime = BuildMessage(settings, message);
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Tls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, ct);
+            if (smtp.Username.Length > 0)
+            {
+                if (smtp.AuthMethod.Length > 0) client.AuthenticationMechanisms.RemoveWhere(m => !string.Equals(m, smtp.AuthMethod, StringComparison.OrdinalIgnoreCase));
+                await client.AuthenticateAsync(smtp.Username, smtp.Password, ct);
+            }
+            await client.SendAsync(mime, ct);
+            await client.DisconnectAsync(true, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not MailException)
+        {
+            // MailKit messages carry the server's reply, never the credentials we sent.
+            throw new MailException($"Failed to send the email via {smtp.Host}:{smtp.Port}: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+
+    private static MimeMessage BuildMessage(ProjectSettings settings, MailMessage message)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(settings.Meta.SenderName, settings.Meta.SenderAddress));
+        mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
+        mime.Subject = message.Subject;
+        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody }.ToMessageBody();
+        return mime;
+    }
+}
