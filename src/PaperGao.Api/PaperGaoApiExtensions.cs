@@ -56,6 +56,7 @@ public static class PaperGaoApiExtensions
         app.MapCollectionsApi();
         app.MapAuthMethodsApi();
         app.MapAuthWithPasswordApi();
+        app.MapAuthWithOAuth2Api();
         app.MapAuthRefreshApi();
         app.MapBatchApi();
         app.MapSettingsApi();
