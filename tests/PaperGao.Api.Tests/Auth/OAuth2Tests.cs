@@ -233,6 +233,48 @@ public sealed class OAuth2Tests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task Built_in_providers_link_by_email_only_when_they_say_it_is_verified(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await StartAsync(db, postgres, ct);
+        JsonObject Provider(string name) => new()
+        {
+            ["name"] = name, ["clientId"] = "papergao-client", ["clientSecret"] = ClientSecret,
+            ["authURL"] = env.Oauth.Url + "/authorize", ["tokenURL"] = env.Oauth.Url + "/token", ["userInfoURL"] = env.Oauth.Url + "/userinfo",
+        };
+        var (sp, patched) = await SendAsync(env.Su, HttpMethod.Patch, "/api/collections/members",
+            new JsonObject { ["oauth2"] = new JsonObject { ["enabled"] = true, ["providers"] = new JsonArray(Provider("discord"), Provider("github")) } }, ct);
+        Assert.True(sp == 200, patched?.ToJsonString());
+        var (s0, owner) = await SendAsync(env.Su, HttpMethod.Post, "/api/collections/members/records",
+            new { email = "owner@x.test", password = "Owner-pass-123", passwordConfirm = "Owner-pass-123", verified = true }, ct);
+        Assert.Equal(200, s0);
+
+        // Discord's user JSON with verified:false must not take over the account with that email.
+        var discordUnverified = new JsonObject { ["id"] = "d-1", ["username"] = "dee", ["email"] = "owner@x.test", ["verified"] = false };
+        Assert.Equal(400, (await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, discordUnverified, ct, provider: "discord"), ct)).Status);
+
+        // GitHub: the /user email is not a verified one (no /user/emails answer here): no link either.
+        var github = new JsonObject { ["id"] = 4242, ["login"] = "octo", ["email"] = "owner@x.test" };
+        Assert.Equal(400, (await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, github, ct, provider: "github"), ct)).Status);
+        var links = await GetJsonAsync(env.Su, "/api/collections/_externalAuths/records", ct);
+        Assert.Empty(links["items"]!.AsArray());
+
+        // Discord with verified:true links to the owner; the numeric GitHub id becomes a string id for a new user.
+        var discordVerified = new JsonObject { ["id"] = "d-2", ["username"] = "dee", ["global_name"] = "Dee", ["email"] = "owner@x.test", ["verified"] = true };
+        var (s1, linked) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, discordVerified, ct, provider: "discord"), ct);
+        Assert.Equal(200, s1);
+        Assert.Equal(owner!["id"]!.GetValue<string>(), linked!["record"]!["id"]!.GetValue<string>());
+        Assert.Equal("Dee", linked["meta"]!["name"]!.GetValue<string>());
+        var (s2, fresh) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl,
+            await CodeBodyAsync(env, new JsonObject { ["id"] = 77, ["login"] = "newbie", ["email"] = "newbie@x.test" }, ct, provider: "github"), ct);
+        Assert.Equal(200, s2);
+        Assert.Equal("77", fresh!["meta"]!["id"]!.GetValue<string>());
+        Assert.Equal("newbie", fresh["meta"]!["username"]!.GetValue<string>());
+        Assert.False(fresh["record"]!["verified"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Superusers_cannot_sign_up_with_oauth2(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -35,6 +35,9 @@ public static class OAuth2Providers
 
     public static bool IsKnown(string name) => All.ContainsKey(name);
 
+    /// <summary>Every built-in provider, by name.</summary>
+    public static IEnumerable<OAuth2ProviderDefinition> Definitions => All.Values.OrderBy(d => d.Name, StringComparer.Ordinal);
+
     public static OAuth2ProviderDefinition? Find(string name) => All.GetValueOrDefault(name);
 
     private static IEnumerable<OAuth2ProviderDefinition> Build()
@@ -99,11 +102,11 @@ public static class OAuth2Providers
             UsesIdToken = true, Issuer = "https://appleid.apple.com", JwksUrl = "https://appleid.apple.com/auth/keys",
             Map = OidcUser,
         };
-        foreach (var name in (string[])["oidc", "oidc2", "oidc3"])
+        foreach (var (name, display) in ((string, string)[])[("oidc", "OpenID Connect"), ("oidc2", "(2) OpenID Connect"), ("oidc3", "(3) OpenID Connect")])
         {
             yield return new()
             {
-                Name = name, DisplayName = "OpenID Connect", Scopes = "openid email profile", Discovery = true, Map = OidcUser,
+                Name = name, DisplayName = display, Scopes = "openid email profile", Discovery = true, Map = OidcUser,
             };
         }
     }
