@@ -131,16 +131,20 @@ public static class OAuth2Providers
         n is JsonValue v && ((v.TryGetValue<bool>(out var b) && b) || (v.TryGetValue<string>(out var s) && s == "true"));
 }
 
-/// <summary>Caches of documents fetched from providers (OIDC discovery, JWKS) for a few minutes.</summary>
+/// <summary>
+/// Caches of documents fetched from providers (OIDC discovery, JWKS): 5 minutes, and failures for 30 s so an
+/// unreachable provider doesn't make every auth-methods call wait for it.
+/// </summary>
 internal static class OAuth2Cache
 {
-    private static readonly ConcurrentDictionary<string, (DateTimeOffset At, JsonObject Doc)> Docs = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (DateTimeOffset At, JsonObject? Doc)> Docs = new(StringComparer.Ordinal);
 
     public static async Task<JsonObject?> GetAsync(string url, CancellationToken ct)
     {
-        if (Docs.TryGetValue(url, out var hit) && DateTimeOffset.UtcNow - hit.At < TimeSpan.FromMinutes(5)) return hit.Doc;
+        if (Docs.TryGetValue(url, out var hit) && DateTimeOffset.UtcNow - hit.At < (hit.Doc is null ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5))) return hit.Doc;
         var doc = await OAuth2Http.GetJsonAsync(url, null, ct);
-        if (doc is not null) Docs[url] = (DateTimeOffset.UtcNow, doc);
+        if (Docs.Count > 1000) Docs.Clear();
+        Docs[url] = (DateTimeOffset.UtcNow, doc);
         return doc;
     }
 }
