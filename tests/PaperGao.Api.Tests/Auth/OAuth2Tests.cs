@@ -275,6 +275,41 @@ public sealed class OAuth2Tests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task Apple_style_sign_in_reads_the_user_from_a_checked_id_token(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await StartAsync(db, postgres, ct);
+        var apple = new JsonObject
+        {
+            ["name"] = "apple", ["clientId"] = "papergao-client", ["clientSecret"] = ClientSecret,
+            ["authURL"] = env.Oauth.Url + "/authorize", ["tokenURL"] = env.Oauth.Url + "/token",
+            ["extra"] = new JsonObject { ["issuer"] = env.Oauth.Url, ["jwksURL"] = env.Oauth.Url + "/jwks" },
+        };
+        var (sp, patched) = await SendAsync(env.Su, HttpMethod.Patch, "/api/collections/members",
+            new JsonObject { ["oauth2"] = new JsonObject { ["enabled"] = true, ["providers"] = new JsonArray(apple) } }, ct);
+        Assert.True(sp == 200, patched?.ToJsonString());
+        var p = await ProviderAsync(env.App.Client, "apple", ct);
+        Assert.Contains("response_mode=form_post", p["authURL"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (s1, ok) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl,
+            await CodeBodyAsync(env, new JsonObject { ["sub"] = "apple-1", ["email"] = "fruit@x.test", ["email_verified"] = "true" }, ct, provider: "apple"), ct);
+        Assert.True(s1 == 200, ok?.ToJsonString());
+        Assert.Equal("fruit@x.test", ok!["record"]!["email"]!.GetValue<string>());
+        Assert.True(ok["record"]!["verified"]!.GetValue<bool>());
+
+        // An id_token issued for another client (audience) or by another issuer is refused (security.md item 4).
+        foreach (var forged in (JsonObject[])[
+            new() { ["sub"] = "apple-2", ["email"] = "aud@x.test", ["email_verified"] = true, ["aud"] = "someone-else" },
+            new() { ["sub"] = "apple-3", ["email"] = "iss@x.test", ["email_verified"] = true, ["iss"] = "https://evil.example.test" }])
+        {
+            var (s, e) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, forged, ct, provider: "apple"), ct);
+            Assert.Equal(400, s);
+            Assert.Equal("Failed to fetch OAuth2 user.", e!["message"]!.GetValue<string>());
+        }
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Superusers_cannot_sign_up_with_oauth2(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
