@@ -35,9 +35,9 @@ public static class IdTokenValidator
             || DateTimeOffset.FromUnixTimeSeconds((long)exp) < DateTimeOffset.UtcNow.AddSeconds(-60)) return null;
         if (OAuth2Providers.S(claims["sub"]).Length == 0) return null;
 
-        if (await OAuth2Cache.GetAsync(jwksUrl, ct) is not { } jwks || jwks["keys"] is not JsonArray keys) return null;
         var kid = OAuth2Providers.S(header["kid"]);
-        var candidates = keys.OfType<JsonObject>().Where(k => OAuth2Providers.S(k["kty"]) == "RSA" && (kid.Length == 0 || OAuth2Providers.S(k["kid"]) == kid)).ToList();
+        var candidates = await KeysAsync(jwksUrl, kid, refresh: false, ct);
+        if (candidates.Count == 0) candidates = await KeysAsync(jwksUrl, kid, refresh: true, ct);
         var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         foreach (var k in candidates)
         {
@@ -52,6 +52,12 @@ public static class IdTokenValidator
             }
         }
         return null;
+    }
+
+    private static async Task<List<JsonObject>> KeysAsync(string jwksUrl, string kid, bool refresh, CancellationToken ct)
+    {
+        if (await OAuth2Cache.GetAsync(jwksUrl, ct, refresh) is not { } jwks || jwks["keys"] is not JsonArray keys) return [];
+        return [.. keys.OfType<JsonObject>().Where(k => OAuth2Providers.S(k["kty"]) == "RSA" && (kid.Length == 0 || OAuth2Providers.S(k["kid"]) == kid))];
     }
 
     private static byte[] Decode(string s)

@@ -138,9 +138,11 @@ internal static class OAuth2Cache
 {
     private static readonly ConcurrentDictionary<string, (DateTimeOffset At, JsonObject? Doc)> Docs = new(StringComparer.Ordinal);
 
-    public static async Task<JsonObject?> GetAsync(string url, CancellationToken ct)
+    /// <param name="refresh">Fetch again unless the cached copy is under 30 s old (a JWKS without the token's key: rotated keys).</param>
+    public static async Task<JsonObject?> GetAsync(string url, CancellationToken ct, bool refresh = false)
     {
-        if (Docs.TryGetValue(url, out var hit) && DateTimeOffset.UtcNow - hit.At < (hit.Doc is null ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5))) return hit.Doc;
+        var fresh = refresh ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5);
+        if (Docs.TryGetValue(url, out var hit) && DateTimeOffset.UtcNow - hit.At < (hit.Doc is null ? TimeSpan.FromSeconds(30) : fresh)) return hit.Doc;
         var doc = await OAuth2Http.GetJsonAsync(url, null, ct);
         if (Docs.Count > 1000) Docs.Clear();
         Docs[url] = (DateTimeOffset.UtcNow, doc);
