@@ -57,6 +57,7 @@ public static class PaperGaoApiExtensions
         app.MapCollectionsApi();
         app.MapAuthMethodsApi();
         app.MapAuthWithPasswordApi();
+        app.MapAuthWithOAuth2Api();
         app.MapAuthRefreshApi();
         app.MapImpersonateApi();
         app.MapVerificationApi();

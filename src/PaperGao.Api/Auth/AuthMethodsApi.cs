@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Auth.OAuth2;
+using PaperGao.Core.Common;
 
 namespace PaperGao.Api.Auth;
 
 /// <summary>
 /// GET /api/collections/{c}/auth-methods (protocol.md §5.3): which sign-in methods the collection offers.
-/// Password is the one method of this version; OAuth2, OTP and MFA are reported disabled until they exist.
+/// Password and OAuth2 (each enabled provider with a fresh state and PKCE pair; nothing is stored server-side).
+/// OTP and MFA are reported disabled until they exist.
 /// </summary>
 public static class AuthMethodsApi
 {
@@ -18,11 +21,24 @@ public static class AuthMethodsApi
         return app;
     }
 
-    private static Task HandleAsync(HttpContext ctx, string collection)
+    private static async Task HandleAsync(HttpContext ctx, string collection)
     {
         var c = AuthResponse.AuthCollection(ctx.Project(), collection);
         var auth = c.Auth!;
-        return JsonResponse.WriteAsync(ctx, w =>
+        var providers = new List<OAuth2Method>();
+        var oauth2 = OAuth2Config.From(auth.Extra);
+        if (oauth2.Enabled)
+        {
+            foreach (var p in oauth2.Providers)
+            {
+                // A provider that can't be resolved (bad URLs, discovery unreachable) is left out rather than failing the list.
+                if (await OAuth2Client.ResolveAsync(p, ctx.RequestAborted) is not { } client) continue;
+                var state = RandomString.Alphanumeric(30);
+                var (url, verifier, challenge) = client.BuildAuthUrl(state);
+                providers.Add(new OAuth2Method(p.Name, client.DisplayName, state, url, verifier, challenge));
+            }
+        }
+        await JsonResponse.WriteAsync(ctx, w =>
         {
             w.WriteStartObject();
             w.WritePropertyName("password");
@@ -35,10 +51,11 @@ public static class AuthMethodsApi
             w.WriteEndObject();
             w.WritePropertyName("oauth2");
             w.WriteStartObject();
-            w.WriteBoolean("enabled", false);
             w.WritePropertyName("providers");
             w.WriteStartArray();
+            foreach (var m in providers) WriteProvider(w, m, legacy: false);
             w.WriteEndArray();
+            w.WriteBoolean("enabled", oauth2.Enabled && providers.Count > 0);
             w.WriteEndObject();
             foreach (var key in (string[])["mfa", "otp"])
             {
@@ -51,10 +68,28 @@ public static class AuthMethodsApi
             // Legacy keys for pre-0.23 clients (current SDKs drop them with ?fields=).
             w.WritePropertyName("authProviders");
             w.WriteStartArray();
+            foreach (var m in providers) WriteProvider(w, m, legacy: true);
             w.WriteEndArray();
             w.WriteBoolean("usernamePassword", auth.PasswordAuthEnabled && auth.IdentityFields.Contains("username"));
             w.WriteBoolean("emailPassword", auth.PasswordAuthEnabled && auth.IdentityFields.Contains("email"));
             w.WriteEndObject();
         });
+    }
+
+    private sealed record OAuth2Method(string Name, string DisplayName, string State, string AuthUrl, string CodeVerifier, string CodeChallenge);
+
+    private static void WriteProvider(System.Text.Json.Utf8JsonWriter w, OAuth2Method m, bool legacy)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", m.Name);
+        w.WriteString("displayName", m.DisplayName);
+        if (!legacy) w.WriteString("logo", "");
+        w.WriteString("state", m.State);
+        w.WriteString("authURL", m.AuthUrl);
+        w.WriteString("authUrl", m.AuthUrl);
+        w.WriteString("codeVerifier", m.CodeVerifier);
+        w.WriteString("codeChallenge", m.CodeChallenge);
+        w.WriteString("codeChallengeMethod", m.CodeChallenge.Length > 0 ? "S256" : "");
+        w.WriteEndObject();
     }
 }

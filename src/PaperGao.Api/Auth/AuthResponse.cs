@@ -10,13 +10,13 @@ namespace PaperGao.Api.Auth;
 /// <summary>The shared auth response {record, token[, meta]} (protocol.md §5.1), after the collection's authRule.</summary>
 public static class AuthResponse
 {
-    public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token)
+    public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token, string context = "password", Action<System.Text.Json.Utf8JsonWriter>? meta = null)
     {
         var authRule = record.Collection.Auth?.AuthRule;
         if (authRule is null) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         if (authRule.Trim().Length > 0)
         {
-            var req = new RequestInfo { Auth = record, Method = ctx.Request.Method, Context = "password" };
+            var req = new RequestInfo { Auth = record, Method = ctx.Request.Method, Context = context };
             var ok = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, authRule, record.Id, req, ctx.RequestAborted), ctx.RequestAborted);
             if (!ok) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
@@ -38,6 +38,11 @@ public static class AuthResponse
             w.WritePropertyName("record");
             RecordJsonWriter.Write(w, record, viewer);
             w.WriteString("token", token);
+            if (meta is not null)
+            {
+                w.WritePropertyName("meta");
+                meta(w);
+            }
             w.WriteEndObject();
         });
     }

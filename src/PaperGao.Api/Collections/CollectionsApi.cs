@@ -194,16 +194,9 @@ public static class CollectionsApi
         });
     }
 
-    private static readonly (string Name, string DisplayName)[] Providers =
-    [
-        ("apple", "Apple"), ("bitbucket", "Bitbucket"), ("box", "Box"), ("discord", "Discord"), ("facebook", "Facebook"),
-        ("gitea", "Gitea"), ("gitee", "Gitee"), ("github", "GitHub"), ("gitlab", "GitLab"), ("google", "Google"),
-        ("instagram2", "Instagram"), ("kakao", "Kakao"), ("lark", "Lark"), ("linear", "Linear"), ("livechat", "LiveChat"),
-        ("mailcow", "mailcow"), ("microsoft", "Microsoft"), ("monday", "monday.com"), ("notion", "Notion"), ("oidc", "OpenID Connect"),
-        ("oidc2", "(2) OpenID Connect"), ("oidc3", "(3) OpenID Connect"), ("patreon", "Patreon"), ("planningcenter", "Planning Center"),
-        ("spotify", "Spotify"), ("strava", "Strava"), ("trakt", "Trakt"), ("twitch", "Twitch"), ("twitter", "Twitter"),
-        ("vk", "VK"), ("wakatime", "WakaTime"), ("yandex", "Yandex"),
-    ];
+    /// <summary>The providers OAuth2 sign-in supports (PaperGao.Core.Auth.OAuth2); a save refuses any other name.</summary>
+    private static IEnumerable<(string Name, string DisplayName)> Providers =>
+        Core.Auth.OAuth2.OAuth2Providers.Definitions.Select(d => (d.Name, d.DisplayName));
 
     private static async Task OAuth2Providers(HttpContext ctx)
     {

@@ -186,6 +186,7 @@ public static partial class CollectionValidator
             }
             if (RuleError(rule, c, all, dialect) is { } message) errors.Add(key, InvalidRule(message));
         }
+        if (Auth.OAuth2.OAuth2Config.Validate(c.Auth?.Extra) is { } oauth2Errors) errors.Add("oauth2", oauth2Errors);
         if (c.Auth?.Extra["mfa"] is JsonObject mfa && mfa["rule"] is JsonValue mv && mv.TryGetValue<string>(out var mfaRule)
             && RuleError(mfaRule, c, all, dialect) is { } mfaError)
         {
