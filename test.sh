@@ -104,8 +104,10 @@ core_tests() (
   dotnet_tests tests/PaperGao.Core.Tests
 )
 
-# The API tests and the SDK compat run start the test SMTP server in tests/mail-server.
-if [[ ! -d tests/mail-server/node_modules ]]; then (cd tests/mail-server && npm ci --no-audit --no-fund); fi
+# The API tests and the SDK compat run start the test SMTP server (tests/mail-server) and OAuth2 server (tests/oauth-server).
+for dir in tests/mail-server tests/oauth-server; do
+  if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
+done
 
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests
