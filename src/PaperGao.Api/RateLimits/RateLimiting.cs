@@ -55,7 +55,13 @@ public static class RateLimiting
                       && limiter.TryAcquire(bucket + "*\n" + identity, rule.MaxRequests * 10, duration, now, out retry);
                 if (!ok)
                 {
-                    ctx.Response.Headers.RetryAfter = Math.Max(1, (retry + 999) / 1000).ToString(CultureInfo.InvariantCulture);
+                    // Set when the answer starts: the error writer clears the response before writing the envelope.
+                    var seconds = Math.Max(1, (retry + 999) / 1000).ToString(CultureInfo.InvariantCulture);
+                    ctx.Response.OnStarting(() =>
+                    {
+                        ctx.Response.Headers.RetryAfter = seconds;
+                        return Task.CompletedTask;
+                    });
                     throw new ApiError(StatusCodes.Status429TooManyRequests, "Too Many Requests.");
                 }
             }
