@@ -162,6 +162,45 @@ public sealed class ApiKeysTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task A_scoped_key_cannot_reach_other_collections_through_expand_or_filters(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+        var lockedId = (await GetJsonAsync(su, "/api/collections/locked", ct))["id"]!.GetValue<string>();
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "refs", ["type"] = "base",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "target", ["type"] = "relation", ["collectionId"] = lockedId, ["maxSelect"] = 1 }),
+        }, ct);
+        var (_, secret) = await SendAsync(su, HttpMethod.Post, "/api/collections/locked/records", new { title = "classified" }, ct);
+        var (_, reference) = await SendAsync(su, HttpMethod.Post, "/api/collections/refs/records", new { target = secret!["id"]!.GetValue<string>() }, ct);
+        var refId = reference!["id"]!.GetValue<string>();
+        var (_, key) = await CreateKeyAsync(su, new { name = "refs", scopes = new[] { new { collection = "refs", actions = new[] { "list", "view" } } } }, ct);
+        using var c = KeyClient(app, key, bearer: true);
+
+        var (ls, list) = await SendAsync(c, HttpMethod.Get, "/api/collections/refs/records?expand=target", null, ct);
+        Assert.Equal(200, ls);
+        Assert.Equal(1, list!["totalItems"]!.GetValue<int>());
+        Assert.Null(list["items"]![0]!["expand"]?["target"]); // "locked" keeps its superuser-only rules
+        var (vs, view) = await SendAsync(c, HttpMethod.Get, $"/api/collections/refs/records/{refId}?expand=target", null, ct);
+        Assert.Equal(200, vs);
+        Assert.Null(view!["expand"]?["target"]);
+
+        // No boolean oracle on the locked collection through a relation filter or @collection.
+        foreach (var filter in new[] { "target.title='classified'", "@collection.locked.title='classified'" })
+        {
+            var (fs, filtered) = await SendAsync(c, HttpMethod.Get, "/api/collections/refs/records?filter=" + Uri.EscapeDataString(filter), null, ct);
+            Assert.True(fs is 400 or 403 || (fs == 200 && filtered!["totalItems"]!.GetValue<int>() == 0), $"{filter}: {fs} {filtered?.ToJsonString()}");
+        }
+        var (ss, bySu) = await SendAsync(su, HttpMethod.Get, "/api/collections/refs/records?filter=" + Uri.EscapeDataString("target.title='classified'"), null, ct);
+        Assert.Equal(200, ss);
+        Assert.Equal(1, bySu!["totalItems"]!.GetValue<int>()); // the filter itself is right
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Unknown_expired_and_malformed_keys_are_401(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
