@@ -4,7 +4,6 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
-using PaperGao.Core.Projects;
 
 namespace PaperGao.Core.ApiKeys;
 

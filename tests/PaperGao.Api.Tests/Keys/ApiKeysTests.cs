@@ -74,6 +74,12 @@ public sealed class ApiKeysTests(PostgresCluster postgres)
         var (_, full) = await CreateKeyAsync(su, new { name = "admin", superuser = true }, ct);
         using var fullClient = KeyClient(app, full, bearer: true);
         Assert.Equal(403, (await SendAsync(fullClient, HttpMethod.Post, "/api/keys", new { name = "x", superuser = true }, ct)).Status);
+
+        // Documented in the OpenAPI document through the endpoint metadata.
+        var doc = await GetJsonAsync(app.Client, "/api/openapi.json", ct);
+        Assert.Equal("CreateApiKey", doc["paths"]!["/api/keys"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.Equal("ListApiKeys", doc["paths"]!["/api/keys"]!["get"]!["operationId"]!.GetValue<string>());
+        Assert.Equal("DeleteApiKey", doc["paths"]!["/api/keys/{id}"]!["delete"]!["operationId"]!.GetValue<string>());
     }
 
     [Theory]
