@@ -7,6 +7,7 @@ using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Keys;
 using PaperGao.Api.Platform;
 using PaperGao.Api.Records;
 using PaperGao.Api.Settings;
@@ -68,6 +69,7 @@ public static class PaperGaoApiExtensions
         app.MapBatchApi();
         app.MapSettingsApi();
         app.MapProjectsApi();
+        app.MapApiKeysApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

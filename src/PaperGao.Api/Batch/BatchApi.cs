@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Keys;
+using PaperGao.Core.ApiKeys;
 using PaperGao.Api.Records;
 using PaperGao.Core.Common;
 using PaperGao.Core.Projects;
@@ -33,6 +35,7 @@ public static class BatchApi
         if (!settings.Enabled) throw ApiError.Forbidden("Batch requests are not allowed.");
         var body = await RequestBody.ReadObjectAsync(ctx);
         var requests = Parse(body, settings.MaxRequests);
+        if (ctx.ApiKey() is { Superuser: false } key) CheckKeyScopes(project, key, requests);
         var req = ctx.RequestInfo("batch");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(settings.Timeout));
@@ -47,7 +50,7 @@ public static class BatchApi
                 for (var i = 0; i < requests.Count; i++)
                 {
                     failedIndex = i;
-                    results.Add(await RunAsync(project, requests[i], req, scope, timeout.Token));
+                    results.Add(await RunAsync(project, requests[i], req, ctx.ApiKey(), scope, timeout.Token));
                 }
                 failedIndex = -1;
             }, timeout.Token);
@@ -62,6 +65,19 @@ public static class BatchApi
         }
         await scope!.RunAfterCommitAsync();
         await JsonResponse.WriteAsync(ctx, w => results.WriteTo(w));
+    }
+
+    /// <summary>A scoped API key: every entry must be within its scopes, checked before anything runs (403).</summary>
+    private static void CheckKeyScopes(Project project, ApiKey key, List<SubRequest> requests)
+    {
+        foreach (var r in requests)
+        {
+            var q = r.Url.IndexOf('?', StringComparison.Ordinal);
+            var route = RouteInfo.Of(r.Method == "PUT" ? "POST" : r.Method, q < 0 ? r.Url : r.Url[..q]);
+            if (!route.IsRecordAction || project.Collections.Find(route.Collection!) is not { } c) continue; // refused as a bad url later
+            ApiKeyAccess.For(key, c, route.Action!);
+            if (r.Method == "PUT") ApiKeyAccess.For(key, c, ApiKeyActions.Update);
+        }
     }
 
     private static List<SubRequest> Parse(JsonObject body, int max)
@@ -88,7 +104,7 @@ public static class BatchApi
         return list;
     }
 
-    private static async Task<JsonNode> RunAsync(Project project, SubRequest r, RequestInfo req, WriteScope scope, CancellationToken ct)
+    private static async Task<JsonNode> RunAsync(Project project, SubRequest r, RequestInfo req, ApiKey? key, WriteScope scope, CancellationToken ct)
     {
         var qIndex = r.Url.IndexOf('?', StringComparison.Ordinal);
         var path = qIndex < 0 ? r.Url : r.Url[..qIndex];
@@ -97,26 +113,32 @@ public static class BatchApi
         // api / collections / {c} / records [/ {id}]
         if (segments.Length is < 4 or > 5 || segments[0] != "api" || segments[1] != "collections" || segments[3] != "records")
             throw ApiError.BadRequest("Invalid batch request url: only record create, update, upsert and delete are allowed.");
-        var c = RecordsApi.FindCollection(project, Uri.UnescapeDataString(segments[2]));
+        var found = RecordsApi.FindCollection(project, Uri.UnescapeDataString(segments[2]));
+        var c = found;
         var id = segments.Length == 5 ? Uri.UnescapeDataString(segments[4]) : null;
         var subReq = req.With(method: r.Method);
         Record? record;
         switch (r.Method)
         {
             case "POST" when id is null:
+                c = ApiKeyAccess.For(key, found, ApiKeyActions.Create);
                 record = await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct);
                 break;
             case "PATCH" when id is not null:
+                c = ApiKeyAccess.For(key, found, ApiKeyActions.Update);
                 record = await RecordWriter.UpdateAsync(project, c, id, r.Body, subReq, scope, ct);
                 break;
             case "PUT" when id is null:
                 var upsertId = r.Body["id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+                c = ApiKeyAccess.For(key, found, ApiKeyActions.Create);
+                c = ApiKeyAccess.For(key, found, ApiKeyActions.Update);
                 var exists = upsertId.Length > 0 && await RecordSql.FindByIdAsync(project.Database, scope.Connection, scope.Transaction, c, upsertId, ct) is not null;
                 record = exists
                     ? await RecordWriter.UpdateAsync(project, c, upsertId, r.Body, subReq, scope, ct)
                     : await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct);
                 break;
             case "DELETE" when id is not null:
+                c = ApiKeyAccess.For(key, found, ApiKeyActions.Delete);
                 await RecordWriter.DeleteAsync(project, c, id, subReq, scope, ct);
                 return new JsonObject { ["body"] = null, ["status"] = 204 };
             default:

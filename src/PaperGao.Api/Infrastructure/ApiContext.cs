@@ -20,7 +20,8 @@ public static class ApiContext
 
     public static Record? Auth(this HttpContext ctx) => ctx.Items[AuthKey] as Record;
 
-    public static bool IsSuperuser(this HttpContext ctx) => ctx.Auth()?.Collection.Name == ProjectInitializer.SuperusersName;
+    /// <summary>A superuser's token, or an API key with full scope (Keys/ApiKeyAccess).</summary>
+    public static bool IsSuperuser(this HttpContext ctx) => ctx.Auth()?.Collection.Name == ProjectInitializer.SuperusersName || Keys.ApiKeyAccess.HasSuperuserKey(ctx);
 
     /// <summary>@request.* for rules: auth, method, query, headers (snake_cased lowercase), context.</summary>
     public static RequestInfo RequestInfo(this HttpContext ctx, string context = "default")
@@ -49,6 +50,8 @@ public static class ApiContext
 
     public static void RequireSuperuser(this HttpContext ctx)
     {
+        if (ctx.IsSuperuser()) return;
+        if (ctx.Items.ContainsKey("pg.apiKey")) throw ApiError.Forbidden("The API key is not allowed to perform this request.");
         if (ctx.Auth() is null) throw ApiError.Unauthorized("The request requires valid record authorization token.");
         if (!ctx.IsSuperuser()) throw ApiError.Forbidden("The authorized record is not allowed to perform this action.");
     }

@@ -18,6 +18,8 @@ public static class PaperGaoPipeline
         app.Use(ErrorsAsync);
         app.Use(HeadersAsync);
         app.Use(ProjectAndAuthAsync);
+        app.Use(Keys.ApiKeyAccess.InvokeAsync);
+        app.Use(RateLimits.RateLimiting.InvokeAsync);
     }
 
     private static async Task ErrorsAsync(HttpContext ctx, RequestDelegate next)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Keys;
+using PaperGao.Core.ApiKeys;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
 using PaperGao.Core.Projects;
@@ -30,7 +32,7 @@ public static class RecordsApi
     private static async Task ListAsync(HttpContext ctx, string collection)
     {
         var project = ctx.Project();
-        var c = FindCollection(project, collection);
+        var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.List);
         var q = ParseListQuery(ctx.Request.Query);
         var req = ctx.RequestInfo();
         await JsonResponse.WriteAsync(ctx, w => RecordLister.WriteListAsync(project, c, q, req, w, ctx.RequestAborted));
@@ -39,7 +41,7 @@ public static class RecordsApi
     private static async Task ViewAsync(HttpContext ctx, string collection, string id)
     {
         var project = ctx.Project();
-        var c = FindCollection(project, collection);
+        var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.View);
         var req = ctx.RequestInfo();
         var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
         var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
@@ -49,7 +51,7 @@ public static class RecordsApi
     private static async Task CreateAsync(HttpContext ctx, string collection)
     {
         var project = ctx.Project();
-        var c = FindCollection(project, collection);
+        var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Create);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var req = ctx.RequestInfo();
         var record = await RecordWriter.CreateAsync(project, c, body, req, ct: ctx.RequestAborted);
@@ -59,7 +61,7 @@ public static class RecordsApi
     private static async Task UpdateAsync(HttpContext ctx, string collection, string id)
     {
         var project = ctx.Project();
-        var c = FindCollection(project, collection);
+        var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Update);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var req = ctx.RequestInfo();
         var record = await RecordWriter.UpdateAsync(project, c, id, body, req, ct: ctx.RequestAborted);
@@ -69,7 +71,7 @@ public static class RecordsApi
     private static async Task DeleteAsync(HttpContext ctx, string collection, string id)
     {
         var project = ctx.Project();
-        var c = FindCollection(project, collection);
+        var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Delete);
         await RecordWriter.DeleteAsync(project, c, id, ctx.RequestInfo(), ct: ctx.RequestAborted);
         JsonResponse.NoContent(ctx);
     }

@@ -27,7 +27,7 @@ public sealed class ProjectSettings
         ["smtp"] = new JsonObject { ["enabled"] = false, ["port"] = 587, ["host"] = "smtp.example.com", ["username"] = "", ["password"] = "", ["authMethod"] = "", ["tls"] = false, ["localName"] = "" },
         ["backups"] = new JsonObject { ["cron"] = "", ["cronMaxKeep"] = 3, ["s3"] = S3Defaults() },
         ["s3"] = S3Defaults(),
-        ["rateLimits"] = new JsonObject { ["enabled"] = false, ["excludedIPs"] = new JsonArray(), ["rules"] = new JsonArray() },
+        ["rateLimits"] = new JsonObject { ["enabled"] = false, ["excludedIPs"] = new JsonArray(), ["rules"] = RateLimitSettings.DefaultRules() },
         ["trustedProxy"] = new JsonObject { ["headers"] = new JsonArray(), ["useLeftmostIP"] = false },
         ["logs"] = new JsonObject { ["maxDays"] = 5, ["minLevel"] = 0, ["logIP"] = true, ["logAuthId"] = false },
         ["superuserIPs"] = new JsonArray(),

@@ -88,6 +88,7 @@ public static class SettingsJson
                 errors.Add(key, new FieldError("validation_invalid_value", "Invalid value."));
             }
         }
+        RateLimitSettings.Validate(s.Extra, patch, errors);
         return s;
     }
 

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Keys;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Settings;
+
+namespace PaperGao.Api.RateLimits;
+
+/// <summary>
+/// The per-project rate limiter (settings.rateLimits, protocol.md §1.7). The first rule whose label matches wins, in
+/// PocketBase's order: "collection:action", "*:action" (and ":auth" for the auth-with-* actions), then the longest
+/// "METHOD /path" or "/path" ("/prefix/" matches below it). Counted per client IP; the auth endpoints also per
+/// submitted identity (IP + identity, and the identity from any IP at 10x the limit). Superusers (and superuser
+/// keys) are not limited. Over the limit: 429 in the error envelope with Retry-After. In memory, per server.
+/// </summary>
+public static class RateLimiting
+{
+    private const int MaxPeekBytes = 64 * 1024;
+    private static readonly ConditionalWeakTable<ProjectSettings, RateLimitSettings> Parsed = new();
+    private static readonly ConditionalWeakTable<Project, FixedWindowLimiter> Limiters = new();
+
+    public static RateLimitSettings SettingsOf(ProjectSettings s) => Parsed.GetValue(s, x => RateLimitSettings.From(x.Extra));
+
+    public static FixedWindowLimiter LimiterOf(Project p) => Limiters.GetOrCreateValue(p);
+
+    public static async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var project = ctx.Project();
+        var settings = SettingsOf(project.Settings);
+        if (!settings.Enabled || ctx.IsSuperuser())
+        {
+            await next(ctx);
+            return;
+        }
+        var route = RouteInfo.Of(ctx.Request);
+        var rule = Match(settings.Rules, ctx.Request.Method, ctx.Request.Path.Value ?? "/", route, project, IsGuest(ctx));
+        if (rule is not null)
+        {
+            var ip = ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, settings);
+            if (!ClientIp.IsExcluded(ip, settings))
+            {
+                var limiter = LimiterOf(project);
+                var now = Environment.TickCount64;
+                var duration = rule.Duration * 1000L;
+                var bucket = rule.Label + "\n" + rule.Audience + "\n";
+                var identity = route.Action is not null ? await IdentityAsync(ctx, route.Action) : null;
+                long retry;
+                var ok = identity is null
+                    ? limiter.TryAcquire(bucket + ip, rule.MaxRequests, duration, now, out retry)
+                    : limiter.TryAcquire(bucket + ip + "\n" + identity, rule.MaxRequests, duration, now, out retry)
+                      && limiter.TryAcquire(bucket + "*\n" + identity, rule.MaxRequests * 10, duration, now, out retry);
+                if (!ok)
+                {
+                    // Set when the answer starts: the error writer clears the response before writing the envelope.
+                    var seconds = Math.Max(1, (retry + 999) / 1000).ToString(CultureInfo.InvariantCulture);
+                    ctx.Response.OnStarting(() =>
+                    {
+                        ctx.Response.Headers.RetryAfter = seconds;
+                        return Task.CompletedTask;
+                    });
+                    throw new ApiError(StatusCodes.Status429TooManyRequests, "Too Many Requests.");
+                }
+            }
+        }
+        await next(ctx);
+    }
+
+    private static bool IsGuest(HttpContext ctx) => ctx.Auth() is null && ctx.ApiKey() is null;
+
+    /// <summary>The rule for a request, or null.</summary>
+    public static RateLimitRule? Match(IReadOnlyList<RateLimitRule> rules, string method, string path, RouteInfo route, Project? project, bool guest)
+    {
+        bool Fits(RateLimitRule r) => r.Audience.Length == 0 || (r.Audience == "@guest") == guest;
+        if (route.Action is not null && route.Collection is not null)
+        {
+            var name = project?.Collections.Find(route.Collection)?.Name ?? route.Collection;
+            List<string> labels = [name + ":" + route.Action, "*:" + route.Action];
+            if (RouteInfo.AuthActions.Contains(route.Action)) labels.AddRange([name + ":auth", "*:auth"]);
+            foreach (var label in labels)
+            {
+                foreach (var r in rules)
+                {
+                    if (r.Label == label && Fits(r)) return r;
+                }
+            }
+        }
+        RateLimitRule? best = null;
+        var bestLength = -1;
+        foreach (var r in rules)
+        {
+            if (!Fits(r)) continue;
+            var label = r.Label;
+            var space = label.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                if (!string.Equals(label[..space], method, StringComparison.OrdinalIgnoreCase)) continue;
+                label = label[(space + 1)..];
+            }
+            if (!label.StartsWith('/')) continue;
+            var matches = label.EndsWith('/') ? path.StartsWith(label, StringComparison.Ordinal) || path + "/" == label : path == label;
+            // A method-specific label beats a bare one of the same path.
+            var length = label.Length * 2 + (space > 0 ? 1 : 0);
+            if (matches && length > bestLength) (best, bestLength) = (r, length);
+        }
+        return best;
+    }
+
+    /// <summary>The submitted identity of an auth request (lower-cased), read from a small JSON or form body, else null.</summary>
+    private static async Task<string?> IdentityAsync(HttpContext ctx, string action)
+    {
+        var field = action switch
+        {
+            "authWithPassword" => "identity",
+            "requestOTP" or "requestPasswordReset" or "requestVerification" => "email",
+            "authWithOTP" => "otpId",
+            _ => null,
+        };
+        if (field is null) return null;
+        var request = ctx.Request;
+        if (request.HasFormContentType)
+        {
+            if (request.ContentLength is null or > MaxPeekBytes) return null;
+            var form = await request.ReadFormAsync(ctx.RequestAborted);
+            var v = form[field].ToString();
+            return v.Length > 0 ? v.Trim().ToLowerInvariant() : null;
+        }
+        if (request.ContentLength is 0 or > MaxPeekBytes || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true) return null;
+        request.EnableBuffering();
+        var buffer = new byte[MaxPeekBytes + 1];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await request.Body.ReadAsync(buffer.AsMemory(read), ctx.RequestAborted);
+            if (n == 0) break;
+            read += n;
+        }
+        request.Body.Position = 0;
+        if (read > MaxPeekBytes) return null;
+        try
+        {
+            return JsonNode.Parse(buffer.AsSpan(0, read)) is JsonObject o && o[field] is JsonValue jv && jv.TryGetValue<string>(out var s) && s.Trim().Length > 0
+                ? s.Trim().ToLowerInvariant()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // the endpoint answers the bad body itself
+        }
+    }
+}
