@@ -10,7 +10,7 @@ namespace PaperGao.Api.Auth;
 /// <summary>
 /// GET /api/collections/{c}/auth-methods (protocol.md §5.3): which sign-in methods the collection offers.
 /// Password and OAuth2 (each enabled provider with a fresh state and PKCE pair; nothing is stored server-side).
-/// OTP and MFA are reported disabled until they exist.
+/// OTP as the collection's otp options say; MFA is reported disabled until it exists.
 /// </summary>
 public static class AuthMethodsApi
 {
@@ -27,6 +27,7 @@ public static class AuthMethodsApi
         var auth = c.Auth!;
         var providers = new List<OAuth2Method>();
         var oauth2 = OAuth2Config.From(auth.Extra);
+        var otp = Core.Mail.OtpOptions.From(auth);
         if (oauth2.Enabled)
         {
             foreach (var p in oauth2.Providers)
@@ -57,14 +58,16 @@ public static class AuthMethodsApi
             w.WriteEndArray();
             w.WriteBoolean("enabled", oauth2.Enabled && providers.Count > 0);
             w.WriteEndObject();
-            foreach (var key in (string[])["mfa", "otp"])
-            {
-                w.WritePropertyName(key);
-                w.WriteStartObject();
-                w.WriteBoolean("enabled", false);
-                w.WriteNumber("duration", 0);
-                w.WriteEndObject();
-            }
+            w.WritePropertyName("mfa");
+            w.WriteStartObject();
+            w.WriteBoolean("enabled", false);
+            w.WriteNumber("duration", 0);
+            w.WriteEndObject();
+            w.WritePropertyName("otp");
+            w.WriteStartObject();
+            w.WriteBoolean("enabled", otp.Enabled);
+            w.WriteNumber("duration", otp.Enabled ? otp.Duration : 0);
+            w.WriteEndObject();
             // Legacy keys for pre-0.23 clients (current SDKs drop them with ?fields=).
             w.WritePropertyName("authProviders");
             w.WriteStartArray();

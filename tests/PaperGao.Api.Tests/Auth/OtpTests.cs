@@ -38,6 +38,9 @@ public sealed class OtpTests(PostgresCluster postgres)
         await using var __ = mail;
         var id = await CreateUserAsync(app, "gil@example.test", ct);
         await EnableOtpAsync(app, ct);
+        var (_, methods) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/users/auth-methods?fields=mfa,otp,password,oauth2", null, ct);
+        Assert.True(methods!["otp"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(180, methods["otp"]!["duration"]!.GetValue<int>());
 
         var (s, b) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-otp", new { email = "gil@example.test" }, ct);
         Assert.Equal(200, s);
