@@ -10,7 +10,7 @@ namespace PaperGao.Api.Auth;
 /// <summary>
 /// GET /api/collections/{c}/auth-methods (protocol.md §5.3): which sign-in methods the collection offers.
 /// Password and OAuth2 (each enabled provider with a fresh state and PKCE pair; nothing is stored server-side).
-/// OTP as the collection's otp options say; MFA is reported disabled until it exists.
+/// OTP and MFA as the collection's otp and mfa options say.
 /// </summary>
 public static class AuthMethodsApi
 {
@@ -28,6 +28,7 @@ public static class AuthMethodsApi
         var providers = new List<OAuth2Method>();
         var oauth2 = OAuth2Config.From(auth.Extra);
         var otp = Core.Mail.OtpOptions.From(auth);
+        var mfa = Core.Auth.MfaOptions.From(auth);
         if (oauth2.Enabled)
         {
             foreach (var p in oauth2.Providers)
@@ -60,8 +61,8 @@ public static class AuthMethodsApi
             w.WriteEndObject();
             w.WritePropertyName("mfa");
             w.WriteStartObject();
-            w.WriteBoolean("enabled", false);
-            w.WriteNumber("duration", 0);
+            w.WriteBoolean("enabled", mfa.Enabled);
+            w.WriteNumber("duration", mfa.Enabled ? mfa.Duration : 0);
             w.WriteEndObject();
             w.WritePropertyName("otp");
             w.WriteStartObject();

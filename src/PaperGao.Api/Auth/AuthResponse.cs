@@ -10,7 +10,12 @@ namespace PaperGao.Api.Auth;
 /// <summary>The shared auth response {record, token[, meta]} (protocol.md §5.1), after the collection's authRule.</summary>
 public static class AuthResponse
 {
-    public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token, string context = "password", Action<System.Text.Json.Utf8JsonWriter>? meta = null)
+    /// <summary>
+    /// Answers a successful authentication. <paramref name="mfaMethod"/> names the method that just succeeded
+    /// ("password", "otp", "oauth2") and subjects the answer to MFA; null (refresh, impersonate) skips MFA.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token, string context = "password",
+        Action<System.Text.Json.Utf8JsonWriter>? meta = null, string? mfaMethod = null, string? mfaId = null)
     {
         var authRule = record.Collection.Auth?.AuthRule;
         if (authRule is null) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
@@ -20,6 +25,7 @@ public static class AuthResponse
             var ok = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, authRule, record.Id, req, ctx.RequestAborted), ctx.RequestAborted);
             if (!ok) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
+        if (mfaMethod is not null && await MfaCheck.RequireSecondFactorAsync(ctx, project, record, mfaMethod, mfaId)) return;
         var viewer = new RecordJsonWriter.Viewer(IsSuperuser: ctx.IsSuperuser(), AuthId: record.Id, ShowAllEmails: true);
         var expand = ctx.Request.Query["expand"].ToString();
         if (!string.IsNullOrWhiteSpace(expand))

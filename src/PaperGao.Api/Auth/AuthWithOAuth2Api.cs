@@ -66,7 +66,7 @@ public static class AuthWithOAuth2Api
             ?? throw ApiError.BadRequest("Failed to fetch OAuth2 user.");
 
         var (record, isNew) = await SignInAsync(ctx, project, c, config, providerName, user, createData);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), "oauth2", w => WriteMeta(w, user, isNew));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), "oauth2", w => WriteMeta(w, user, isNew), mfaMethod: "oauth2", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     private static async Task<(Record Record, bool IsNew)> SignInAsync(HttpContext ctx, Project project, Collection c, OAuth2Config config,

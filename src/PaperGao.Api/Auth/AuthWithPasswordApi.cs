@@ -52,7 +52,7 @@ public static class AuthWithPasswordApi
         var ok = await PasswordHasher.VerifyAsync(password, record?.GetString("password"), ctx.RequestAborted);
         if (!ok || record is null) throw ApiError.BadRequest("Failed to authenticate.");
         await RehashIfWeakAsync(project, c, record, password, ctx.RequestAborted);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), mfaMethod: "password", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     /// <summary>
