@@ -40,4 +40,22 @@ public static class RecordChecks
                 errors.Add(f.Name, new FieldError("validation_invalid_file", "Only existing file names of the record, or new uploads, are accepted."));
         }
     }
+
+    /// <summary>
+    /// Auth record ids are unique across every auth collection (protocol.md §1.6), so a rule such as
+    /// `owner = @request.auth.id` can never match a record of another auth collection with a chosen id.
+    /// </summary>
+    public static async Task AuthIdUniqueAsync(Project p, WriteScope scope, Record record, ErrorData errors, CancellationToken ct)
+    {
+        if (errors.Contains("id")) return;
+        foreach (var other in p.Collections.All.Where(c => c.IsAuth && c.Id != record.Collection.Id))
+        {
+            var prm = new Data.SqlParams();
+            var sql = $"SELECT COUNT(*) FROM {p.Dialect.Quote(other.Name)} WHERE {p.Dialect.Quote("id")} = {prm.Add(record.Id)}";
+            var n = Convert.ToInt64(await p.Database.ScalarAsync(scope.Connection, scope.Transaction, sql, prm, ct), System.Globalization.CultureInfo.InvariantCulture);
+            if (n == 0) continue;
+            errors.Add("id", new FieldError("validation_not_unique", "Value must be unique."));
+            return;
+        }
+    }
 }

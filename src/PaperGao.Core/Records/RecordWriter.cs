@@ -57,6 +57,7 @@ public static class RecordWriter
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
         await HashPasswordsAsync(record, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
+        if (c.IsAuth) await RecordChecks.AuthIdUniqueAsync(p, scope, record, errors, ct);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
 
         var e = new RecordEvent(p, c, record, req);

@@ -102,4 +102,20 @@ public sealed class SuperuserAuthTests(PostgresCluster postgres)
         Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/plain/auth-methods", null, ct)).Status);
         Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/missing/auth-methods", null, ct)).Status);
     }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task An_auth_record_id_taken_in_another_auth_collection_is_refused(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var (_, me) = await SendAsync(su, HttpMethod.Post, "/api/collections/_superusers/auth-refresh", null, ct);
+        var superuserId = me!["record"]!["id"]!.GetValue<string>();
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/records",
+            new { id = superuserId, email = "twin@example.test", password = "Twin-password-1", passwordConfirm = "Twin-password-1" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_not_unique", body!["data"]!["id"]!["code"]!.GetValue<string>());
+        Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/users/records", ct))["totalItems"]!.GetValue<int>());
+    }
 }
