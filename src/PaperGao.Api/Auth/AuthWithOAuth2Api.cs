@@ -40,11 +40,11 @@ public static class AuthWithOAuth2Api
         if (!config.Enabled) throw ApiError.Forbidden("The collection is not configured to allow OAuth2 authentication.");
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var providerName = Str(body, "provider", errors, required: true);
-        var code = Str(body, "code", errors, required: true);
-        var codeVerifier = Str(body, "codeVerifier", errors, required: false);
+        var providerName = BodyFields.Str(body, "provider", errors, required: true, max: 2048);
+        var code = BodyFields.Str(body, "code", errors, required: true, max: 2048);
+        var codeVerifier = BodyFields.Str(body, "codeVerifier", errors, required: false, max: 2048);
         var redirectKey = body.ContainsKey("redirectURL") || !body.ContainsKey("redirectUrl") ? "redirectURL" : "redirectUrl";
-        var redirectUrl = Str(body, redirectKey, errors, required: true);
+        var redirectUrl = BodyFields.Str(body, redirectKey, errors, required: true, max: 2048);
         if (redirectUrl.Length > 0 && !OAuth2Http.IsHttpUrl(redirectUrl))
             errors.Add(redirectKey, new FieldError("validation_invalid_url", "Must be a valid http(s) URL."));
         JsonObject? createData = null;
@@ -196,18 +196,4 @@ public static class AuthWithOAuth2Api
     }
 
     private static string Truncate(string s) => s.Length > 50 ? s[..50] : s;
-
-    private static string Str(JsonObject body, string key, ErrorData errors, bool required)
-    {
-        var node = body[key];
-        if (node is null)
-        {
-            if (required) errors.Add(key, FieldError.Required());
-            return "";
-        }
-        if (node is not JsonValue v || !v.TryGetValue<string>(out var s)) { errors.Add(key, new FieldError("validation_invalid_value", "Must be a string.")); return ""; }
-        if (required && s.Length == 0) errors.Add(key, FieldError.Required());
-        if (s.Length > 2048) errors.Add(key, new FieldError("validation_length_out_of_range", "The length must be at most 2048."));
-        return s;
-    }
 }

@@ -33,9 +33,9 @@ public static class AuthWithPasswordApi
         if (!auth.PasswordAuthEnabled) throw ApiError.Forbidden("The collection is not configured to allow password authentication.");
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var identity = Str(body, "identity", errors, required: true);
-        var password = Str(body, "password", errors, required: true);
-        var identityField = Str(body, "identityField", errors, required: false);
+        var identity = BodyFields.Str(body, "identity", errors, required: true);
+        var password = BodyFields.Str(body, "password", errors, required: true);
+        var identityField = BodyFields.Str(body, "identityField", errors, required: false);
         if (identityField.Length > 0 && !auth.IdentityFields.Contains(identityField))
             errors.Add("identityField", new FieldError("validation_in_invalid", "Must be one of the collection's identity fields."));
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
@@ -87,18 +87,4 @@ public static class AuthWithPasswordApi
             var list = await RecordSql.ReadAllAsync(c, cmd, ct);
             return list.Count > 0 ? list[0] : null;
         }, ct);
-
-    private static string Str(JsonObject body, string key, ErrorData errors, bool required)
-    {
-        var node = body[key];
-        if (node is null)
-        {
-            if (required) errors.Add(key, FieldError.Required());
-            return "";
-        }
-        if (node is not JsonValue v || !v.TryGetValue<string>(out var s)) { errors.Add(key, new FieldError("validation_invalid_value", "Must be a string.")); return ""; }
-        if (required && s.Length == 0) errors.Add(key, FieldError.Required());
-        if (s.Length > 255) errors.Add(key, new FieldError("validation_length_out_of_range", "The length must be between 1 and 255."));
-        return s;
-    }
 }

@@ -56,8 +56,8 @@ public static class EmailChangeApi
         var c = AuthResponse.AuthCollection(project, collection);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var token = EmailFlows.Str(body, "token", errors, required: true, max: 4096);
-        var password = EmailFlows.Str(body, "password", errors, required: true, max: 1024);
+        var token = BodyFields.Str(body, "token", errors, required: true, max: 4096);
+        var password = BodyFields.Str(body, "password", errors, required: true, max: 1024);
         EmailFlows.ThrowIfInvalid(errors);
 
         var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.EmailChange, ctx.RequestAborted);

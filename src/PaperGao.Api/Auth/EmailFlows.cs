@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PaperGao.Api.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -38,25 +39,10 @@ public static class EmailFlows
         project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, c, id, ct), ct);
 
     /// <summary>A string body value: a non-string is a validation error, a missing one is "".</summary>
-    public static string Str(JsonObject body, string key, ErrorData errors, bool required, int max = 255)
-    {
-        var node = body[key];
-        var s = "";
-        if (node is not null && (node is not JsonValue v || !v.TryGetValue(out s!)))
-        {
-            errors.Add(key, new FieldError("validation_invalid_value", "Must be a string."));
-            return "";
-        }
-        s ??= "";
-        if (required && s.Length == 0) errors.Add(key, FieldError.Required());
-        else if (s.Length > max) errors.Add(key, new FieldError("validation_length_out_of_range", $"The length must be between 1 and {max}."));
-        return s;
-    }
-
     /// <summary>A required email body value in a valid format.</summary>
     public static string Email(JsonObject body, string key, ErrorData errors)
     {
-        var s = Str(body, key, errors, required: true).Trim();
+        var s = BodyFields.Str(body, key, errors, required: true).Trim();
         if (!errors.Contains(key) && !EmailField.IsEmail(s)) errors.Add(key, new FieldError("validation_is_email", "Must be a valid email address."));
         return s;
     }

@@ -73,8 +73,8 @@ public static class OtpApi
         if (!options.Enabled) throw ApiError.Forbidden("The collection is not configured to allow OTP authentication.");
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var otpId = EmailFlows.Str(body, "otpId", errors, required: true);
-        var password = EmailFlows.Str(body, "password", errors, required: true, max: 71);
+        var otpId = BodyFields.Str(body, "otpId", errors, required: true);
+        var password = BodyFields.Str(body, "password", errors, required: true, max: 71);
         EmailFlows.ThrowIfInvalid(errors);
 
         var otps = project.Collections.Find(SystemCollections.Otps) ?? throw new InvalidOperationException("The _otps collection is missing.");

@@ -53,9 +53,9 @@ public static class PasswordResetApi
         var c = AuthResponse.AuthCollection(project, collection);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var token = EmailFlows.Str(body, "token", errors, required: true, max: 4096);
-        var password = EmailFlows.Str(body, "password", errors, required: true, max: 1024);
-        var confirm = EmailFlows.Str(body, "passwordConfirm", errors, required: true, max: 1024);
+        var token = BodyFields.Str(body, "token", errors, required: true, max: 4096);
+        var password = BodyFields.Str(body, "password", errors, required: true, max: 1024);
+        var confirm = BodyFields.Str(body, "passwordConfirm", errors, required: true, max: 1024);
         if (!errors.Contains("password") && !errors.Contains("passwordConfirm") && password != confirm)
             errors.Add("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
         EmailFlows.ThrowIfInvalid(errors);

@@ -39,8 +39,8 @@ public static class TestEmailApi
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
         var email = EmailFlows.Email(body, "email", errors);
-        var template = EmailFlows.Str(body, "template", errors, required: true);
-        var collection = EmailFlows.Str(body, "collection", errors, required: false);
+        var template = BodyFields.Str(body, "template", errors, required: true);
+        var collection = BodyFields.Str(body, "collection", errors, required: false);
         if (!errors.Contains("template") && !Templates.ContainsKey(template))
             errors.Add("template", new FieldError("validation_in_invalid", "Must be one of: " + string.Join(", ", Templates.Keys) + "."));
         var c = project.Collections.Find(collection.Length > 0 ? collection : ProjectInitializer.SuperusersName);

@@ -55,7 +55,7 @@ public static class VerificationApi
         var c = AuthResponse.AuthCollection(project, collection);
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
-        var token = EmailFlows.Str(body, "token", errors, required: true, max: 4096);
+        var token = BodyFields.Str(body, "token", errors, required: true, max: 4096);
         EmailFlows.ThrowIfInvalid(errors);
 
         var (record, _) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.Verification, ctx.RequestAborted);
