@@ -20,6 +20,7 @@ public static class AuthResponse
             var ok = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, authRule, record.Id, req, ctx.RequestAborted), ctx.RequestAborted);
             if (!ok) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
+        await AuthAlerts.OnSignInAsync(ctx, project, record);
         var viewer = new RecordJsonWriter.Viewer(IsSuperuser: ctx.IsSuperuser(), AuthId: record.Id, ShowAllEmails: true);
         var expand = ctx.Request.Query["expand"].ToString();
         if (!string.IsNullOrWhiteSpace(expand))
