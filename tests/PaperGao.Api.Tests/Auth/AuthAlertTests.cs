@@ -130,6 +130,32 @@ public sealed class AuthAlertTests(PostgresCluster postgres)
         Assert.Equal(2, (await OriginsAsync(su, id, ct)).Count);
     }
 
+    [Theory]
+    [DatabaseMatrix]
+    public async Task An_otp_sign_in_from_a_new_device_alerts_too(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (app, mail) = await StartAsync(db, postgres, ct);
+        await using var _ = app;
+        await using var __ = mail;
+        using var su = await app.SuperuserClientAsync(ct);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true } }, ct)).Status);
+        await CreateUserAsync(app, "ann@example.test", ct);
+        using var laptop = Device(app, "Laptop/1.0");
+        using var phone = Device(app, "Phone/2.0");
+        Assert.Equal(200, (await SignInFromAsync(laptop, "ann@example.test", ct)).Status);
+
+        var (rs, rb) = await SendAsync(phone, HttpMethod.Post, "/api/collections/users/request-otp", new { email = "ann@example.test" }, ct);
+        Assert.Equal(200, rs);
+        var code = OtpCode(await mail.WaitForMailAsync("ann@example.test", ct));
+        var (status, _) = await SendAsync(phone, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId = rb!["otpId"]!.GetValue<string>(), password = code }, ct);
+        Assert.Equal(200, status);
+        var alert = await mail.WaitForMailAsync("ann@example.test", ct);
+        Assert.Equal("Login from a new location", alert.Subject);
+        Assert.Contains("Phone/2.0", alert.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, alert.HtmlBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_fingerprint_depends_on_user_agent_and_ip()
     {
