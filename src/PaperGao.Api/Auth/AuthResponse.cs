@@ -26,6 +26,8 @@ public static class AuthResponse
             if (!ok) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         }
         if (mfaMethod is not null && await MfaCheck.RequireSecondFactorAsync(ctx, project, record, mfaMethod, mfaId)) return;
+        // A completed sign-in (not refresh or impersonation) from a new device may send the new-login alert.
+        if (mfaMethod is not null) await AuthAlerts.OnSignInAsync(ctx, project, record);
         var viewer = new RecordJsonWriter.Viewer(IsSuperuser: ctx.IsSuperuser(), AuthId: record.Id, ShowAllEmails: true);
         var expand = ctx.Request.Query["expand"].ToString();
         if (!string.IsNullOrWhiteSpace(expand))
