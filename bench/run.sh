@@ -6,7 +6,12 @@
 #
 #   bench/run.sh [--db POSTGRES_CONN] [--artifacts DIR] [--no-build] [--duration S] [--warmup S]
 #                [--connections N] [--records N] [--scenarios "view list ..."] [--no-baseline]
-#                [--no-pin] [--out-md FILE] [--out-json FILE] [--keep]
+#                [--no-pin] [--out-md FILE] [--out-json FILE] [--keep] [--suite default|auth] [--users N]
+#
+# --suite auth: users + a `notes` collection with listRule `owner = @request.auth.id` (lib/setup-auth.js),
+# scenarios auth-refresh, notes-list-skiptotal, notes-list, auth-password (at 8 connections), no baseline;
+# defaults --records 100000 --users 1000, writes bench/results/auth-latest.md (and .json).
+# A scenario may carry its own connection count: --scenarios "auth-refresh auth-password:8".
 #
 # Environment: ARTIFACTS (default <repo>/artifacts), PAPERGAO_DB_FLAG (the serve/superuser option
 # that takes the PostgreSQL connection string; default --db), BENCH_PG_SCHEMA (the schema holding
@@ -22,13 +27,15 @@ BUILD=1
 DURATION=10
 WARMUP=2
 CONNECTIONS=32
-RECORDS=10000
-SCENARIOS="view list list-skiptotal create update"
-BASELINE=1
+RECORDS=""
+USERS=1000
+SUITE=default
+SCENARIOS=""
+BASELINE=
 PIN=1
 KEEP=0
-OUT_MD=$BENCH_DIR/results/latest.md
-OUT_JSON=$BENCH_DIR/results/latest.json
+OUT_MD=""
+OUT_JSON=
 DB_FLAG=${PAPERGAO_DB_FLAG:---db}
 SU_EMAIL=bench@example.com
 SU_PASSWORD=bench-password-1234
@@ -44,14 +51,27 @@ while [ $# -gt 0 ]; do
     --records) RECORDS=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --no-baseline) BASELINE=0; shift ;;
+    --suite) SUITE=$2; shift 2 ;;
+    --users) USERS=$2; shift 2 ;;
     --no-pin) PIN=0; shift ;;
     --out-md) OUT_MD=$2; shift 2 ;;
     --out-json) OUT_JSON=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$SUITE" in
+  default)
+    SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=${BASELINE:-1}
+    SCENARIOS=${SCENARIOS:-"view list list-skiptotal create update"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/latest.json} ;;
+  auth)
+    SETUP_JS=setup-auth.js; RECORDS=${RECORDS:-100000}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"auth-refresh notes-list-skiptotal notes-list auth-password:8"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/auth-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/auth-latest.json} ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth)" >&2; exit 2 ;;
+esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -142,6 +162,7 @@ meta dotnet "$(dotnet --version)"
 meta node "$(node --version)"
 meta autocannon "$(node -p "require('$BENCH_DIR/node_modules/autocannon/package.json').version")"
 meta connections "$CONNECTIONS"; meta duration "$DURATION"; meta warmup "$WARMUP"; meta records "$RECORDS"
+meta suite "$SUITE"; [ "$SUITE" = auth ] && meta users "$USERS"
 meta pinned "$PIN"
 meta loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
@@ -168,16 +189,18 @@ meta startup_ms "$STARTUP_MS"
 meta rss_idle_kib "$(rss_kib "$SERVER_PID")"
 say "healthy after $STARTUP_MS ms, RSS $(rss_kib "$SERVER_PID") KiB"
 
-say "setting up the posts collection and seeding $RECORDS records"
-"${LOAD_PIN[@]}" node "$BENCH_DIR/lib/setup.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
-  --records "$RECORDS" --state "$WORK/setup.json" || die "setup failed"
+say "setup ($SETUP_JS): seeding $RECORDS records"
+"${LOAD_PIN[@]}" node "$BENCH_DIR/lib/$SETUP_JS" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
+  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
-run_scenario() { # run_scenario NAME URL PID
-  say "scenario $1: ${WARMUP}s warm-up + ${DURATION}s at $CONNECTIONS connections"
-  "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$2" --scenario "$1" --state "$WORK/setup.json" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
-    die "scenario $1 failed"
+run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
+  local name=${1%%:*} conns=$CONNECTIONS
+  [ "$name" != "$1" ] && conns=${1#*:}
+  say "scenario $name: ${WARMUP}s warm-up + ${DURATION}s at $conns connections"
+  "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$2" --scenario "$name" --state "$WORK/setup.json" \
+    --connections "$conns" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
+    die "scenario $name failed"
   tail -n 1 "$WORK/scenarios.jsonl" >&2
 }
 

@@ -28,9 +28,9 @@ const pad = (s, n) => String(s).padEnd(n)
 const lpad = (s, n) => String(s).padStart(n)
 
 function textTable (rows) {
-  const head = `${pad('scenario', 16)}${lpad('req/s', 10)}${lpad('p50_ms', 9)}${lpad('p99_ms', 9)}${lpad('non2xx', 8)}${lpad('errors', 8)}${lpad('cpu_us/req', 12)}${lpad('srv_cpu%', 10)}${lpad('other%', 8)}`
+  const head = `${pad('scenario', 22)}${lpad('req/s', 10)}${lpad('p50_ms', 9)}${lpad('p99_ms', 9)}${lpad('non2xx', 8)}${lpad('errors', 8)}${lpad('cpu_us/req', 12)}${lpad('srv_cpu%', 10)}${lpad('other%', 8)}`
   return [head, ...rows.map(r =>
-    `${pad(r.scenario, 16)}${lpad(r.rps, 10)}${lpad(num(r.p50), 9)}${lpad(num(r.p99), 9)}${lpad(r.non2xx, 8)}${lpad(r.errors, 8)}${lpad(num(r.cpuUsPerReq), 12)}${lpad(num(r.serverCpuPct), 10)}${lpad(num(r.otherCpuPct), 8)}`)].join('\n')
+    `${pad(r.scenario, 22)}${lpad(r.rps, 10)}${lpad(num(r.p50), 9)}${lpad(num(r.p99), 9)}${lpad(r.non2xx, 8)}${lpad(r.errors, 8)}${lpad(num(r.cpuUsPerReq), 12)}${lpad(num(r.serverCpuPct), 10)}${lpad(num(r.otherCpuPct), 8)}`)].join('\n')
 }
 
 function single () {
@@ -53,18 +53,18 @@ function single () {
   console.log(lines.join('\n'))
 
   const md = []
-  md.push(`# PaperGao benchmark — ${meta.date || ''}`)
+  md.push(`# PaperGao benchmark${meta.suite && meta.suite !== 'default' ? ` (${meta.suite} suite)` : ''} — ${meta.date || ''}`)
   md.push('')
   md.push(`Commit \`${meta.commit || '?'}\`${meta.dirty === '1' ? ' (with uncommitted changes)' : ''}, database **${meta.db || 'sqlite'}**, ` +
-    `${meta.records} seeded records (${state.seed ? `${state.seed.method}, ${state.seed.ms} ms` : 'seed n/a'}), ` +
-    `autocannon ${meta.autocannon} at ${meta.connections} connections, ${meta.duration} s per scenario after a ${meta.warmup} s warm-up.`)
+    `${meta.records} seeded records${meta.users ? ` over ${meta.users} users` : ''} (${state.seed ? `${state.seed.method}, ${state.seed.ms} ms${state.seed.usersMs !== undefined ? `: users ${state.seed.usersMs} ms, records ${state.seed.notesMs} ms` : ''}` : 'seed n/a'}), ` +
+    `autocannon ${meta.autocannon} at ${meta.connections} connections unless the table says otherwise, ${meta.duration} s per scenario after a ${meta.warmup} s warm-up.`)
   md.push(`Machine: ${meta.cpu || '?'} (${meta.cores || '?'} cores), .NET ${meta.dotnet || '?'}, Node ${meta.node || '?'}; ` +
     `${meta.pinned === '1' ? 'server pinned to CPU 0, load generator to CPU 1' : 'no CPU pinning'}; ` +
     `load average before/after: ${meta.loadavg_start || '?'} / ${meta.loadavg_end || '?'} (other work on the machine makes req/s noisy; CPU µs/req much less so).`)
   md.push('')
-  md.push('| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | server CPU % | others on its core % |')
-  md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
-  for (const r of rows) md.push(`| ${r.scenario} | ${r.rps} | ${num(r.p50)} | ${num(r.p99)} | ${r.non2xx} | ${r.errors} | ${num(r.cpuUsPerReq)} | ${num(r.serverCpuPct)} | ${num(r.otherCpuPct)} |`)
+  md.push('| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU µs/req | server CPU % | others on its core % |')
+  md.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of rows) md.push(`| ${r.scenario} | ${num(r.connections)} | ${r.rps} | ${num(r.p50)} | ${num(r.p99)} | ${r.non2xx} | ${r.errors} | ${num(r.cpuUsPerReq)} | ${num(r.serverCpuPct)} | ${num(r.otherCpuPct)} |`)
   md.push('')
   md.push('| server process | value |')
   md.push('|---|---:|')

@@ -1,12 +1,14 @@
 'use strict'
 // The measured requests. Each entry returns autocannon options for a base URL and the setup state.
-// All requests are sent as a guest (no Authorization header): the collection rules are "".
+// The default suite sends every request as a guest (the `posts` rules are ""); the auth suite
+// sends the signed-in user's token.
 const { mulberry32, STATUSES } = require('./data')
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' }
 
 // autocannon takes the path from `url` or from `requests`, not from a top-level `path`.
 const get = path => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json' } }] })
+const authGet = (path, token) => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json', authorization: token } }] })
 
 const scenarios = {
   // (1) GET one record by id: routing, rule check, one indexed read, JSON writing.
@@ -60,7 +62,41 @@ const scenarios = {
   },
 
   // (6) The floor: a bare ASP.NET Core minimal API reading the same row from the same database.
-  baseline: state => get(`/records/${state.viewId}`)
+  baseline: state => get(`/records/${state.viewId}`),
+
+  // --- the auth suite (run.sh --suite auth; state from setup-auth.js), signed in as one user ---
+
+  // (a1) auth-refresh with the user's token: token check, record load, authRule, a new JWT.
+  'auth-refresh': state => ({
+    requests: [{
+      method: 'POST',
+      path: '/api/collections/users/auth-refresh',
+      headers: { accept: 'application/json', authorization: state.token }
+    }]
+  }),
+
+  // (a2) 20 of the user's notes under listRule `owner = @request.auth.id` (index on owner), with the count.
+  'notes-list': state => authGet(state.listPath, state.token),
+
+  // (a3) the same without the count.
+  'notes-list-skiptotal': state => authGet(state.listSkipPath, state.token),
+
+  // (a4) auth-with-password (bcrypt cost 10) cycling over a few users.
+  'auth-password': state => {
+    let n = 0
+    const users = state.passwordUsers
+    return {
+      requests: [{
+        setupRequest: req => {
+          req.method = 'POST'
+          req.path = '/api/collections/users/auth-with-password'
+          req.headers = JSON_HEADERS
+          req.body = JSON.stringify({ identity: users[n++ % users.length], password: state.password })
+          return req
+        }
+      }]
+    }
+  }
 }
 
 module.exports = scenarios
