@@ -35,6 +35,19 @@ public static class EmailFlows
             return list.Count > 0 ? list[0] : null;
         }, ct);
 
+    /// <summary>
+    /// The shared start of request-verification, request-password-reset and request-otp: read {"email"} from the body
+    /// (400 when it is not an email) and find the record that has it, or null — callers answer the same either way.
+    /// </summary>
+    public static async Task<Record?> FindRequestedRecordAsync(HttpContext ctx, Project project, Collection c)
+    {
+        var body = await RequestBody.ReadObjectAsync(ctx);
+        var errors = new ErrorData();
+        var email = Email(body, "email", errors);
+        ThrowIfInvalid(errors);
+        return await FindByEmailAsync(project, c, email, ctx.RequestAborted);
+    }
+
     public static Task<Record?> FindByIdAsync(Project project, Collection c, string id, CancellationToken ct) =>
         project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, c, id, ct), ct);
 

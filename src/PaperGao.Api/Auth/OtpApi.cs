@@ -36,13 +36,8 @@ public static class OtpApi
         var c = AuthResponse.AuthCollection(project, collection);
         var otp = OtpOptions.From(c.Auth!);
         if (!otp.Enabled) throw ApiError.Forbidden("The collection is not configured to allow OTP authentication.");
-        var body = await RequestBody.ReadObjectAsync(ctx);
-        var errors = new ErrorData();
-        var email = EmailFlows.Email(body, "email", errors);
-        EmailFlows.ThrowIfInvalid(errors);
-
+        var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
         var otpId = RandomString.LowerAlphanumeric(15);
-        var record = await EmailFlows.FindByEmailAsync(project, c, email, ctx.RequestAborted);
         if (record is not null)
         {
             var otps = project.Collections.Find(SystemCollections.Otps) ?? throw new InvalidOperationException("The _otps collection is missing.");

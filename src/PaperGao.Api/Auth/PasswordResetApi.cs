@@ -30,12 +30,7 @@ public static class PasswordResetApi
         var project = ctx.Project();
         var c = AuthResponse.AuthCollection(project, collection);
         if (!c.Auth!.PasswordAuthEnabled) throw ApiError.BadRequest("The collection is not configured to allow password authentication.");
-        var body = await RequestBody.ReadObjectAsync(ctx);
-        var errors = new ErrorData();
-        var email = EmailFlows.Email(body, "email", errors);
-        EmailFlows.ThrowIfInvalid(errors);
-
-        var record = await EmailFlows.FindByEmailAsync(project, c, email, ctx.RequestAborted);
+        var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
         if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset"))
         {
             EmailFlows.SendInBackground(ctx, project, "password reset", _ =>

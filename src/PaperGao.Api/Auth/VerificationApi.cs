@@ -31,12 +31,7 @@ public static class VerificationApi
         var project = ctx.Project();
         var c = AuthResponse.AuthCollection(project, collection);
         if (c.Name == ProjectInitializer.SuperusersName) throw ApiError.BadRequest("All superusers are verified by default.");
-        var body = await RequestBody.ReadObjectAsync(ctx);
-        var errors = new ErrorData();
-        var email = EmailFlows.Email(body, "email", errors);
-        EmailFlows.ThrowIfInvalid(errors);
-
-        var record = await EmailFlows.FindByEmailAsync(project, c, email, ctx.RequestAborted);
+        var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
         if (record is not null && !record.GetBool("verified") && MailThrottle.TryTake(project.Name, c.Id, record.Id, "verification"))
         {
             EmailFlows.SendInBackground(ctx, project, "verification", _ =>
