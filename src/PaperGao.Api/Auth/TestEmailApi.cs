@@ -27,7 +27,7 @@ public static class TestEmailApi
 
     public static IEndpointRouteBuilder MapTestEmailApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/settings/test/email", HandleAsync)
+        app.MapPost("/api/settings/test/email", (Func<HttpContext, Task>)HandleAsync)
             .WithTags("Settings").WithName("TestEmail").WithSummary("Sends a test email with one of a collection's templates.");
         return app;
     }

@@ -17,7 +17,9 @@ public sealed class OpenApiTests(PostgresCluster postgres)
         var doc = JsonNode.Parse(text)!;
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
         foreach (var expected in new[] { "/api/health", "/api/batch", "/api/settings", "/api/collections", "/api/collections/{collection}/records",
-                     "/api/collections/{collection}/records/{id}", "/api/collections/{collection}/auth-with-password", "/api/platform/projects" })
+                     "/api/collections/{collection}/records/{id}", "/api/collections/{collection}/auth-with-password", "/api/platform/projects",
+                     "/api/settings/test/email", "/api/keys", "/api/collections/{collection}/request-otp", "/api/collections/{collection}/auth-with-oauth2",
+                     "/api/collections/{collection}/impersonate/{id}", "/api/collections/{collection}/request-password-reset" })
         {
             Assert.Contains(expected, paths);
         }
