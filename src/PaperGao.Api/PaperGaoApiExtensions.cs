@@ -2,19 +2,23 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Analytics;
 using PaperGao.Api.Auth;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
+using PaperGao.Api.Logs;
 using PaperGao.Api.Platform;
 using PaperGao.Api.Records;
 using PaperGao.Api.Settings;
+using PaperGao.Api.Setup;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
 using PaperGao.Core.Data.Postgres;
 using PaperGao.Core.Data.Sqlite;
+using PaperGao.Core.Logs;
 using PaperGao.Core.Projects;
 
 namespace PaperGao.Api;
@@ -28,6 +32,15 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
+        // Request logs (docs/logs.md): the bounded queue, the log databases, the background writer.
+        services.AddSingleton(_ => new RequestLogQueue(options.LogQueueCapacity));
+        services.AddSingleton<LogStores>();
+        services.AddHostedService<RequestLogWriter>();
+        // Gauges other features replace by registering their own after AddPaperGao (the last registration wins).
+        services.AddSingleton<IActivityGauge, NoRealtimeGauge>();
+        services.AddSingleton<IFileStorageGauge, UnknownFileStorageGauge>();
+        services.AddSingleton<FirstRunSetup>();
+        services.AddHostedService<SetupAnnouncer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -70,6 +83,9 @@ public static class PaperGaoApiExtensions
         app.MapSettingsApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
+        app.MapLogsApi();
+        app.MapAnalyticsApi();
+        app.MapSetupApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

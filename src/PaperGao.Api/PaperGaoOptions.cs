@@ -10,4 +10,10 @@ public sealed class PaperGaoOptions
 
     /// <summary>The request body limit in bytes (protocol.md §1.7 default 32 MiB).</summary>
     public long MaxBodySize { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Request log entries waiting for the background writer; beyond this they are dropped (and counted), never waited for.</summary>
+    public int LogQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How often the log writer enforces settings.logs.maxDays on a project it writes to.</summary>
+    public TimeSpan LogCleanupInterval { get; set; } = TimeSpan.FromHours(1);
 }

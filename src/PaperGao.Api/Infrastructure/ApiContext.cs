@@ -16,6 +16,9 @@ public static class ApiContext
     public static Project Project(this HttpContext ctx) =>
         ctx.Items[ProjectKey] as Project ?? throw ApiError.NotFound("Missing project context.");
 
+    /// <summary>The project, or null before the pipeline resolved one (unknown project).</summary>
+    public static Project? ProjectOrNull(this HttpContext ctx) => ctx.Items[ProjectKey] as Project;
+
     public static void SetAuth(HttpContext ctx, Record? auth) => ctx.Items[AuthKey] = auth;
 
     public static Record? Auth(this HttpContext ctx) => ctx.Items[AuthKey] as Record;

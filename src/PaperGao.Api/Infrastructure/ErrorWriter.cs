@@ -7,9 +7,13 @@ namespace PaperGao.Api.Infrastructure;
 /// <summary>Writes the PocketBase error envelope {data, message, status}.</summary>
 public static class ErrorWriter
 {
+    /// <summary>Where the answered error's message is kept for the request log (Logs/RequestLogCapture).</summary>
+    public const string ErrorItemKey = "pg.error";
+
     public static async Task WriteAsync(HttpContext ctx, ApiError error)
     {
         if (ctx.Response.HasStarted) return;
+        ctx.Items[ErrorItemKey] = error.Message;
         ctx.Response.Clear();
         ctx.Response.StatusCode = error.Status;
         ctx.Response.ContentType = "application/json";

@@ -8,13 +8,15 @@ using PaperGao.Core.Projects;
 namespace PaperGao.Api.Infrastructure;
 
 /// <summary>
-/// The middleware every request passes: errors to the envelope, security and CORS headers, the project
+/// The middleware every request passes: the request log (Logs/RequestLogCapture), errors to the envelope, security and CORS headers, the project
 /// (from "/p/{name}" or the default), and the caller's auth token.
 /// </summary>
 public static class PaperGaoPipeline
 {
     public static void UsePaperGaoPipeline(this IApplicationBuilder app)
     {
+        // Outermost, so it sees the final status (errors already answered) and the whole duration.
+        Logs.RequestLogCapture.UseRequestLogCapture(app);
         app.Use(ErrorsAsync);
         app.Use(HeadersAsync);
         app.Use(ProjectAndAuthAsync);

@@ -15,6 +15,12 @@ public interface IDatabaseProvider : IAsyncDisposable
     /// <summary>Opens (and with create, creates) a project's database. The caller owns the result.</summary>
     Task<ProjectDatabase> OpenAsync(string project, bool create, CancellationToken ct = default);
 
-    /// <summary>Deletes a project's database for good. The caller has closed it first.</summary>
+    /// <summary>
+    /// Opens (creating it when missing) the project's separate log database: "logs.db" beside the SQLite project's
+    /// "data.db", or the schema "l_&lt;name&gt;" on PostgreSQL. The caller owns the result.
+    /// </summary>
+    Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default);
+
+    /// <summary>Deletes a project's database (and its log database) for good. The caller has closed both first.</summary>
     Task DeleteAsync(string project, CancellationToken ct = default);
 }

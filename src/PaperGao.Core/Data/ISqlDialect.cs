@@ -59,6 +59,9 @@ public interface ISqlDialect
     /// <summary>An index column expression; case-insensitive columns use COLLATE NOCASE (SQLite) or LOWER() (PostgreSQL).</summary>
     string IndexColumn(string column, bool noCase);
 
+    /// <summary>SQL answering one integer: the bytes the database (SQLite: the file's pages; PostgreSQL: the current schema's tables with their indexes and TOAST) takes.</summary>
+    string DatabaseSizeSql { get; }
+
     /// <summary>SQL that lists user tables and views of the current schema: one column "name".</summary>
     string ListTablesSql { get; }
 

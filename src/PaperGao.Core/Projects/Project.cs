@@ -12,6 +12,8 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
 {
     private CollectionSet _collections = collections;
     private ProjectSettings _settings = settings;
+    private readonly List<IAsyncDisposable> _owned = [];
+    private bool _disposed;
 
     public string Name { get; } = name;
     public ProjectDatabase Database { get; } = database;
@@ -27,5 +29,32 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     public void SetCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
     public void SetSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    /// <summary>
+    /// Hands a resource that lives as long as the project (its log database) to the project, which disposes it first
+    /// when it closes. False (and nothing kept) when the project is already closed: the caller disposes it.
+    /// </summary>
+    public bool IsClosed => Volatile.Read(ref _disposed);
+
+    public bool Own(IAsyncDisposable resource)
+    {
+        lock (_owned)
+        {
+            if (_disposed) return false;
+            _owned.Add(resource);
+            return true;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        IAsyncDisposable[] owned;
+        lock (_owned)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            owned = [.. _owned];
+        }
+        foreach (var r in owned) await r.DisposeAsync();
+        await Database.DisposeAsync();
+    }
 }

@@ -6,6 +6,9 @@ namespace PaperGao.Core.Data.Postgres;
 public sealed class PostgresDatabaseProvider : IDatabaseProvider
 {
     private const string SchemaPrefix = "p_";
+
+    /// <summary>Log schemas use another prefix, so no project name can collide with another project's log schema.</summary>
+    private const string LogSchemaPrefix = "l_";
     private readonly string _connectionString;
     private readonly NpgsqlDataSource _admin;
 
@@ -18,6 +21,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     public ISqlDialect Dialect => PostgresDialect.Instance;
 
     public static string SchemaOf(string project) => SchemaPrefix + project;
+
+    public static string LogSchemaOf(string project) => LogSchemaPrefix + project;
 
     public async Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default)
     {
@@ -49,7 +54,21 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         {
             throw new InvalidOperationException($"Project '{project}' does not exist.");
         }
+        return Open(schema);
+    }
+
+    public async Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default)
+    {
+        var schema = LogSchemaOf(project);
+        await using (var cmd = _admin.CreateCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Instance.Quote(schema)}"))
+            await cmd.ExecuteNonQueryAsync(ct);
+        return Open(schema, maxPoolSize: 4);
+    }
+
+    private PostgresProjectDatabase Open(string schema, int? maxPoolSize = null)
+    {
         var builder = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema };
+        if (maxPoolSize is { } max) builder.MaxPoolSize = max;
         // No automatic preparation: a prepared SELECT of a table whose column type changed fails with
         // "cached plan must not change result type" (on this node after DDL, and on every other node of a cluster).
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
@@ -58,7 +77,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
     public async Task DeleteAsync(string project, CancellationToken ct = default)
     {
-        await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS {PostgresDialect.Instance.Quote(SchemaOf(project))} CASCADE");
+        var d = PostgresDialect.Instance;
+        await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS {d.Quote(SchemaOf(project))} CASCADE; DROP SCHEMA IF EXISTS {d.Quote(LogSchemaOf(project))} CASCADE");
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

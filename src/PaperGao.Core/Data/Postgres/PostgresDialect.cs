@@ -96,6 +96,10 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string IndexColumn(string column, bool noCase) => noCase ? $"LOWER({Quote(column)})" : Quote(column);
 
+    public string DatabaseSizeSql =>
+        "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')";
+
     public string ListTablesSql => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()";
 
     // ---- Filter compiler members ----

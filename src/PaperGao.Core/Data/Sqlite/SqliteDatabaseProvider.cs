@@ -36,6 +36,13 @@ public sealed class SqliteDatabaseProvider(string dataDir) : IDatabaseProvider
         return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(file));
     }
 
+    public Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default)
+    {
+        var dir = ProjectDir(project);
+        if (!Directory.Exists(dir)) throw new InvalidOperationException($"Project '{project}' does not exist.");
+        return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(Path.Combine(dir, "logs.db")));
+    }
+
     public Task DeleteAsync(string project, CancellationToken ct = default)
     {
         var dir = ProjectDir(project);

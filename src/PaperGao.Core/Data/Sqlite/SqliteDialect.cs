@@ -88,6 +88,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IndexColumn(string column, bool noCase) => Quote(column) + (noCase ? " COLLATE NOCASE" : "");
 
+    public string DatabaseSizeSql => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+
     public string ListTablesSql => "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
     // ---- Filter compiler members ----

@@ -1,0 +1,143 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using PaperGao.Core.Common;
+using PaperGao.Core.Data;
+
+namespace PaperGao.Core.Logs;
+
+/// <summary>
+/// One project's log database (<see cref="IDatabaseProvider.OpenLogsAsync"/>): creates its tables on open, writes
+/// batches of log rows and minute aggregates in one transaction, and deletes what is past retention.
+/// </summary>
+public sealed class LogStore : IAsyncDisposable
+{
+    /// <summary>Per-minute aggregates are kept this long whatever logs.maxDays says: they hold no personal data.</summary>
+    public const int MinuteRetentionDays = 30;
+
+    private LogStore(ProjectDatabase database) => Database = database;
+
+    public ProjectDatabase Database { get; }
+
+    public ISqlDialect Dialect => Database.Dialect;
+
+    public static async Task<LogStore> OpenAsync(ProjectDatabase database, CancellationToken ct = default)
+    {
+        try
+        {
+            await database.WriteAsync(async tx =>
+            {
+                foreach (var sql in LogSchema.CreateStatements(database.Dialect)) await database.ExecuteAsync(tx, sql, null, ct);
+            }, ct);
+            return new LogStore(database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stores the rows (already filtered by the settings) and merges the minute aggregates, in one transaction.</summary>
+    public Task WriteAsync(IReadOnlyList<LogRow> rows, IReadOnlyCollection<MinuteAggregate> minutes, CancellationToken ct = default)
+    {
+        if (rows.Count == 0 && minutes.Count == 0) return Task.CompletedTask;
+        var d = Dialect;
+        var insert = $"INSERT INTO {d.Quote(LogSchema.LogsTable)} ({d.Quote("id")}, {d.Quote("created")}, {d.Quote("level")}, {d.Quote("message")}, {d.Quote("data")}) " +
+                     $"VALUES (@p0, @p1, @p2, @p3, {d.ParameterSql(ColumnKind.Json, "@p4")})";
+        var upsert = MinuteUpsertSql(d);
+        return Database.WriteAsync(async tx =>
+        {
+            foreach (var row in rows)
+            {
+                var p = new SqlParams();
+                p.Add(row.Id);
+                p.Add(row.Created);
+                p.Add((double)row.Level);
+                p.Add(row.Message);
+                p.Add(row.DataJson);
+                await Database.ExecuteAsync(tx, insert, p, ct);
+            }
+            foreach (var m in minutes)
+            {
+                var p = new SqlParams();
+                p.Add(m.Minute);
+                p.Add((double)m.Total);
+                p.Add((double)m.Errors);
+                p.Add((double)m.ClientErrors);
+                p.Add(m.DurationSum);
+                p.Add(m.MaxMs);
+                foreach (var b in m.Buckets) p.Add((double)b);
+                await Database.ExecuteAsync(tx, upsert, p, ct);
+            }
+        }, ct);
+    }
+
+    private static string MinuteUpsertSql(ISqlDialect d)
+    {
+        var t = d.Quote(LogSchema.MinutesTable);
+        List<string> columns = ["minute", "total", "errors", "clientErrors", "durationSum", "maxMs", .. Enumerable.Range(0, LatencyHistogram.Count).Select(LogSchema.BucketColumn)];
+        var sql = new StringBuilder("INSERT INTO ").Append(t).Append(" (").Append(string.Join(", ", columns.Select(d.Quote))).Append(") VALUES (")
+            .Append(string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))))
+            .Append(") ON CONFLICT (").Append(d.Quote("minute")).Append(") DO UPDATE SET ");
+        var sets = columns.Skip(1).Select(c =>
+        {
+            var q = d.Quote(c);
+            return c == "maxMs"
+                ? $"{q} = CASE WHEN excluded.{q} > {t}.{q} THEN excluded.{q} ELSE {t}.{q} END"
+                : $"{q} = {t}.{q} + excluded.{q}";
+        });
+        return sql.Append(string.Join(", ", sets)).ToString();
+    }
+
+    /// <summary>Deletes log rows older than <paramref name="maxDays"/> days (all of them for 0) and minute rows older than <see cref="MinuteRetentionDays"/>.</summary>
+    public async Task<int> CleanupAsync(DateTimeOffset now, int maxDays, CancellationToken ct = default)
+    {
+        var d = Dialect;
+        var logsCut = DateTimes.Format(now.AddDays(-Math.Max(0, maxDays)));
+        var minutesCut = DateTimes.Format(now.AddDays(-MinuteRetentionDays));
+        return await Database.WriteAsync(async tx =>
+        {
+            var p = new SqlParams();
+            var deleted = await Database.ExecuteAsync(tx, $"DELETE FROM {d.Quote(LogSchema.LogsTable)} WHERE {d.Quote("created")} < {p.Add(logsCut)}", p, ct);
+            var q = new SqlParams();
+            await Database.ExecuteAsync(tx, $"DELETE FROM {d.Quote(LogSchema.MinutesTable)} WHERE {d.Quote("minute")} < {q.Add(minutesCut)}", q, ct);
+            return deleted;
+        }, ct);
+    }
+
+    /// <summary>The minute rows in [from, to): minute, total, errors, clientErrors, durationSum, maxMs, buckets.</summary>
+    public Task<List<MinuteRow>> MinutesAsync(string from, string to, CancellationToken ct = default) =>
+        Database.ReadAsync(async conn =>
+        {
+            var d = Dialect;
+            var p = new SqlParams();
+            var buckets = string.Concat(Enumerable.Range(0, LatencyHistogram.Count).Select(i => ", " + d.Quote(LogSchema.BucketColumn(i))));
+            var sql = $"SELECT {d.Quote("minute")}, {d.Quote("total")}, {d.Quote("errors")}, {d.Quote("clientErrors")}, {d.Quote("durationSum")}, {d.Quote("maxMs")}{buckets} " +
+                      $"FROM {d.Quote(LogSchema.MinutesTable)} WHERE {d.Quote("minute")} >= {p.Add(from)} AND {d.Quote("minute")} < {p.Add(to)} ORDER BY {d.Quote("minute")}";
+            await using var cmd = Database.Command(conn, null, sql, p);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var list = new List<MinuteRow>();
+            while (await r.ReadAsync(ct))
+            {
+                var b = new long[LatencyHistogram.Count];
+                for (var i = 0; i < b.Length; i++) b[i] = (long)Num(r, 6 + i);
+                list.Add(new MinuteRow(r.GetString(0), (long)Num(r, 1), (long)Num(r, 2), (long)Num(r, 3), Num(r, 4), Num(r, 5), b));
+            }
+            return list;
+        }, ct);
+
+    /// <summary>The size in bytes of the log database (its file, or its schema's tables).</summary>
+    public async Task<long> SizeAsync(CancellationToken ct = default) =>
+        await Database.ReadAsync(async conn => Convert.ToInt64(await Database.ScalarAsync(conn, null, Dialect.DatabaseSizeSql, null, ct) ?? 0L, CultureInfo.InvariantCulture), ct);
+
+    private static double Num(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : Convert.ToDouble(r.GetValue(i), CultureInfo.InvariantCulture);
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
+
+/// <summary>A log row ready to store: PocketBase's log model with the data object already serialized.</summary>
+public sealed record LogRow(string Id, string Created, int Level, string Message, string DataJson);
+
+/// <summary>One stored minute of request aggregates.</summary>
+public sealed record MinuteRow(string Minute, long Total, long Errors, long ClientErrors, double DurationSum, double MaxMs, long[] Buckets);
