@@ -20,7 +20,7 @@ public sealed class SetupAnnouncer(ProjectRegistry registry, FirstRunSetup setup
         lifetime.ApplicationStarted.Register(() =>
         {
             var link = BaseUrl() + "/_/#/setup/" + token;
-            log.LogWarning("No superuser yet. Create the first one within {Minutes} minutes at this one-time link: {Link}", (int)FirstRunSetup.Lifetime.TotalMinutes, link);
+            log.LogInformation("No superuser yet. Create the first one within {Minutes} minutes at this one-time link: {Link}", (int)FirstRunSetup.Lifetime.TotalMinutes, link);
         });
     }
 

@@ -57,6 +57,9 @@ public sealed class PaperGaoApp : IAsyncDisposable
 
     public HttpClient CreateClient() => _host.CreateClient();
 
+    /// <summary>The running server's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Upserts the test superuser once, signs in through the API and returns the token.</summary>
     public async Task<string> SuperuserTokenAsync(CancellationToken ct = default)
     {
