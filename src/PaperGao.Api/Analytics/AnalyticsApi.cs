@@ -116,8 +116,8 @@ public static class AnalyticsApi
                 w.WriteNumber("errors", r.Errors);
                 w.WriteNumber("clientErrors", r.ClientErrors);
                 w.WriteNumber("errorRate", Math.Round(r.Errors / (double)r.Total, 4));
-                w.WriteNumber("p50", LatencyHistogram.Percentile(r.Buckets, 0.50, r.MaxMs));
-                w.WriteNumber("p95", LatencyHistogram.Percentile(r.Buckets, 0.95, r.MaxMs));
+                w.WriteNumber("p50", Math.Round(LatencyHistogram.Percentile(r.Buckets, 0.50, r.MaxMs), 3));
+                w.WriteNumber("p95", Math.Round(LatencyHistogram.Percentile(r.Buckets, 0.95, r.MaxMs), 3));
                 w.WriteNumber("avg", Math.Round(r.DurationSum / r.Total, 3));
                 w.WriteNumber("max", Math.Round(r.MaxMs, 3));
             }

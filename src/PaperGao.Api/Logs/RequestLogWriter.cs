@@ -73,7 +73,7 @@ public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, Pa
             m.Add(e.Status, e.DurationMs);
         }
         var store = await stores.GetAsync(project);
-        await store.WriteAsync(rows, minutes.Values);
+        // Retention first: once a batch is visible, the cleanup its settings asked for is done.
         var state = _cleanup.GetOrCreateValue(project);
         var now = DateTimeOffset.UtcNow;
         if (now - state.Last >= options.LogCleanupInterval || !ReferenceEquals(state.Settings, snapshot))
@@ -82,5 +82,6 @@ public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, Pa
             state.Settings = snapshot;
             await store.CleanupAsync(now, settings.MaxDays);
         }
+        await store.WriteAsync(rows, minutes.Values);
     }
 }
