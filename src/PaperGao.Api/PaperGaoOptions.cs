@@ -14,6 +14,9 @@ public sealed class PaperGaoOptions
     /// <summary>Request log entries waiting for the background writer; beyond this they are dropped (and counted), never waited for.</summary>
     public int LogQueueCapacity { get; set; } = 10_000;
 
+    /// <summary>How long the log writer lets a batch gather after its first entry (logs show up this much later).</summary>
+    public TimeSpan LogFlushDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How often the log writer enforces settings.logs.maxDays on a project it writes to.</summary>
     public TimeSpan LogCleanupInterval { get; set; } = TimeSpan.FromHours(1);
 }

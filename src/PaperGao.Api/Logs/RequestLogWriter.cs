@@ -8,7 +8,8 @@ using PaperGao.Core.Settings;
 namespace PaperGao.Api.Logs;
 
 /// <summary>
-/// Drains the <see cref="RequestLogQueue"/> in batches (up to <see cref="MaxBatch"/> entries): per project it builds
+/// Drains the <see cref="RequestLogQueue"/> in batches (up to <see cref="MaxBatch"/> entries, gathered for
+/// <see cref="PaperGaoOptions.LogFlushDelay"/> after the first one arrives): per project it builds
 /// the log rows the settings allow, adds the requests to the per-minute aggregates, and writes both in one
 /// transaction of the project's log database. Retention (settings.logs.maxDays) is enforced when a project is first
 /// written, every <see cref="PaperGaoOptions.LogCleanupInterval"/>, and at once when its settings change.
@@ -16,7 +17,7 @@ namespace PaperGao.Api.Logs;
 /// </summary>
 public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, PaperGaoOptions options, ILogger<RequestLogWriter> log) : BackgroundService
 {
-    public const int MaxBatch = 1000;
+    public const int MaxBatch = 2000;
 
     /// <summary>Per project: when its retention was last enforced and under which settings snapshot.</summary>
     private readonly ConditionalWeakTable<Project, CleanupState> _cleanup = new();
@@ -34,7 +35,13 @@ public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, Pa
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
+            Drain(batch);
+            // Let a batch gather: one transaction (and one minute upsert) per flush instead of one per request or two.
+            if (batch.Count < MaxBatch && options.LogFlushDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(options.LogFlushDelay, CancellationToken.None);
+                Drain(batch);
+            }
             foreach (var group in batch.GroupBy(b => b.Project))
             {
                 try
@@ -51,6 +58,11 @@ public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, Pa
                 }
             }
         }
+    }
+
+    private void Drain(List<QueuedLog> batch)
+    {
+        while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

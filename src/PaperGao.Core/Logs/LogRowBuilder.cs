@@ -47,7 +47,7 @@ public static class LogRowBuilder
             if (e.Error.Length > 0) w.WriteString("error", e.Error);
             w.WriteEndObject();
         }
-        return new LogRow(RandomString.LowerAlphanumeric(15), DateTimes.Format(e.Created), level, e.Method + " " + url, Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return new LogRow(LogIds.New(e.Created), DateTimes.Format(e.Created), level, e.Method + " " + url, Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>A query string ("?a=1&amp;token=x") with the values of credential-like parameters replaced.</summary>

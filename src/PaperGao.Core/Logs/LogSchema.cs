@@ -25,7 +25,6 @@ public static class LogSchema
             $"CREATE TABLE IF NOT EXISTS {d.Quote(LogsTable)} ({d.Quote("id")} TEXT PRIMARY KEY NOT NULL, {d.Quote("created")} {d.ColumnDefinition(ColumnKind.Text)}, " +
             $"{d.Quote("level")} {number}, {d.Quote("message")} {d.ColumnDefinition(ColumnKind.Text)}, {d.Quote("data")} {d.ColumnDefinition(ColumnKind.Json)})",
             $"CREATE INDEX IF NOT EXISTS {d.Quote("_logs_created_idx")} ON {d.Quote(LogsTable)} ({d.Quote("created")})",
-            $"CREATE INDEX IF NOT EXISTS {d.Quote("_logs_level_idx")} ON {d.Quote(LogsTable)} ({d.Quote("level")})",
             $"CREATE TABLE IF NOT EXISTS {d.Quote(MinutesTable)} ({d.Quote("minute")} TEXT PRIMARY KEY NOT NULL, {d.Quote("total")} {number}, " +
             $"{d.Quote("errors")} {number}, {d.Quote("clientErrors")} {number}, {d.Quote("durationSum")} {number}, {d.Quote("maxMs")} {number}{buckets})",
         ];

@@ -38,25 +38,30 @@ public sealed class LogStore : IAsyncDisposable
         }
     }
 
+    /// <summary>Rows per INSERT statement: fewer statements to run, and a handful of distinct (cached) statement texts.</summary>
+    private const int RowsPerInsert = 64;
+
     /// <summary>Stores the rows (already filtered by the settings) and merges the minute aggregates, in one transaction.</summary>
     public Task WriteAsync(IReadOnlyList<LogRow> rows, IReadOnlyCollection<MinuteAggregate> minutes, CancellationToken ct = default)
     {
         if (rows.Count == 0 && minutes.Count == 0) return Task.CompletedTask;
-        var d = Dialect;
-        var insert = $"INSERT INTO {d.Quote(LogSchema.LogsTable)} ({d.Quote("id")}, {d.Quote("created")}, {d.Quote("level")}, {d.Quote("message")}, {d.Quote("data")}) " +
-                     $"VALUES (@p0, @p1, @p2, @p3, {d.ParameterSql(ColumnKind.Json, "@p4")})";
-        var upsert = MinuteUpsertSql(d);
+        var upsert = MinuteUpsertSql(Dialect);
         return Database.WriteAsync(async tx =>
         {
-            foreach (var row in rows)
+            for (var start = 0; start < rows.Count; start += RowsPerInsert)
             {
+                var count = Math.Min(RowsPerInsert, rows.Count - start);
                 var p = new SqlParams();
-                p.Add(row.Id);
-                p.Add(row.Created);
-                p.Add((double)row.Level);
-                p.Add(row.Message);
-                p.Add(row.DataJson);
-                await Database.ExecuteAsync(tx, insert, p, ct);
+                for (var i = start; i < start + count; i++)
+                {
+                    var row = rows[i];
+                    p.Add(row.Id);
+                    p.Add(row.Created);
+                    p.Add((double)row.Level);
+                    p.Add(row.Message);
+                    p.Add(row.DataJson);
+                }
+                await Database.ExecuteAsync(tx, InsertSql(count), p, ct);
             }
             foreach (var m in minutes)
             {
@@ -73,7 +78,31 @@ public sealed class LogStore : IAsyncDisposable
         }, ct);
     }
 
-    private static string MinuteUpsertSql(ISqlDialect d)
+    private readonly string?[] _insertSql = new string?[RowsPerInsert + 1];
+
+    /// <summary>INSERT of <paramref name="count"/> rows, parameters @p0.. five per row (built once per count).</summary>
+    private string InsertSql(int count) => _insertSql[count] ??= BuildInsertSql(Dialect, count);
+
+    private static string BuildInsertSql(ISqlDialect d, int count)
+    {
+        var sql = new StringBuilder("INSERT INTO ").Append(d.Quote(LogSchema.LogsTable)).Append(" (")
+            .Append(string.Join(", ", ((string[])["id", "created", "level", "message", "data"]).Select(d.Quote))).Append(") VALUES ");
+        for (var r = 0; r < count; r++)
+        {
+            var b = r * 5;
+            string P(int i) => "@p" + (b + i).ToString(CultureInfo.InvariantCulture);
+            sql.Append(r == 0 ? "(" : ", (").Append(P(0)).Append(", ").Append(P(1)).Append(", ").Append(P(2)).Append(", ").Append(P(3)).Append(", ")
+               .Append(d.ParameterSql(ColumnKind.Json, P(4))).Append(')');
+        }
+        // Same syntax on SQLite and PostgreSQL: an id clash (two servers, same millisecond and counter) skips the row.
+        return sql.Append(" ON CONFLICT DO NOTHING").ToString();
+    }
+
+    private string? _minuteUpsertSql;
+
+    private string MinuteUpsertSql(ISqlDialect d) => _minuteUpsertSql ??= BuildMinuteUpsertSql(d);
+
+    private static string BuildMinuteUpsertSql(ISqlDialect d)
     {
         var t = d.Quote(LogSchema.MinutesTable);
         List<string> columns = ["minute", "total", "errors", "clientErrors", "durationSum", "maxMs", .. Enumerable.Range(0, LatencyHistogram.Count).Select(LogSchema.BucketColumn)];

@@ -103,4 +103,15 @@ public sealed class RequestLogQueueTests : IAsyncLifetime
         Assert.Equal(0, LatencyHistogram.Percentile(new long[LatencyHistogram.Count], 0.5, 0));
         Assert.Equal("2026-01-02 03:04:00.000Z", MinuteAggregate.MinuteOf(new DateTime(2026, 1, 2, 3, 4, 59, 999, DateTimeKind.Utc)));
     }
+
+    [Fact]
+    public void Log_ids_are_record_shaped_unique_and_time_ordered()
+    {
+        var t = new DateTime(2026, 11, 24, 16, 0, 0, DateTimeKind.Utc);
+        var ids = Enumerable.Range(0, 10_000).Select(_ => LogIds.New(t)).ToList();
+        Assert.All(ids, id => Assert.Matches("^[a-z0-9]{15}$", id));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.True(string.CompareOrdinal(LogIds.New(t), LogIds.New(t.AddMilliseconds(1))) < 0);
+        Assert.True(string.CompareOrdinal(LogIds.New(t), LogIds.New(t.AddDays(400))) < 0);
+    }
 }
