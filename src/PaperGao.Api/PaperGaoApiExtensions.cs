@@ -40,7 +40,7 @@ public static class PaperGaoApiExtensions
     public static IDatabaseProvider CreateProvider(PaperGaoOptions options) =>
         string.IsNullOrWhiteSpace(options.Db)
             ? new SqliteDatabaseProvider(options.Dir)
-            : new PostgresDatabaseProvider(options.Db);
+            : new PostgresDatabaseProvider(options.Db, options.Dir);
 
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)

@@ -15,6 +15,12 @@ public interface IDatabaseProvider : IAsyncDisposable
     /// <summary>Opens (and with create, creates) a project's database. The caller owns the result.</summary>
     Task<ProjectDatabase> OpenAsync(string project, bool create, CancellationToken ct = default);
 
+    /// <summary>
+    /// The local folder of a project's files: &lt;dir&gt;/projects/&lt;name&gt;/storage for both databases (for PostgreSQL the
+    /// folder holds only the files). Deleting the project deletes it.
+    /// </summary>
+    string StorageDir(string project);
+
     /// <summary>Deletes a project's database for good. The caller has closed it first.</summary>
     Task DeleteAsync(string project, CancellationToken ct = default);
 }

@@ -8,9 +8,13 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     private const string SchemaPrefix = "p_";
     private readonly string _connectionString;
     private readonly NpgsqlDataSource _admin;
+    private readonly string _dataDir;
 
-    public PostgresDatabaseProvider(string connectionString)
+    /// <param name="connectionString">The database; each project is a schema in it.</param>
+    /// <param name="dataDir">The data folder; a project's local files go to &lt;dataDir&gt;/projects/&lt;name&gt;/storage.</param>
+    public PostgresDatabaseProvider(string connectionString, string dataDir)
     {
+        _dataDir = dataDir;
         _connectionString = connectionString;
         _admin = NpgsqlDataSource.Create(connectionString);
     }
@@ -18,6 +22,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     public ISqlDialect Dialect => PostgresDialect.Instance;
 
     public static string SchemaOf(string project) => SchemaPrefix + project;
+
+    public string StorageDir(string project) => Path.Combine(_dataDir, "projects", project, "storage");
 
     public async Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default)
     {
@@ -60,6 +66,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     {
         await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS {PostgresDialect.Instance.Quote(SchemaOf(project))} CASCADE");
         await cmd.ExecuteNonQueryAsync(ct);
+        var dir = Path.GetDirectoryName(StorageDir(project))!;
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
     public ValueTask DisposeAsync() => _admin.DisposeAsync();
