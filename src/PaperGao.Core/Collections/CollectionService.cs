@@ -270,14 +270,7 @@ public static partial class CollectionService
                     await RunStatementsAsync(p, tx, schemaPlan.Statements, c, ItemFail, ct);
                 }
             }
-            foreach (var (i, c, old) in entries.Where(e => e.C.IsView))
-            {
-                var key = i.ToString(CultureInfo.InvariantCulture);
-                ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
-                await InferViewAsync(p, tx, c, old, proposed, ItemFail, ct);
-                var viewErrors = CollectionValidator.Validate(c, old, proposed, others, p.Dialect);
-                if (!viewErrors.IsEmpty) throw ItemFail(viewErrors);
-            }
+            await InferImportedViewsAsync(p, tx, entries.Where(e => e.C.IsView).ToList(), proposed, others, ct);
         });
 
         foreach (var d in toDelete) await CollectionStore.DeleteAsync(p.Database, tx, d.Id, ct);
@@ -288,6 +281,49 @@ public static partial class CollectionService
         }
 
         static ApiError ImportFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", e));
+    }
+
+    /// <summary>
+    /// Infers the fields of the imported views. A view may read another imported view, so each one is created right after
+    /// its inference (in a savepoint) and the ones that fail are retried while others make progress; they are dropped again
+    /// at the end, for <see cref="RebuildViewsAsync"/> creates every view of the final set.
+    /// </summary>
+    private static async Task InferImportedViewsAsync(Project p, DbTransaction tx, List<(int Index, Collection C, Collection? Old)> views,
+        CollectionSet proposed, IReadOnlySet<string> others, CancellationToken ct)
+    {
+        var pending = views.ToList();
+        var created = new List<Collection>();
+        while (pending.Count > 0)
+        {
+            ApiError? last = null;
+            var before = pending.Count;
+            foreach (var entry in pending.ToList())
+            {
+                var (i, c, old) = entry;
+                var key = i.ToString(CultureInfo.InvariantCulture);
+                ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
+                await p.Database.ExecuteAsync(tx, "SAVEPOINT import_view", null, ct);
+                try
+                {
+                    await InferViewAsync(p, tx, c, old, proposed, ItemFail, ct);
+                    var viewErrors = CollectionValidator.Validate(c, old, proposed, others, p.Dialect);
+                    if (!viewErrors.IsEmpty) throw ItemFail(viewErrors);
+                    await ExecuteDdlAsync(p, tx, ViewSchema.CreateViewSql(c, p.Dialect), c, ItemFail, ct, viewKey: "viewQuery");
+                    await p.Database.ExecuteAsync(tx, "RELEASE SAVEPOINT import_view", null, ct);
+                    pending.Remove(entry);
+                    created.Add(c);
+                }
+                catch (ApiError e)
+                {
+                    await p.Database.ExecuteAsync(tx, "ROLLBACK TO SAVEPOINT import_view", null, ct);
+                    await p.Database.ExecuteAsync(tx, "RELEASE SAVEPOINT import_view", null, ct);
+                    last = e;
+                }
+            }
+            if (pending.Count == before && last is not null) throw last;
+        }
+        created.Reverse();
+        foreach (var v in created) await p.Database.ExecuteAsync(tx, p.Dialect.DropViewSql(v.Name), null, ct);
     }
 
     // ------------------------------------------------------------------ dry-run view

@@ -1,25 +1,26 @@
-using System.Text.RegularExpressions;
+using System.Text.Json;
+using PaperGao.Core.Files;
 
 namespace PaperGao.Core.Import.PocketBase;
 
 /// <summary>
 /// Copies the files a record references from pb_data/storage (and their existing thumbnails, without the .attrs
-/// sidecars) into the project's file storage. A missing file is reported and the import goes on. Every key written
-/// is remembered so a failed import can remove them again.
+/// sidecars) into the project's <see cref="IFileStorage"/> under the same keys. A missing file is reported and the
+/// import goes on. Every key written is remembered so a failed import can remove them again. Without a storage the
+/// copier only checks that the files exist (dry run); without a storage folder it does nothing (files kept elsewhere).
 /// </summary>
-public sealed partial class PbFileCopier(string storageDir, IImportFileSink? sink, ImportReport report)
+public sealed class PbFileCopier(string? storageDir, IFileStorage? storage, ImportReport report)
 {
+    private const string DefaultContentType = "application/octet-stream";
     private readonly List<string> _written = [];
-
-    [GeneratedRegex("^[A-Za-z0-9_]{1,100}$")]
-    private static partial Regex SafeId();
 
     public IReadOnlyList<string> Written => _written;
 
-    /// <summary>Copies one referenced file; true when it exists in storage/ (and was copied unless this is a dry run).</summary>
+    /// <summary>Copies one referenced file; true when it exists in storage/ (and was copied unless there is no target storage).</summary>
     public async Task<bool> CopyAsync(string collection, string collectionId, string recordId, string fileName, CancellationToken ct)
     {
-        if (!SafeId().IsMatch(collectionId) || !SafeId().IsMatch(recordId) || !IsSafeFileName(fileName))
+        if (storageDir is null) return false;
+        if (!FileKeys.IsValidSegment(collectionId) || !FileKeys.IsValidSegment(recordId) || !FileKeys.IsValidSegment(fileName))
         {
             report.Warn($"{collection}/{recordId}: file name '{fileName}' is not a plain file name; not copied (the record keeps the name).");
             return false;
@@ -31,16 +32,16 @@ public sealed partial class PbFileCopier(string storageDir, IImportFileSink? sin
             report.Warn($"{collection}/{recordId}: file '{fileName}' is missing from storage/; the record keeps the name.");
             return false;
         }
-        if (sink is null) return true;
-        await PutAsync($"{collectionId}/{recordId}/{fileName}", source, ct);
+        if (storage is null) return true;
+        await PutAsync(FileKeys.Original(collectionId, recordId, fileName), source, ct);
         var thumbs = Path.Combine(recordDir, "thumbs_" + fileName);
         if (Directory.Exists(thumbs))
         {
             foreach (var thumb in Directory.EnumerateFiles(thumbs).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(thumb);
-                if (name.EndsWith(".attrs", StringComparison.Ordinal) || !IsSafeFileName(name)) continue;
-                await PutAsync($"{collectionId}/{recordId}/thumbs_{fileName}/{name}", thumb, ct);
+                if (name.EndsWith(".attrs", StringComparison.Ordinal) || !FileKeys.IsValidSegment(name)) continue;
+                await PutAsync(FileKeys.Validate($"{collectionId}/{recordId}/thumbs_{fileName}/{name}"), thumb, ct);
             }
         }
         return true;
@@ -49,8 +50,8 @@ public sealed partial class PbFileCopier(string storageDir, IImportFileSink? sin
     /// <summary>Removes what this copier wrote (after a failed import).</summary>
     public async Task RollbackAsync(CancellationToken ct = default)
     {
-        if (sink is null) return;
-        foreach (var key in _written) await sink.DeleteAsync(key, ct);
+        if (storage is null) return;
+        foreach (var key in _written) await storage.DeleteAsync(key, ct);
         _written.Clear();
     }
 
@@ -58,10 +59,25 @@ public sealed partial class PbFileCopier(string storageDir, IImportFileSink? sin
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
         _written.Add(key);
-        await sink!.PutAsync(key, stream, ct);
+        await storage!.WriteAsync(key, stream, await ContentTypeAsync(path, ct), ct);
     }
 
-    private static bool IsSafeFileName(string name) =>
-        name.Length is > 0 and <= 255 && name != "." && name != ".." && !name.StartsWith('.')
-        && name.IndexOfAny(['/', '\\', '\0']) < 0 && !name.Contains("..", StringComparison.Ordinal);
+    /// <summary>The content type PocketBase recorded in the file's .attrs sidecar, if any.</summary>
+    private static async Task<string> ContentTypeAsync(string path, CancellationToken ct)
+    {
+        var attrs = path + ".attrs";
+        if (!File.Exists(attrs)) return DefaultContentType;
+        try
+        {
+            await using var s = File.OpenRead(attrs);
+            using var doc = await JsonDocument.ParseAsync(s, cancellationToken: ct);
+            return doc.RootElement.TryGetProperty("user.content_type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() is { Length: > 0 } type
+                ? type
+                : DefaultContentType;
+        }
+        catch (JsonException)
+        {
+            return DefaultContentType;
+        }
+    }
 }

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
+using PaperGao.Core.Data.Schema;
+using PaperGao.Core.Files;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Settings;
 
@@ -17,9 +19,7 @@ public static class PocketBaseImporter
 {
     private static readonly CollectionImportOptions KeepEverything = new() { KeepSecrets = true, KeepMetadata = true };
 
-    /// <param name="fileSink">Where the project's files go (null: files are checked but not copied).</param>
-    public static async Task<ImportReport> RunAsync(ProjectRegistry registry, string projectName, PocketBaseImportOptions options,
-        Func<Project, IImportFileSink?> fileSink, CancellationToken ct = default)
+    public static async Task<ImportReport> RunAsync(ProjectRegistry registry, string projectName, PocketBaseImportOptions options, CancellationToken ct = default)
     {
         if (!ProjectNames.IsValid(projectName))
             throw new PocketBaseImportException($"'{projectName}' is not a valid project name: use 1-40 lowercase letters, digits, '_' or '-', starting with a letter.");
@@ -28,7 +28,7 @@ public static class PocketBaseImporter
         var collections = await ReadCollectionsAsync(pb, ct);
         await ReportLeftOutAsync(pb, collections, options, report, ct);
 
-        var exists = projectName == ProjectNames.Default || await registry.Provider.ExistsAsync(projectName, ct);
+        var exists = await registry.Provider.ExistsAsync(projectName, ct);
         if (exists)
         {
             var target = await registry.GetAsync(projectName, ct) ?? throw new PocketBaseImportException($"Project '{projectName}' can't be opened.");
@@ -49,27 +49,35 @@ public static class PocketBaseImporter
             return report;
         }
 
-        var project = exists ? (await registry.GetAsync(projectName, ct))! : await registry.CreateAsync(projectName, ct);
+        // "main" is created on first use and never deleted; a failed import leaves it as the rolled back transaction found it.
+        var project = exists || projectName == ProjectNames.Default ? (await registry.GetAsync(projectName, ct))! : await registry.CreateAsync(projectName, ct);
         PbFileCopier? files = null;
         try
         {
-            files = new PbFileCopier(pb.StorageDir, fileSink(project), report);
-            await ImportIntoAsync(pb, project, collections, files, options, report, ct);
+            var settings = await PbSettingsMapper.MapAsync(pb, project.Settings, report, ct);
+            var storage = FileStorageFor(project, settings, report);
+            files = new PbFileCopier(storage is null ? null : pb.StorageDir, storage, report);
+            await ImportIntoAsync(pb, project, collections, settings, files, options, report, ct);
             return report;
         }
         catch (Exception ex)
         {
             if (files is not null) await files.RollbackAsync(CancellationToken.None);
-            if (!exists) await registry.DeleteAsync(projectName, CancellationToken.None);
+            if (!exists && projectName != ProjectNames.Default) await registry.DeleteAsync(projectName, CancellationToken.None);
             throw ex switch
             {
                 PocketBaseImportException => ex,
                 ApiError api => new PocketBaseImportException(
-                    api.Message + (api.Details.IsEmpty ? "" : " " + ErrorText.Describe(api.Details)) + " Nothing was imported.", api),
+                    api.Message + (api.Details.IsEmpty ? "" : " " + NameCollections(ErrorText.Describe(api.Details), collections)) + " Nothing was imported.", api),
                 _ => ex,
             };
         }
     }
+
+    /// <summary>"collections.3.fields..." in a validation message becomes "collections.demo4.fields..." (the import lists them in source order).</summary>
+    private static string NameCollections(string message, List<PbCollection> collections) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"collections\.(\d+)\.", m =>
+            int.TryParse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < collections.Count ? $"collections.{collections[i].Name}." : m.Value);
 
     private static async Task<List<PbCollection>> ReadCollectionsAsync(PbDataFolder pb, CancellationToken ct)
     {
@@ -143,10 +151,23 @@ public static class PocketBaseImporter
             return nonEmpty.Count == 0 ? null : "records in " + string.Join(", ", nonEmpty);
         }, ct);
 
-    private static async Task ImportIntoAsync(PbDataFolder pb, Project p, List<PbCollection> collections, PbFileCopier files,
+    /// <summary>
+    /// The storage the files go to: the project's local folder. When PocketBase kept its files in S3, the imported settings
+    /// point PaperGao at the same bucket, whose key layout is the same, so there is nothing to copy.
+    /// </summary>
+    private static IFileStorage? FileStorageFor(Project p, ProjectSettings settings, ImportReport report)
+    {
+        if (S3Settings.From(settings.Extra["s3"]) is { Enabled: true } s3)
+        {
+            report.Skip("storage/", $"PocketBase keeps its files in the S3 bucket '{s3.Bucket}'; PaperGao reads the same bucket with the same keys, so nothing is copied");
+            return null;
+        }
+        return FileStorageFactory.Create(settings, p.StorageDir);
+    }
+
+    private static async Task ImportIntoAsync(PbDataFolder pb, Project p, List<PbCollection> collections, ProjectSettings settings, PbFileCopier files,
         PocketBaseImportOptions options, ImportReport report, CancellationToken ct)
     {
-        var settings = await PbSettingsMapper.MapAsync(pb, p.Settings, report, ct);
         await p.SchemaLock.WaitAsync(ct);
         try
         {
@@ -200,6 +221,16 @@ public static class PocketBaseImporter
     private static JsonObject DefinitionFor(PbCollection c, CollectionSet current, ImportReport report)
     {
         var json = (JsonObject)c.Json.DeepClone();
+        if (json["indexes"] is JsonArray indexes)
+        {
+            foreach (var index in indexes.ToList())
+            {
+                var text = index?.GetValue<string>() ?? "";
+                if (IndexDefinition.TryParse(text, out _, out var error)) continue;
+                indexes.Remove(index);
+                report.Skip($"{c.Name} index '{text}'", error + " Recreate it in PaperGao in a supported form if you need it");
+            }
+        }
         if (!PbNames.SharedSystem.Contains(c.Name)) return json;
         var own = current.FindByName(c.Name);
         if (own is null) return json;
