@@ -121,11 +121,11 @@ public static class FileResponse
             return RangeResult.Partial;
         }
         if (!long.TryParse(a, digits, CultureInfo.InvariantCulture, out var start)) return RangeResult.Ignore;
+        if (start >= size) return RangeResult.Unsatisfiable;
         long end;
         if (b.Length == 0) end = size - 1;
         else if (!long.TryParse(b, digits, CultureInfo.InvariantCulture, out end)) return RangeResult.Ignore;
         if (end < start) return RangeResult.Ignore;
-        if (start >= size) return RangeResult.Unsatisfiable;
         end = Math.Min(end, size - 1);
         from = start;
         length = end - start + 1;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using SkiaSharp;
 
@@ -80,17 +79,31 @@ internal static class FileTestContent
     /// <summary>The start of a Windows executable (MZ header) padded with zeros.</summary>
     public static byte[] Exe() => [(byte)'M', (byte)'Z', 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xFF, 0xFF, .. new byte[200]];
 
-    public static MultipartFormDataContent Form(params (string Key, string Name, byte[] Data)[] files)
+    /// <summary>
+    /// A multipart body built byte by byte, so file names can hold what HttpClient's header checks refuse (NUL,
+    /// quotes, very long names): what a hostile client can send. Values are (key, filename, content); a null
+    /// filename makes a plain field part.
+    /// </summary>
+    public static HttpContent Form(params (string Key, string? Name, byte[] Data)[] parts)
     {
-        var form = new MultipartFormDataContent();
-        foreach (var (key, name, data) in files)
+        var boundary = "----pgtest" + Guid.NewGuid().ToString("N");
+        using var ms = new MemoryStream();
+        foreach (var (key, name, data) in parts)
         {
-            var part = new ByteArrayContent(data);
-            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(part, key, name);
+            var header = $"--{boundary}\r\nContent-Disposition: form-data; name=\"{key}\"" +
+                         (name is null ? "" : $"; filename=\"{name.Replace("\"", "%22", StringComparison.Ordinal)}\"\r\nContent-Type: application/octet-stream") + "\r\n\r\n";
+            ms.Write(System.Text.Encoding.UTF8.GetBytes(header));
+            ms.Write(data);
+            ms.Write("\r\n"u8);
         }
-        return form;
+        ms.Write(System.Text.Encoding.ASCII.GetBytes($"--{boundary}--\r\n"));
+        var content = new ByteArrayContent(ms.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+        return content;
     }
+
+    /// <summary>A plain (non-file) part for <see cref="Form"/>.</summary>
+    public static (string, string?, byte[]) Field(string key, string value) => (key, null, System.Text.Encoding.UTF8.GetBytes(value));
 
     public static async Task<(int Status, JsonNode Body)> SendAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, CancellationToken ct)
     {

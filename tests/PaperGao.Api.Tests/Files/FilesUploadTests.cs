@@ -24,8 +24,7 @@ public sealed class FilesUploadTests(PostgresCluster postgres)
         await using var t = await FilesTestApp.StartAsync(db, storage, postgres, ct);
         var cid = await t.CreateCollectionAsync("notes", DocsFields(), ct);
         var png = Png(20, 10);
-        using var form = Form(("docs", "Report 1.PNG", png), ("docs", "notes.txt", "hello"u8.ToArray()), ("cover", "c.png", png));
-        form.Add(new StringContent("first"), "title");
+        using var form = Form(("docs", "Report 1.PNG", png), ("docs", "notes.txt", "hello"u8.ToArray()), ("cover", "c.png", png), Field("title", "first"));
         var (status, rec) = await SendAsync(t.Guest, HttpMethod.Post, "/api/collections/notes/records", form, ct);
         Assert.True(status == 200, rec.ToJsonString());
         var docs = Names(rec["docs"]);
@@ -44,8 +43,7 @@ public sealed class FilesUploadTests(PostgresCluster postgres)
         }
 
         // name+ appends, name- removes (the removed file is deleted after the commit), a plain upload replaces.
-        using var append = Form(("docs+", "more.txt", "more"u8.ToArray()));
-        append.Add(new StringContent($"[\"{docs[1]}\"]"), "docs-");
+        using var append = Form(("docs+", "more.txt", "more"u8.ToArray()), Field("docs-", $"[\"{docs[1]}\"]"));
         (status, rec) = await SendAsync(t.Guest, HttpMethod.Patch, $"/api/collections/notes/records/{id}", append, ct);
         Assert.True(status == 200, rec.ToJsonString());
         var after = Names(rec["docs"]);
@@ -83,8 +81,7 @@ public sealed class FilesUploadTests(PostgresCluster postgres)
         var (status, body) = await SendAsync(t.Guest, HttpMethod.Post, "/api/collections/strict/records", invalid, ct);
         Assert.Equal(400, status);
         Assert.Equal("validation_required", body["data"]!["title"]!["code"]!.GetValue<string>());
-        using var denied = Form(("docs", "a.txt", "a"u8.ToArray()));
-        denied.Add(new StringContent("nope"), "title");
+        using var denied = Form(("docs", "a.txt", "a"u8.ToArray()), Field("title", "nope"));
         (status, _) = await SendAsync(t.Guest, HttpMethod.Post, "/api/collections/strict/records", denied, ct);
         Assert.Equal(400, status);
         Assert.Empty(await t.KeysAsync(ct));
@@ -94,8 +91,7 @@ public sealed class FilesUploadTests(PostgresCluster postgres)
         (status, body) = await SendAsync(t.Su, HttpMethod.Post, "/api/collections/strict/records", ok, ct);
         Assert.Equal(200, status);
         var id = body["id"]!.GetValue<string>();
-        using var upd = Form(("docs+", "b.txt", "b"u8.ToArray()));
-        upd.Add(new StringContent("changed"), "title");
+        using var upd = Form(("docs+", "b.txt", "b"u8.ToArray()), Field("title", "changed"));
         var sql = (await t.Guest.PatchAsync($"/api/collections/strict/records/{id}", upd, ct));
         Assert.Equal(200, (int)sql.StatusCode); // the update rule sees the current row ("ok")
         var keys = await t.KeysAsync(ct);
