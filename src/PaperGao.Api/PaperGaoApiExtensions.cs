@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PaperGao.Api.Auth;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
+using PaperGao.Api.Files;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -70,6 +71,7 @@ public static class PaperGaoApiExtensions
         app.MapSettingsApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
+        app.MapFilesApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");
