@@ -130,6 +130,24 @@ public sealed class PocketBaseFixtureImportTests(PostgresCluster postgres)
             Assert.Equal(await File.ReadAllBytesAsync(file, ct), ms.ToArray());
         }
         Assert.True(await storage.ExistsAsync("_pb_users_auth_/4q1xlclmfloku33/300_1SEi6Q6U72.png", ct));
+
+        // Over HTTP: the same bytes; PocketBase's own thumbnail is served; a protected file opens with a file token
+        // signed (by hand) with a superuser's tokenKey and the _superusers fileToken secret of the fixture.
+        var fixtureStorage = Path.Combine(pbData, "storage");
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(fixtureStorage, "_pb_users_auth_", "4q1xlclmfloku33", "300_1SEi6Q6U72.png"), ct),
+            await app.Client.GetByteArrayAsync("/api/files/users/4q1xlclmfloku33/300_1SEi6Q6U72.png", ct));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(fixtureStorage, "_pb_users_auth_", "4q1xlclmfloku33", "thumbs_300_1SEi6Q6U72.png", "70x50_300_1SEi6Q6U72.png"), ct),
+            await app.Client.GetByteArrayAsync("/api/files/users/4q1xlclmfloku33/300_1SEi6Q6U72.png?thumb=70x50", ct));
+        const string protectedUrl = "/api/files/demo1/84nmscqy84lsi1t/test_d61b33QdDU.txt";
+        Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, protectedUrl, null, ct)).Status);
+        var superuser = FixtureData.Rows(pbData, $"SELECT id, tokenKey FROM _superusers WHERE email = '{SuperuserEmail}'")[0];
+        var fileToken = HandSignedJwt.Sign(new JsonObject
+        {
+            ["collectionId"] = "pbc_3142635823", ["exp"] = DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeSeconds(),
+            ["id"] = (string)superuser["id"]!, ["type"] = "file",
+        }, (string)superuser["tokenKey"]! + FixtureData.Secret(pbData, "_superusers", "fileToken"));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(fixtureStorage, "wsmn24bux7wo113", "84nmscqy84lsi1t", "test_d61b33QdDU.txt"), ct),
+            await app.Client.GetByteArrayAsync(protectedUrl + "?token=" + fileToken, ct));
         Assert.True(await storage.ExistsAsync("_pb_users_auth_/4q1xlclmfloku33/thumbs_300_1SEi6Q6U72.png/70x50_300_1SEi6Q6U72.png", ct));
     }
 }
