@@ -23,7 +23,7 @@ public static class PbCollectionReader
                     ["id"] = r.GetString(0),
                     ["name"] = name,
                     ["type"] = r.GetString(2),
-                    ["system"] = !r.IsDBNull(3) && Convert.ToInt64(r.GetValue(3), System.Globalization.CultureInfo.InvariantCulture) != 0,
+                    ["system"] = r.GetValue(3) switch { long l => l != 0, string s => s is "1" or "true" or "TRUE", _ => false },
                     ["fields"] = ParseArray(r, 4),
                     ["indexes"] = ParseArray(r, 5),
                     ["listRule"] = Rule(r, 6),

@@ -64,13 +64,10 @@ public static class PocketBaseImporter
         {
             if (files is not null) await files.RollbackAsync(CancellationToken.None);
             if (!exists && projectName != ProjectNames.Default) await registry.DeleteAsync(projectName, CancellationToken.None);
-            throw ex switch
-            {
-                PocketBaseImportException => ex,
-                ApiError api => new PocketBaseImportException(
-                    api.Message + (api.Details.IsEmpty ? "" : " " + NameCollections(ErrorText.Describe(api.Details), collections)) + " Nothing was imported.", api),
-                _ => ex,
-            };
+            if (ex is ApiError api)
+                throw new PocketBaseImportException(
+                    api.Message + (api.Details.IsEmpty ? "" : " " + NameCollections(ErrorText.Describe(api.Details), collections)) + " Nothing was imported.", api);
+            throw;
         }
     }
 
