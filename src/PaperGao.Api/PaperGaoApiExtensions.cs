@@ -29,6 +29,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
+        services.AddHostedService<FilesGcService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
