@@ -72,6 +72,7 @@ public static class PaperGaoApiExtensions
         app.MapSettingsApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
+        app.MapStorageUsageApi();
         app.MapFilesApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.

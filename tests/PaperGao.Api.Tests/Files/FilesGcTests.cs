@@ -38,5 +38,16 @@ public sealed class FilesGcTests(PostgresCluster postgres)
         using (var r = await t.Guest.GetAsync($"/api/files/docs/{id}/{kept}", ct)) Assert.Equal(200, (int)r.StatusCode);
 
         Assert.Equal(2, await PaperGao.Server.Program.Main(["files", "collect"]));
+
+        // the usage report (superusers only) counts what is left
+        using (var guest = await t.Guest.GetAsync("/api/files/usage", ct)) Assert.Equal(401, (int)guest.StatusCode);
+        using var usage = await t.Su.GetAsync("/api/files/usage", ct);
+        var report = JsonNode.Parse(await usage.Content.ReadAsStringAsync(ct))!;
+        Assert.Equal(storage == StorageKind.S3 ? "s3" : "local", report["storage"]!.GetValue<string>());
+        Assert.Equal(1, report["total"]!["files"]!.GetValue<long>());
+        Assert.Equal(1, report["total"]!["thumbs"]!.GetValue<long>());
+        var docs = Assert.Single(report["collections"]!.AsArray());
+        Assert.Equal("docs", docs!["collectionName"]!.GetValue<string>());
+        Assert.Equal((await t.Storage.StatAsync(keptKeys[0], ct))!.Length, docs["usage"]!["bytes"]!.GetValue<long>());
     }
 }
