@@ -74,6 +74,7 @@ public static class PaperGaoApiExtensions
         app.MapApiKeysApi();
         app.MapStorageUsageApi();
         app.MapFilesApi();
+        app.MapTusApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

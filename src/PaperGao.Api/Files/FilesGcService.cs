@@ -6,7 +6,7 @@ using PaperGao.Core.Projects;
 namespace PaperGao.Api.Files;
 
 /// <summary>
-/// The periodic run of <see cref="FileGarbageCollector"/> over every project (PaperGaoOptions.FilesGcInterval; zero
+/// The periodic run of <see cref="FileGarbageCollector"/> (and the removal of abandoned tus uploads) over every project (PaperGaoOptions.FilesGcInterval; zero
 /// turns it off). A failing run is logged and retried at the next interval; it never stops the server.
 /// </summary>
 public sealed class FilesGcService(ProjectRegistry registry, PaperGaoOptions options, ILogger<FilesGcService> log) : BackgroundService
@@ -23,6 +23,7 @@ public sealed class FilesGcService(ProjectRegistry registry, PaperGaoOptions opt
                 {
                     var project = await registry.GetAsync(name, stoppingToken);
                     if (project is null) continue;
+                    project.Uploads.DeleteExpired();
                     var r = await FileGarbageCollector.RunAsync(project, FileGarbageCollector.DefaultGrace, ct: stoppingToken);
                     if (r.Deleted > 0) log.LogInformation("Files GC of {Project}: {Deleted} unreferenced objects deleted ({Bytes} bytes)", name, r.Deleted, r.BytesFreed);
                 }
