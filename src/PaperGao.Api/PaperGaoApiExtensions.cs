@@ -29,6 +29,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddSingleton<ProjectRegistry>();
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
+        services.AddHostedService<FilesGcService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -71,7 +72,9 @@ public static class PaperGaoApiExtensions
         app.MapSettingsApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
+        app.MapStorageUsageApi();
         app.MapFilesApi();
+        app.MapTusApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

@@ -10,4 +10,7 @@ public sealed class PaperGaoOptions
 
     /// <summary>The request body limit in bytes (protocol.md §1.7 default 32 MiB).</summary>
     public long MaxBodySize { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>How often unreferenced stored files are deleted (Files/FilesGcService); zero or less turns the job off.</summary>
+    public TimeSpan FilesGcInterval { get; set; } = TimeSpan.FromHours(6);
 }

@@ -29,6 +29,11 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     /// <summary>The local folder of this project's files (used when no S3 storage is enabled in the settings).</summary>
     public string StorageDir { get; } = storageDir;
 
+    /// <summary>Resumable (tus) uploads in progress: a local folder next to the storage folder, whatever the storage is.</summary>
+    public Files.Resumable.ResumableUploadStore Uploads => _uploads ??= new Files.Resumable.ResumableUploadStore(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(StorageDir))!, "uploads"));
+
+    private Files.Resumable.ResumableUploadStore? _uploads;
+
     /// <summary>Where this project's files live, chosen from the settings ("s3" section) and remade when they change.</summary>
     public Files.IFileStorage Storage
     {

@@ -9,7 +9,8 @@ public static class ImportCommand
 {
     public static async Task<int> RunAsync(ParsedArgs args)
     {
-        if (args.Positionals.ElementAtOrDefault(0) != "pocketbase" || args.Positionals.Count != 2)
+        var unknown = args.Passthrough.Where(a => a is not ("--dry-run" or "--force" or "--logs")).ToList();
+        if (args.Positionals.ElementAtOrDefault(0) != "pocketbase" || args.Positionals.Count != 2 || unknown.Count > 0)
         {
             await Console.Error.WriteLineAsync("Usage: papergao import pocketbase <pb_data> [--project main] [--dir ...] [--db ...] [--dry-run] [--force] [--logs]");
             return 2;
@@ -17,9 +18,9 @@ public static class ImportCommand
         var options = new PocketBaseImportOptions
         {
             PbDataDir = args.Positionals[1],
-            DryRun = args.Has("--dry-run"),
-            Force = args.Has("--force"),
-            Logs = args.Has("--logs"),
+            DryRun = args.Passthrough.Contains("--dry-run"),
+            Force = args.Passthrough.Contains("--force"),
+            Logs = args.Passthrough.Contains("--logs"),
         };
         await using var registry = new ProjectRegistry(PaperGaoApiExtensions.CreateProvider(new PaperGaoOptions { Dir = args.Dir, Db = args.Db }));
         try

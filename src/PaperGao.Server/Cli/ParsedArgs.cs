@@ -3,19 +3,11 @@ namespace PaperGao.Server.Cli;
 /// <summary>Command, positional arguments and the --http/--dir/--db options.</summary>
 public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positionals, string Http, string Dir, string? Db, string Project, IReadOnlyList<string> Passthrough, string? Error)
 {
-    /// <summary>Switches without a value that commands read (--dry-run, --force, --logs).</summary>
-    public static readonly IReadOnlySet<string> KnownSwitches = new HashSet<string>(StringComparer.Ordinal) { "--dry-run", "--force", "--logs" };
-
-    public IReadOnlySet<string> Switches { get; init; } = new HashSet<string>(StringComparer.Ordinal);
-
-    public bool Has(string @switch) => Switches.Contains(@switch);
-
     public static ParsedArgs Parse(string[] args)
     {
         var command = "serve";
         var positionals = new List<string>();
         var passthrough = new List<string>();
-        var switches = new HashSet<string>(StringComparer.Ordinal);
         string http = "127.0.0.1:8090", dir = "papergao_data", project = "main";
         var db = Environment.GetEnvironmentVariable("PAPERGAO_DB");
         string? error = null;
@@ -35,7 +27,6 @@ public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positional
                 case "--db": db = inline ?? Next(); break;
                 case "--project": project = inline ?? Next() ?? ""; break;
                 case "--help" or "-h": command = "help"; break;
-                case var s when KnownSwitches.Contains(s) && command != "serve": switches.Add(s); break;
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal)) passthrough.Add(a); // host/config switches (e.g. from test hosts)
                     else positionals.Add(a);
@@ -45,6 +36,6 @@ public sealed record ParsedArgs(string Command, IReadOnlyList<string> Positional
         if (http.Length == 0) error = "--http needs an address like 127.0.0.1:8090.";
         if (dir.Length == 0) error = "--dir needs a folder.";
         if (command == "serve" && positionals.Count > 0) error = $"Unexpected argument '{positionals[0]}'.";
-        return new ParsedArgs(command, positionals, http, dir, string.IsNullOrWhiteSpace(db) ? null : db, project, passthrough, error) { Switches = switches };
+        return new ParsedArgs(command, positionals, http, dir, string.IsNullOrWhiteSpace(db) ? null : db, project, passthrough, error);
     }
 }

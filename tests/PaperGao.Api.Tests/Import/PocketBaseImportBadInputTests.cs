@@ -27,6 +27,7 @@ public sealed class PocketBaseImportBadInputTests(PostgresCluster postgres)
             // The command exits with 1 and writes no project.
             Assert.Equal(1, await PaperGao.Server.Program.Main(["import", "pocketbase", Path.Combine(empty, "nope"), "--dir", target.Dir, "--project", "shop"]));
             Assert.Equal(2, await PaperGao.Server.Program.Main(["import", "mongodb", empty, "--dir", target.Dir]));
+            Assert.Equal(2, await PaperGao.Server.Program.Main(["import", "pocketbase", empty, "--forse", "--dir", target.Dir]));
             Assert.False(Directory.Exists(Path.Combine(target.Dir, "projects", "shop")));
         }
         finally
