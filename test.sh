@@ -4,6 +4,7 @@
 # when tests/e2e exists. Prints a summary; exits non-zero when anything failed.
 #
 # Env: PAPERGAO_REQUIRE_POSTGRES=1  a missing PostgreSQL is a failure instead of a skip
+#      PAPERGAO_REQUIRE_FIXTURES=1  a missing ../shared/fixtures/pocketbase-pb_data is a failure instead of a skip
 #      PAPERGAO_TEST_POSTGRES_CONNSTRING  use this server for the API tests instead of a throwaway cluster
 # A throwaway cluster (tests/pg-cluster.sh) serves the Core tests (as PAPERGAO_TEST_PG) and the SDK
 # compat run on PostgreSQL; it is stopped and deleted on exit.
@@ -104,8 +105,9 @@ core_tests() (
   dotnet_tests tests/PaperGao.Core.Tests
 )
 
-# The API tests and the SDK compat run start the test SMTP server (tests/mail-server) and OAuth2 server (tests/oauth-server).
-for dir in tests/mail-server tests/oauth-server; do
+# The API tests and the SDK compat run start the test SMTP server (tests/mail-server), OAuth2 server (tests/oauth-server)
+# and S3 server (tests/s3-server).
+for dir in tests/mail-server tests/oauth-server tests/s3-server; do
   if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
 done
 

@@ -61,6 +61,10 @@ export async function startServer() {
       async upsertSuperuser(email, password, project = 'main') {
         await cli(['superuser', 'upsert', email, password, '--project', project, '--dir', dataDir, ...dbArgs]);
       },
+      /** Runs `papergao import pocketbase PB_DATA --project NAME` against this server's data; returns its report (stdout). */
+      async importPocketBase(pbData, project) {
+        return cli(['import', 'pocketbase', pbData, '--project', project, '--dir', dataDir, ...dbArgs]);
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -81,9 +85,10 @@ export async function startServer() {
 
 async function cli(args) {
   try {
-    await execFileAsync('dotnet', [serverDll, ...args], {
+    const { stdout } = await execFileAsync('dotnet', [serverDll, ...args], {
       cwd: repoRoot, timeout: CLI_DEADLINE_MS, env: { ...process.env, DOTNET_NOLOGO: '1' },
     });
+    return stdout;
   } catch (err) {
     const shown = args.slice(0, 2).join(' ');
     throw new Error(`papergao ${shown} failed (exit ${err.code}): ${err.stderr || err.stdout || err.message}`);

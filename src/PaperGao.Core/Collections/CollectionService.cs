@@ -169,102 +169,161 @@ public static partial class CollectionService
     /// <summary>All-or-nothing import: existing collections (matched by id, then name) are updated, others created; with deleteMissing, non-system collections not in the list are deleted.</summary>
     public static async Task ImportAsync(Project p, JsonArray items, bool deleteMissing, CancellationToken ct = default)
     {
-        if (items.Count == 0) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", FieldError.Required()));
         await p.SchemaLock.WaitAsync(ct);
         try
         {
             var current = p.Collections;
-            var entries = new List<(int Index, Collection C, Collection? Old)>();
-            var itemErrors = new ErrorData();
-            var taken = new List<Collection>();
-            for (var i = 0; i < items.Count; i++)
-            {
-                var key = i.ToString(CultureInfo.InvariantCulture);
-                ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
-                if (items[i] is not JsonObject body)
-                {
-                    itemErrors.Add(key, new FieldError("validation_invalid_value", "Must be a collection object."));
-                    continue;
-                }
-                try
-                {
-                    var id = body["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
-                    var name = body["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n.Trim() : null;
-                    var old = (id is not null ? current.FindById(id) : null) ?? (name is not null && id is null ? current.FindByName(name) : null);
-                    if (old is not null && entries.Exists(e => e.Old?.Id == old.Id))
-                        throw ItemFail(new ErrorData().Add("id", new FieldError("validation_not_unique", "The collection is listed more than once.")));
-                    var c = old is null ? BuildNew(body, current, taken, ItemFail) : BuildUpdated(old, body, ItemFail);
-                    taken.Add(c);
-                    entries.Add((i, c, old));
-                }
-                catch (ApiError e) when (e.Status == 400 && e.Details["collections"] is ErrorData nested && nested[key] is ErrorData inner)
-                {
-                    itemErrors.Add(key, inner);
-                }
-            }
-            if (!itemErrors.IsEmpty) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", itemErrors));
-
-            var importedIds = entries.Select(e => e.C.Id).ToHashSet(StringComparer.Ordinal);
-            var toDelete = deleteMissing ? current.All.Where(x => !importedIds.Contains(x.Id) && !x.System).ToList() : [];
-            var deletedIds = toDelete.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
-            var final = current.All.Where(x => !deletedIds.Contains(x.Id) && !importedIds.Contains(x.Id)).Concat(entries.Select(e => e.C)).ToList();
-
-            await p.Database.WriteAsync(async tx =>
-            {
-                var others = await OtherTablesAsync(p.Database, tx, current, ct);
-                var proposed = new CollectionSet(final, current.Version + 1);
-                var errors = new ErrorData();
-                // Views first get their fields inferred after the tables exist; validate the others now.
-                foreach (var (i, c, old) in entries.Where(e => !e.C.IsView))
-                {
-                    errors.Add(i.ToString(CultureInfo.InvariantCulture), CollectionValidator.Validate(c, old, proposed, others, p.Dialect));
-                }
-                if (!errors.IsEmpty) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", errors));
-
-                await RebuildViewsAsync(p, tx, current, proposed, ImportFail, ct, async () =>
-                {
-                    foreach (var d in toDelete.Where(x => !x.IsView))
-                        await p.Database.ExecuteAsync(tx, $"DROP TABLE IF EXISTS {p.Dialect.Quote(d.Name)}", null, ct);
-                    foreach (var (i, c, old) in entries.Where(e => !e.C.IsView))
-                    {
-                        var key = i.ToString(CultureInfo.InvariantCulture);
-                        ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
-                        if (old is null)
-                        {
-                            await CreateStorageAsync(p, tx, c, ItemFail, ct);
-                        }
-                        else
-                        {
-                            var plan = SchemaPlanner.PlanUpdate(old, c, p.Dialect);
-                            await RunChecksAsync(p, tx, plan, ItemFail, ct);
-                            await RunStatementsAsync(p, tx, plan.Statements, c, ItemFail, ct);
-                        }
-                    }
-                    foreach (var (i, c, old) in entries.Where(e => e.C.IsView))
-                    {
-                        var key = i.ToString(CultureInfo.InvariantCulture);
-                        ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
-                        await InferViewAsync(p, tx, c, old, proposed, ItemFail, ct);
-                        var viewErrors = CollectionValidator.Validate(c, old, proposed, others, p.Dialect);
-                        if (!viewErrors.IsEmpty) throw ItemFail(viewErrors);
-                    }
-                });
-
-                foreach (var d in toDelete) await CollectionStore.DeleteAsync(p.Database, tx, d.Id, ct);
-                foreach (var (_, c, old) in entries)
-                {
-                    if (old is null) await CollectionStore.InsertAsync(p.Database, tx, c, ct);
-                    else await CollectionStore.UpdateAsync(p.Database, tx, c, ct);
-                }
-            }, ct);
-            p.SetCollections(new CollectionSet(final, p.Collections.Version + 1));
+            var plan = PlanImport(current, items, deleteMissing, CollectionImportOptions.Default);
+            await p.Database.WriteAsync(tx => ApplyImportAsync(p, tx, current, plan, ct), ct);
+            p.SetCollections(new CollectionSet(plan.Final, p.Collections.Version + 1));
         }
         finally
         {
             p.SchemaLock.Release();
         }
+    }
+
+    /// <summary>
+    /// The import inside a transaction the caller owns (moving a whole project in, e.g. from PocketBase): the caller holds
+    /// <see cref="Project.SchemaLock"/>, passes the collections the database holds at this point of the transaction, and
+    /// swaps the returned set in with <see cref="Project.SetCollections"/> only after its commit.
+    /// </summary>
+    public static async Task<CollectionSet> ImportInTransactionAsync(Project p, DbTransaction tx, CollectionSet current, JsonArray items,
+        bool deleteMissing, CollectionImportOptions options, CancellationToken ct = default)
+    {
+        var plan = PlanImport(current, items, deleteMissing, options);
+        await ApplyImportAsync(p, tx, current, plan, ct);
+        return new CollectionSet(plan.Final, current.Version + 1);
+    }
+
+    private sealed record ImportPlan(List<(int Index, Collection C, Collection? Old)> Entries, List<Collection> ToDelete, List<Collection> Final);
+
+    private static ImportPlan PlanImport(CollectionSet current, JsonArray items, bool deleteMissing, CollectionImportOptions options)
+    {
+        if (items.Count == 0) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", FieldError.Required()));
+        var entries = new List<(int Index, Collection C, Collection? Old)>();
+        var itemErrors = new ErrorData();
+        var taken = new List<Collection>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var key = i.ToString(CultureInfo.InvariantCulture);
+            ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
+            if (items[i] is not JsonObject body)
+            {
+                itemErrors.Add(key, new FieldError("validation_invalid_value", "Must be a collection object."));
+                continue;
+            }
+            try
+            {
+                var id = body["id"] is JsonValue iv && iv.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+                var name = body["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n.Trim() : null;
+                var old = (id is not null ? current.FindById(id) : null) ?? (name is not null && id is null ? current.FindByName(name) : null);
+                if (old is not null && entries.Exists(e => e.Old?.Id == old.Id))
+                    throw ItemFail(new ErrorData().Add("id", new FieldError("validation_not_unique", "The collection is listed more than once.")));
+                var c = old is null ? BuildNew(body, current, taken, ItemFail, options) : BuildUpdated(old, body, ItemFail, options);
+                taken.Add(c);
+                entries.Add((i, c, old));
+            }
+            catch (ApiError e) when (e.Status == 400 && e.Details["collections"] is ErrorData nested && nested[key] is ErrorData inner)
+            {
+                itemErrors.Add(key, inner);
+            }
+        }
+        if (!itemErrors.IsEmpty) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", itemErrors));
+
+        var importedIds = entries.Select(e => e.C.Id).ToHashSet(StringComparer.Ordinal);
+        var toDelete = deleteMissing ? current.All.Where(x => !importedIds.Contains(x.Id) && !x.System).ToList() : [];
+        var deletedIds = toDelete.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+        var final = current.All.Where(x => !deletedIds.Contains(x.Id) && !importedIds.Contains(x.Id)).Concat(entries.Select(e => e.C)).ToList();
+        return new ImportPlan(entries, toDelete, final);
+    }
+
+    private static async Task ApplyImportAsync(Project p, DbTransaction tx, CollectionSet current, ImportPlan plan, CancellationToken ct)
+    {
+        var (entries, toDelete, final) = plan;
+        var others = await OtherTablesAsync(p.Database, tx, current, ct);
+        var proposed = new CollectionSet(final, current.Version + 1);
+        var errors = new ErrorData();
+        // Views first get their fields inferred after the tables exist; validate the others now.
+        foreach (var (i, c, old) in entries.Where(e => !e.C.IsView))
+        {
+            errors.Add(i.ToString(CultureInfo.InvariantCulture), CollectionValidator.Validate(c, old, proposed, others, p.Dialect));
+        }
+        if (!errors.IsEmpty) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", errors));
+
+        await RebuildViewsAsync(p, tx, current, proposed, ImportFail, ct, async () =>
+        {
+            foreach (var d in toDelete.Where(x => !x.IsView))
+                await p.Database.ExecuteAsync(tx, $"DROP TABLE IF EXISTS {p.Dialect.Quote(d.Name)}", null, ct);
+            foreach (var (i, c, old) in entries.Where(e => !e.C.IsView))
+            {
+                var key = i.ToString(CultureInfo.InvariantCulture);
+                ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
+                if (old is null)
+                {
+                    await CreateStorageAsync(p, tx, c, ItemFail, ct);
+                }
+                else
+                {
+                    var schemaPlan = SchemaPlanner.PlanUpdate(old, c, p.Dialect);
+                    await RunChecksAsync(p, tx, schemaPlan, ItemFail, ct);
+                    await RunStatementsAsync(p, tx, schemaPlan.Statements, c, ItemFail, ct);
+                }
+            }
+            await InferImportedViewsAsync(p, tx, entries.Where(e => e.C.IsView).ToList(), proposed, others, ct);
+        });
+
+        foreach (var d in toDelete) await CollectionStore.DeleteAsync(p.Database, tx, d.Id, ct);
+        foreach (var (_, c, old) in entries)
+        {
+            if (old is null) await CollectionStore.InsertAsync(p.Database, tx, c, ct);
+            else await CollectionStore.UpdateAsync(p.Database, tx, c, ct);
+        }
 
         static ApiError ImportFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", e));
+    }
+
+    /// <summary>
+    /// Infers the fields of the imported views. A view may read another imported view, so each one is created right after
+    /// its inference (in a savepoint) and the ones that fail are retried while others make progress; they are dropped again
+    /// at the end, for <see cref="RebuildViewsAsync"/> creates every view of the final set.
+    /// </summary>
+    private static async Task InferImportedViewsAsync(Project p, DbTransaction tx, List<(int Index, Collection C, Collection? Old)> views,
+        CollectionSet proposed, IReadOnlySet<string> others, CancellationToken ct)
+    {
+        var pending = views.ToList();
+        var created = new List<Collection>();
+        while (pending.Count > 0)
+        {
+            ApiError? last = null;
+            var before = pending.Count;
+            foreach (var entry in pending.ToList())
+            {
+                var (i, c, old) = entry;
+                var key = i.ToString(CultureInfo.InvariantCulture);
+                ApiError ItemFail(ErrorData e) => ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", new ErrorData().Add(key, e)));
+                await p.Database.ExecuteAsync(tx, "SAVEPOINT import_view", null, ct);
+                try
+                {
+                    await InferViewAsync(p, tx, c, old, proposed, ItemFail, ct);
+                    var viewErrors = CollectionValidator.Validate(c, old, proposed, others, p.Dialect);
+                    if (!viewErrors.IsEmpty) throw ItemFail(viewErrors);
+                    await ExecuteDdlAsync(p, tx, ViewSchema.CreateViewSql(c, p.Dialect), c, ItemFail, ct, viewKey: "viewQuery");
+                    await p.Database.ExecuteAsync(tx, "RELEASE SAVEPOINT import_view", null, ct);
+                    pending.Remove(entry);
+                    created.Add(c);
+                }
+                catch (ApiError e)
+                {
+                    await p.Database.ExecuteAsync(tx, "ROLLBACK TO SAVEPOINT import_view", null, ct);
+                    await p.Database.ExecuteAsync(tx, "RELEASE SAVEPOINT import_view", null, ct);
+                    last = e;
+                }
+            }
+            if (pending.Count == before && last is not null) throw last;
+        }
+        created.Reverse();
+        foreach (var v in created) await p.Database.ExecuteAsync(tx, p.Dialect.DropViewSql(v.Name), null, ct);
     }
 
     // ------------------------------------------------------------------ dry-run view
@@ -311,7 +370,8 @@ public static partial class CollectionService
     // ------------------------------------------------------------------ building definitions
 
     /// <summary>The scaffold of the submitted type and name, the body applied on top, ids, timestamps, system fields and auth indexes.</summary>
-    private static Collection BuildNew(JsonObject body, CollectionSet current, IReadOnlyList<Collection> alsoTaken, Func<ErrorData, ApiError> fail)
+    private static Collection BuildNew(JsonObject body, CollectionSet current, IReadOnlyList<Collection> alsoTaken, Func<ErrorData, ApiError> fail,
+        CollectionImportOptions? options = null)
     {
         var errors = new ErrorData();
         var type = CollectionType.Base;
@@ -322,7 +382,7 @@ public static partial class CollectionService
         }
         var name = body["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n.Trim() : "";
         var c = CollectionScaffolds.Create(type, name);
-        CollectionJson.Apply(c, body, errors);
+        CollectionJson.Apply(c, body, errors, allowSecrets: options?.KeepSecrets == true);
         if (body.TryGetPropertyValue("id", out var idNode) && idNode is not null && (idNode is not JsonValue iv || !iv.TryGetValue<string>(out _)))
             errors.Add("id", new FieldError("validation_invalid_value", "Must be a string."));
         if (!errors.IsEmpty) throw fail(errors);
@@ -343,6 +403,7 @@ public static partial class CollectionService
         }
         c.System = false;
         c.Created = c.Updated = DateTimes.Now();
+        if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: true);
         if (c.IsAuth) AddMissingAuthFields(c);
         PrepareFields(c, null);
         NormalizeIndexes(c);
@@ -350,7 +411,7 @@ public static partial class CollectionService
     }
 
     /// <summary>A clone of the stored collection with the body applied (id, type, system and created stay).</summary>
-    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail)
+    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail, CollectionImportOptions? options = null)
     {
         var errors = new ErrorData();
         if (body.TryGetPropertyValue("type", out var typeNode) && typeNode is not null)
@@ -361,17 +422,26 @@ public static partial class CollectionService
                 errors.Add("type", new FieldError("validation_collection_type_change", "The collection type can't be changed."));
         }
         var c = old.Clone();
-        CollectionJson.Apply(c, body, errors);
+        CollectionJson.Apply(c, body, errors, allowSecrets: options?.KeepSecrets == true);
         if (!errors.IsEmpty) throw fail(errors);
         c.Updated = DateTimes.Now();
+        if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: false);
         PrepareFields(c, old);
         NormalizeIndexes(c);
-        if (c.Auth is { } a && old.Auth is { } oa && a.AuthRule != oa.AuthRule)
+        if (c.Auth is { } a && old.Auth is { } oa && a.AuthRule != oa.AuthRule && options?.KeepSecrets != true)
         {
             // Changing authRule invalidates every issued auth token (protocol.md §3.10).
             a.AuthToken = a.AuthToken with { Secret = RandomString.Alphanumeric(50) };
         }
         return c;
+    }
+
+    /// <summary>An imported definition keeps its system flag (new collections only) and its created/updated times.</summary>
+    private static void KeepMetadata(Collection c, JsonObject body, bool isNew)
+    {
+        if (isNew && body["system"] is JsonValue sv && sv.TryGetValue<bool>(out var sys)) c.System = sys;
+        if (body["created"] is JsonValue cv && cv.TryGetValue<string>(out var created) && created.Length > 0) c.Created = created;
+        if (body["updated"] is JsonValue uv && uv.TryGetValue<string>(out var updated) && updated.Length > 0) c.Updated = updated;
     }
 
     /// <summary>Auth collections always get their system fields, even when the body's field list omits them.</summary>

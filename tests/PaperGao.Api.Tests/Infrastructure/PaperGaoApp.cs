@@ -33,7 +33,11 @@ public sealed class PaperGaoApp : IAsyncDisposable
     /// <summary>A guest client (no Authorization header).</summary>
     public HttpClient Client { get; }
 
-    public static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, CancellationToken ct = default)
+    public static Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, CancellationToken ct = default) =>
+        StartAsync(kind, postgres, static _ => Task.CompletedTask, ct);
+
+    /// <summary>Starts a server after <paramref name="prepare"/> ran on its data dir / database (e.g. an import through the CLI code).</summary>
+    public static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, CancellationToken ct = default)
     {
         TestDatabase? database = kind == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
         var dir = Path.Combine(Path.GetTempPath(), "papergao-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -41,6 +45,7 @@ public sealed class PaperGaoApp : IAsyncDisposable
         var settings = new PaperGaoHostSettings(dir, database?.ConnectionString);
         try
         {
+            await prepare(settings);
             var host = CreateHost(settings);
             return new PaperGaoApp(kind, settings, host, database);
         }
