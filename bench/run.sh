@@ -8,6 +8,10 @@
 #                [--connections N] [--records N] [--scenarios "view list ..."] [--no-baseline]
 #                [--no-pin] [--out-md FILE] [--out-json FILE] [--keep] [--suite default|auth] [--users N]
 #
+# --suite files: a `media` collection with a 100 KB file and a PNG (lib/setup-files.js), scenarios
+# file-download, file-thumb (cached 100x100), file-upload (1 MB multipart creates), then one streamed upload of
+# BIG_UPLOAD_MB (default 1024; 0 skips it) with the server's RSS before and its peak after; writes
+# bench/results/files-latest.md (and .json).
 # --suite auth: users + a `notes` collection with listRule `owner = @request.auth.id` (lib/setup-auth.js),
 # scenarios auth-refresh, notes-list-skiptotal, notes-list, auth-password (at 8 connections), no baseline;
 # defaults --records 100000 --users 1000, writes bench/results/auth-latest.md (and .json).
@@ -66,11 +70,15 @@ case "$SUITE" in
     SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=${BASELINE:-1}
     SCENARIOS=${SCENARIOS:-"view list list-skiptotal create update"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/latest.json} ;;
+  files)
+    SETUP_JS=setup-files.js; RECORDS=${RECORDS:-1}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"file-download file-thumb file-upload"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/files-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/files-latest.json} ;;
   auth)
     SETUP_JS=setup-auth.js; RECORDS=${RECORDS:-100000}; BASELINE=0
     SCENARIOS=${SCENARIOS:-"auth-refresh notes-list-skiptotal notes-list auth-password:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/auth-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/auth-latest.json} ;;
-  *) echo "run.sh: unknown suite $SUITE (default, auth)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth, files)" >&2; exit 2 ;;
 esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 
@@ -210,6 +218,12 @@ for s in $SCENARIOS; do
 done
 meta rss_after_kib "$(rss_kib "$SERVER_PID")"
 meta hwm_after_kib "$(hwm_kib "$SERVER_PID")"
+if [ "$SUITE" = files ] && [ "${BIG_UPLOAD_MB:-1024}" != 0 ]; then
+  say "big upload: ${BIG_UPLOAD_MB:-1024} MB streamed in one multipart request"
+  node "$BENCH_DIR/lib/big-upload.js" --url "$URL" --pid "$SERVER_PID" --mb "${BIG_UPLOAD_MB:-1024}" > "$WORK/big-upload.json" || die "big upload failed"
+  cat "$WORK/big-upload.json" >&2
+  meta big_upload "$(cat "$WORK/big-upload.json")"
+fi
 stop_pid "$SERVER_PID"; SERVER_PID=""
 
 # --- baseline: the same row from the same database, no PaperGao code ---------------------------

@@ -47,6 +47,8 @@ function single () {
   lines.push('')
   lines.push(`server start-up to first healthy /api/health: ${num(meta.startup_ms)} ms`)
   lines.push(`server RSS: idle after start-up ${kib(meta.rss_idle_kib)}, after seeding ${kib(meta.rss_seeded_kib)}, after the run ${kib(meta.rss_after_kib)} (peak VmHWM ${kib(meta.hwm_after_kib)})`)
+  const big = meta.big_upload ? JSON.parse(meta.big_upload) : null
+  if (big) lines.push(`big upload: ${big.mb} MB in ${big.ms} ms (HTTP ${big.status}); RSS before ${kib(big.rssBeforeKiB)}, peak before ${kib(big.peakBeforeKiB)}, peak after ${kib(big.peakAfterKiB)}`)
   if (meta.baseline_rss_after_kib) lines.push(`baseline RSS after its run: ${kib(meta.baseline_rss_after_kib)}, start-up ${num(meta.baseline_startup_ms)} ms`)
   for (const p of problems) lines.push(`PROBLEM: ${p}`)
   for (const n of notes) lines.push(`note: ${n}`)
@@ -73,6 +75,9 @@ function single () {
   md.push(`| RSS after seeding | ${kib(meta.rss_seeded_kib)} |`)
   md.push(`| RSS after the run | ${kib(meta.rss_after_kib)} |`)
   md.push(`| peak RSS (VmHWM) | ${kib(meta.hwm_after_kib)} |`)
+  if (big) {
+    md.push(`| ${big.mb} MB upload (one streamed multipart create, HTTP ${big.status}, ${big.ms} ms): RSS before / peak before / peak after | ${kib(big.rssBeforeKiB)} / ${kib(big.peakBeforeKiB)} / ${kib(big.peakAfterKiB)} |`)
+  }
   if (meta.baseline_rss_after_kib) {
     md.push(`| baseline: start-up / RSS after its run | ${num(meta.baseline_startup_ms)} ms / ${kib(meta.baseline_rss_after_kib)} |`)
   }

@@ -3,6 +3,7 @@
 // The default suite sends every request as a guest (the `posts` rules are ""); the auth suite
 // sends the signed-in user's token.
 const { mulberry32, STATUSES } = require('./data')
+const { multipart } = require('./files-data')
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' }
 
@@ -63,6 +64,23 @@ const scenarios = {
 
   // (6) The floor: a bare ASP.NET Core minimal API reading the same row from the same database.
   baseline: state => get(`/records/${state.viewId}`),
+
+  // --- the files suite (run.sh --suite files; state from setup-files.js) ---
+
+  // (f1) download a 100 KB file (record lookup, file field check, stat, 100 KB body).
+  'file-download': state => ({ requests: [{ method: 'GET', path: state.downloadPath }] }),
+
+  // (f2) a 100x100 thumbnail already in the storage.
+  'file-thumb': state => ({ requests: [{ method: 'GET', path: state.thumbPath }] }),
+
+  // (f3) create a record with one 1 MB file (multipart): sniffing, a temp file, the storage write.
+  'file-upload': () => {
+    const rnd = mulberry32(3)
+    const data = Buffer.alloc(1024 * 1024)
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(rnd() * 256)
+    const { body, contentType } = multipart([['f', 'one-megabyte.bin', data]])
+    return { requests: [{ method: 'POST', path: '/api/collections/media/records', headers: { 'content-type': contentType, accept: 'application/json' }, body }] }
+  },
 
   // --- the auth suite (run.sh --suite auth; state from setup-auth.js), signed in as one user ---
 

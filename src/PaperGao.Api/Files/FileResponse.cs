@@ -73,7 +73,23 @@ public static class FileResponse
             res.ContentLength = 0;
             return;
         }
-        await content.Stream.CopyToAsync(res.Body, 64 * 1024, ctx.RequestAborted);
+        await CopyAsync(content.Stream, res.Body, storage is LocalFileStorage, ctx.RequestAborted);
+    }
+
+    /// <summary>Copies to the response; local files are read synchronously (page-cache reads), S3 bodies asynchronously.</summary>
+    private static async Task CopyAsync(Stream from, Stream to, bool syncReads, CancellationToken ct)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int n;
+            while ((n = syncReads ? from.Read(buffer, 0, buffer.Length) : await from.ReadAsync(buffer.AsMemory(), ct)) > 0)
+                await to.WriteAsync(buffer.AsMemory(0, n), ct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static string ETagOf(StoredObject obj) =>

@@ -24,13 +24,14 @@ public static class RecordFiles
     }
 
     /// <summary>Applies the uploads after the body was applied; per-file errors go to the field.</summary>
-    public static Changes Apply(Record record, JsonObject body, RecordUploads uploads, Record? original, ErrorData errors)
+    public static Changes Apply(Record record, JsonObject body, RecordUploads uploads, Record? original, bool isSuperuser, ErrorData errors)
     {
         var kept = new List<UploadedFile>();
         foreach (var key in uploads.Keys)
         {
             var (name, modifier) = RecordInputApplier.ParseKey(key);
-            if (record.Collection.FindField(name) is FileField && modifier is null or FieldModifier.Append or FieldModifier.Prepend) continue;
+            // A hidden field takes uploads from superusers only (like any other hidden field's value).
+            if (record.Collection.FindField(name) is FileField f && (!f.Hidden || isSuperuser) && modifier is null or FieldModifier.Append or FieldModifier.Prepend) continue;
             errors.Add(key.Length > 100 ? key[..100] : key, new FieldError("validation_invalid_file", "Files can only be uploaded to a file field (as name, name+ or +name)."));
         }
         foreach (var f in record.Collection.Fields.OfType<FileField>())
@@ -38,7 +39,7 @@ public static class RecordFiles
             var plain = uploads.For(f.Name);
             var append = uploads.For(f.Name + "+");
             var prepend = uploads.For("+" + f.Name);
-            if (plain.Count + append.Count + prepend.Count == 0 || errors.Contains(f.Name)) continue;
+            if (plain.Count + append.Count + prepend.Count == 0 || errors.Contains(f.Name) || (f.Hidden && !isSuperuser)) continue;
             if (Check(f, [.. prepend, .. plain, .. append]) is { } error)
             {
                 errors.Add(f.Name, error);

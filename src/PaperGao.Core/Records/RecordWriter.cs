@@ -61,7 +61,7 @@ public static class RecordWriter
         foreach (var f in c.Fields) record.Values[f.Name] = f.ZeroValue;
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: true, req.IsSuperuser, errors);
-        var files = ApplyUploads(record, body, uploads, null, ruleBody, errors);
+        var files = ApplyUploads(record, body, uploads, null, ruleBody, req.IsSuperuser, errors);
         // A non-superuser asking for verified=true keeps it only if the manageRule matches the new row (checked after the insert).
         var wantsManage = c.IsAuth && !req.IsSuperuser && req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
             && body["verified"] is JsonValue wv && wv.TryGetValue<bool>(out var wb) && wb;
@@ -103,7 +103,7 @@ public static class RecordWriter
         var record = original.Clone();
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: false, req.IsSuperuser, errors);
-        var files = ApplyUploads(record, body, uploads, original, ruleBody, errors);
+        var files = ApplyUploads(record, body, uploads, original, ruleBody, req.IsSuperuser, errors);
         if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.UpdateRule)
             && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.UpdateRule, id, req.With(body: ruleBody), ct))
         {
@@ -144,9 +144,9 @@ public static class RecordWriter
     }
 
     /// <summary>Puts the uploads into the record; @request.body sees the resulting file names.</summary>
-    private static RecordFiles.Changes ApplyUploads(Record record, JsonObject body, RecordUploads uploads, Record? original, JsonObject ruleBody, ErrorData errors)
+    private static RecordFiles.Changes ApplyUploads(Record record, JsonObject body, RecordUploads uploads, Record? original, JsonObject ruleBody, bool isSuperuser, ErrorData errors)
     {
-        var changes = RecordFiles.Apply(record, body, uploads, original, errors);
+        var changes = RecordFiles.Apply(record, body, uploads, original, isSuperuser, errors);
         foreach (var f in record.Collection.Fields.OfType<FileField>())
         {
             if (uploads.For(f.Name).Count + uploads.For(f.Name + "+").Count + uploads.For("+" + f.Name).Count == 0) continue;

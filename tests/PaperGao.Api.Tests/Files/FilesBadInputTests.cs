@@ -13,6 +13,7 @@ public sealed class FilesBadInputTests(PostgresCluster postgres)
         new JsonObject { ["name"] = "title", ["type"] = "text" },
         new JsonObject { ["name"] = "images", ["type"] = "file", ["maxSelect"] = 2, ["maxSize"] = 4096, ["mimeTypes"] = new JsonArray("image/png", "image/jpeg") },
         new JsonObject { ["name"] = "any", ["type"] = "file", ["maxSelect"] = 9, ["maxSize"] = 100_000 },
+        new JsonObject { ["name"] = "internal", ["type"] = "file", ["maxSelect"] = 1, ["hidden"] = true },
     ];
 
     [Theory]
@@ -52,6 +53,9 @@ public sealed class FilesBadInputTests(PostgresCluster postgres)
         (status, body) = await SendAsync(t.Guest, HttpMethod.Post, url, Form(("title", "t.txt", "x"u8.ToArray())), ct);
         Assert.Equal(400, status);
         Assert.Equal("validation_invalid_file", body["data"]!["title"]!["code"]!.GetValue<string>());
+        (status, body) = await SendAsync(t.Guest, HttpMethod.Post, url, Form(("internal", "x.txt", "x"u8.ToArray())), ct);
+        Assert.Equal(400, status); // a hidden field takes uploads from superusers only
+        Assert.Equal("validation_invalid_file", body["data"]!["internal"]!["code"]!.GetValue<string>());
         (status, body) = await SendAsync(t.Guest, HttpMethod.Post, url, new FormUrlEncodedContent([new("any", "../../etc/passwd")]), ct);
         Assert.Equal(400, status);
         Assert.Equal("validation_invalid_file", body["data"]!["any"]!["code"]!.GetValue<string>());

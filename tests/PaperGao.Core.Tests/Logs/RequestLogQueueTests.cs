@@ -16,7 +16,7 @@ public sealed class RequestLogQueueTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        _project = new Project("main", new SqliteProjectDatabase(Path.Combine(_dir, "data.db")), new CollectionSet([], 0), new ProjectSettings());
+        _project = new Project("main", new SqliteProjectDatabase(Path.Combine(_dir, "data.db")), new CollectionSet([], 0), new ProjectSettings(), Path.Combine(_dir, "storage"));
         return ValueTask.CompletedTask;
     }
 
