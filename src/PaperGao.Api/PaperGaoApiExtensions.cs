@@ -9,6 +9,7 @@ using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
 using PaperGao.Api.Platform;
+using PaperGao.Api.Realtime;
 using PaperGao.Api.Records;
 using PaperGao.Api.Settings;
 using PaperGao.Core.Common;
@@ -26,7 +27,7 @@ public static class PaperGaoApiExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
-        services.AddSingleton<ProjectRegistry>();
+        services.AddPaperGaoRealtime(options);
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -45,6 +46,7 @@ public static class PaperGaoApiExtensions
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)
     {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UsePaperGaoPipeline();
         app.UseRouting();
         app.MapPaperGaoApi();
@@ -70,6 +72,7 @@ public static class PaperGaoApiExtensions
         app.MapSettingsApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
+        app.MapRealtimeApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

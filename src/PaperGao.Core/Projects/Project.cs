@@ -24,7 +24,17 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     public CollectionSet Collections => Volatile.Read(ref _collections);
     public ProjectSettings Settings => Volatile.Read(ref _settings);
 
-    public void SetCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
+    /// <summary>Raised after this node changed the schema (not when it took another node's change).</summary>
+    public event Action<Project>? CollectionsChanged;
+
+    public void SetCollections(CollectionSet set)
+    {
+        Volatile.Write(ref _collections, set);
+        CollectionsChanged?.Invoke(this);
+    }
+
+    /// <summary>Takes a snapshot reloaded after another node changed the schema (raises no event).</summary>
+    public void ReplaceCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
     public void SetSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.RateLimits;
+using PaperGao.Core.Realtime;
+
+namespace PaperGao.Api.Realtime;
+
+/// <summary>What both transports share: the broker of the request, the caller's IP, and the lifetime of one connection.</summary>
+public static class RealtimeConnection
+{
+    public static RealtimeBroker Broker(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RealtimeBroker>();
+
+    /// <summary>The caller's IP as the rate limiter sees it (trusted proxy headers honoured).</summary>
+    public static string CallerIp(HttpContext ctx) =>
+        ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, RateLimiting.SettingsOf(ctx.Project().Settings));
+
+    /// <summary>
+    /// Waits for the client's next messages: false when the connection should end (client gone or dropped, no message
+    /// within the idle timeout, or the hard lifetime passed).
+    /// </summary>
+    public static async Task<bool> WaitForMessagesAsync(RealtimeClient client, RealtimeOptions options, CancellationToken lifetime)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
+        idle.CancelAfter(options.IdleTimeout);
+        try
+        {
+            return await client.Messages.WaitToReadAsync(idle.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
