@@ -34,10 +34,18 @@ public static class WebSocketEndpoint
         try
         {
             await session.SendAsync(new JsonObject { ["type"] = "connect", ["clientId"] = client.Id }, lifetime.Token);
-            var receive = session.ReceiveLoopAsync(lifetime.Token);
+            // Receiving is not tied to the lifetime: cancelling a receive would abort the socket instead of closing it.
+            var receive = session.ReceiveLoopAsync(ctx.RequestAborted);
             var send = session.SendLoopAsync(lifetime.Token);
             await Task.WhenAny(receive, send);
+            if (!client.WasDropped && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await session.CloseAsync(closing.Token);
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            }
             await lifetime.CancelAsync();
+            if (!receive.IsCompleted) socket.Abort();
             await Task.WhenAll(Quiet(receive), Quiet(send));
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
@@ -46,12 +54,6 @@ public static class WebSocketEndpoint
             broker.Disconnect(client);
         }
         if (client.WasDropped) ctx.Abort();
-        else if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try { await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", closing.Token); }
-            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
-        }
     }
 
     private static async Task Quiet(Task t)
@@ -63,6 +65,14 @@ public static class WebSocketEndpoint
     private sealed class WebSocketSession(HttpContext ctx, WebSocket socket, RealtimeClient client, CancellationTokenSource idle, TimeSpan idleTimeout)
     {
         private readonly SemaphoreSlim _sendGate = new(1, 1);
+
+        public async Task CloseAsync(CancellationToken ct)
+        {
+            await _sendGate.WaitAsync(ct);
+            try { await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", ct); }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+            finally { _sendGate.Release(); }
+        }
 
         public async Task SendAsync(JsonObject message, CancellationToken ct) =>
             await SendRawAsync(JsonSerializer.SerializeToUtf8Bytes(message), ct);
@@ -101,7 +111,7 @@ public static class WebSocketEndpoint
         {
             var buffer = new byte[16 * 1024];
             using var message = new MemoryStream();
-            while (socket.State == WebSocketState.Open)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 var r = await socket.ReceiveAsync(buffer, ct);
                 if (r.MessageType == WebSocketMessageType.Close) return;
@@ -115,7 +125,7 @@ public static class WebSocketEndpoint
                 idle.CancelAfter(idleTimeout);
                 var reply = await HandleAsync(message.ToArray(), ct);
                 message.SetLength(0);
-                await SendAsync(reply, ct);
+                if (socket.State == WebSocketState.Open) await SendAsync(reply, ct);
             }
         }
 

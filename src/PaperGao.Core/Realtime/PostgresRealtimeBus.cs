@@ -16,6 +16,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
     private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private Task _listen = Task.CompletedTask;
     private Task _deliver = Task.CompletedTask;
+    private int _disposed;
 
     public bool IsShared => true;
 
@@ -70,6 +71,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         try { await _listen; } catch (OperationCanceledException) { }
         _inbox.Writer.TryComplete();

@@ -60,10 +60,12 @@ public sealed class RealtimeFanout : IAsyncDisposable
         var record = (action == "delete" ? e.Original ?? e.Record : e.Record).Clone();
         var change = new RecordChange(action, e.Collection.Id, record.Id, record);
         var project = e.Project;
+        // The subscribers are the ones of the commit moment; the database work happens in the background.
+        var targets = Targets(project, e.Collection, record.Id);
         Enqueue(async () =>
         {
             if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
-            await DispatchAsync(project, change, CancellationToken.None);
+            await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
         });
     }
 
@@ -102,24 +104,37 @@ public sealed class RealtimeFanout : IAsyncDisposable
     }
 
     /// <summary>Delivers one change to this node's subscribers of the project.</summary>
-    public async Task DispatchAsync(Project p, RecordChange change, CancellationToken ct)
+    public Task DispatchAsync(Project p, RecordChange change, CancellationToken ct)
     {
         var c = p.Collections.FindById(change.CollectionId);
-        if (c is null || c.IsView) return;
+        return c is null || c.IsView ? Task.CompletedTask : DeliverAsync(p, c, change, Targets(p, c, change.RecordId), ct);
+    }
+
+    /// <summary>The matching (client, subscription) pairs, and whether a client is bound to this very auth record.</summary>
+    private (List<(RealtimeClient Client, Subscription Sub)> List, bool AuthBound) Targets(Project p, Collection c, string recordId)
+    {
         var targets = new List<(RealtimeClient Client, Subscription Sub)>();
         var authBound = false;
-        var authKey = c.Id + "/" + change.RecordId;
+        var authKey = c.Id + "/" + recordId;
         foreach (var client in _broker.ClientsOf(p.Name))
         {
             if (c.IsAuth && client.Auth.Key == authKey) authBound = true;
             foreach (var s in client.Subscriptions)
             {
-                if (s.IsOAuth2 || (s.RecordId != "*" && s.RecordId != change.RecordId)) continue;
+                if (s.IsOAuth2 || (s.RecordId != "*" && s.RecordId != recordId)) continue;
                 if (s.Collection == c.Id || string.Equals(s.Collection, c.Name, StringComparison.OrdinalIgnoreCase)) targets.Add((client, s));
             }
         }
-        if (targets.Count == 0 && !authBound) return;
+        return (targets, authBound);
+    }
 
+    private async Task DeliverAsync(Project p, Collection snapshot, RecordChange change,
+        (List<(RealtimeClient Client, Subscription Sub)> List, bool AuthBound) found, CancellationToken ct)
+    {
+        var (targets, authBound) = found;
+        if (targets.Count == 0 && !authBound) return;
+        // The rules in force when the write happened apply (PocketBase checks them in the write's own hook).
+        var c = snapshot;
         await p.Database.ReadAsync(async conn =>
         {
             var record = change.Record
@@ -157,6 +172,5 @@ public sealed class RealtimeFanout : IAsyncDisposable
     {
         _work.Writer.TryComplete();
         await _worker;
-        await _bus.DisposeAsync();
     }
 }
