@@ -43,15 +43,19 @@ export async function startServer() {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const log = await open(logFile, 'a');
-    child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, ...dbArgs], {
-      cwd: repoRoot,
-      stdio: ['ignore', log.fd, log.fd],
-      env: { ...process.env, DOTNET_NOLOGO: '1' },
-    });
-    await log.close();
-    const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
-    await waitForHealth(url, exited, logFile);
+    let exited = null;
+    const launch = async () => {
+      const log = await open(logFile, 'a');
+      child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, ...dbArgs], {
+        cwd: repoRoot,
+        stdio: ['ignore', log.fd, log.fd],
+        env: { ...process.env, DOTNET_NOLOGO: '1' },
+      });
+      await log.close();
+      exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+      await waitForHealth(url, exited, logFile);
+    };
+    await launch();
 
     let stopped = false;
     return {
@@ -60,6 +64,11 @@ export async function startServer() {
       /** Runs `papergao superuser upsert EMAIL PASS --project NAME` against this server's data. */
       async upsertSuperuser(email, password, project = 'main') {
         await cli(['superuser', 'upsert', email, password, '--project', project, '--dir', dataDir, ...dbArgs]);
+      },
+      /** Stops the server (SIGTERM) and starts it again on the same port and data. */
+      async restart() {
+        await stopProcess(child, exited);
+        await launch();
       },
       async stop() {
         if (stopped) return;

@@ -25,7 +25,7 @@ public static class SseEndpoint
             res.Headers.CacheControl = "no-store";
             res.Headers["X-Accel-Buffering"] = "no";
             ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, RealtimeConnection.Stopping(ctx));
             lifetime.CancelAfter(broker.Options.MaxLifetime);
             SseFrame.Write(res.BodyWriter, client.Id, "PB_CONNECT", Encoding.UTF8.GetBytes("{\"clientId\":\"" + client.Id + "\"}"));
             await res.BodyWriter.FlushAsync(lifetime.Token);

@@ -28,7 +28,7 @@ public static class WebSocketEndpoint
         var client = broker.Connect(project.Name, RealtimeConnection.CallerIp(ctx));
         if (ctx.Auth() is not null || ctx.IsSuperuser()) RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(ctx.Auth(), ctx.IsSuperuser()), []);
         using var idle = new CancellationTokenSource(broker.Options.IdleTimeout);
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, idle.Token);
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, idle.Token, RealtimeConnection.Stopping(ctx));
         lifetime.CancelAfter(broker.Options.MaxLifetime);
         var session = new WebSocketSession(ctx, socket, client, idle, broker.Options.IdleTimeout);
         try
