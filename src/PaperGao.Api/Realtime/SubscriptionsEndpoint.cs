@@ -21,8 +21,16 @@ public static class SubscriptionsEndpoint
         var raw = ReadList(body["subscriptions"], errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
         var subscriptions = RealtimeBroker.Parse(raw);
-        var client = RealtimeConnection.Broker(ctx).Find(project.Name, clientId) ?? throw ApiError.NotFound("Missing or invalid client id.");
-        if (client.Ip != RealtimeConnection.CallerIp(ctx)) throw ApiError.BadRequest("Invalid realtime client.");
+        var ip = RealtimeConnection.CallerIp(ctx);
+        var client = RealtimeConnection.Broker(ctx).Find(project.Name, clientId);
+        if (client is null)
+        {
+            var limiter = RateLimits.RateLimiting.LimiterOf(project);
+            if (!limiter.TryAcquire("realtime:unknown-client\n" + ip, RealtimeLimits.MaxUnknownClientIdsPerMinute, 60_000, Environment.TickCount64, out _))
+                throw new ApiError(StatusCodes.Status429TooManyRequests, "Too many unknown realtime client ids; try again later.");
+            throw ApiError.NotFound("Missing or invalid client id.");
+        }
+        if (client.Ip != ip) throw ApiError.BadRequest("Invalid realtime client.");
         RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(ctx.Auth(), ctx.IsSuperuser()), subscriptions);
         JsonResponse.NoContent(ctx);
     }

@@ -8,6 +8,9 @@ public static class RealtimeLimits
     public const int MaxSubscriptions = 1000;
     public const int MaxSubscriptionLength = 2500;
 
+    /// <summary>Unknown client ids one IP may submit per minute before answers turn to 429 (guessing ids is pointless, but bounded).</summary>
+    public const int MaxUnknownClientIdsPerMinute = 30;
+
     /// <summary>Messages waiting for one client before it is considered stalled and disconnected.</summary>
     public const int DefaultQueueCapacity = 512;
 

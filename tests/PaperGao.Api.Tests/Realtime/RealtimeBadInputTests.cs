@@ -65,6 +65,14 @@ public sealed class RealtimeBadInputTests(PostgresCluster postgres)
         await CreateMessageAsync(su, new { text = "ok2" }, ct);
         Assert.Equal("ok2", (await s.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
 
+        // Guessing client ids is bounded: after 30 unknown ids a minute from one IP the answer is 429 (item 34).
+        var statuses = new List<int>();
+        for (var i = 0; i < 32; i++)
+            statuses.Add((await SendAsync(app.Client, HttpMethod.Post, "/api/realtime", new { clientId = "guess" + i, subscriptions = new[] { "messages/*" } }, ct)).Status);
+        Assert.Contains(429, statuses);
+        Assert.All(statuses, st => Assert.True(st is 404 or 429));
+        Assert.Equal(204, await SubscribeAsync(alice, s.ClientId, ct, "messages/*")); // a known client still works
+
         // An empty list unsubscribes but keeps the stream open.
         Assert.Equal(204, await SubscribeAsync(alice, s.ClientId, ct));
         await CreateMessageAsync(su, new { text = "none" }, ct);
@@ -98,5 +106,14 @@ public sealed class RealtimeBadInputTests(PostgresCluster postgres)
         // Used once: the subscription is gone.
         using var again = await app.Client.GetAsync("/api/oauth2-redirect?code=abc&state=" + s.ClientId, ct);
         Assert.Equal(404, (int)again.StatusCode);
+
+        // The realtime routes are in the OpenAPI document.
+        var doc = JsonNode.Parse(await app.Client.GetStringAsync("/api/openapi.json", ct))!;
+        var paths = doc["paths"]!.AsObject();
+        Assert.NotNull(paths["/api/realtime"]!["get"]);
+        Assert.NotNull(paths["/api/realtime"]!["post"]);
+        Assert.NotNull(paths["/api/realtime/ws"]!["get"]);
+        Assert.NotNull(paths["/api/oauth2-redirect"]!["get"]);
+        Assert.NotNull(paths["/api/oauth2-redirect"]!["post"]);
     }
 }
