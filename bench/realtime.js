@@ -122,7 +122,7 @@ async function main () {
   port = Number(execFileSync('node', [path.join(__dirname, 'lib', 'free-port.js')]).toString().trim())
   server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...dbArgs], { stdio: 'ignore', env: { ...process.env, DOTNET_TieredPGO: '1' } })
   execFileSync('node', [path.join(__dirname, 'lib', 'wait-health.js'), '--url', `http://127.0.0.1:${port}/api/health`, '--pid', String(server.pid)])
-  const results = { date: new Date().toISOString(), db: db ? 'postgres' : 'sqlite', cores: os.cpus().length }
+  const results = { date: new Date().toISOString(), db: db ? 'postgres' : 'sqlite', cores: os.cpus().length, loadAverageAtStart: +os.loadavg()[0].toFixed(1) }
   try {
     const auth = await request('POST', '/api/collections/_superusers/auth-with-password', { identity: EMAIL, password: PASSWORD })
     const su = { authorization: auth.token }
@@ -207,7 +207,7 @@ async function main () {
     fs.rmSync(dir, { recursive: true, force: true })
   }
   const md = [
-    `# Realtime benchmark (${results.date}, ${results.db}, ${results.cores} cores shared with the load generator)`,
+    `# Realtime benchmark (${results.date}, ${results.db}, ${results.cores} cores shared with the load generator; load average ${results.loadAverageAtStart} at the start)`,
     '',
     '| figure | target | measured |',
     '|---|---|---|',
