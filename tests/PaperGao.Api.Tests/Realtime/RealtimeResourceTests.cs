@@ -96,6 +96,26 @@ public sealed class RealtimeResourceTests(PostgresCluster postgres)
         Assert.Equal(404, await SubscribeAsync(http, idle.ClientId, ct, "messages/*"));
     }
 
+    [Fact]
+    public async Task The_hard_lifetime_ends_a_busy_stream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var node = await RealtimeNode.StartAsync(null, ct, extraArgs: ["--PaperGao:RealtimeIdleSeconds=60", "--PaperGao:RealtimeMaxLifetimeSeconds=3"]);
+        await CreateMessagesAsync(node.Superuser, ct, rule: "");
+        await using var s = await SseStream.OpenAsync(node.NewClient(), ct);
+        Assert.Equal(204, await SubscribeAsync(node.Guest, s.ClientId, ct, "messages/*"));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var received = 0;
+        while (!s.Ended.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await CreateMessageAsync(node.Superuser, new { text = "tick" }, ct);
+            try { await s.NextAsync(ct, TimeSpan.FromSeconds(2)); received++; }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException) { }
+        }
+        Assert.True(s.Ended.IsCompleted, "the stream outlived its 3 s lifetime");
+        Assert.True(received > 0);
+    }
+
     /// <summary>Waits until the server has let go of every closed stream: a fresh client is the only one left delivering.</summary>
     private static async Task Drain(RealtimeNode node, HttpClient http, CancellationToken ct)
     {

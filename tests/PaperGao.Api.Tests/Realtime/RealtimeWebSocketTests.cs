@@ -25,6 +25,13 @@ public sealed class RealtimeWebSocketTests(PostgresCluster postgres)
         (_, auth) = await SendAsync(node.Guest, HttpMethod.Post, "/api/collections/users/auth-with-password", new { identity = "eve@example.com", password = "Eve-password-12" }, ct);
         var eveToken = auth!["token"]!.GetValue<string>();
 
+        // A plain GET (no upgrade) is a 400 in the error envelope.
+        using (var plain = await node.Guest.GetAsync("/api/realtime/ws", ct))
+        {
+            Assert.Equal(400, (int)plain.StatusCode);
+            Assert.Equal(400, JsonNode.Parse(await plain.Content.ReadAsStringAsync(ct))!["status"]!.GetValue<int>());
+        }
+
         await using var ws = await WsSession.ConnectAsync(node.BaseUrl, ct);
         Assert.Matches("^[A-Za-z0-9]{40}$", ws.ClientId);
         Assert.Equal("pong", (string?)(await ws.RequestAsync(new JsonObject { ["type"] = "ping", ["id"] = 7 }, ct))["type"]);
