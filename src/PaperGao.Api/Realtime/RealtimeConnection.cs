@@ -18,22 +18,4 @@ public static class RealtimeConnection
     /// <summary>The caller's IP as the rate limiter sees it (trusted proxy headers honoured).</summary>
     public static string CallerIp(HttpContext ctx) =>
         ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, RateLimiting.SettingsOf(ctx.Project().Settings));
-
-    /// <summary>
-    /// Waits for the client's next messages: false when the connection should end (client gone or dropped, no message
-    /// within the idle timeout, or the hard lifetime passed).
-    /// </summary>
-    public static async Task<bool> WaitForMessagesAsync(RealtimeClient client, RealtimeOptions options, CancellationToken lifetime)
-    {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
-        idle.CancelAfter(options.IdleTimeout);
-        try
-        {
-            return await client.Messages.WaitToReadAsync(idle.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }

@@ -25,15 +25,18 @@ public static class SseEndpoint
             res.Headers.CacheControl = "no-store";
             res.Headers["X-Accel-Buffering"] = "no";
             ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, RealtimeConnection.Stopping(ctx));
+            // One idle timer per stream, pushed back after each delivery (no timer per message).
+            using var idle = new CancellationTokenSource(broker.Options.IdleTimeout);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, RealtimeConnection.Stopping(ctx), idle.Token);
             lifetime.CancelAfter(broker.Options.MaxLifetime);
             SseFrame.Write(res.BodyWriter, client.Id, "PB_CONNECT", Encoding.UTF8.GetBytes("{\"clientId\":\"" + client.Id + "\"}"));
             await res.BodyWriter.FlushAsync(lifetime.Token);
-            while (await RealtimeConnection.WaitForMessagesAsync(client, broker.Options, lifetime.Token))
+            while (await client.Messages.WaitToReadAsync(lifetime.Token))
             {
                 while (client.Messages.TryRead(out var m)) SseFrame.Write(res.BodyWriter, client.Id, m.Event, m.Data.Span);
                 var flushed = await res.BodyWriter.FlushAsync(lifetime.Token);
                 if (flushed.IsCompleted || flushed.IsCanceled) break;
+                idle.CancelAfter(broker.Options.IdleTimeout);
             }
         }
         catch (OperationCanceledException)
