@@ -53,6 +53,12 @@ function request (method, url, body, headers = {}) {
   })
 }
 
+/** CPU time (user + system) the server process has used, in ms (from /proc, clock ticks of 10 ms). */
+function cpuMs () {
+  const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 function rssMb () {
   const line = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').split('\n').find(l => l.startsWith('VmRSS:'))
   return Number(line.split(/\s+/)[1]) / 1024
@@ -156,6 +162,7 @@ async function main () {
     latencies.length = 0
     received = 0
     const perEventMax = []
+    const cpuBefore = cpuMs()
     for (let i = 0; i < EVENTS; i++) {
       const start = latencies.length
       await request('POST', '/api/collections/ticks/records', { sent: performance.now(), n: i }, su)
@@ -163,9 +170,10 @@ async function main () {
       perEventMax.push(Math.max(...latencies.slice(start)))
       await sleep(50)
     }
+    const cpuPerEvent = (cpuMs() - cpuBefore) / EVENTS
     const sorted = [...latencies].sort((a, b) => a - b)
-    results.fanout = { subscribers: FANOUT, events: EVENTS, deliveries: sorted.length, p50Ms: +pct(sorted, 0.5).toFixed(1), p99Ms: +pct(sorted, 0.99).toFixed(1), maxMs: +sorted[sorted.length - 1].toFixed(1) }
-    console.log(`one event to ${FANOUT} subscribers (${EVENTS} events): p50 ${results.fanout.p50Ms} ms, p99 ${results.fanout.p99Ms} ms, max ${results.fanout.maxMs} ms`)
+    results.fanout = { subscribers: FANOUT, events: EVENTS, deliveries: sorted.length, p50Ms: +pct(sorted, 0.5).toFixed(1), p99Ms: +pct(sorted, 0.99).toFixed(1), maxMs: +sorted[sorted.length - 1].toFixed(1), serverCpuMsPerEvent: +cpuPerEvent.toFixed(1) }
+    console.log(`one event to ${FANOUT} subscribers (${EVENTS} events): p50 ${results.fanout.p50Ms} ms, p99 ${results.fanout.p99Ms} ms, max ${results.fanout.maxMs} ms, server CPU ${results.fanout.serverCpuMsPerEvent} ms per event`)
     for (const c of fan) c.close()
     await sleep(1000)
 
@@ -176,6 +184,7 @@ async function main () {
     const samples = []
     let sent = 0
     let failed = 0
+    const sustainCpuBefore = cpuMs()
     const begin = performance.now()
     const stopAt = begin + SUSTAIN * 1000
     const sampler = setInterval(() => samples.push({ t: +((performance.now() - begin) / 1000).toFixed(1), rssMb: +rssMb().toFixed(0) }), 1000)
@@ -192,12 +201,14 @@ async function main () {
     const elapsed = (performance.now() - begin) / 1000
     await waitFor(() => got >= (sent - failed) * SUBSCRIBERS, 30000, 'the sustained events to drain').catch(() => {})
     clearInterval(sampler)
+    const sustainCpu = cpuMs() - sustainCpuBefore
     const third = Math.max(1, Math.floor(samples.length / 3))
     const avg = xs => xs.reduce((a, b) => a + b.rssMb, 0) / xs.length
     results.sustained = {
       subscribers: SUBSCRIBERS, targetRate: RATE, seconds: +elapsed.toFixed(1), writes: sent - failed, failedWrites: failed,
       writeRate: +((sent - failed) / elapsed).toFixed(0), deliveries: got, expectedDeliveries: (sent - failed) * SUBSCRIBERS,
       rssFirstThirdMb: +avg(samples.slice(0, third)).toFixed(0), rssLastThirdMb: +avg(samples.slice(-third)).toFixed(0), rssMaxMb: Math.max(...samples.map(s => s.rssMb)),
+      serverCpuUsPerWrite: +((sustainCpu * 1000) / Math.max(1, sent - failed)).toFixed(0),
     }
     console.log(`sustained: ${results.sustained.writeRate} writes/s for ${results.sustained.seconds} s to ${SUBSCRIBERS} subscribers, ` +
       `${got}/${results.sustained.expectedDeliveries} delivered, RSS first third ${results.sustained.rssFirstThirdMb} MB, last third ${results.sustained.rssLastThirdMb} MB, max ${results.sustained.rssMaxMb} MB`)
@@ -212,8 +223,8 @@ async function main () {
     '| figure | target | measured |',
     '|---|---|---|',
     `| server RSS with ${results.concurrent.clients} concurrent SSE clients | < 500 MB | ${results.concurrent.rssMb} MB (idle ${results.concurrent.idleRssMb} MB) |`,
-    `| one event to ${results.fanout.subscribers} subscribers, delivery latency (${results.fanout.events} events) | p99 < 100 ms | p50 ${results.fanout.p50Ms} ms, p99 ${results.fanout.p99Ms} ms, max ${results.fanout.maxMs} ms |`,
-    `| ${results.sustained.targetRate} events/s to ${results.sustained.subscribers} subscribers for ${results.sustained.seconds} s | no memory growth | ${results.sustained.writeRate} writes/s, ${results.sustained.deliveries}/${results.sustained.expectedDeliveries} delivered; RSS ${results.sustained.rssFirstThirdMb} MB (first third) → ${results.sustained.rssLastThirdMb} MB (last third), max ${results.sustained.rssMaxMb} MB |`,
+    `| one event to ${results.fanout.subscribers} subscribers, delivery latency (${results.fanout.events} events) | p99 < 100 ms | p50 ${results.fanout.p50Ms} ms, p99 ${results.fanout.p99Ms} ms, max ${results.fanout.maxMs} ms; server CPU ${results.fanout.serverCpuMsPerEvent} ms per event |`,
+    `| ${results.sustained.targetRate} events/s to ${results.sustained.subscribers} subscribers for ${results.sustained.seconds} s | no memory growth | ${results.sustained.writeRate} writes/s, ${results.sustained.deliveries}/${results.sustained.expectedDeliveries} delivered; RSS ${results.sustained.rssFirstThirdMb} MB (first third) → ${results.sustained.rssLastThirdMb} MB (last third), max ${results.sustained.rssMaxMb} MB; server CPU ${results.sustained.serverCpuUsPerWrite} µs per write (create + 100 deliveries) |`,
     '',
   ].join('\n')
   const out = path.join(__dirname, 'results')
