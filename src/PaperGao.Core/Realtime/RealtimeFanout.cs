@@ -22,7 +22,14 @@ public sealed class RealtimeFanout : IAsyncDisposable
     private readonly RealtimeBusCodec _codec = new(Common.RandomString.Alphanumeric(16));
     private readonly Func<JsonNode?, string, JsonNode?>? _fieldsPicker;
     private readonly Action<Exception> _onError;
-    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Changes waiting for the worker; when it is this far behind, writers wait after their commit (backpressure).</summary>
+    public const int MaxPendingChanges = 65_536;
+
+    private readonly Channel<Func<Task>> _work = Channel.CreateBounded<Func<Task>>(new BoundedChannelOptions(MaxPendingChanges)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly Task _worker;
 
     public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError)
@@ -62,14 +69,26 @@ public sealed class RealtimeFanout : IAsyncDisposable
         var project = e.Project;
         // The subscribers are the ones of the commit moment; the database work happens in the background.
         var targets = Targets(project, e.Collection, record.Id);
-        Enqueue(async () =>
+        if (targets.List.Count == 0 && !targets.AuthBound && !_bus.IsShared) return; // nobody to tell
+        try
         {
-            if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
-            await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
-        });
+            await _work.Writer.WriteAsync(async () =>
+            {
+                if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
+                await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
+            });
+        }
+        catch (ChannelClosedException)
+        {
+            // Shutting down.
+        }
     }
 
-    private void Enqueue(Func<Task> work) => _work.Writer.TryWrite(work);
+    /// <summary>Queues work that cannot wait (bus notices, schema changes); dropped with an error when the queue is full.</summary>
+    private void Enqueue(Func<Task> work)
+    {
+        if (!_work.Writer.TryWrite(work)) _onError(new InvalidOperationException("Realtime fan-out queue full: a notice was dropped."));
+    }
 
     private async Task RunAsync()
     {
