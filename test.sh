@@ -114,7 +114,7 @@ done
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests
 
-if [[ ! -d tests/compat/node_modules ]]; then (cd tests/compat && npm ci --no-audit --no-fund); fi
+if [[ ! -d tests/compat/node_modules || tests/compat/package-lock.json -nt tests/compat/node_modules/.package-lock.json ]]; then (cd tests/compat && npm ci --no-audit --no-fund); fi
 step "SDK compat (sqlite)" compat_tests
 if [[ -n "$pg_cs" ]]; then
   step "SDK compat (postgres)" compat_tests "$pg_cs"

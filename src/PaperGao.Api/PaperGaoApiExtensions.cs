@@ -12,6 +12,7 @@ using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
 using PaperGao.Api.Logs;
 using PaperGao.Api.Platform;
+using PaperGao.Api.Realtime;
 using PaperGao.Api.Records;
 using PaperGao.Api.Settings;
 using PaperGao.Api.Setup;
@@ -31,15 +32,12 @@ public static class PaperGaoApiExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
-        services.AddSingleton<ProjectRegistry>();
+        services.AddPaperGaoRealtime(options);
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
         // Request logs (docs/logs.md): the bounded queue, the log databases, the background writer.
         services.AddSingleton(_ => new RequestLogQueue(options.LogQueueCapacity));
         services.AddSingleton<LogStores>();
         services.AddHostedService<RequestLogWriter>();
-        // Gauges other features replace by registering their own after AddPaperGao (the last registration wins).
-        services.AddSingleton<IActivityGauge, NoRealtimeGauge>();
-        services.AddSingleton<IFileStorageGauge, UnknownFileStorageGauge>();
         services.AddSingleton<FirstRunSetup>();
         services.AddHostedService<SetupAnnouncer>();
         services.AddHostedService<FilesGcService>();
@@ -60,6 +58,7 @@ public static class PaperGaoApiExtensions
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)
     {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UsePaperGaoPipeline();
         app.UseRouting();
         app.MapPaperGaoApi();
@@ -91,6 +90,7 @@ public static class PaperGaoApiExtensions
         app.MapStorageUsageApi();
         app.MapFilesApi();
         app.MapTusApi();
+        app.MapRealtimeApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

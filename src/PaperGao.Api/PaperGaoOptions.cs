@@ -22,4 +22,13 @@ public sealed class PaperGaoOptions
 
     /// <summary>How often unreferenced stored files are deleted (Files/FilesGcService); zero or less turns the job off.</summary>
     public TimeSpan FilesGcInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Realtime: end a stream after this long without a message (default 5 minutes).</summary>
+    public TimeSpan? RealtimeIdleTimeout { get; set; }
+
+    /// <summary>Realtime: end a stream after this long whatever happens (default 30 minutes).</summary>
+    public TimeSpan? RealtimeMaxLifetime { get; set; }
+
+    /// <summary>Realtime: messages queued per client before a stalled client is dropped (default 512).</summary>
+    public int? RealtimeQueueCapacity { get; set; }
 }

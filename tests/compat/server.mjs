@@ -43,15 +43,19 @@ export async function startServer() {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const log = await open(logFile, 'a');
-    child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, ...dbArgs], {
-      cwd: repoRoot,
-      stdio: ['ignore', log.fd, log.fd],
-      env: { ...process.env, DOTNET_NOLOGO: '1' },
-    });
-    await log.close();
-    const exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
-    await waitForHealth(url, exited, logFile);
+    let exited = null;
+    const launch = async () => {
+      const log = await open(logFile, 'a');
+      child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, ...dbArgs], {
+        cwd: repoRoot,
+        stdio: ['ignore', log.fd, log.fd],
+        env: { ...process.env, DOTNET_NOLOGO: '1' },
+      });
+      await log.close();
+      exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+      await waitForHealth(url, exited, logFile);
+    };
+    await launch();
 
     let stopped = false;
     return {
@@ -64,6 +68,11 @@ export async function startServer() {
       /** Runs `papergao import pocketbase PB_DATA --project NAME` against this server's data; returns its report (stdout). */
       async importPocketBase(pbData, project) {
         return cli(['import', 'pocketbase', pbData, '--project', project, '--dir', dataDir, ...dbArgs]);
+      },
+      /** Stops the server (SIGTERM) and starts it again on the same port and data. */
+      async restart() {
+        await stopProcess(child, exited);
+        await launch();
       },
       async stop() {
         if (stopped) return;

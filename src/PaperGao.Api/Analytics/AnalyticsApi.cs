@@ -9,15 +9,17 @@ using PaperGao.Api.Logs;
 using PaperGao.Core.Collections.Fields;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
+using PaperGao.Core.Files;
 using PaperGao.Core.Logs;
 using PaperGao.Core.Projects;
+using PaperGao.Core.Realtime;
 
 namespace PaperGao.Api.Analytics;
 
 /// <summary>
 /// GET /api/analytics (superusers only; docs/logs.md): the figures behind the dashboard's charts. Requests, errors and
 /// p50/p95 latency per minute come from the per-minute aggregates the log writer keeps; sign-ups per day are counted
-/// with one GROUP BY per auth collection; storage and realtime connections come from pluggable gauges.
+/// with one GROUP BY per auth collection; file storage is measured by listing the project's storage, realtime connections are the broker's count on this node.
 /// </summary>
 public static class AnalyticsApi
 {
@@ -58,8 +60,8 @@ public static class AnalyticsApi
         var databaseBytes = await project.Database.ReadAsync(async conn =>
             Convert.ToInt64(await project.Database.ScalarAsync(conn, null, project.Dialect.DatabaseSizeSql, null, ct) ?? 0L, CultureInfo.InvariantCulture), ct);
         var logBytes = await store.SizeAsync(ct);
-        var fileBytes = await services.GetRequiredService<IFileStorageGauge>().FileBytesAsync(project, ct);
-        var connections = services.GetRequiredService<IActivityGauge>().ActiveRealtimeConnections(project);
+        var files = (await StorageUsage.MeasureAsync(project.Storage, ct)).Total;
+        var connections = services.GetRequiredService<RealtimeBroker>().ConnectionCount(project.Name);
         var queue = services.GetRequiredService<RequestLogQueue>();
 
         await JsonResponse.WriteAsync(ctx, w =>
@@ -83,7 +85,7 @@ public static class AnalyticsApi
             w.WriteStartObject();
             w.WriteNumber("database", databaseBytes);
             w.WriteNumber("logs", logBytes);
-            if (fileBytes is { } f) w.WriteNumber("files", f); else w.WriteNull("files");
+            w.WriteNumber("files", files.Bytes + files.ThumbBytes);
             w.WriteEndObject();
             w.WritePropertyName("realtime");
             w.WriteStartObject();

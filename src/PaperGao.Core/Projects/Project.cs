@@ -53,7 +53,18 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
         }
     }
 
-    public void SetCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
+
+    /// <summary>Raised after this node changed the schema (not when it took another node's change).</summary>
+    public event Action<Project>? CollectionsChanged;
+
+    public void SetCollections(CollectionSet set)
+    {
+        Volatile.Write(ref _collections, set);
+        CollectionsChanged?.Invoke(this);
+    }
+
+    /// <summary>Takes a snapshot reloaded after another node changed the schema (raises no event).</summary>
+    public void ReplaceCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
     public void SetSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);
 
     /// <summary>

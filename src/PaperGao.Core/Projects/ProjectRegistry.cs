@@ -12,6 +12,12 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
 
     public IDatabaseProvider Provider { get; } = provider;
 
+    /// <summary>Raised once per project when it is opened (services bind its hooks here).</summary>
+    public event Action<Project>? Opened;
+
+    /// <summary>Raised when a project has been deleted.</summary>
+    public event Action<string>? Deleted;
+
     /// <summary>Opens the default project (creating it on a fresh data dir).</summary>
     public Task<Project> InitializeAsync(CancellationToken ct = default) => OpenAsync(ProjectNames.Default, create: true, ct);
 
@@ -23,6 +29,10 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
         if (!ProjectNames.IsValid(name) || !await Provider.ExistsAsync(name, ct)) return null;
         return await OpenAsync(name, create: false, ct);
     }
+
+    /// <summary>The project when it is already open on this node (never opens one).</summary>
+    public Project? FindOpen(string name) =>
+        _open.TryGetValue(name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
 
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken ct = default) => Provider.ListProjectsAsync(ct);
 
@@ -52,6 +62,7 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
             if (!ProjectNames.IsValid(name) || !await Provider.ExistsAsync(name, ct)) throw ApiError.NotFound();
             if (_open.TryRemove(name, out var lazy)) await (await lazy.Value).DisposeAsync();
             await Provider.DeleteAsync(name, ct);
+            Deleted?.Invoke(name);
         }
         finally
         {
@@ -66,7 +77,9 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
             var db = await Provider.OpenAsync(n, create, CancellationToken.None);
             try
             {
-                return await ProjectInitializer.OpenAsync(n, db, Provider.StorageDir(n), CancellationToken.None);
+                var project = await ProjectInitializer.OpenAsync(n, db, Provider.StorageDir(n), CancellationToken.None);
+                Opened?.Invoke(project);
+                return project;
             }
             catch
             {

@@ -17,6 +17,9 @@ public static class ServeCommand
         await app.RunAsync();
     }
 
+    private static TimeSpan? Seconds(string? raw) =>
+        double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : null;
+
     public static WebApplication Build(ParsedArgs args)
     {
         var builder = WebApplication.CreateSlimBuilder([.. args.Passthrough]);
@@ -28,6 +31,9 @@ public static class ServeCommand
         {
             Dir = builder.Configuration["PaperGao:Dir"] ?? args.Dir,
             Db = builder.Configuration["PaperGao:Db"] ?? args.Db,
+            RealtimeIdleTimeout = Seconds(builder.Configuration["PaperGao:RealtimeIdleSeconds"]),
+            RealtimeMaxLifetime = Seconds(builder.Configuration["PaperGao:RealtimeMaxLifetimeSeconds"]),
+            RealtimeQueueCapacity = int.TryParse(builder.Configuration["PaperGao:RealtimeQueue"], System.Globalization.CultureInfo.InvariantCulture, out var q) && q > 0 ? q : null,
         };
         if (TimeSpan.TryParse(builder.Configuration["PaperGao:FilesGcInterval"], System.Globalization.CultureInfo.InvariantCulture, out var gcInterval))
             options.FilesGcInterval = gcInterval;

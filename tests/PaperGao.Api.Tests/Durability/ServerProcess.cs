@@ -22,11 +22,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "papergao.dll");
 
-    public static async Task<ServerProcess> StartAsync(string dir, string? db, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(string dir, string? db, CancellationToken ct, params string[] extraArgs)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in Args(["serve", "--http", $"127.0.0.1:{port}", "--dir", dir, .. DbArgs(db)])) psi.ArgumentList.Add(a);
+        foreach (var a in Args(["serve", "--http", $"127.0.0.1:{port}", "--dir", dir, .. DbArgs(db), .. extraArgs])) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PaperGao.Api.Tests.Auth;
 using PaperGao.Api.Tests.Infrastructure;
 using static PaperGao.Api.Tests.Logs.LogsTestKit;
@@ -19,6 +20,11 @@ public sealed class AnalyticsTests(PostgresCluster postgres)
         await Users.SignUpAsync(app, "two@example.com", ct);
         for (var i = 0; i < 5; i++) Assert.Equal(200, (await GetAsync(app.Client, "/api/health", ct)).Status);
         Assert.Equal(404, (await GetAsync(app.Client, "/api/collections/nope/records", ct)).Status);
+
+        // One stored file (bytes the storage reports) and one open realtime stream (the broker's count).
+        var project = await app.Services.GetRequiredService<PaperGao.Core.Projects.ProjectRegistry>().GetAsync("main", ct);
+        await project!.Storage.WriteAsync("c1234567890abcd/r1234567890abcd/a_0123456789.txt", new MemoryStream(new byte[1234]), "text/plain", ct);
+        await using var stream = await PaperGao.Api.Tests.Realtime.SseStream.OpenAsync(app.CreateClient(), ct);
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
         System.Text.Json.Nodes.JsonNode report;
@@ -50,8 +56,8 @@ public sealed class AnalyticsTests(PostgresCluster postgres)
 
         Assert.True(report["storage"]!["database"]!.GetValue<long>() > 0);
         Assert.True(report["storage"]!["logs"]!.GetValue<long>() > 0);
-        Assert.Null(report["storage"]!["files"]); // no files gauge registered: not measured
-        Assert.Equal(0, report["realtime"]!["connections"]!.GetValue<int>());
+        Assert.Equal(1234, report["storage"]!["files"]!.GetValue<long>());
+        Assert.Equal(1, report["realtime"]!["connections"]!.GetValue<int>());
         Assert.Equal(0, report["logQueue"]!["dropped"]!.GetValue<int>());
 
         // An explicit range and day count.

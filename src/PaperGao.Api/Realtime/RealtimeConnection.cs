@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Api.RateLimits;
+using PaperGao.Core.Realtime;
+
+namespace PaperGao.Api.Realtime;
+
+/// <summary>What both transports share: the broker of the request, the caller's IP, and the lifetime of one connection.</summary>
+public static class RealtimeConnection
+{
+    public static RealtimeBroker Broker(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RealtimeBroker>();
+
+    /// <summary>Fires when the server shuts down: streams end then, so a graceful stop does not wait for them.</summary>
+    public static CancellationToken Stopping(HttpContext ctx) =>
+        ctx.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+
+    /// <summary>The caller's IP as the rate limiter sees it (trusted proxy headers honoured).</summary>
+    public static string CallerIp(HttpContext ctx) =>
+        ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, RateLimiting.SettingsOf(ctx.Project().Settings));
+}

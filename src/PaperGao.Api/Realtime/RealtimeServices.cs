@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Data;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Realtime;
+
+namespace PaperGao.Api.Realtime;
+
+/// <summary>
+/// Registers the realtime broker, the bus (LISTEN/NOTIFY on PostgreSQL, none on SQLite) and the fan-out, and the
+/// project registry wired to them (each opened project's hooks are bound; a deleted project's clients are dropped).
+/// </summary>
+public static class RealtimeServices
+{
+    public static IServiceCollection AddPaperGaoRealtime(this IServiceCollection services, PaperGaoOptions options)
+    {
+        services.AddSingleton(new RealtimeOptions
+        {
+            IdleTimeout = options.RealtimeIdleTimeout ?? RealtimeLimits.DefaultIdleTimeout,
+            MaxLifetime = options.RealtimeMaxLifetime ?? RealtimeLimits.DefaultMaxLifetime,
+            QueueCapacity = options.RealtimeQueueCapacity ?? RealtimeLimits.DefaultQueueCapacity,
+        });
+        services.AddSingleton<RealtimeBroker>();
+        services.AddSingleton<IRealtimeBus>(_ => string.IsNullOrWhiteSpace(options.Db) ? new LocalRealtimeBus() : new PostgresRealtimeBus(options.Db));
+        services.AddSingleton(sp =>
+        {
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Realtime");
+            return new RealtimeFanout(sp.GetRequiredService<RealtimeBroker>(), sp.GetRequiredService<IRealtimeBus>(), FieldsPicker.Apply,
+                ex => log.LogError(ex, "Realtime fan-out failed"));
+        });
+        services.AddSingleton(sp =>
+        {
+            var registry = new ProjectRegistry(sp.GetRequiredService<IDatabaseProvider>());
+            var fanout = sp.GetRequiredService<RealtimeFanout>();
+            registry.Opened += fanout.Attach;
+            registry.Deleted += fanout.Broker.DisconnectProject;
+            fanout.StartBus(registry.FindOpen);
+            return registry;
+        });
+        return services;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace PaperGao.Core.Realtime;
+
+/// <summary>
+/// The nodes of a PostgreSQL deployment tell each other through LISTEN/NOTIFY on one channel: one dedicated
+/// listening connection per node (re-opened after a failure), notices published with pg_notify on a pooled one.
+/// </summary>
+public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
+{
+    public const string ChannelName = "papergao_realtime";
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Enlist = false }.ConnectionString);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private Task _listen = Task.CompletedTask;
+    private Task _deliver = Task.CompletedTask;
+    private int _disposed;
+
+    public bool IsShared => true;
+
+    /// <summary>Completes once the first LISTEN has been issued.</summary>
+    public Task Listening => _listening.Task;
+
+    public void Start(Func<string, Task> onNotice, Action<Exception> onError)
+    {
+        _listen = Task.Run(() => ListenAsync(onError));
+        _deliver = Task.Run(async () =>
+        {
+            await foreach (var payload in _inbox.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                try { await onNotice(payload); }
+                catch (Exception ex) { onError(ex); }
+            }
+        });
+    }
+
+    private async Task ListenAsync(Action<Exception> onError)
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await _dataSource.OpenConnectionAsync(ct);
+                conn.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
+                await using (var cmd = new NpgsqlCommand("LISTEN " + ChannelName, conn)) await cmd.ExecuteNonQueryAsync(ct);
+                _listening.TrySetResult();
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                onError(ex);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    public async Task PublishAsync(string payload, CancellationToken ct = default)
+    {
+        await using var cmd = _dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+        cmd.Parameters.AddWithValue(ChannelName);
+        cmd.Parameters.AddWithValue(payload);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _stop.CancelAsync();
+        try { await _listen; } catch (OperationCanceledException) { }
+        _inbox.Writer.TryComplete();
+        await _deliver;
+        await _dataSource.DisposeAsync();
+        _stop.Dispose();
+    }
+}

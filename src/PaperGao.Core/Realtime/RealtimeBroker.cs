@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using PaperGao.Core.Common;
+
+namespace PaperGao.Core.Realtime;
+
+/// <summary>
+/// The registry of connected realtime clients of this node (transport-free: SSE and WebSocket both use it):
+/// connect, find, set subscriptions with the auth rules of protocol.md §6.2, disconnect, count per project.
+/// </summary>
+public sealed class RealtimeBroker(RealtimeOptions options)
+{
+    private readonly ConcurrentDictionary<string, RealtimeClient> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, RealtimeClient>> _byProject = new(StringComparer.Ordinal);
+
+    public RealtimeOptions Options { get; } = options;
+
+    /// <summary>Active realtime connections (SSE and WebSocket) of one project on this node.</summary>
+    public int ConnectionCount(string project) => _byProject.TryGetValue(project, out var m) ? m.Count : 0;
+
+    /// <summary>Active realtime connections of every project on this node.</summary>
+    public int TotalConnections => _clients.Count;
+
+    public RealtimeClient Connect(string project, string ip)
+    {
+        var client = new RealtimeClient(project, ip, Options.QueueCapacity);
+        _clients[client.Id] = client;
+        _byProject.GetOrAdd(project, _ => new ConcurrentDictionary<string, RealtimeClient>(StringComparer.Ordinal))[client.Id] = client;
+        return client;
+    }
+
+    public void Disconnect(RealtimeClient client)
+    {
+        _clients.TryRemove(client.Id, out _);
+        if (_byProject.TryGetValue(client.Project, out var m)) m.TryRemove(client.Id, out _);
+        client.Close();
+    }
+
+    /// <summary>Disconnects every client of a project (the project was deleted).</summary>
+    public void DisconnectProject(string project)
+    {
+        if (!_byProject.TryRemove(project, out var m)) return;
+        foreach (var c in m.Values) Disconnect(c);
+    }
+
+    /// <summary>The client with this id in this project, or null.</summary>
+    public RealtimeClient? Find(string project, string id) =>
+        _clients.TryGetValue(id, out var c) && c.Project == project ? c : null;
+
+    public IEnumerable<RealtimeClient> ClientsOf(string project) =>
+        _byProject.TryGetValue(project, out var m) ? m.Values : [];
+
+    /// <summary>Parses and validates a subscription list (400 with per-item errors when malformed or over the limits).</summary>
+    public static Subscription[] Parse(IReadOnlyList<string> raw)
+    {
+        var errors = new ErrorData();
+        if (raw.Count > RealtimeLimits.MaxSubscriptions)
+        {
+            errors.Add("subscriptions", new FieldError("validation_length_too_long", $"At most {RealtimeLimits.MaxSubscriptions} subscriptions are allowed."));
+            throw ApiError.BadRequest("Failed to set the subscriptions.", errors);
+        }
+        var list = new List<Subscription>(raw.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var itemErrors = new ErrorData();
+        for (var i = 0; i < raw.Count; i++)
+        {
+            var s = raw[i];
+            if (string.IsNullOrEmpty(s)) continue;
+            var key = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (s.Length > RealtimeLimits.MaxSubscriptionLength)
+            {
+                itemErrors.Add(key, new FieldError("validation_length_too_long", $"Must be no more than {RealtimeLimits.MaxSubscriptionLength} characters."));
+                continue;
+            }
+            var parsed = Subscription.Parse(s, out var error);
+            if (parsed is null) { itemErrors.Add(key, new FieldError("validation_invalid_subscription", error ?? "Invalid subscription.")); continue; }
+            if (seen.Add(s)) list.Add(parsed);
+        }
+        if (!itemErrors.IsEmpty) throw ApiError.BadRequest("Failed to set the subscriptions.", errors.Add("subscriptions", itemErrors));
+        return [.. list];
+    }
+
+    /// <summary>
+    /// Binds the caller's auth (only a guest client may be upgraded; any other change is 403) and replaces the
+    /// client's subscriptions.
+    /// </summary>
+    public static void SetSubscriptions(RealtimeClient client, RealtimeAuth auth, Subscription[] subscriptions)
+    {
+        var current = client.Auth;
+        if (!current.IsGuest && current.Key != auth.Key)
+            throw ApiError.Forbidden("The current and the previous request authorization don't match.");
+        if (current.IsGuest) client.SetAuth(auth);
+        client.SetSubscriptions(subscriptions);
+    }
+
+    /// <summary>Removes one subscription (the @oauth2 handoff is used once).</summary>
+    public static void RemoveSubscription(RealtimeClient client, string raw) =>
+        client.SetSubscriptions([.. client.Subscriptions.Where(s => s.Raw != raw)]);
+
+    /// <summary>Keeps clients bound to an auth record in step with it: a changed tokenKey or a deleted record makes them guests.</summary>
+    internal void RefreshAuth(string project, Records.Record authRecord, bool deleted)
+    {
+        var key = authRecord.Collection.Id + "/" + authRecord.Id;
+        foreach (var c in ClientsOf(project))
+        {
+            var a = c.Auth;
+            if (a.Record is null || a.Key != key) continue;
+            if (deleted || a.Record.GetString("tokenKey") != authRecord.GetString("tokenKey")) c.SetAuth(RealtimeAuth.Guest);
+            else c.SetAuth(a with { Record = authRecord });
+        }
+    }
+}

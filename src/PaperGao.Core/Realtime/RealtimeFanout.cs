@@ -1,0 +1,195 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Hooks;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
+
+namespace PaperGao.Core.Realtime;
+
+/// <summary>
+/// Turns committed record changes into realtime messages. It binds to each project's after-commit hooks
+/// (AfterCreate/AfterUpdate/AfterDelete of the one write pipeline), queues the change, and a single background
+/// worker (in commit order; a failure never reaches the writer) tells the other nodes through the bus and
+/// delivers to this node's subscribers: batched rule checks, then per-subscriber payloads.
+/// Changes announced by other nodes come back through the bus and take the same path.
+/// </summary>
+public sealed class RealtimeFanout : IAsyncDisposable
+{
+    private const int HookPriority = 1000;
+    private readonly RealtimeBroker _broker;
+    private readonly IRealtimeBus _bus;
+    private readonly RealtimeBusCodec _codec = new(Common.RandomString.Alphanumeric(16));
+    private readonly Func<JsonNode?, string, JsonNode?>? _fieldsPicker;
+    private readonly Action<Exception> _onError;
+    /// <summary>Changes waiting for the worker; when it is this far behind, writers wait after their commit (backpressure).</summary>
+    public const int MaxPendingChanges = 65_536;
+
+    private readonly Channel<Func<Task>> _work = Channel.CreateBounded<Func<Task>>(new BoundedChannelOptions(MaxPendingChanges)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly Task _worker;
+
+    public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError)
+    {
+        _broker = broker;
+        _bus = bus;
+        _fieldsPicker = fieldsPicker;
+        _onError = onError;
+        _worker = Task.Run(RunAsync);
+    }
+
+    public RealtimeBroker Broker => _broker;
+
+    /// <summary>Binds a freshly opened project's record hooks (and its schema changes, for the other nodes).</summary>
+    public void Attach(Project p)
+    {
+        p.Hooks.AfterCreate.Bind((e, next) => AfterAsync(e, "create", next), HookPriority);
+        p.Hooks.AfterUpdate.Bind((e, next) => AfterAsync(e, "update", next), HookPriority);
+        p.Hooks.AfterDelete.Bind((e, next) => AfterAsync(e, "delete", next), HookPriority);
+        if (_bus.IsShared) p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
+    }
+
+    /// <summary>Listens to the other nodes; <paramref name="findProject"/> finds a project open on this node (others need nothing).</summary>
+    public void StartBus(Func<string, Project?> findProject) =>
+        _bus.Start(payload =>
+        {
+            if (_codec.Decode(payload) is { } notice) Enqueue(() => OnNoticeAsync(notice, findProject));
+            return Task.CompletedTask;
+        }, _onError);
+
+    private async Task AfterAsync(RecordEvent e, string action, Func<Task> next)
+    {
+        await next();
+        if (e.Collection.IsView) return;
+        var record = (action == "delete" ? e.Original ?? e.Record : e.Record).Clone();
+        var change = new RecordChange(action, e.Collection.Id, record.Id, record);
+        var project = e.Project;
+        // The subscribers are the ones of the commit moment; the database work happens in the background.
+        var targets = Targets(project, e.Collection, record.Id);
+        if (targets.List.Count == 0 && !targets.AuthBound && !_bus.IsShared) return; // nobody to tell
+        try
+        {
+            await _work.Writer.WriteAsync(async () =>
+            {
+                if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
+                await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
+            });
+        }
+        catch (ChannelClosedException)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Queues work that cannot wait (bus notices, schema changes); dropped with an error when the queue is full.</summary>
+    private void Enqueue(Func<Task> work)
+    {
+        if (!_work.Writer.TryWrite(work)) _onError(new InvalidOperationException("Realtime fan-out queue full: a notice was dropped."));
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync())
+        {
+            try { await work(); }
+            catch (Exception ex) { _onError(ex); }
+        }
+    }
+
+    private async Task PublishAsync(JsonObject notice)
+    {
+        foreach (var payload in _codec.Encode(notice)) await _bus.PublishAsync(payload);
+    }
+
+    private async Task OnNoticeAsync(JsonObject notice, Func<string, Project?> findProject)
+    {
+        var name = (string?)notice["p"];
+        if (name is null || findProject(name) is not { } p) return;
+        if ((string?)notice["t"] == "s")
+        {
+            p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
+            return;
+        }
+        var action = (string?)notice["a"];
+        var c = p.Collections.FindById((string?)notice["c"] ?? "");
+        var id = (string?)notice["i"];
+        if (action is not ("create" or "update" or "delete") || c is null || id is null) return;
+        var row = action == "delete" ? RealtimeBusCodec.ReadRow(notice, c, p.Dialect) : null;
+        if (action == "delete" && row is null) return;
+        await DispatchAsync(p, new RecordChange(action, c.Id, id, null) { DeletedRow = row }, CancellationToken.None);
+    }
+
+    /// <summary>Delivers one change to this node's subscribers of the project.</summary>
+    public Task DispatchAsync(Project p, RecordChange change, CancellationToken ct)
+    {
+        var c = p.Collections.FindById(change.CollectionId);
+        return c is null || c.IsView ? Task.CompletedTask : DeliverAsync(p, c, change, Targets(p, c, change.RecordId), ct);
+    }
+
+    /// <summary>The matching (client, subscription) pairs, and whether a client is bound to this very auth record.</summary>
+    private (List<(RealtimeClient Client, Subscription Sub)> List, bool AuthBound) Targets(Project p, Collection c, string recordId)
+    {
+        var targets = new List<(RealtimeClient Client, Subscription Sub)>();
+        var authBound = false;
+        var authKey = c.Id + "/" + recordId;
+        foreach (var client in _broker.ClientsOf(p.Name))
+        {
+            if (c.IsAuth && client.Auth.Key == authKey) authBound = true;
+            foreach (var s in client.Subscriptions)
+            {
+                if (s.IsOAuth2 || (s.RecordId != "*" && s.RecordId != recordId)) continue;
+                if (s.Collection == c.Id || string.Equals(s.Collection, c.Name, StringComparison.OrdinalIgnoreCase)) targets.Add((client, s));
+            }
+        }
+        return (targets, authBound);
+    }
+
+    private async Task DeliverAsync(Project p, Collection snapshot, RecordChange change,
+        (List<(RealtimeClient Client, Subscription Sub)> List, bool AuthBound) found, CancellationToken ct)
+    {
+        var (targets, authBound) = found;
+        if (targets.Count == 0 && !authBound) return;
+        // The rules in force when the write happened apply (PocketBase checks them in the write's own hook).
+        var c = snapshot;
+        await p.Database.ReadAsync(async conn =>
+        {
+            var record = change.Record
+                ?? (change.DeletedRow is { } row
+                    ? await RealtimeRuleCheck.ReadDerivedAsync(p, conn, c, row, ct)
+                    : await RecordSql.FindByIdAsync(p.Database, conn, null, c, change.RecordId, ct));
+            if (record is null) return false;
+            if (authBound) _broker.RefreshAuth(p.Name, record, change.IsDelete);
+            if (targets.Count == 0) return true;
+
+            var requests = new Dictionary<(string, string), RequestInfo>();
+            var list = new List<RealtimeRuleCheck.Target>(targets.Count);
+            foreach (var (client, s) in targets)
+            {
+                var auth = client.Auth;
+                if (!requests.TryGetValue((auth.Key, s.OptionsKey), out var req))
+                {
+                    req = new RequestInfo { Auth = auth.Record, IsSuperuser = auth.IsSuperuser, Method = "GET", Context = "realtime", Query = s.Query, Headers = s.Headers };
+                    requests[(auth.Key, s.OptionsKey)] = req;
+                }
+                list.Add(new RealtimeRuleCheck.Target(client, s, req));
+            }
+            var allowed = await RealtimeRuleCheck.AllowedAsync(p, conn, c, record, change.IsDelete, list, ct);
+            var payloads = new RealtimePayloads(p, conn, record, change.Action, _fieldsPicker);
+            foreach (var t in allowed)
+            {
+                var data = await payloads.ForAsync(t.Client, t.Subscription, t.Request, ct);
+                t.Client.TrySend(new RealtimeMessage(t.Subscription.Raw, data));
+            }
+            return true;
+        }, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await _worker;
+    }
+}
