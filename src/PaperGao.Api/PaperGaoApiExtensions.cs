@@ -6,6 +6,7 @@ using PaperGao.Api.Analytics;
 using PaperGao.Api.Auth;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
+using PaperGao.Api.Dashboard;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -40,6 +41,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<IActivityGauge, NoRealtimeGauge>();
         services.AddSingleton<IFileStorageGauge, UnknownFileStorageGauge>();
         services.AddSingleton<FirstRunSetup>();
+        services.AddSingleton<Dashboard.DashboardFiles>();
         services.AddHostedService<SetupAnnouncer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -58,6 +60,7 @@ public static class PaperGaoApiExtensions
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)
     {
+        app.UseDashboard();
         app.UsePaperGaoPipeline();
         app.UseRouting();
         app.MapPaperGaoApi();
