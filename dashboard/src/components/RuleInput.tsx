@@ -49,7 +49,7 @@ export function RuleInput({ label, value, onChange, fields, serverError, nullabl
 
   const shownError = error?.message ?? (serverError || '');
   return (
-    <div className="rule" style={{ marginBottom: 10 }}>
+    <div className="rule" style={{ marginBottom: 10 }} role="group" aria-label={`${label} rule`}>
       <div className="row">
         <label htmlFor={id} style={{ margin: 0 }} className="grow"><span>{label}</span></label>
         {nullable && (

@@ -87,7 +87,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
-      <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { setPage(1); setApplied(filter); } }} aria-label="Filter">
+      <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { setPage(1); setApplied(filter); } }} aria-label="Record filter">
         <div className="grow"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} onChange={(v) => setFilter(v ?? '')} /></div>
         <button type="submit" style={{ marginTop: 22 }}>Apply</button>
       </form>
