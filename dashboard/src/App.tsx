@@ -60,7 +60,7 @@ export function App() {
         </main>
       </div>
       {session.expired && (
-        <div className="overlay"><SignIn project={session.project} expired /></div>
+        <div className="overlay"><SignIn project={session.project} expired email={session.email} /></div>
       )}
     </>
   );

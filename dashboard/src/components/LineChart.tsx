@@ -7,8 +7,8 @@ export function LineChart({ title, labels, series, unit = '', height = 160 }: {
   const width = 480;
   const pad = { l: 44, r: 8, t: 10, b: 22 };
   const n = Math.max(1, labels.length);
-  const max = Math.max(1e-9, ...series.flatMap((s) => s.values));
-  const top = niceMax(max);
+  const max = Math.max(0, ...series.flatMap((s) => s.values));
+  const top = max <= 0 ? 1 : niceMax(max);
   const x = (i: number) => pad.l + (n === 1 ? 0 : (i * (width - pad.l - pad.r)) / (n - 1));
   const y = (v: number) => pad.t + (height - pad.t - pad.b) * (1 - v / top);
   const ticks = [0, top / 2, top];

@@ -63,7 +63,7 @@ export function ApiKeysPage() {
           <input readOnly className="mono" aria-label="New API key" value={created.key} onFocus={(e) => e.target.select()} style={{ marginTop: 6 }} />
         </div>
       )}
-      <form className="panel" onSubmit={create} aria-label="New API key">
+      <form className="panel" onSubmit={create} aria-label="Create an API key">
         <h2 style={{ marginTop: 0 }}>New key</h2>
         <div className="grid2">
           <label><span>Name</span><input value={name} required onChange={(e) => setName(e.target.value)} />{errors.name && <span className="error">{errors.name}</span>}</label>

@@ -61,7 +61,7 @@ export function LogsPage() {
           <thead><tr><th>Time (UTC)</th><th>Status</th><th>Method</th><th>URL</th><th>ms</th><th>Auth</th></tr></thead>
           <tbody>
             {(list?.items ?? []).map((l) => (
-              <tr key={l.id} tabIndex={0} onClick={() => setOpen(l)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(l); }} style={{ cursor: 'pointer' }}>
+              <tr key={l.id} tabIndex={0} onClick={() => setOpen(l)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); setOpen(l); } }} style={{ cursor: 'pointer' }}>
                 <td className="mono">{l.created.slice(0, 19)}</td>
                 <td className={Number(l.data.status) >= 400 ? 'error' : ''}>{String(l.data.status ?? '')}</td>
                 <td>{String(l.data.method ?? '')}</td>

@@ -3,8 +3,8 @@ import { errorText, signIn } from '../lib/session';
 import { Notice } from '../components/ui';
 
 /** The superuser sign-in form (a page, or an overlay over the page when the session expired). */
-export function SignIn({ project, expired }: { project: string; expired: boolean }) {
-  const [email, setEmail] = useState('');
+export function SignIn({ project, expired, email: lastEmail = '' }: { project: string; expired: boolean; email?: string }) {
+  const [email, setEmail] = useState(lastEmail);
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -26,7 +26,7 @@ export function SignIn({ project, expired }: { project: string; expired: boolean
     <form className="card" onSubmit={submit} aria-label="Sign in">
       <h1>PaperGao</h1>
       <p className="muted">
-        {expired ? 'Your session expired. Sign in again to continue where you were.' : 'Sign in as a superuser'}
+        {expired ? 'Your session expired. Sign in again to continue where you were' : 'Sign in as a superuser'}
         {project !== 'main' && <> of project <b>{project}</b></>}.
       </p>
       <Notice kind="error">{error}</Notice>

@@ -1,5 +1,5 @@
 // Chromium (Debian's /usr/bin/chromium) driven by playwright-core. Every console error or page error fails the
-// test at close(), except "Failed to load resource" for the HTTP statuses a test expects (its bad-input answers).
+// test at close(), and so does any HTTP answer >= 400 other than the statuses a test expects (its bad-input answers).
 import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,9 +25,12 @@ export async function openBrowser(name, { viewport = DESKTOP, allowStatuses = []
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const text = msg.text();
-    const status = /status of (\d{3})/.exec(text);
-    if (status && allowStatuses.includes(Number(status[1]))) return;
+    // Failed HTTP answers are reported (with their URL) by the response handler below.
+    if (/^Failed to load resource: the server responded with a status of \d{3}/.test(text)) return;
     problems.push(`console error: ${text}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !allowStatuses.includes(res.status())) problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('dialog', (d) => { void d.accept(); });
