@@ -3,6 +3,7 @@ import { useSession } from './lib/useSession';
 import { signOut, switchProject } from './lib/session';
 import { SignIn } from './pages/SignIn';
 import { Setup } from './pages/Setup';
+import { AuthConfirm } from './pages/AuthConfirm';
 import { CollectionsPage } from './pages/Collections';
 import { CollectionEditor } from './pages/CollectionEditor';
 import { RecordsPage } from './pages/Records';
@@ -26,6 +27,8 @@ export function App() {
   const session = useSession();
 
   if (route[0] === 'setup') return <div className="center"><Setup token={route[1] ?? ''} /></div>;
+  // Links of the auth emails (docs/auth.md): public pages, no superuser session needed.
+  if (route[0] === 'auth') return <div className="center"><AuthConfirm kind={route[1] ?? ''} token={route[2] ?? ''} /></div>;
 
   if (!session.signedIn && !session.expired) {
     return (
