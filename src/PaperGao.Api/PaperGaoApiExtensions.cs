@@ -7,6 +7,7 @@ using PaperGao.Api.Auth;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Dashboard;
+using PaperGao.Api.Files;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -55,7 +56,7 @@ public static class PaperGaoApiExtensions
     public static IDatabaseProvider CreateProvider(PaperGaoOptions options) =>
         string.IsNullOrWhiteSpace(options.Db)
             ? new SqliteDatabaseProvider(options.Dir)
-            : new PostgresDatabaseProvider(options.Db);
+            : new PostgresDatabaseProvider(options.Db, options.Dir);
 
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)
@@ -89,6 +90,7 @@ public static class PaperGaoApiExtensions
         app.MapLogsApi();
         app.MapAnalyticsApi();
         app.MapSetupApi();
+        app.MapFilesApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

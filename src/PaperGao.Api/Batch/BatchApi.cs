@@ -26,15 +26,22 @@ public static class BatchApi
         return app;
     }
 
-    private sealed record SubRequest(string Method, string Url, JsonObject Body);
+    private sealed record SubRequest(string Method, string Url, JsonObject Body)
+    {
+        public RecordUploads Files { get; } = new();
+    }
+
+    /// <summary>settings.batch.maxBodySize, 0 meaning 128 MiB (protocol.md §2.7).</summary>
+    private const long DefaultMaxBodySize = 128L << 20;
 
     private static async Task HandleAsync(HttpContext ctx)
     {
         var project = ctx.Project();
         var settings = project.Settings.Batch;
         if (!settings.Enabled) throw ApiError.Forbidden("Batch requests are not allowed.");
-        var body = await RequestBody.ReadObjectAsync(ctx);
+        var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, settings.MaxBodySize > 0 ? settings.MaxBodySize : DefaultMaxBodySize);
         var requests = Parse(body, settings.MaxRequests);
+        AssignFiles(requests, files);
         if (ctx.ApiKey() is { Superuser: false } key) CheckKeyScopes(project, key, requests);
         var req = ctx.RequestInfo("batch");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
@@ -57,11 +64,18 @@ public static class BatchApi
         }
         catch (ApiError e) when (failedIndex >= 0)
         {
+            await scope!.RunRollbackAsync();
             throw Failed(failedIndex, e);
         }
         catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested)
         {
+            if (scope is not null) await scope.RunRollbackAsync();
             throw ApiError.BadRequest("Batch transaction failed.");
+        }
+        catch
+        {
+            if (scope is not null) await scope.RunRollbackAsync();
+            throw;
         }
         await scope!.RunAfterCommitAsync();
         await JsonResponse.WriteAsync(ctx, w => results.WriteTo(w));
@@ -77,6 +91,22 @@ public static class BatchApi
             if (!route.IsRecordAction || project.Collections.Find(route.Collection!) is not { } c) continue; // refused as a bad url later
             ApiKeyAccess.For(key, c, route.Action!);
             if (r.Method == "PUT") ApiKeyAccess.For(key, c, ApiKeyActions.Update);
+        }
+    }
+
+    /// <summary>File parts named "requests.N.field" or "requests[N].field" (field may carry a +/- modifier) go to request N.</summary>
+    private static void AssignFiles(List<SubRequest> requests, RecordUploads files)
+    {
+        foreach (var key in files.Keys)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(key, @"^requests(?:\.([0-9]{1,4})\.|\[([0-9]{1,4})\]\.)(.+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            var index = m.Success ? int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+            if (index < 0 || index >= requests.Count)
+            {
+                throw ApiError.BadRequest("Failed to process the uploaded files.",
+                    new ErrorData().Add(key.Length > 100 ? key[..100] : key, new FieldError("validation_invalid_file", "A batch file part must be named requests.N.field for an existing request N.")));
+            }
+            foreach (var f in files.For(key)) requests[index].Files.Add(m.Groups[3].Value, f);
         }
     }
 
@@ -122,11 +152,11 @@ public static class BatchApi
         {
             case "POST" when id is null:
                 c = ApiKeyAccess.For(key, found, ApiKeyActions.Create);
-                record = await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct);
+                record = await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct, r.Files);
                 break;
             case "PATCH" when id is not null:
                 c = ApiKeyAccess.For(key, found, ApiKeyActions.Update);
-                record = await RecordWriter.UpdateAsync(project, c, id, r.Body, subReq, scope, ct);
+                record = await RecordWriter.UpdateAsync(project, c, id, r.Body, subReq, scope, ct, r.Files);
                 break;
             case "PUT" when id is null:
                 var upsertId = r.Body["id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
@@ -134,8 +164,8 @@ public static class BatchApi
                 c = ApiKeyAccess.For(key, found, ApiKeyActions.Update);
                 var exists = upsertId.Length > 0 && await RecordSql.FindByIdAsync(project.Database, scope.Connection, scope.Transaction, c, upsertId, ct) is not null;
                 record = exists
-                    ? await RecordWriter.UpdateAsync(project, c, upsertId, r.Body, subReq, scope, ct)
-                    : await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct);
+                    ? await RecordWriter.UpdateAsync(project, c, upsertId, r.Body, subReq, scope, ct, r.Files)
+                    : await RecordWriter.CreateAsync(project, c, r.Body, subReq, scope, ct, r.Files);
                 break;
             case "DELETE" when id is not null:
                 c = ApiKeyAccess.For(key, found, ApiKeyActions.Delete);

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using PaperGao.Core.Common;
+using PaperGao.Core.Files;
+using PaperGao.Core.Records;
 
 namespace PaperGao.Api.Infrastructure;
 
@@ -16,17 +19,39 @@ public static class RequestBody
     public const int MaxDepth = 64;
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
+    /// <summary>The body of an endpoint that takes no files (file parts are refused).</summary>
     public static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {
+        var (body, files) = await ReadAsync(ctx, DefaultLimit(ctx));
+        if (!files.IsEmpty)
+        {
+            var errors = new ErrorData();
+            foreach (var key in files.Keys) errors.Add(key.Trim('+'), new FieldError("validation_invalid_file", "File uploads are not accepted here."));
+            throw ApiError.BadRequest("Failed to process the uploaded files.", errors);
+        }
+        return body;
+    }
+
+    /// <summary>
+    /// The body and the uploaded files of a record write. Files are spooled to temporary files by the form reader
+    /// (never held in memory) and deleted when the request ends; <paramref name="limit"/> bounds the whole body.
+    /// </summary>
+    public static Task<(JsonObject Body, RecordUploads Files)> ReadWithFilesAsync(HttpContext ctx, long limit) => ReadAsync(ctx, limit);
+
+    public static long DefaultLimit(HttpContext ctx) =>
+        ctx.RequestServices.GetService(typeof(PaperGaoOptions)) is PaperGaoOptions o ? o.MaxBodySize : 32L * 1024 * 1024;
+
+    private static async Task<(JsonObject, RecordUploads)> ReadAsync(HttpContext ctx, long max)
+    {
         var req = ctx.Request;
-        if (req.ContentLength == 0) return [];
-        var max = ctx.RequestServices.GetService(typeof(PaperGaoOptions)) is PaperGaoOptions o ? o.MaxBodySize : 32L * 1024 * 1024;
+        if (req.ContentLength == 0) return ([], RecordUploads.None);
         if (req.ContentLength > max) throw ApiError.TooLarge();
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limitFeature) limitFeature.MaxRequestBodySize = max;
         var type = req.ContentType ?? "";
         if (type.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) ||
             type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return await ReadFormAsync(ctx);
+            return await ReadFormAsync(ctx, max);
         }
         using var ms = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -37,10 +62,10 @@ public static class RequestBody
             if (ms.Length + read > max) throw ApiError.TooLarge();
             ms.Write(chunk, 0, read);
         }
-        if (ms.Length == 0) return [];
+        if (ms.Length == 0) return ([], RecordUploads.None);
         if (type.Length > 0 && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             throw ApiError.BadRequest("Unsupported Content-Type.");
-        return ParseObject(ms.ToArray());
+        return (ParseObject(ms.ToArray()), RecordUploads.None);
     }
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> json)
@@ -59,12 +84,22 @@ public static class RequestBody
         return obj;
     }
 
-    private static async Task<JsonObject> ReadFormAsync(HttpContext ctx)
+    private static async Task<(JsonObject, RecordUploads)> ReadFormAsync(HttpContext ctx, long max)
     {
         IFormCollection form;
+        // Parts over 64 KiB are spooled to temporary files; the multipart limit follows the body limit (default 128 MiB).
+        ctx.Features.Set<IFormFeature>(new FormFeature(ctx.Request, new FormOptions
+        {
+            MultipartBodyLengthLimit = max,
+            MemoryBufferThreshold = 64 * 1024,
+        }));
         try
         {
             form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("body", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiError.TooLarge();
         }
         catch (InvalidDataException ex)
         {
@@ -92,14 +127,14 @@ public static class RequestBody
             if (values.Count == 1) result[key] = Infer(values[0] ?? "");
             else result[key] = new JsonArray([.. values.Select(v => Infer(v ?? ""))]);
         }
-        if (form.Files.Count > 0)
+        var files = new RecordUploads();
+        foreach (var f in form.Files)
         {
-            var errors = new ErrorData();
-            foreach (var f in form.Files)
-                errors.Add(f.Name.TrimEnd('+').TrimStart('+'), new FieldError("validation_invalid_file", "File uploads are not enabled on this server version."));
-            throw ApiError.BadRequest("Failed to process the uploaded files.", errors);
+            if (f.Length == 0 && string.IsNullOrEmpty(f.FileName)) continue; // an empty file input of an HTML form
+            CheckKey(f.Name, "");
+            files.Add(f.Name, new UploadedFile(f.FileName, f.Length, f.OpenReadStream));
         }
-        return result;
+        return (result, files.IsEmpty ? RecordUploads.None : files);
     }
 
     /// <summary>"" stays a string, true/false become booleans, numbers that round-trip exactly become numbers.</summary>

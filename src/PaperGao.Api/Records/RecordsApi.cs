@@ -7,6 +7,7 @@ using PaperGao.Api.Keys;
 using PaperGao.Core.ApiKeys;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
+using PaperGao.Core.Files;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
 
@@ -52,9 +53,9 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Create);
-        var body = await RequestBody.ReadObjectAsync(ctx);
+        var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
-        var record = await RecordWriter.CreateAsync(project, c, body, req, ct: ctx.RequestAborted);
+        var record = await RecordWriter.CreateAsync(project, c, body, req, ct: ctx.RequestAborted, uploads: files);
         await WriteRecordAsync(ctx, project, record, req);
     }
 
@@ -62,9 +63,9 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Update);
-        var body = await RequestBody.ReadObjectAsync(ctx);
+        var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
-        var record = await RecordWriter.UpdateAsync(project, c, id, body, req, ct: ctx.RequestAborted);
+        var record = await RecordWriter.UpdateAsync(project, c, id, body, req, ct: ctx.RequestAborted, uploads: files);
         await WriteRecordAsync(ctx, project, record, req);
     }
 

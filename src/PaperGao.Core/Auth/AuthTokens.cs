@@ -10,6 +10,21 @@ public static class AuthTokens
     public const string Verification = "verification";
     public const string PasswordReset = "passwordReset";
     public const string EmailChange = "emailChange";
+    public const string File = "file";
+
+    /// <summary>A short-lived token for protected files (claims collectionId, exp, id, type "file"; protocol.md §7.2).</summary>
+    public static string NewFileToken(Record record)
+    {
+        var cfg = record.Collection.Auth?.FileToken ?? throw new InvalidOperationException("Not an auth collection.");
+        var exp = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + cfg.Duration;
+        return Jwt.Sign(
+        [
+            new("collectionId", record.Collection.Id),
+            new("exp", exp),
+            new("id", record.Id),
+            new("type", File),
+        ], record.GetString("tokenKey") + cfg.Secret);
+    }
 
     /// <summary>An auth token; refreshable false for impersonation. Duration 0 = the collection's auth token duration.</summary>
     public static string NewAuthToken(Record record, bool refreshable = true, long durationSeconds = 0)
@@ -42,6 +57,7 @@ public static class AuthTokens
         Verification => a.VerificationToken,
         PasswordReset => a.PasswordResetToken,
         EmailChange => a.EmailChangeToken,
+        File => a.FileToken,
         _ => null,
     };
 

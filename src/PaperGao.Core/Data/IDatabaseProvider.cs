@@ -21,6 +21,12 @@ public interface IDatabaseProvider : IAsyncDisposable
     /// </summary>
     Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default);
 
+    /// <summary>
+    /// The local folder of a project's files: &lt;dir&gt;/projects/&lt;name&gt;/storage for both databases (for PostgreSQL the
+    /// folder holds only the files). Deleting the project deletes it.
+    /// </summary>
+    string StorageDir(string project);
+
     /// <summary>Deletes a project's database (and its log database) for good. The caller has closed both first.</summary>
     Task DeleteAsync(string project, CancellationToken ct = default);
 }

@@ -8,8 +8,10 @@ namespace PaperGao.Core.Projects;
 /// One tenant: its database, its collections (an immutable snapshot swapped on change) and its settings.
 /// Schema changes are serialized per project by <see cref="SchemaLock"/>.
 /// </summary>
-public sealed class Project(string name, ProjectDatabase database, CollectionSet collections, ProjectSettings settings) : IAsyncDisposable
+public sealed class Project(string name, ProjectDatabase database, CollectionSet collections, ProjectSettings settings, string storageDir) : IAsyncDisposable
 {
+    private readonly Lock _storageLock = new();
+    private (string Fingerprint, Files.IFileStorage Storage)? _storage;
     private CollectionSet _collections = collections;
     private ProjectSettings _settings = settings;
     private readonly List<IAsyncDisposable> _owned = [];
@@ -25,6 +27,26 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
 
     public CollectionSet Collections => Volatile.Read(ref _collections);
     public ProjectSettings Settings => Volatile.Read(ref _settings);
+
+    /// <summary>The local folder of this project's files (used when no S3 storage is enabled in the settings).</summary>
+    public string StorageDir { get; } = storageDir;
+
+    /// <summary>Where this project's files live, chosen from the settings ("s3" section) and remade when they change.</summary>
+    public Files.IFileStorage Storage
+    {
+        get
+        {
+            var s = Settings;
+            var fingerprint = Files.FileStorageFactory.Fingerprint(s);
+            lock (_storageLock)
+            {
+                if (_storage is { } cached && cached.Fingerprint == fingerprint) return cached.Storage;
+                var storage = Files.FileStorageFactory.Create(s, StorageDir);
+                _storage = (fingerprint, storage);
+                return storage;
+            }
+        }
+    }
 
     public void SetCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
     public void SetSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);

@@ -13,7 +13,7 @@ public static class ProjectInitializer
     public const string SuperusersName = "_superusers";
     public const string UsersId = "_pb_users_auth_";
 
-    public static async Task<Project> OpenAsync(string name, ProjectDatabase db, CancellationToken ct = default)
+    public static async Task<Project> OpenAsync(string name, ProjectDatabase db, string storageDir, CancellationToken ct = default)
     {
         await db.WriteAsync(async tx =>
         {
@@ -24,7 +24,7 @@ public static class ProjectInitializer
         }, ct);
         var collections = await CollectionStore.LoadAllAsync(db, ct);
         var settings = await LoadSettingsAsync(db, ct);
-        return new Project(name, db, new CollectionSet(collections, 1), settings);
+        return new Project(name, db, new CollectionSet(collections, 1), settings, storageDir);
     }
 
     private static async Task SeedAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, string name, CancellationToken ct)

@@ -66,7 +66,7 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
             var db = await Provider.OpenAsync(n, create, CancellationToken.None);
             try
             {
-                return await ProjectInitializer.OpenAsync(n, db, CancellationToken.None);
+                return await ProjectInitializer.OpenAsync(n, db, Provider.StorageDir(n), CancellationToken.None);
             }
             catch
             {

@@ -30,13 +30,13 @@ public static class RecordChecks
     }
 
     /// <summary>A file field can only keep names the record already has (uploads come through multipart parts).</summary>
-    public static void FilesExist(Record record, Record? original, ErrorData errors)
+    public static void FilesExist(Record record, Record? original, IReadOnlySet<string> uploaded, ErrorData errors)
     {
         foreach (var f in record.Collection.Fields.OfType<FileField>())
         {
             if (errors.Contains(f.Name)) continue;
             var existing = original?.GetStrings(f.Name) ?? [];
-            if (record.GetStrings(f.Name).Any(n => !existing.Contains(n, StringComparer.Ordinal)))
+            if (record.GetStrings(f.Name).Any(n => !existing.Contains(n, StringComparer.Ordinal) && !uploaded.Contains(n)))
                 errors.Add(f.Name, new FieldError("validation_invalid_file", "Only existing file names of the record, or new uploads, are accepted."));
         }
     }

@@ -34,6 +34,7 @@ public static class RecordDeleter
             await p.Database.ExecuteAsync(scope.Transaction, sql, prm, ct);
         });
         scope.AfterCommit(() => p.Hooks.AfterDelete.TriggerAsync(e, () => Task.CompletedTask));
+        RecordFiles.DeleteRecordAfterCommit(p, record.Collection, record.Id, scope);
     }
 
     private static async Task CascadeAsync(Project p, Record record, RequestInfo req, WriteScope scope, HashSet<string> visited, CancellationToken ct)

@@ -17,30 +17,43 @@ namespace PaperGao.Core.Records;
 /// </summary>
 public static class RecordWriter
 {
-    public static Task<Record> CreateAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
-        InScope(p, scope, s => CreateInScopeAsync(p, c, body, req, s, ct), ct);
+    /// <param name="uploads">Files submitted with the body (multipart parts, completed tus uploads); written only if everything passes.</param>
+    public static Task<Record> CreateAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null) =>
+        InScope(p, scope, s => CreateInScopeAsync(p, c, body, uploads ?? RecordUploads.None, req, s, ct), ct);
 
-    public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
-        InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, req, s, ct), ct);
+    public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null) =>
+        InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads ?? RecordUploads.None, req, s, ct), ct);
 
     public static Task DeleteAsync(Project p, Collection c, string id, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
         InScope(p, scope, async s => { await RecordDeleter.DeleteInScopeAsync(p, c, id, req, s, ct); return true; }, ct);
 
-    /// <summary>Runs work in the given scope, or in a new transaction whose after-commit work runs once it commits.</summary>
+    /// <summary>
+    /// Runs work in the given scope, or in a new transaction whose after-commit work runs once it commits
+    /// (and whose rollback work runs when it does not).
+    /// </summary>
     public static async Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct)
     {
         if (scope is not null) return await work(scope);
         WriteScope? own = null;
-        var result = await p.Database.WriteAsync(async tx =>
+        T result;
+        try
         {
-            own = new WriteScope(tx);
-            return await work(own);
-        }, ct);
+            result = await p.Database.WriteAsync(async tx =>
+            {
+                own = new WriteScope(tx);
+                return await work(own);
+            }, ct);
+        }
+        catch
+        {
+            if (own is not null) await own.RunRollbackAsync();
+            throw;
+        }
         await own!.RunAfterCommitAsync();
         return result;
     }
 
-    private static async Task<Record> CreateInScopeAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope scope, CancellationToken ct)
+    private static async Task<Record> CreateInScopeAsync(Project p, Collection c, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct)
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.CreateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
@@ -48,12 +61,13 @@ public static class RecordWriter
         foreach (var f in c.Fields) record.Values[f.Name] = f.ZeroValue;
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: true, req.IsSuperuser, errors);
+        var files = ApplyUploads(record, body, uploads, null, ruleBody, errors);
         // A non-superuser asking for verified=true keeps it only if the manageRule matches the new row (checked after the insert).
         var wantsManage = c.IsAuth && !req.IsSuperuser && req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
             && body["verified"] is JsonValue wv && wv.TryGetValue<bool>(out var wb) && wb;
         if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req.IsSuperuser || wantsManage, errors);
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
-        Validate(record, errors);
+        Validate(record, null, files, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
         await HashPasswordsAsync(record, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
@@ -75,12 +89,13 @@ public static class RecordWriter
                 denied.Add("verified", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the verified state."));
                 throw ApiError.BadRequest("Failed to create record.", denied);
             }
+            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
         });
         scope.AfterCommit(() => p.Hooks.AfterCreate.TriggerAsync(e, () => Task.CompletedTask));
         return e.Record;
     }
 
-    private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope scope, CancellationToken ct)
+    private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct)
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.UpdateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
@@ -88,6 +103,7 @@ public static class RecordWriter
         var record = original.Clone();
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: false, req.IsSuperuser, errors);
+        var files = ApplyUploads(record, body, uploads, original, ruleBody, errors);
         if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.UpdateRule)
             && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.UpdateRule, id, req.With(body: ruleBody), ct))
         {
@@ -99,27 +115,46 @@ public static class RecordWriter
             await AuthRecordRules.OnUpdateAsync(original, record, body, canManage, errors, ct);
         }
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
-        Validate(record, errors);
+        Validate(record, original, files, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
         await HashPasswordsAsync(record, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, original, errors, ct);
-        RecordChecks.FilesExist(record, original, errors);
+        RecordChecks.FilesExist(record, original, files.NewNames, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
 
         var e = new RecordEvent(p, c, record, req) { Original = original };
-        await p.Hooks.BeforeUpdate.TriggerAsync(e, () => UpdateRowAsync(p, scope, e.Record, ct));
+        await p.Hooks.BeforeUpdate.TriggerAsync(e, async () =>
+        {
+            await UpdateRowAsync(p, scope, e.Record, ct);
+            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
+        });
+        RecordFiles.DeleteAfterCommit(p, e.Record, files, scope);
         scope.AfterCommit(() => p.Hooks.AfterUpdate.TriggerAsync(e, () => Task.CompletedTask));
         return e.Record;
     }
 
-    private static void Validate(Record record, ErrorData errors)
+    private static void Validate(Record record, Record? original, RecordFiles.Changes files, ErrorData errors)
     {
         foreach (var f in record.Collection.Fields)
         {
             if (errors.Contains(f.Name)) continue;
             if (f.Validate(record.Values.GetValueOrDefault(f.Name)) is { } err) errors.Add(f.Name, err);
         }
-        if (!record.Collection.IsAuth) RecordChecks.FilesExist(record, null, errors);
+        if (!record.Collection.IsAuth) RecordChecks.FilesExist(record, original, files.NewNames, errors);
+    }
+
+    /// <summary>Puts the uploads into the record; @request.body sees the resulting file names.</summary>
+    private static RecordFiles.Changes ApplyUploads(Record record, JsonObject body, RecordUploads uploads, Record? original, JsonObject ruleBody, ErrorData errors)
+    {
+        var changes = RecordFiles.Apply(record, body, uploads, original, errors);
+        foreach (var f in record.Collection.Fields.OfType<FileField>())
+        {
+            if (uploads.For(f.Name).Count + uploads.For(f.Name + "+").Count + uploads.For("+" + f.Name).Count == 0) continue;
+            ruleBody[f.Name] = f.IsMultiple
+                ? new JsonArray([.. record.GetStrings(f.Name).Select(n => (JsonNode?)JsonValue.Create(n))])
+                : JsonValue.Create(record.GetString(f.Name));
+        }
+        return changes;
     }
 
     private static async Task HashPasswordsAsync(Record record, CancellationToken ct)

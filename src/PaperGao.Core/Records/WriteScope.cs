@@ -4,21 +4,31 @@ namespace PaperGao.Core.Records;
 
 /// <summary>
 /// A write transaction shared by one or more record operations (a single request, or every request of a batch),
-/// with the work to run once it has committed (after-hooks, realtime events, file cleanup).
+/// with the work to run once it has committed (after-hooks, realtime events, file cleanup), and the work that undoes
+/// side effects outside the database (files written) when it rolls back.
 /// </summary>
 public sealed class WriteScope(DbTransaction transaction)
 {
     private readonly List<Func<Task>> _afterCommit = [];
+    private readonly List<Func<Task>> _onRollback = [];
 
     public DbTransaction Transaction { get; } = transaction;
     public DbConnection Connection => Transaction.Connection!;
 
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
 
+    /// <summary>Work to run if the transaction does not commit (registered before the side effect it undoes).</summary>
+    public void OnRollback(Func<Task> action) => _onRollback.Add(action);
+
     /// <summary>Runs the after-commit work in order; a failing callback does not stop the others.</summary>
-    public async Task RunAfterCommitAsync(Action<Exception>? onError = null)
+    public Task RunAfterCommitAsync(Action<Exception>? onError = null) => RunAllAsync(_afterCommit, onError);
+
+    /// <summary>Runs the rollback work (the transaction failed); a failing callback does not stop the others.</summary>
+    public Task RunRollbackAsync(Action<Exception>? onError = null) => RunAllAsync(_onRollback, onError);
+
+    private static async Task RunAllAsync(List<Func<Task>> actions, Action<Exception>? onError)
     {
-        foreach (var a in _afterCommit)
+        foreach (var a in actions)
         {
             try { await a(); }
             catch (Exception ex) { onError?.Invoke(ex); }

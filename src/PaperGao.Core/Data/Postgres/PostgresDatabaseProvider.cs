@@ -11,9 +11,13 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     private const string LogSchemaPrefix = "l_";
     private readonly string _connectionString;
     private readonly NpgsqlDataSource _admin;
+    private readonly string _dataDir;
 
-    public PostgresDatabaseProvider(string connectionString)
+    /// <param name="connectionString">The database; each project is a schema in it.</param>
+    /// <param name="dataDir">The data folder; a project's local files go to &lt;dataDir&gt;/projects/&lt;name&gt;/storage.</param>
+    public PostgresDatabaseProvider(string connectionString, string dataDir)
     {
+        _dataDir = dataDir;
         _connectionString = connectionString;
         _admin = NpgsqlDataSource.Create(connectionString);
     }
@@ -23,6 +27,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     public static string SchemaOf(string project) => SchemaPrefix + project;
 
     public static string LogSchemaOf(string project) => LogSchemaPrefix + project;
+
+    public string StorageDir(string project) => Path.Combine(_dataDir, "projects", project, "storage");
 
     public async Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default)
     {
@@ -80,6 +86,8 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         var d = PostgresDialect.Instance;
         await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS {d.Quote(SchemaOf(project))} CASCADE; DROP SCHEMA IF EXISTS {d.Quote(LogSchemaOf(project))} CASCADE");
         await cmd.ExecuteNonQueryAsync(ct);
+        var dir = Path.GetDirectoryName(StorageDir(project))!;
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
     public ValueTask DisposeAsync() => _admin.DisposeAsync();

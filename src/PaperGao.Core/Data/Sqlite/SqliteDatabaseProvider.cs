@@ -10,6 +10,8 @@ public sealed class SqliteDatabaseProvider(string dataDir) : IDatabaseProvider
     /// <summary>The folder of a project (its name is validated by the caller against ProjectNames).</summary>
     public string ProjectDir(string project) => Path.Combine(ProjectsDir, project);
 
+    public string StorageDir(string project) => Path.Combine(ProjectDir(project), "storage");
+
     public Task<IReadOnlyList<string>> ListProjectsAsync(CancellationToken ct = default)
     {
         if (!Directory.Exists(ProjectsDir)) return Task.FromResult<IReadOnlyList<string>>([]);
