@@ -106,6 +106,13 @@ test('collection with fields and rules, records CRUD, guest denied after a rule 
     // A guest can list while the rule is empty; after locking it, the guest is denied.
     assert.equal((await guestList()).status, 200);
     await page.getByRole('link', { name: 'Schema & rules' }).click();
+    // Bad input the server finds (an unknown field): its message shows under the rule and nothing is saved.
+    const listGroup = page.getByRole('group', { name: 'listRule rule' });
+    await listGroup.getByRole('textbox').fill('nosuchfield = 1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await listGroup.getByTestId('rule-error').filter({ hasText: 'nosuchfield' }).waitFor();
+    assert.equal((await admin.collections.getOne('posts')).listRule, '');
+    await b.shot('rule-server-error');
     await page.getByRole('group', { name: 'listRule rule' }).getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();

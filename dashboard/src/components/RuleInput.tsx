@@ -1,5 +1,5 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { checkFilter, wordAt } from '../lib/filterSyntax';
+import { checkFilter, positionOf, wordAt } from '../lib/filterSyntax';
 
 const REQUEST_WORDS = ['@request.auth.id', '@request.auth.collectionName', '@request.auth.', '@request.body.', '@request.query.', '@request.headers.', '@request.method', '@request.context', '@collection.', '@now', '@todayStart', '@todayEnd', '@yesterday', '@tomorrow'];
 
@@ -48,6 +48,8 @@ export function RuleInput({ label, value, onChange, fields, serverError, nullabl
   }
 
   const shownError = error?.message ?? (serverError || '');
+  // The caret under the text: the local parser's position, or the one the server's message names.
+  const caretAt = error ? error.position : serverError ? positionOf(serverError) : null;
   return (
     <div className="rule" style={{ marginBottom: 10 }} role="group" aria-label={`${label} rule`}>
       <div className="row">
@@ -84,7 +86,7 @@ export function RuleInput({ label, value, onChange, fields, serverError, nullabl
       )}
       {shownError && (
         <div id={`${id}-err`} className="error" data-testid="rule-error">
-          {error && <div className="caret" aria-hidden="true">{' '.repeat(error.position) + '^'}</div>}
+          {caretAt !== null && <div className="caret" aria-hidden="true">{' '.repeat(caretAt) + '^'}</div>}
           {shownError}
         </div>
       )}

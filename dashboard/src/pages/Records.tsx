@@ -22,11 +22,14 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   const [editing, setEditing] = useState<RecordModel | 'new' | null>(null);
   const [error, setError] = useState('');
   const [ok, setOk] = useState('');
+  const [fileToken, setFileToken] = useState('');
 
   useEffect(() => {
     pb().collections.getOne(name).then((c) => {
       setCollection(c);
       if (!(c.fields as FieldSchema[]).some((f) => f.name === 'created')) setSort('-id');
+      // Protected files need a short-lived file token in their URL.
+      if ((c.fields as FieldSchema[]).some((f) => f.type === 'file' && f.protected)) pb().files.getToken().then(setFileToken).catch(() => {});
     }).catch((e) => setError(errorText(e)));
   }, [name]);
 
@@ -112,7 +115,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
               <tr key={r.id}>
                 <td><input type="checkbox" aria-label={`Select ${r.id}`} checked={selected.has(r.id)} onChange={(e) => { const s = new Set(selected); if (e.target.checked) s.add(r.id); else s.delete(r.id); setSelected(s); }} /></td>
                 <td className="mono">{readOnly ? r.id : <a href="#" onClick={(e) => { e.preventDefault(); setEditing(r); }}>{r.id}</a>}</td>
-                {columns.filter((f) => f.name !== 'id').map((f) => <td key={f.name}><Cell field={f} record={r} /></td>)}
+                {columns.filter((f) => f.name !== 'id').map((f) => <td key={f.name}><Cell field={f} record={r} token={fileToken} /></td>)}
                 {collection?.type === 'auth' && <td><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
               </tr>
             ))}
@@ -142,13 +145,13 @@ function SortButton({ col, sort, onSort }: { col: string; sort: string; onSort: 
   return <button type="button" className="sort" onClick={() => onSort(col)} aria-label={`Sort by ${col}`}>{col}{mark}</button>;
 }
 
-function Cell({ field: f, record: r }: { field: FieldSchema; record: RecordModel }) {
+function Cell({ field: f, record: r, token }: { field: FieldSchema; record: RecordModel; token: string }) {
   const v = r[f.name];
   if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return <span className="muted">—</span>;
   if (f.type === 'file') {
     const names = ([] as string[]).concat(v as string | string[]);
     return <span className="row">{names.slice(0, 3).map((n) => /\.(png|jpe?g|gif|webp)$/i.test(n)
-      ? <img key={n} className="thumb" alt={n} src={pb().files.getURL(r, n, { thumb: '100x100' })} />
+      ? <img key={n} className="thumb" alt={n} src={pb().files.getURL(r, n, f.protected ? { thumb: '100x100', token } : { thumb: '100x100' })} />
       : <span key={n} className="badge">{n}</span>)}</span>;
   }
   if (f.type === 'relation') return <span className="mono">{([] as string[]).concat(v as string | string[]).join(', ')}</span>;
