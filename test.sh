@@ -104,8 +104,9 @@ core_tests() (
   dotnet_tests tests/PaperGao.Core.Tests
 )
 
-# The API tests and the SDK compat run start the test SMTP server (tests/mail-server) and OAuth2 server (tests/oauth-server).
-for dir in tests/mail-server tests/oauth-server; do
+# The API tests and the SDK compat run start the test SMTP server (tests/mail-server), OAuth2 server (tests/oauth-server)
+# and S3 server (tests/s3-server).
+for dir in tests/mail-server tests/oauth-server tests/s3-server; do
   if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
 done
 

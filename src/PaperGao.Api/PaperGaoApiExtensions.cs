@@ -44,6 +44,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<FirstRunSetup>();
         services.AddSingleton<Dashboard.DashboardFiles>();
         services.AddHostedService<SetupAnnouncer>();
+        services.AddHostedService<FilesGcService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -90,6 +91,7 @@ public static class PaperGaoApiExtensions
         app.MapLogsApi();
         app.MapAnalyticsApi();
         app.MapSetupApi();
+        app.MapStorageUsageApi();
         app.MapFilesApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.

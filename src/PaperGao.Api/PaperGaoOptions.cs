@@ -16,4 +16,7 @@ public sealed class PaperGaoOptions
 
     /// <summary>How often the log writer enforces settings.logs.maxDays on a project it writes to.</summary>
     public TimeSpan LogCleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often unreferenced stored files are deleted (Files/FilesGcService); zero or less turns the job off.</summary>
+    public TimeSpan FilesGcInterval { get; set; } = TimeSpan.FromHours(6);
 }

@@ -1,6 +1,6 @@
 namespace PaperGao.Server.Cli;
 
-/// <summary>The papergao command line: serve (default), superuser upsert|delete, help.</summary>
+/// <summary>The papergao command line: serve (default), superuser upsert|delete, files gc, help.</summary>
 public static class CommandLine
 {
     public const string Usage = """
@@ -8,6 +8,7 @@ public static class CommandLine
           papergao serve [--http 127.0.0.1:8090] [--dir ./papergao_data] [--db <postgres connection string>]
           papergao superuser upsert <email> <password> [--project main] [--dir ...] [--db ...]
           papergao superuser delete <email> [--project main] [--dir ...] [--db ...]
+          papergao files gc [--project main | --all] [--dry-run] [--grace-seconds=3600] [--dir ...] [--db ...]
 
         --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
         """;
@@ -27,6 +28,8 @@ public static class CommandLine
                 return 0;
             case "superuser":
                 return await SuperuserCommand.RunAsync(parsed);
+            case "files":
+                return await FilesCommand.RunAsync(parsed);
             case "serve":
                 await ServeCommand.RunAsync(parsed);
                 return 0;

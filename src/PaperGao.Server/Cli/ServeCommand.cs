@@ -29,6 +29,8 @@ public static class ServeCommand
             Dir = builder.Configuration["PaperGao:Dir"] ?? args.Dir,
             Db = builder.Configuration["PaperGao:Db"] ?? args.Db,
         };
+        if (TimeSpan.TryParse(builder.Configuration["PaperGao:FilesGcInterval"], System.Globalization.CultureInfo.InvariantCulture, out var gcInterval))
+            options.FilesGcInterval = gcInterval;
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
             builder.WebHost.UseUrls(args.Http.Contains("://", StringComparison.Ordinal) ? args.Http : "http://" + args.Http);
         builder.WebHost.ConfigureKestrel(k =>

@@ -19,7 +19,8 @@ public sealed class OpenApiTests(PostgresCluster postgres)
         foreach (var expected in new[] { "/api/health", "/api/batch", "/api/settings", "/api/collections", "/api/collections/{collection}/records",
                      "/api/collections/{collection}/records/{id}", "/api/collections/{collection}/auth-with-password", "/api/platform/projects",
                      "/api/settings/test/email", "/api/keys", "/api/collections/{collection}/request-otp", "/api/collections/{collection}/auth-with-oauth2",
-                     "/api/collections/{collection}/impersonate/{id}", "/api/collections/{collection}/request-password-reset" })
+                     "/api/collections/{collection}/impersonate/{id}", "/api/collections/{collection}/request-password-reset",
+                     "/api/files/token", "/api/files/usage", "/api/files/{collection}/{recordId}/{filename}" })
         {
             Assert.Contains(expected, paths);
         }
