@@ -12,9 +12,11 @@ import { SettingsPage } from './pages/Settings';
 import { ProjectsPage } from './pages/Projects';
 import { LogsPage } from './pages/Logs';
 import { AnalyticsPage } from './pages/Analytics';
+import { FilesPage } from './pages/Files';
 
 const NAV: [string, string][] = [
   ['collections', 'Collections'],
+  ['files', 'Files'],
   ['keys', 'API keys'],
   ['logs', 'Logs'],
   ['analytics', 'Analytics'],
@@ -75,6 +77,7 @@ function Page({ route }: { route: string[] }) {
       if (route[1]) return <CollectionEditor key={route[1]} idOrName={route[1]} />;
       return <CollectionsPage />;
     case 'records': return <RecordsPage key={route[1]} collection={route[1] ?? ''} />;
+    case 'files': return <FilesPage />;
     case 'keys': return <ApiKeysPage />;
     case 'settings': return <SettingsPage />;
     case 'projects': return <ProjectsPage />;

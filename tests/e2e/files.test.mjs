@@ -55,12 +55,23 @@ test('upload an image, see its thumbnail; a refused upload shows the server mess
     const original = await fetch(admin.files.getURL(rec, rec.image));
     assert.deepEqual(Buffer.from(await original.arrayBuffer()), png);
 
+    // The Files screen lists it with its thumbnail and links.
+    await page.getByRole('link', { name: 'Files' }).click();
+    const card = page.getByRole('figure', { name: rec.image });
+    await card.waitFor();
+    await waitFor(() => card.getByRole('img').evaluate((img) => img.complete && img.naturalWidth === 100), 'the Files thumbnail');
+    assert.match(await card.getByRole('link', { name: 'Download' }).getAttribute('href'), /download=(1|true)/);
+    await b.shot('files-screen');
+
     // Remove the file from the record in its form.
+    await page.goto(`${server.url}/_/#/records/photos`);
     await page.getByRole('link', { name: rec.id }).click();
     await dialog.getByRole('button', { name: `Remove file ${rec.image}` }).click();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.equal((await admin.collection('photos').getOne(rec.id)).image, '');
+    await page.getByRole('link', { name: 'Files' }).click();
+    await page.getByText('No files in photos.').waitFor();
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -68,7 +68,7 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
         {record && <p className="muted mono">id {record.id}</p>}
         {fields.map((f) => (
           <div key={f.name}>
-            <FieldInput field={f} value={values[f.name]} record={record} collection={collection}
+            <FieldInput field={f} value={values[f.name]} record={record}
               onChange={(v) => set(f.name, v)}
               onFiles={(list) => setFiles((s) => ({ ...s, [f.name]: list }))}
               removed={removed[f.name] ?? []}
@@ -112,8 +112,8 @@ function initial(fields: FieldSchema[], record: RecordModel | null): Values {
   return v;
 }
 
-function FieldInput({ field: f, value, record, collection, onChange, onFiles, removed, onRemoveFile }: {
-  field: FieldSchema; value: unknown; record: RecordModel | null; collection: CollectionModel;
+function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile }: {
+  field: FieldSchema; value: unknown; record: RecordModel | null;
   onChange: (v: unknown) => void; onFiles: (f: File[]) => void; removed: string[]; onRemoveFile: (name: string) => void;
 }) {
   const label = <span>{f.name} <span className="muted">({f.type}{f.required ? ', required' : ''})</span></span>;
@@ -163,7 +163,6 @@ function FieldInput({ field: f, value, record, collection, onChange, onFiles, re
             <button type="button" className="danger" onClick={() => onRemoveFile(n)} aria-label={`Remove file ${n}`}>Remove</button>
           </div>
         ))}
-        {collection.type === 'view' && null}
       </div>;
     }
     default:

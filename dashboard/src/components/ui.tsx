@@ -39,3 +39,14 @@ export function Confirm({ title, message, confirmLabel, onConfirm, onCancel }: {
     </Modal>
   );
 }
+
+/** Previous / page x of y (with a count) / next. */
+export function Pager({ page, totalPages, count, onPage }: { page: number; totalPages: number; count?: string; onPage: (p: number) => void }) {
+  return (
+    <div className="row" style={{ marginTop: 8 }}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>Previous</button>
+      <span className="muted">Page {page} of {Math.max(1, totalPages)}{count ? ` · ${count}` : ''}</span>
+      <button type="button" disabled={page >= totalPages} onClick={() => onPage(page + 1)}>Next</button>
+    </div>
+  );
+}

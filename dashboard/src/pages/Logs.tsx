@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { pb, errorText } from '../lib/session';
-import { Modal, Notice } from '../components/ui';
+import { Modal, Notice, Pager } from '../components/ui';
 import { stamp } from './Analytics';
 
 type LogItem = { id: string; created: string; level: number; message: string; data: Record<string, unknown> };
@@ -74,13 +74,7 @@ export function LogsPage() {
           </tbody>
         </table>
       </div>
-      {list && (
-        <div className="row" style={{ marginTop: 8 }}>
-          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
-          <span className="muted">Page {list.page} of {Math.max(1, list.totalPages)} · {list.totalItems} requests</span>
-          <button type="button" disabled={page >= list.totalPages} onClick={() => setPage(page + 1)}>Next</button>
-        </div>
-      )}
+      {list && <Pager page={list.page} totalPages={list.totalPages} count={`${list.totalItems} requests`} onPage={setPage} />}
       {open && (
         <Modal title={open.message} onClose={() => setOpen(null)}>
           <pre className="mono" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(open, null, 2)}</pre>

@@ -7,7 +7,7 @@ import type { FieldSchema } from '../lib/fieldTypes';
 import { RuleInput } from '../components/RuleInput';
 import { RecordForm } from '../components/RecordForm';
 import { UserActions } from '../components/UserActions';
-import { Notice } from '../components/ui';
+import { Notice, Pager } from '../components/ui';
 
 const PER_PAGE = 20;
 
@@ -123,13 +123,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
           </tbody>
         </table>
       </div>
-      {list && (
-        <div className="row" style={{ marginTop: 8 }}>
-          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
-          <span className="muted">Page {list.page} of {Math.max(1, list.totalPages)} · {list.totalItems} records</span>
-          <button type="button" disabled={page >= list.totalPages} onClick={() => setPage(page + 1)}>Next</button>
-        </div>
-      )}
+      {list && <Pager page={list.page} totalPages={list.totalPages} count={`${list.totalItems} records`} onPage={setPage} />}
       {editing && collection && (
         <RecordForm collection={collection} record={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
