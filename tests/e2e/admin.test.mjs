@@ -51,7 +51,8 @@ test('users: verify, send a password reset, impersonate; settings; projects (128
     assert.equal((await fetch(`${server.url}/p/shop/api/health`)).status, 200);
     await b.shot('projects');
     await page.getByRole('row').filter({ hasText: '/p/shop/api' }).getByRole('button', { name: 'Delete' }).click();
-    await waitFor(async () => (await fetch(`${server.url}/p/shop/api/health`)).status === 404, 'the project to be deleted');
+    await page.getByRole('cell', { name: '/p/shop/api' }).waitFor({ state: 'detached', timeout: 60_000 });
+    await waitFor(async () => (await fetch(`${server.url}/p/shop/api/health`)).status === 404, 'the project to be deleted', 30_000);
   } finally {
     await b.close().finally(() => server.stop());
   }
