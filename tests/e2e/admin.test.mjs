@@ -42,6 +42,18 @@ test('users: verify, send a password reset, impersonate; settings; projects (128
     assert.equal(settings.meta.appName, 'Acme Admin');
     assert.equal(settings.batch.enabled, true);
     await b.shot('settings');
+    // OAuth2 providers of the users collection: add one (the client secret is write-only).
+    const oauth = page.getByRole('region', { name: 'OAuth2 providers' });
+    await oauth.getByLabel('OAuth2 sign-in enabled').check();
+    await oauth.getByRole('button', { name: 'Add provider' }).click();
+    await oauth.getByLabel('Provider').selectOption('google');
+    await oauth.getByLabel('Client id').fill('client-123');
+    await oauth.getByLabel(/Client secret/).fill('secret-456');
+    await oauth.getByRole('button', { name: 'Save OAuth2' }).click();
+    await oauth.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const oauth2 = (await admin.collections.getOne('users')).oauth2;
+    assert.equal(oauth2.enabled, true);
+    assert.deepEqual(oauth2.providers.map((p) => [p.name, p.clientId]), [['google', 'client-123']]);
 
     // Projects: create one, see it listed, delete it.
     await page.getByRole('link', { name: 'Projects' }).click();

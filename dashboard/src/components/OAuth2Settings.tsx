@@ -22,7 +22,8 @@ export function OAuth2Settings() {
   useEffect(() => {
     const c = collections.find((x) => x.name === name);
     const o = (c as unknown as { oauth2?: OAuth2 })?.oauth2;
-    setCfg(o ? { ...o, providers: (o.providers ?? []).map((p) => ({ ...p, clientSecret: '' })) } : null);
+    // A collection without OAuth2 options yet starts from "disabled, no providers".
+    setCfg(o ? { ...o, providers: (o.providers ?? []).map((p) => ({ ...p, clientSecret: '' })) } : c ? { enabled: false, providers: [] } : null);
   }, [collections, name]);
 
   async function save() {
@@ -39,7 +40,7 @@ export function OAuth2Settings() {
 
   const setP = (i: number, p: Partial<Provider>) => cfg && setCfg({ ...cfg, providers: cfg.providers.map((x, j) => (j === i ? { ...x, ...p } : x)) });
   return (
-    <div className="panel">
+    <section className="panel" aria-label="OAuth2 providers">
       <h2 style={{ marginTop: 0 }}>OAuth2 providers</h2>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
@@ -70,6 +71,6 @@ export function OAuth2Settings() {
           </div>
         </>
       )}
-    </div>
+    </section>
   );
 }
