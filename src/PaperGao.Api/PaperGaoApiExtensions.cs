@@ -6,6 +6,7 @@ using PaperGao.Api.Analytics;
 using PaperGao.Api.Auth;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
+using PaperGao.Api.Dashboard;
 using PaperGao.Api.Files;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
@@ -39,6 +40,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<LogStores>();
         services.AddHostedService<RequestLogWriter>();
         services.AddSingleton<FirstRunSetup>();
+        services.AddSingleton<Dashboard.DashboardFiles>();
         services.AddHostedService<SetupAnnouncer>();
         services.AddHostedService<FilesGcService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -59,6 +61,7 @@ public static class PaperGaoApiExtensions
     public static WebApplication UsePaperGao(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseDashboard();
         app.UsePaperGaoPipeline();
         app.UseRouting();
         app.MapPaperGaoApi();

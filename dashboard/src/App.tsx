@@ -1,0 +1,88 @@
+import { useRoute, href } from './lib/router';
+import { useSession } from './lib/useSession';
+import { signOut, switchProject } from './lib/session';
+import { SignIn } from './pages/SignIn';
+import { Setup } from './pages/Setup';
+import { AuthConfirm } from './pages/AuthConfirm';
+import { CollectionsPage } from './pages/Collections';
+import { CollectionEditor } from './pages/CollectionEditor';
+import { RecordsPage } from './pages/Records';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { SettingsPage } from './pages/Settings';
+import { ProjectsPage } from './pages/Projects';
+import { LogsPage } from './pages/Logs';
+import { AnalyticsPage } from './pages/Analytics';
+import { FilesPage } from './pages/Files';
+
+const NAV: [string, string][] = [
+  ['collections', 'Collections'],
+  ['files', 'Files'],
+  ['keys', 'API keys'],
+  ['logs', 'Logs'],
+  ['analytics', 'Analytics'],
+  ['settings', 'Settings'],
+  ['projects', 'Projects'],
+];
+
+export function App() {
+  const route = useRoute();
+  const session = useSession();
+
+  if (route[0] === 'setup') return <div className="center"><Setup token={route[1] ?? ''} /></div>;
+  // Links of the auth emails (docs/auth.md): public pages, no superuser session needed.
+  if (route[0] === 'auth') return <div className="center"><AuthConfirm kind={route[1] ?? ''} token={route[2] ?? ''} /></div>;
+
+  if (!session.signedIn && !session.expired) {
+    return (
+      <div className="center">
+        <div style={{ width: '100%', maxWidth: 380 }}>
+          <SignIn project={session.project} expired={false} />
+          {session.project !== 'main' && (
+            <p><button type="button" onClick={() => switchProject('main')}>Back to project main</button></p>
+          )}
+        </div>
+      </div>
+    );
+  }
+
+  const page = route[0] ?? 'collections';
+  return (
+    <>
+      {/* The page stays mounted under the sign-in overlay, so an expired session keeps the form being edited. */}
+      <div className="layout" aria-hidden={session.expired ? true : undefined}>
+        <nav className="nav" aria-label="Main">
+          <div className="brand">PaperGao</div>
+          <div className="project">project <b>{session.project}</b></div>
+          {NAV.map(([key, label]) => (
+            <a key={key} href={href(key)} className={page === key || (key === 'collections' && page === 'records') ? 'active' : ''}>{label}</a>
+          ))}
+          <div className="spacer" />
+          <div className="project" title={session.email}>{session.email}</div>
+          <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>
+        </nav>
+        <main className="main">
+          <Page route={route} />
+        </main>
+      </div>
+      {session.expired && (
+        <div className="overlay"><SignIn project={session.project} expired email={session.email} /></div>
+      )}
+    </>
+  );
+}
+
+function Page({ route }: { route: string[] }) {
+  switch (route[0] ?? 'collections') {
+    case 'collections':
+      if (route[1]) return <CollectionEditor key={route[1]} idOrName={route[1]} />;
+      return <CollectionsPage />;
+    case 'records': return <RecordsPage key={route[1]} collection={route[1] ?? ''} />;
+    case 'files': return <FilesPage />;
+    case 'keys': return <ApiKeysPage />;
+    case 'settings': return <SettingsPage />;
+    case 'projects': return <ProjectsPage />;
+    case 'logs': return <LogsPage />;
+    case 'analytics': return <AnalyticsPage />;
+    default: return <p>Unknown page. <a href={href('collections')}>Collections</a></p>;
+  }
+}

@@ -1,0 +1,190 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { CollectionModel, RecordModel } from 'pocketbase';
+import { pb, errorText, fieldErrors } from '../lib/session';
+import { isMultiple, type FieldSchema } from '../lib/fieldTypes';
+import { Modal, Notice } from './ui';
+
+type Values = Record<string, unknown>;
+
+/** Create or edit one record: an input for every field type, file uploads and removals, JSON checked before sending. */
+export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
+  collection: CollectionModel;
+  onDelete?: () => void;
+  record: RecordModel | null;
+  onSaved: (r: RecordModel) => void;
+  onClose: () => void;
+}) {
+  const fields = (collection.fields as FieldSchema[]).filter((f) => editable(f, collection));
+  const [values, setValues] = useState<Values>(() => initial(fields, record));
+  const [files, setFiles] = useState<Record<string, File[]>>({});
+  const [removed, setRemoved] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const set = (k: string, v: unknown) => setValues((s) => ({ ...s, [k]: v }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError('');
+    setErrors({});
+    const body: Record<string, unknown> = {};
+    for (const f of fields) {
+      const v = values[f.name];
+      if (f.type === 'file') continue;
+      if (f.type === 'password' && !v) continue;
+      if (f.type === 'json') {
+        const text = String(v ?? '').trim();
+        if (text === '') { body[f.name] = null; continue; }
+        try { body[f.name] = JSON.parse(text); } catch (err) {
+          setErrors({ [f.name]: `Invalid JSON: ${(err as Error).message}` });
+          setError(`Field ${f.name} is not valid JSON.`);
+          return;
+        }
+        continue;
+      }
+      if (f.type === 'number') { body[f.name] = v === '' || v == null ? null : Number(v); continue; }
+      body[f.name] = v;
+    }
+    if (collection.type === 'auth' && values.passwordConfirm) body.passwordConfirm = values.passwordConfirm;
+    for (const [name, list] of Object.entries(files)) if (list.length) body[name] = list;
+    for (const [name, list] of Object.entries(removed)) if (list.length) body[`${name}-`] = list;
+    setBusy(true);
+    try {
+      const svc = pb().collection(collection.name);
+      const saved = record ? await svc.update(record.id, body) : await svc.create(body);
+      onSaved(saved);
+    } catch (err) {
+      setError(errorText(err));
+      setErrors(fieldErrors(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal title={record ? `Edit ${collection.name} record` : `New ${collection.name} record`} onClose={onClose}>
+      <form onSubmit={submit} aria-label="Record">
+        <Notice kind="error">{error}</Notice>
+        {record && <p className="muted mono">id {record.id}</p>}
+        {fields.map((f) => (
+          <div key={f.name}>
+            <FieldInput field={f} value={values[f.name]} record={record}
+              onChange={(v) => set(f.name, v)}
+              onFiles={(list) => setFiles((s) => ({ ...s, [f.name]: list }))}
+              removed={removed[f.name] ?? []}
+              onRemoveFile={(name) => setRemoved((s) => ({ ...s, [f.name]: [...(s[f.name] ?? []), name] }))} />
+            {f.type === 'password' && collection.type === 'auth' && (
+              <label><span>Confirm password</span>
+                <input type="password" autoComplete="new-password" value={String(values.passwordConfirm ?? '')} onChange={(e) => set('passwordConfirm', e.target.value)} />
+              </label>
+            )}
+            {errors[f.name] && <div className="error" style={{ marginTop: -6, marginBottom: 8 }}>{errors[f.name]}</div>}
+          </div>
+        ))}
+        <div className="row">
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>{record ? 'Save' : 'Create'}</button>
+          {onDelete && <button type="button" className="danger" style={{ marginLeft: 'auto' }} onClick={onDelete}>Delete record</button>}
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function editable(f: FieldSchema, c: CollectionModel): boolean {
+  if (f.type === 'autodate') return false;
+  if (f.name === 'id') return false;
+  if (c.type === 'auth' && f.name === 'tokenKey') return false;
+  return true;
+}
+
+function initial(fields: FieldSchema[], record: RecordModel | null): Values {
+  const v: Values = {};
+  for (const f of fields) {
+    const cur = record?.[f.name];
+    if (f.type === 'json') v[f.name] = cur === undefined || cur === null ? '' : JSON.stringify(cur, null, 2);
+    else if (f.type === 'password') v[f.name] = '';
+    else if (f.type === 'bool') v[f.name] = !!cur;
+    else if (f.type === 'geoPoint') v[f.name] = cur ?? { lon: 0, lat: 0 };
+    else if (isMultiple(f)) v[f.name] = Array.isArray(cur) ? cur : [];
+    else v[f.name] = cur ?? (f.type === 'number' ? '' : '');
+  }
+  return v;
+}
+
+function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile }: {
+  field: FieldSchema; value: unknown; record: RecordModel | null;
+  onChange: (v: unknown) => void; onFiles: (f: File[]) => void; removed: string[]; onRemoveFile: (name: string) => void;
+}) {
+  const label = <span>{f.name} <span className="muted">({f.type}{f.required ? ', required' : ''})</span></span>;
+  switch (f.type) {
+    case 'bool':
+      return <label className="check"><input type="checkbox" name={f.name} checked={!!value} onChange={(e) => onChange(e.target.checked)} /><span>{f.name}</span></label>;
+    case 'number':
+      return <label>{label}<input type="number" step="any" name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+    case 'editor':
+      return <label>{label}<textarea name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+    case 'json':
+      return <label>{label}<textarea name={f.name} className="mono" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder='{"key": "value"}' /></label>;
+    case 'password':
+      return <label>{label}<input type="password" name={f.name} autoComplete="new-password" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder={record ? 'unchanged' : ''} /></label>;
+    case 'email':
+    case 'url':
+      return <label>{label}<input type={f.type} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+    case 'date':
+      return <label>{label}<input name={f.name} value={String(value ?? '')} placeholder="2025-01-31 12:00:00.000Z" onChange={(e) => onChange(e.target.value)} /></label>;
+    case 'select': {
+      const values = (f.values as string[]) ?? [];
+      if (isMultiple(f)) {
+        return <label>{label}<select multiple name={f.name} value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
+          {values.map((v) => <option key={v} value={v}>{v}</option>)}</select></label>;
+      }
+      return <label>{label}<select name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+        <option value="">—</option>{values.map((v) => <option key={v} value={v}>{v}</option>)}</select></label>;
+    }
+    case 'relation':
+      return <RelationInput field={f} value={value} label={label} onChange={onChange} />;
+    case 'geoPoint': {
+      const p = (value as { lon: number; lat: number }) ?? { lon: 0, lat: 0 };
+      return <div className="row">
+        <label className="grow"><span>{f.name} longitude</span><input type="number" step="any" value={p.lon} onChange={(e) => onChange({ ...p, lon: Number(e.target.value) })} /></label>
+        <label className="grow"><span>{f.name} latitude</span><input type="number" step="any" value={p.lat} onChange={(e) => onChange({ ...p, lat: Number(e.target.value) })} /></label>
+      </div>;
+    }
+    case 'file': {
+      const current = record ? ([] as string[]).concat((record[f.name] as string | string[]) || []).filter(Boolean) : [];
+      return <div style={{ marginBottom: 10 }}>
+        <label style={{ marginBottom: 4 }}>{label}
+          <input type="file" name={f.name} multiple={isMultiple(f)} onChange={(e) => onFiles([...(e.target.files ?? [])])} />
+        </label>
+        {current.filter((n) => !removed.includes(n)).map((n) => (
+          <div key={n} className="row">
+            <a href={pb().files.getURL(record!, n)} target="_blank" rel="noreferrer">{n}</a>
+            <button type="button" className="danger" onClick={() => onRemoveFile(n)} aria-label={`Remove file ${n}`}>Remove</button>
+          </div>
+        ))}
+      </div>;
+    }
+    default:
+      return <label>{label}<input name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+  }
+}
+
+function RelationInput({ field: f, value, label, onChange }: { field: FieldSchema; value: unknown; label: React.ReactNode; onChange: (v: unknown) => void }) {
+  const [options, setOptions] = useState<{ id: string; label: string }[]>([]);
+  useEffect(() => {
+    const target = String(f.collectionId ?? '');
+    if (!target) return;
+    pb().collections.getOne(target).then(async (c) => {
+      const shown = (c.fields as FieldSchema[]).find((x) => x.presentable)?.name;
+      const page = await pb().collection(c.name).getList(1, 200, { sort: '-created' }).catch(() => pb().collection(c.name).getList(1, 200));
+      setOptions(page.items.map((r) => ({ id: r.id, label: shown ? `${r[shown]} (${r.id})` : r.id })));
+    }).catch(() => setOptions([]));
+  }, [f.collectionId]);
+  if (isMultiple(f)) {
+    return <label>{label}<select multiple value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
+      {options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
+  }
+  return <label>{label}<select value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+    <option value="">—</option>{options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
+}

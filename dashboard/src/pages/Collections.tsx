@@ -1,0 +1,45 @@
+import { useEffect, useState } from 'react';
+import type { CollectionModel } from 'pocketbase';
+import { pb, errorText } from '../lib/session';
+import { href } from '../lib/router';
+import { Notice } from '../components/ui';
+
+export function CollectionsPage() {
+  const [items, setItems] = useState<CollectionModel[] | null>(null);
+  const [error, setError] = useState('');
+  const [showSystem, setShowSystem] = useState(false);
+
+  useEffect(() => {
+    pb().collections.getFullList({ sort: 'name' }).then(setItems).catch((e) => setError(errorText(e)));
+  }, []);
+
+  const shown = (items ?? []).filter((c) => showSystem || !c.system);
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: 12 }}>
+        <h1 className="grow" style={{ margin: 0 }}>Collections</h1>
+        <a className="btn primary" href={href("collections", "new")}>New collection</a>
+      </div>
+      <Notice kind="error">{error}</Notice>
+      <label className="check"><input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} /><span>Show system collections</span></label>
+      {items === null ? <p className="muted">Loading…</p> : (
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th>Name</th><th>Type</th><th>Fields</th><th></th></tr></thead>
+            <tbody>
+              {shown.map((c) => (
+                <tr key={c.id}>
+                  <td><a href={href('records', c.name)}>{c.name}</a></td>
+                  <td><span className="badge">{c.type}</span></td>
+                  <td className="muted">{c.fields.map((f) => f.name).join(', ')}</td>
+                  <td><a href={href('collections', c.name)}>Edit schema</a></td>
+                </tr>
+              ))}
+              {shown.length === 0 && <tr><td colSpan={4} className="muted">No collections yet.</td></tr>}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

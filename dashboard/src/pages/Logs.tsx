@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { pb, errorText } from '../lib/session';
+import { Modal, Notice, Pager } from '../components/ui';
+import { stamp } from './Analytics';
+
+type LogItem = { id: string; created: string; level: number; message: string; data: Record<string, unknown> };
+type Page = { page: number; totalPages: number; totalItems: number; items: LogItem[] };
+type Filters = { status: string; method: string; path: string; from: string; to: string };
+
+const STATUS: Record<string, string> = {
+  '': 'any status', ok: '2xx/3xx', '4xx': '4xx', '5xx': '5xx', errors: '4xx and 5xx',
+};
+
+/** The request log (GET /api/logs) with filters by status, method, path and time. */
+export function LogsPage() {
+  const [filters, setFilters] = useState<Filters>({ status: '', method: '', path: '', from: '', to: '' });
+  const [applied, setApplied] = useState<Filters>(filters);
+  const [page, setPage] = useState(1);
+  const [list, setList] = useState<Page | null>(null);
+  const [open, setOpen] = useState<LogItem | null>(null);
+  const [error, setError] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      setList(await pb().send<Page>('/api/logs', { query: { page, perPage: 50, sort: '-created', filter: toFilter(applied) } }));
+      setError('');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }, [page, applied]);
+  useEffect(() => { void load(); }, [load]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setPage(1);
+    setApplied(filters);
+  }
+
+  const set = (k: keyof Filters, v: string) => setFilters({ ...filters, [k]: v });
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: 12 }}>
+        <h1 className="grow" style={{ margin: 0 }}>Logs</h1>
+        <button type="button" onClick={() => void load()}>Refresh</button>
+      </div>
+      <Notice kind="error">{error}</Notice>
+      <form className="panel row" onSubmit={submit} aria-label="Log filters" style={{ alignItems: 'flex-end' }}>
+        <label style={{ margin: 0, width: 140 }}><span>Status</span>
+          <select value={filters.status} onChange={(e) => set('status', e.target.value)}>{Object.entries(STATUS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}</select>
+        </label>
+        <label style={{ margin: 0, width: 110 }}><span>Method</span>
+          <select value={filters.method} onChange={(e) => set('method', e.target.value)}>{['', 'GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((m) => <option key={m} value={m}>{m || 'any'}</option>)}</select>
+        </label>
+        <label className="grow" style={{ margin: 0 }}><span>Path contains</span><input value={filters.path} onChange={(e) => set('path', e.target.value)} placeholder="/api/collections/posts" /></label>
+        <label style={{ margin: 0 }}><span>From</span><input type="datetime-local" value={filters.from} onChange={(e) => set('from', e.target.value)} /></label>
+        <label style={{ margin: 0 }}><span>To</span><input type="datetime-local" value={filters.to} onChange={(e) => set('to', e.target.value)} /></label>
+        <button type="submit" className="primary">Apply</button>
+      </form>
+      <div className="table-wrap">
+        <table aria-label="Request log">
+          <thead><tr><th>Time (UTC)</th><th>Status</th><th>Method</th><th>URL</th><th>ms</th><th>Auth</th></tr></thead>
+          <tbody>
+            {(list?.items ?? []).map((l) => (
+              <tr key={l.id} tabIndex={0} onClick={() => setOpen(l)} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); setOpen(l); } }} style={{ cursor: 'pointer' }}>
+                <td className="mono">{l.created.slice(0, 19)}</td>
+                <td className={Number(l.data.status) >= 400 ? 'error' : ''}>{String(l.data.status ?? '')}</td>
+                <td>{String(l.data.method ?? '')}</td>
+                <td className="mono">{String(l.data.url ?? l.message)}</td>
+                <td>{Number(l.data.execTime ?? 0).toFixed(1)}</td>
+                <td>{String(l.data.auth ?? '')}</td>
+              </tr>
+            ))}
+            {list && list.items.length === 0 && <tr><td colSpan={6} className="muted">No requests match.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      {list && <Pager page={list.page} totalPages={list.totalPages} count={`${list.totalItems} requests`} onPage={setPage} />}
+      {open && (
+        <Modal title={open.message} onClose={() => setOpen(null)}>
+          <pre className="mono" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(open, null, 2)}</pre>
+          <button type="button" onClick={() => setOpen(null)}>Close</button>
+        </Modal>
+      )}
+    </div>
+  );
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function toFilter(f: Filters): string {
+  const parts: string[] = [];
+  if (f.status === 'ok') parts.push('data.status < 400');
+  if (f.status === '4xx') parts.push('data.status >= 400 && data.status < 500');
+  if (f.status === '5xx') parts.push('data.status >= 500');
+  if (f.status === 'errors') parts.push('data.status >= 400');
+  if (f.method) parts.push(`data.method = ${quote(f.method)}`);
+  if (f.path.trim()) parts.push(`data.url ~ ${quote(f.path.trim())}`);
+  if (f.from) parts.push(`created >= ${quote(stamp(new Date(f.from)))}`);
+  if (f.to) parts.push(`created <= ${quote(stamp(new Date(f.to)))}`);
+  return parts.join(' && ');
+}

@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { CollectionModel, ListResult, RecordModel } from 'pocketbase';
+import { pb, errorText } from '../lib/session';
+import { href } from '../lib/router';
+import { checkFilter } from '../lib/filterSyntax';
+import type { FieldSchema } from '../lib/fieldTypes';
+import { RuleInput } from '../components/RuleInput';
+import { RecordForm } from '../components/RecordForm';
+import { UserActions } from '../components/UserActions';
+import { Notice, Pager } from '../components/ui';
+
+const PER_PAGE = 20;
+
+export function RecordsPage({ collection: name }: { collection: string }) {
+  const [collection, setCollection] = useState<CollectionModel | null>(null);
+  const [page, setPage] = useState(1);
+  const [sort, setSort] = useState('-created');
+  const [filter, setFilter] = useState('');
+  const [applied, setApplied] = useState('');
+  const [list, setList] = useState<ListResult<RecordModel> | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [editing, setEditing] = useState<RecordModel | 'new' | null>(null);
+  const [error, setError] = useState('');
+  const [ok, setOk] = useState('');
+  const [fileToken, setFileToken] = useState('');
+
+  useEffect(() => {
+    pb().collections.getOne(name).then((c) => {
+      setCollection(c);
+      if (!(c.fields as FieldSchema[]).some((f) => f.name === 'created')) setSort('-id');
+      // Protected files need a short-lived file token in their URL.
+      if ((c.fields as FieldSchema[]).some((f) => f.type === 'file' && f.protected)) pb().files.getToken().then(setFileToken).catch(() => {});
+    }).catch((e) => setError(errorText(e)));
+  }, [name]);
+
+  const load = useCallback(async () => {
+    if (!collection) return;
+    try {
+      const res = await pb().collection(collection.name).getList(page, PER_PAGE, { sort, filter: applied });
+      setList(res);
+      setError('');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }, [collection, page, sort, applied]);
+  useEffect(() => { void load(); }, [load]);
+
+  const fields = ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
+  const columns = fields.slice(0, 8);
+
+  function toggleSort(col: string) {
+    setPage(1);
+    setSort(sort === col ? `-${col}` : col);
+  }
+
+  async function bulkDelete() {
+    if (!collection || selected.size === 0) return;
+    if (!window.confirm(`Delete ${selected.size} record(s)?`)) return;
+    const failures: string[] = [];
+    for (const id of selected) {
+      try { await pb().collection(collection.name).delete(id); } catch (e) { failures.push(`${id}: ${errorText(e)}`); }
+    }
+    setSelected(new Set());
+    setOk(failures.length ? '' : 'Deleted.');
+    setError(failures.join('\n'));
+    await load();
+  }
+
+  async function deleteOne(r: RecordModel) {
+    if (!collection || !window.confirm(`Delete record ${r.id}?`)) return;
+    try {
+      await pb().collection(collection.name).delete(r.id);
+      setOk('Deleted.');
+      setEditing(null);
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  const items = list?.items ?? [];
+  const allSelected = items.length > 0 && items.every((r) => selected.has(r.id));
+  const readOnly = collection?.type === 'view';
+  return (
+    <div>
+      <div className="row" style={{ marginBottom: 12 }}>
+        <h1 className="grow" style={{ margin: 0 }}>{name}</h1>
+        <a className="btn" href={href('collections', name)}>Schema &amp; rules</a>
+        {!readOnly && <button type="button" className="primary" onClick={() => setEditing('new')}>New record</button>}
+      </div>
+      <Notice kind="error">{error}</Notice>
+      <Notice kind="ok">{ok}</Notice>
+      <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { setPage(1); setApplied(filter); } }} aria-label="Record filter">
+        <div className="grow"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} onChange={(v) => setFilter(v ?? '')} /></div>
+        <button type="submit" style={{ marginTop: 22 }}>Apply</button>
+      </form>
+      {selected.size > 0 && !readOnly && (
+        <div className="row" style={{ marginBottom: 8 }}>
+          <span>{selected.size} selected</span>
+          <button type="button" className="danger" onClick={bulkDelete}>Delete selected</button>
+        </div>
+      )}
+      <div className="table-wrap">
+        <table aria-label={`${name} records`}>
+          <thead>
+            <tr>
+              <th style={{ width: 30 }}><input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(items.map((r) => r.id)) : new Set())} /></th>
+              <th><SortButton col="id" sort={sort} onSort={toggleSort} /></th>
+              {columns.filter((f) => f.name !== 'id').map((f) => <th key={f.name}><SortButton col={f.name} sort={sort} onSort={toggleSort} /></th>)}
+              {collection?.type === 'auth' && <th>Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((r) => (
+              <tr key={r.id}>
+                <td><input type="checkbox" aria-label={`Select ${r.id}`} checked={selected.has(r.id)} onChange={(e) => { const s = new Set(selected); if (e.target.checked) s.add(r.id); else s.delete(r.id); setSelected(s); }} /></td>
+                <td className="mono">{readOnly ? r.id : <a href="#" onClick={(e) => { e.preventDefault(); setEditing(r); }}>{r.id}</a>}</td>
+                {columns.filter((f) => f.name !== 'id').map((f) => <td key={f.name}><Cell field={f} record={r} token={fileToken} /></td>)}
+                {collection?.type === 'auth' && <td><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
+              </tr>
+            ))}
+            {list && items.length === 0 && <tr><td colSpan={columns.length + 2} className="muted">No records.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      {list && <Pager page={list.page} totalPages={list.totalPages} count={`${list.totalItems} records`} onPage={setPage} />}
+      {editing && collection && (
+        <RecordForm collection={collection} record={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onDelete={editing === 'new' ? undefined : () => deleteOne(editing)}
+          onSaved={() => { setEditing(null); setOk('Saved.'); void load(); }} />
+      )}
+    </div>
+  );
+}
+
+function SortButton({ col, sort, onSort }: { col: string; sort: string; onSort: (c: string) => void }) {
+  const mark = sort === col ? ' ▲' : sort === `-${col}` ? ' ▼' : '';
+  return <button type="button" className="sort" onClick={() => onSort(col)} aria-label={`Sort by ${col}`}>{col}{mark}</button>;
+}
+
+function Cell({ field: f, record: r, token }: { field: FieldSchema; record: RecordModel; token: string }) {
+  const v = r[f.name];
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return <span className="muted">—</span>;
+  if (f.type === 'file') {
+    const names = ([] as string[]).concat(v as string | string[]);
+    return <span className="row">{names.slice(0, 3).map((n) => /\.(png|jpe?g|gif|webp)$/i.test(n)
+      ? <img key={n} className="thumb" alt={n} src={pb().files.getURL(r, n, f.protected ? { thumb: '100x100', token } : { thumb: '100x100' })} />
+      : <span key={n} className="badge">{n}</span>)}</span>;
+  }
+  if (f.type === 'relation') return <span className="mono">{([] as string[]).concat(v as string | string[]).join(', ')}</span>;
+  if (f.type === 'bool') return <span>{v ? 'true' : 'false'}</span>;
+  if (typeof v === 'object') return <span className="mono">{JSON.stringify(v)}</span>;
+  return <span>{String(v)}</span>;
+}

@@ -1,0 +1,146 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { pb, errorText } from '../lib/session';
+import { Notice } from '../components/ui';
+import { OAuth2Settings } from '../components/OAuth2Settings';
+
+type Settings = Record<string, Record<string, unknown>>;
+type Input = { key: string; label: string; kind: 'text' | 'number' | 'bool' | 'password' | 'list' | 'json' };
+
+const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] = [
+  { id: 'meta', title: 'Application', inputs: [
+    { key: 'appName', label: 'App name', kind: 'text' }, { key: 'appURL', label: 'App URL', kind: 'text' },
+    { key: 'senderName', label: 'Sender name', kind: 'text' }, { key: 'senderAddress', label: 'Sender address', kind: 'text' },
+  ] },
+  { id: 'smtp', title: 'Mail (SMTP)', inputs: [
+    { key: 'enabled', label: 'Send mail', kind: 'bool' }, { key: 'host', label: 'Host', kind: 'text' }, { key: 'port', label: 'Port', kind: 'number' },
+    { key: 'username', label: 'Username', kind: 'text' }, { key: 'password', label: 'Password (write-only; empty keeps it)', kind: 'password' },
+    { key: 'authMethod', label: 'AUTH method (empty = any)', kind: 'text' }, { key: 'tls', label: 'Implicit TLS', kind: 'bool' },
+    { key: 'localName', label: 'EHLO name', kind: 'text' },
+  ] },
+  { id: 'rateLimits', title: 'Rate limits', note: 'Rules: [{"label": "*:auth", "audience": "", "duration": 60, "maxRequests": 10}, ...]', inputs: [
+    { key: 'enabled', label: 'Enabled', kind: 'bool' }, { key: 'excludedIPs', label: 'Excluded IPs / CIDR ranges', kind: 'list' },
+    { key: 'rules', label: 'Rules (JSON)', kind: 'json' },
+  ] },
+  { id: 'batch', title: 'Batch API', inputs: [
+    { key: 'enabled', label: 'Enabled', kind: 'bool' }, { key: 'maxRequests', label: 'Max requests per batch', kind: 'number' },
+    { key: 'timeout', label: 'Timeout (s)', kind: 'number' }, { key: 'maxBodySize', label: 'Max body size (bytes, 0 = default)', kind: 'number' },
+  ] },
+  { id: 's3', title: 'File storage (S3)', inputs: [
+    { key: 'enabled', label: 'Use S3', kind: 'bool' }, { key: 'bucket', label: 'Bucket', kind: 'text' }, { key: 'region', label: 'Region', kind: 'text' },
+    { key: 'endpoint', label: 'Endpoint', kind: 'text' }, { key: 'accessKey', label: 'Access key', kind: 'text' },
+    { key: 'secret', label: 'Secret (write-only; empty keeps it)', kind: 'password' }, { key: 'forcePathStyle', label: 'Path-style URLs', kind: 'bool' },
+  ] },
+  { id: 'logs', title: 'Logs', inputs: [{ key: 'maxDays', label: 'Keep request logs (days)', kind: 'number' }, { key: 'logIP', label: 'Log client IPs', kind: 'bool' }] },
+];
+
+export function SettingsPage() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => { pb().settings.getAll().then((s) => setSettings(s as Settings)).catch((e) => setError(errorText(e))); }, []);
+  return (
+    <div>
+      <h1>Settings</h1>
+      <Notice kind="error">{error}</Notice>
+      {settings && SECTIONS.map((s) => (
+        <Section key={s.id} id={s.id} title={s.title} note={s.note} inputs={s.inputs} value={settings[s.id] ?? {}}
+          extra={s.id === 'smtp' ? <TestMail /> : null} onSaved={(v) => setSettings(v)} />
+      ))}
+      <OAuth2Settings />
+    </div>
+  );
+}
+
+function Section({ id, title, note, inputs, value, extra, onSaved }: {
+  id: string; title: string; note?: string; inputs: Input[]; value: Record<string, unknown>; extra: ReactNode; onSaved: (s: Settings) => void;
+}) {
+  const [draft, setDraft] = useState<Record<string, string | boolean>>(() => toDraft(inputs, value));
+  const [error, setError] = useState('');
+  const [ok, setOk] = useState('');
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setError(''); setOk('');
+    const out: Record<string, unknown> = {};
+    for (const i of inputs) {
+      const v = draft[i.key];
+      if (i.kind === 'bool') out[i.key] = !!v;
+      else if (i.kind === 'number') out[i.key] = v === '' ? 0 : Number(v);
+      else if (i.kind === 'list') out[i.key] = String(v).split(',').map((x) => x.trim()).filter(Boolean);
+      else if (i.kind === 'password') { if (v) out[i.key] = v; }
+      else if (i.kind === 'json') {
+        try { out[i.key] = JSON.parse(String(v)); } catch (err) { setError(`${i.label}: invalid JSON (${(err as Error).message})`); return; }
+      } else out[i.key] = v;
+    }
+    try {
+      const s = (await pb().settings.update({ [id]: out })) as Settings;
+      onSaved(s);
+      setDraft(toDraft(inputs, s[id] ?? {}));
+      setOk('Saved.');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  return (
+    <form className="panel" onSubmit={save} aria-label={title}>
+      <h2 style={{ marginTop: 0 }}>{title}</h2>
+      {note && <p className="muted mono" style={{ marginTop: 0 }}>{note}</p>}
+      <Notice kind="error">{error}</Notice>
+      <Notice kind="ok">{ok}</Notice>
+      <div className="grid2">
+        {inputs.map((i) => i.kind === 'bool' ? (
+          <label key={i.key} className="check"><input type="checkbox" checked={!!draft[i.key]} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.checked })} /><span>{i.label}</span></label>
+        ) : i.kind === 'json' ? (
+          <label key={i.key} style={{ gridColumn: '1 / -1' }}><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} /></label>
+        ) : (
+          <label key={i.key}><span>{i.label}</span>
+            <input type={i.kind === 'password' ? 'password' : i.kind === 'number' ? 'number' : 'text'} autoComplete="off" value={String(draft[i.key])} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} />
+          </label>
+        ))}
+      </div>
+      <div className="row"><button type="submit" className="primary">Save {title.toLowerCase()}</button></div>
+      {extra}
+    </form>
+  );
+}
+
+function toDraft(inputs: Input[], value: Record<string, unknown>): Record<string, string | boolean> {
+  const d: Record<string, string | boolean> = {};
+  for (const i of inputs) {
+    const v = value[i.key];
+    if (i.kind === 'bool') d[i.key] = !!v;
+    else if (i.kind === 'list') d[i.key] = Array.isArray(v) ? v.join(', ') : '';
+    else if (i.kind === 'json') d[i.key] = JSON.stringify(v ?? [], null, 2);
+    else if (i.kind === 'password') d[i.key] = '';
+    else d[i.key] = v === undefined || v === null ? '' : String(v);
+  }
+  return d;
+}
+
+function TestMail() {
+  const [email, setEmail] = useState('');
+  const [template, setTemplate] = useState('verification');
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  async function send() {
+    setMsg(null);
+    try {
+      await pb().settings.testEmail('_superusers', email, template);
+      setMsg({ ok: true, text: `Test mail sent to ${email}.` });
+    } catch (err) {
+      setMsg({ ok: false, text: errorText(err) });
+    }
+  }
+  return (
+    <div style={{ marginTop: 12 }}>
+      <h2>Send a test mail</h2>
+      <div className="row">
+        <input className="grow" type="email" aria-label="Test mail recipient" placeholder="you@example.com" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <select aria-label="Test mail template" value={template} onChange={(e) => setTemplate(e.target.value)} style={{ width: 170 }}>
+          {['verification', 'password-reset', 'email-change', 'otp', 'login-alert'].map((t) => <option key={t}>{t}</option>)}
+        </select>
+        <button type="button" onClick={send} disabled={!email}>Send test mail</button>
+      </div>
+      {msg && <div className={msg.ok ? 'ok' : 'error'} role="status">{msg.text}</div>}
+    </div>
+  );
+}
