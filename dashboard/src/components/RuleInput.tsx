@@ -21,6 +21,10 @@ export function RuleInput({ label, value, onChange, fields, serverError, nullabl
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
+  // Closing on blur waits so a click on a suggestion lands first; a focus or keystroke in between cancels it
+  // (else a blur just before typing again closes the list that the typing opened).
+  const blurTimer = useRef<number | undefined>(undefined);
+  const cancelBlur = () => window.clearTimeout(blurTimer.current);
   const locked = value === null;
   const text = value ?? '';
   const error = useMemo(() => (locked ? null : checkFilter(text)), [text, locked]);
@@ -72,10 +76,11 @@ export function RuleInput({ label, value, onChange, fields, serverError, nullabl
         aria-describedby={shownError ? `${id}-err` : undefined}
         autoComplete="off"
         spellCheck={false}
-        onChange={(e) => { onChange(e.target.value); setCaret(e.target.selectionStart ?? 0); setOpen(true); setActive(0); }}
+        onChange={(e) => { cancelBlur(); onChange(e.target.value); setCaret(e.target.selectionStart ?? 0); setOpen(true); setActive(0); }}
         onSelect={(e) => setCaret((e.target as HTMLInputElement).selectionStart ?? 0)}
         onKeyDown={onKeyDown}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onFocus={cancelBlur}
+        onBlur={() => { blurTimer.current = window.setTimeout(() => setOpen(false), 150); }}
       />
       {suggestions.length > 0 && (
         <ul className="suggest" role="listbox" aria-label="Field names">
