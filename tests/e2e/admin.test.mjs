@@ -61,6 +61,8 @@ test('users: verify, send a password reset, impersonate; settings; projects (128
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: '/p/shop/api' }).waitFor();
     assert.equal((await fetch(`${server.url}/p/shop/api/health`)).status, 200);
+    // Each row shows the bytes its project uses (a new project already has a database and no files).
+    await page.getByRole('row').filter({ hasText: '/p/shop/api' }).getByText(/database \d+(\.\d)? [KM]?B · files 0 B/).waitFor();
     await b.shot('projects');
     await page.getByRole('row').filter({ hasText: '/p/shop/api' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('cell', { name: '/p/shop/api' }).waitFor({ state: 'detached', timeout: 60_000 });

@@ -7,7 +7,7 @@ type Minute = { minute: string; requests: number; errors: number; clientErrors: 
 type Analytics = {
   from: string; to: string; minutes: Minute[];
   signups: { date: string; count: number }[];
-  storage: { database: number; logs: number; files: number | null };
+  storage: { database: number; logs: number; files: number };
   realtime: { connections: number };
   logQueue: { pending: number; dropped: number; capacity: number };
 };
@@ -54,7 +54,7 @@ export function AnalyticsPage() {
             <Stat label="Realtime connections" value={String(data.realtime.connections)} />
             <Stat label="Database" value={bytes(data.storage.database)} />
             <Stat label="Logs" value={bytes(data.storage.logs)} />
-            <Stat label="Files" value={data.storage.files === null ? 'n/a' : bytes(data.storage.files)} />
+            <Stat label="Files" value={bytes(data.storage.files)} />
           </div>
           <div className="charts">
             <LineChart title="Requests a minute" labels={labels} series={[
@@ -88,7 +88,8 @@ export function stamp(d: Date): string {
   return d.toISOString().replace('T', ' ');
 }
 
-function bytes(n: number): string {
+/** A byte count for people: 1.5 MB. */
+export function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GB`;
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KB`;

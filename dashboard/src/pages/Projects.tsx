@@ -3,19 +3,30 @@ import { pb, errorText, fieldErrors, switchProject } from '../lib/session';
 import { useSession } from '../lib/useSession';
 import { navigate } from '../lib/router';
 import { Notice } from '../components/ui';
+import { bytes } from './Analytics';
 
 type Project = { name: string; apiPath: string; default: boolean };
+type Usage = { database: number; logs: number; files: number };
 
 /** Projects of the server (docs/projects.md): only superusers of `main` manage them. */
 export function ProjectsPage() {
   const session = useSession();
   const [items, setItems] = useState<Project[] | null>(null);
+  const [usage, setUsage] = useState<Record<string, Usage>>({});
   const [name, setName] = useState('');
   const [error, setError] = useState('');
   const [ok, setOk] = useState('');
   const [nameError, setNameError] = useState('');
 
-  const load = () => pb().send<{ items: Project[] }>('/api/platform/projects', { query: { perPage: 500 } }).then((r) => setItems(r.items)).catch((e) => setError(errorText(e)));
+  const load = () => pb().send<{ items: Project[] }>('/api/platform/projects', { query: { perPage: 500 } }).then((r) => {
+    setItems(r.items);
+    // The bytes each project uses come from its own view (measured on request, so not part of the list).
+    for (const p of r.items) {
+      pb().send<Project & { usage: Usage }>(`/api/platform/projects/${encodeURIComponent(p.name)}`, { requestKey: null })
+        .then((v) => setUsage((u) => ({ ...u, [p.name]: v.usage })))
+        .catch(() => { /* a project deleted meanwhile: no usage to show */ });
+    }
+  }).catch((e) => setError(errorText(e)));
   useEffect(() => { if (session.project === 'main') void load(); }, [session.project]);
 
   async function create(e: FormEvent) {
@@ -64,12 +75,13 @@ export function ProjectsPage() {
       </form>
       <div className="table-wrap">
         <table aria-label="Projects">
-          <thead><tr><th>Name</th><th>API path</th><th></th></tr></thead>
+          <thead><tr><th>Name</th><th>API path</th><th>Usage</th><th></th></tr></thead>
           <tbody>
             {(items ?? []).map((p) => (
               <tr key={p.name}>
                 <td>{p.name} {p.default && <span className="badge">default</span>}</td>
                 <td className="mono">{p.apiPath}</td>
+                <td className="muted">{usage[p.name] ? `database ${bytes(usage[p.name].database)} · files ${bytes(usage[p.name].files)} · logs ${bytes(usage[p.name].logs)}` : '…'}</td>
                 <td className="row">
                   <button type="button" onClick={() => open(p)} disabled={p.name === session.project}>Open</button>
                   {!p.default && <button type="button" className="danger" onClick={() => remove(p)}>Delete</button>}

@@ -57,10 +57,7 @@ public static class AnalyticsApi
         var minutes = await store.MinutesAsync(Format(from), Format(to), ct);
         var signupsFrom = now.Date.AddDays(1 - days);
         var signups = await SignupsAsync(project, signupsFrom, ct);
-        var databaseBytes = await project.Database.ReadAsync(async conn =>
-            Convert.ToInt64(await project.Database.ScalarAsync(conn, null, project.Dialect.DatabaseSizeSql, null, ct) ?? 0L, CultureInfo.InvariantCulture), ct);
-        var logBytes = await store.SizeAsync(ct);
-        var files = (await StorageUsage.MeasureAsync(project.Storage, ct)).Total;
+        var usage = await ProjectUsage.MeasureAsync(project, services.GetRequiredService<LogStores>(), ct);
         var connections = services.GetRequiredService<RealtimeBroker>().ConnectionCount(project.Name);
         var queue = services.GetRequiredService<RequestLogQueue>();
 
@@ -82,11 +79,7 @@ public static class AnalyticsApi
             }
             w.WriteEndArray();
             w.WritePropertyName("storage");
-            w.WriteStartObject();
-            w.WriteNumber("database", databaseBytes);
-            w.WriteNumber("logs", logBytes);
-            w.WriteNumber("files", files.Bytes + files.ThumbBytes);
-            w.WriteEndObject();
+            usage.ToJson().WriteTo(w);
             w.WritePropertyName("realtime");
             w.WriteStartObject();
             w.WriteNumber("connections", connections);

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Analytics;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Logs;
 using PaperGao.Core.Common;
 using PaperGao.Core.Projects;
 
@@ -20,7 +22,7 @@ public static class ProjectsApi
         var g = app.MapGroup("/api/platform/projects").WithTags("Platform");
         g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListProjects").WithSummary("List the projects of this server.");
         g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateProject").WithSummary("Create a project {\"name\"}.");
-        g.MapGet("/{name}", ViewAsync).WithName("ViewProject").WithSummary("One project.");
+        g.MapGet("/{name}", ViewAsync).WithName("ViewProject").WithSummary("One project, with the bytes it uses: usage {database, logs, files}.");
         g.MapDelete("/{name}", DeleteAsync).WithName("DeleteProject").WithSummary("Delete a project and all its data.");
         return app;
     }
@@ -47,8 +49,11 @@ public static class ProjectsApi
     {
         RequirePlatformAdmin(ctx);
         var registry = ctx.RequestServices.GetRequiredService<ProjectRegistry>();
-        _ = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound();
-        await JsonResponse.WriteNodeAsync(ctx, Describe(name));
+        var project = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound();
+        var usage = await ProjectUsage.MeasureAsync(project, ctx.RequestServices.GetRequiredService<LogStores>(), ctx.RequestAborted);
+        var item = Describe(name);
+        item["usage"] = usage.ToJson();
+        await JsonResponse.WriteNodeAsync(ctx, item);
     }
 
     private static async Task CreateAsync(HttpContext ctx)

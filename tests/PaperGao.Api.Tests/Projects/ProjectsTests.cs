@@ -30,6 +30,13 @@ public sealed class ProjectsTests(PostgresCluster postgres)
         Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/p/shop/api/collections/only_in_main/records", null, ct)).Status);
         Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/only_in_main/records", null, ct)).Status);
 
+        // One project with the bytes it uses.
+        var shop = await SendAsync(su, HttpMethod.Get, "/api/platform/projects/shop", null, ct);
+        Assert.Equal(200, shop.Status);
+        Assert.True(shop.Body!["usage"]!["database"]!.GetValue<long>() > 0, shop.Body.ToJsonString());
+        Assert.Equal(0, shop.Body["usage"]!["files"]!.GetValue<long>());
+        Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/api/platform/projects/missing", null, ct)).Status);
+
         // Platform endpoints belong to main only.
         Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/p/shop/api/platform/projects", null, ct)).Status);
 
