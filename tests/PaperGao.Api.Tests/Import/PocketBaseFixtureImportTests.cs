@@ -24,10 +24,22 @@ public sealed class PocketBaseFixtureImportTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         var pbData = PocketBaseFixture.Dir();
         ImportReport? report = null;
+        long logRows = 0;
         await using var app = await PaperGaoApp.StartAsync(db, postgres, async target =>
-            report = await ImportRunner.RunAsync(target, new PocketBaseImportOptions { PbDataDir = pbData }, ct: ct), ct);
+        {
+            report = await ImportRunner.RunAsync(target, new PocketBaseImportOptions { PbDataDir = pbData, Logs = true }, ct: ct);
+            // With --logs, auxiliary.db's request log is in the project's log database (before the server's retention,
+            // which drops it later: the fixture's log is older than its logs.maxDays).
+            await using var registry = ImportRunner.Registry(target);
+            await using var logs = await registry.Provider.OpenLogsAsync("main", ct);
+            logRows = Convert.ToInt64(await logs.ReadAsync(conn => logs.ScalarAsync(conn, null,
+                $"SELECT COUNT(*) FROM {logs.Dialect.Quote("_logs")} WHERE {logs.Dialect.Quote("id")} = 'zqj48gjhf7zj0nk' AND {logs.Dialect.Quote("created")} = '2026-05-14 18:15:28.528Z'", null, ct), ct),
+                System.Globalization.CultureInfo.InvariantCulture);
+        }, ct);
 
         Assert.NotNull(report);
+        Assert.Equal(1, report.Logs);
+        Assert.Equal(1, logRows);
         Assert.Equal(3, report.Find("users")!.Records);
         Assert.Equal(4, report.Find("_superusers")!.Records);
         Assert.Equal(7, report.Find("demo1")!.Files);

@@ -39,6 +39,9 @@ public sealed class ImportReport
     public long TotalRecords => _collections.Sum(c => c.Records);
     public long TotalFiles => _collections.Sum(c => c.Files);
 
+    /// <summary>Request log entries copied from auxiliary.db (with --logs).</summary>
+    public long Logs { get; set; }
+
     public override string ToString()
     {
         var sb = new StringBuilder();
@@ -50,6 +53,7 @@ public sealed class ImportReport
         foreach (var c in _collections)
             sb.Append(c.Name.PadRight(width)).Append("  ").Append(c.Type.PadRight(5)).Append(inv, $"{c.Records,9} {c.Files,8}").AppendLine();
         sb.Append(inv, $"total: {_collections.Count} collections, {TotalRecords} records, {TotalFiles} files").AppendLine();
+        if (Logs > 0) sb.Append(inv, $"request logs: {Logs}").AppendLine();
         if (_skipped.Count > 0)
         {
             sb.AppendLine("skipped:");

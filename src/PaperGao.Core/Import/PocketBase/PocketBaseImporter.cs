@@ -58,7 +58,6 @@ public static class PocketBaseImporter
             var storage = FileStorageFor(project, settings, report);
             files = new PbFileCopier(storage is null ? null : pb.StorageDir, storage, report);
             await ImportIntoAsync(pb, project, collections, settings, files, options, report, ct);
-            return report;
         }
         catch (Exception ex)
         {
@@ -68,6 +67,23 @@ public static class PocketBaseImporter
                 throw new PocketBaseImportException(
                     api.Message + (api.Details.IsEmpty ? "" : " " + NameCollections(ErrorText.Describe(api.Details), collections)) + " Nothing was imported.", api);
             throw;
+        }
+        if (options.Logs) await ImportLogsAsync(pb, registry, projectName, report, ct);
+        return report;
+    }
+
+    /// <summary>With --logs: auxiliary.db's request logs into the project's log database (after the data committed).</summary>
+    private static async Task ImportLogsAsync(PbDataFolder pb, ProjectRegistry registry, string projectName, ImportReport report, CancellationToken ct)
+    {
+        await using var aux = await pb.OpenAuxiliaryAsync(ct);
+        if (aux is null || await PbLogCopier.CountAsync(aux, ct) is null) return;
+        try
+        {
+            report.Logs = await PbLogCopier.CopyAsync(aux, registry.Provider, projectName, ct);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            report.Warn("request logs not imported (the data import is complete): " + ex.Message);
         }
     }
 
@@ -120,19 +136,7 @@ public static class PocketBaseImporter
             report.Skip("auxiliary.db", "request logs are imported only with --logs");
             return;
         }
-        long count = 0;
-        try
-        {
-            await using var cmd = aux.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM _logs";
-            count = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
-        {
-            report.Skip("auxiliary.db", "can't be read: " + ex.Message);
-            return;
-        }
-        report.Skip($"auxiliary.db ({count} request log entries)", "PaperGao has no request log store yet, so the logs can't be kept");
+        if (await PbLogCopier.CountAsync(aux, ct) is null) report.Skip("auxiliary.db", "has no readable _logs table");
     }
 
     /// <summary>Null when the project holds no records; otherwise a short description of what it holds.</summary>
