@@ -81,7 +81,9 @@ dotnet_tests() {
 
 # compat_tests [POSTGRES_CONNSTRING]: every file starts its own server (a fresh data dir / database each)
 compat_tests() {
-  (cd tests/compat && PAPERGAO_COMPAT_DB="${1:-}" node --test ./*.test.mjs)
+  # --test-force-exit: a file whose tests are done exits even if a failed test left a handle open (an SDK
+  # realtime reconnect loop would otherwise keep it, and the whole run, alive); --test-timeout bounds each test.
+  (cd tests/compat && PAPERGAO_COMPAT_DB="${1:-}" node --test --test-force-exit --test-timeout=120000 ./*.test.mjs)
 }
 
 echo "=== build (Release) ==="
