@@ -21,7 +21,8 @@ public sealed class OpenApiTests(PostgresCluster postgres)
                      "/api/settings/test/email", "/api/keys", "/api/collections/{collection}/request-otp", "/api/collections/{collection}/auth-with-oauth2",
                      "/api/collections/{collection}/impersonate/{id}", "/api/collections/{collection}/request-password-reset",
                      "/api/logs", "/api/logs/{id}", "/api/logs/stats", "/api/analytics", "/api/setup",
-                     "/api/files/token", "/api/files/usage", "/api/files/{collection}/{recordId}/{filename}" })
+                     "/api/files/token", "/api/files/usage", "/api/files/{collection}/{recordId}/{filename}",
+                     "/api/files/uploads", "/api/files/uploads/{id}" })
         {
             Assert.Contains(expected, paths);
         }
