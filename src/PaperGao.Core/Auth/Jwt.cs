@@ -66,12 +66,32 @@ public static class Jwt
         byte[] sig;
         try { sig = FromBase64Url(token[(lastDot + 1)..]); }
         catch (FormatException) { return false; }
-        var header = token[..token.IndexOf('.', StringComparison.Ordinal)];
-        if (header != Header) return false;
+        if (!HeaderIsHs256(token[..token.IndexOf('.', StringComparison.Ordinal)])) return false;
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(token[..lastDot]));
         if (!CryptographicOperations.FixedTimeEquals(expected, sig)) return false;
         var claims = ReadUnverified(token);
         return claims is not null && claims.Exp > now.ToUnixTimeSeconds();
+    }
+
+    /// <summary>
+    /// The header must be a JSON object whose "alg" is exactly "HS256" (as PocketBase/golang-jwt check it);
+    /// "typ" is optional. Any other alg (including "none" or a case variant) is refused before the signature is looked at.
+    /// </summary>
+    private static bool HeaderIsHs256(string encodedHeader)
+    {
+        if (encodedHeader.Length is 0 or > 1024) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(FromBase64Url(encodedHeader));
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("alg", out var alg) && alg.ValueKind == JsonValueKind.String
+                && alg.ValueEquals("HS256"u8);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return false;
+        }
     }
 
     private static string Base64Url(ReadOnlySpan<byte> data) =>

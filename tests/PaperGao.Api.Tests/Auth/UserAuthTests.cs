@@ -187,6 +187,24 @@ public sealed class UserAuthTests(PostgresCluster postgres)
         Assert.Null(await WhoAsync(app, Jwt.Sign(Claims(now - 5), tokenKey + secret), ct));
         Assert.Null(await WhoAsync(app, Jwt.Sign(Claims(now + 600), tokenKey + otherSecret), ct));
         Assert.Null(await WhoAsync(app, "garbage", ct));
+
+        // The header is parsed, not compared: {"alg":"HS256"} without "typ" is PocketBase's accepted form; any other
+        // alg (a case variant, none, HS512 signed accordingly, a non-object header) is refused.
+        var claims = B64Url(new JsonObject { ["collectionId"] = "_pb_users_auth_", ["exp"] = now + 600, ["id"] = alice, ["refreshable"] = true, ["type"] = "auth" }.ToJsonString());
+        string WithHeader(string header, Func<byte[], byte[], byte[]> mac)
+        {
+            var unsigned = B64Url(header) + "." + claims;
+            var sig = mac(Encoding.UTF8.GetBytes(tokenKey + secret), Encoding.ASCII.GetBytes(unsigned));
+            return unsigned + "." + Convert.ToBase64String(sig).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        }
+        Func<byte[], byte[], byte[]> hs256 = System.Security.Cryptography.HMACSHA256.HashData;
+        Assert.Equal(alice, await WhoAsync(app, WithHeader("{\"alg\":\"HS256\"}", hs256), ct));
+        Assert.Equal(alice, await WhoAsync(app, WithHeader("{\"typ\":\"JWT\", \"alg\":\"HS256\"}", hs256), ct));
+        Assert.Null(await WhoAsync(app, WithHeader("{\"alg\":\"hs256\"}", hs256), ct));
+        Assert.Null(await WhoAsync(app, WithHeader("{\"alg\":\"none\"}", hs256), ct));
+        Assert.Null(await WhoAsync(app, WithHeader("{\"alg\":\"HS512\"}", System.Security.Cryptography.HMACSHA512.HashData), ct));
+        Assert.Null(await WhoAsync(app, WithHeader("[\"HS256\"]", hs256), ct));
+        Assert.Null(await WhoAsync(app, WithHeader("{\"typ\":\"JWT\"}", hs256), ct));
     }
 
     [Theory]
