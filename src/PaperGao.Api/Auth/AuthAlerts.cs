@@ -32,7 +32,7 @@ public static class AuthAlerts
     public static async Task OnSignInAsync(HttpContext ctx, Project project, Record record)
     {
         var path = ctx.Request.Path.Value ?? "";
-        if (!SignInEndpoints.Any(e => path.EndsWith(e, StringComparison.Ordinal))) return;
+        if (!SignInEndpoints.Any(e => path.TrimEnd('/').EndsWith(e, StringComparison.OrdinalIgnoreCase))) return;
         EnsurePasswordHook(project);
         var log = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.AuthAlerts");
         try

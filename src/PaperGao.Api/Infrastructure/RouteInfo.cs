@@ -17,9 +17,18 @@ public readonly record struct RouteInfo(string? Collection, string? Action)
 
     public static RouteInfo Of(HttpRequest request) => Of(request.Method, request.Path.Value ?? "/");
 
+    /// <summary>
+    /// Segments compare case-insensitively and empty segments are skipped, as the router does: "/API//Collections/x/RECORDS"
+    /// is the same endpoint as "/api/collections/x/records" and must get the same limits and scopes.
+    /// </summary>
     public static RouteInfo Of(string method, string path)
     {
+        method = method.ToUpperInvariant();
         var s = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (i != 2) s[i] = s[i].ToLowerInvariant(); // the collection segment keeps its case (names are looked up as sent)
+        }
         if (s.Length < 3 || s[0] != "api") return default;
         if (s[1] == "files" && s.Length == 5 && HttpMethods.IsGet(method)) return new(Uri.UnescapeDataString(s[2]), "file");
         if (s[1] != "collections" || s.Length < 4) return default;
@@ -55,5 +64,15 @@ public readonly record struct RouteInfo(string? Collection, string? Action)
             _ => null,
         };
         return action is null ? default : new(c, action);
+    }
+
+    /// <summary>
+    /// The path as the router sees it: routing ignores case, repeated slashes and a trailing slash, so labels must too
+    /// (otherwise "/API/health" or "/api//health/" would be a way around a "/api/health" rule).
+    /// </summary>
+    public static string NormalizePath(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return "/" + string.Join('/', segments);
     }
 }

@@ -65,8 +65,8 @@ public static class ApiKeyAccess
 
     private static void Gate(HttpContext ctx, Project project, ApiKey key)
     {
-        var path = ctx.Request.Path.Value ?? "/";
-        if (path.StartsWith("/api/platform", StringComparison.OrdinalIgnoreCase))
+        var path = RouteInfo.NormalizePath(ctx.Request.Path.Value ?? "/").ToLowerInvariant();
+        if (path.StartsWith("/api/platform", StringComparison.Ordinal))
             throw ApiError.Forbidden("API keys cannot use the platform endpoints.");
         if (key.Superuser) return;
         if (path == "/api/health") return;

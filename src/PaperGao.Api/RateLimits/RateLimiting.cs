@@ -84,10 +84,11 @@ public static class RateLimiting
             {
                 foreach (var r in rules)
                 {
-                    if (r.Label == label && Fits(r)) return r;
+                    if (string.Equals(r.Label, label, StringComparison.OrdinalIgnoreCase) && Fits(r)) return r;
                 }
             }
         }
+        path = RouteInfo.NormalizePath(path);
         RateLimitRule? best = null;
         var bestLength = -1;
         foreach (var r in rules)
@@ -101,7 +102,9 @@ public static class RateLimiting
                 label = label[(space + 1)..];
             }
             if (!label.StartsWith('/')) continue;
-            var matches = label.EndsWith('/') ? path.StartsWith(label, StringComparison.Ordinal) || path + "/" == label : path == label;
+            var matches = label.EndsWith('/')
+                ? path.StartsWith(label, StringComparison.OrdinalIgnoreCase) || string.Equals(path + "/", label, StringComparison.OrdinalIgnoreCase)
+                : string.Equals(path, label, StringComparison.OrdinalIgnoreCase);
             // A method-specific label beats a bare one of the same path.
             var length = label.Length * 2 + (space > 0 ? 1 : 0);
             if (matches && length > bestLength) (best, bestLength) = (r, length);
@@ -109,7 +112,11 @@ public static class RateLimiting
         return best;
     }
 
-    /// <summary>The submitted identity of an auth request (lower-cased), read from a small JSON or form body, else null.</summary>
+    /// <summary>
+    /// The submitted identity of an auth request (lower-cased), read from a JSON or form body of at most 64 KiB.
+    /// A body that is larger, chunked past that size or unreadable is never a way out of the per-identity count:
+    /// all such requests share one identity (<see cref="Unreadable"/>), per IP and from any IP at 10x the limit.
+    /// </summary>
     private static async Task<string?> IdentityAsync(HttpContext ctx, string action)
     {
         var field = action switch
@@ -121,14 +128,8 @@ public static class RateLimiting
         };
         if (field is null) return null;
         var request = ctx.Request;
-        if (request.HasFormContentType)
-        {
-            if (request.ContentLength is null or > MaxPeekBytes) return null;
-            var form = await request.ReadFormAsync(ctx.RequestAborted);
-            var v = form[field].ToString();
-            return v.Length > 0 ? v.Trim().ToLowerInvariant() : null;
-        }
-        if (request.ContentLength is 0 or > MaxPeekBytes || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true) return null;
+        if (request.ContentLength is 0) return null;
+        if (request.ContentLength > MaxPeekBytes) return Unreadable;
         request.EnableBuffering();
         var buffer = new byte[MaxPeekBytes + 1];
         var read = 0;
@@ -139,16 +140,39 @@ public static class RateLimiting
             read += n;
         }
         request.Body.Position = 0;
-        if (read > MaxPeekBytes) return null;
+        if (read > MaxPeekBytes) return Unreadable;
+        if (read == 0) return null;
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                var form = await request.ReadFormAsync(ctx.RequestAborted);
+                var v = form[field].ToString();
+                return v.Trim().Length > 0 ? v.Trim().ToLowerInvariant() : null;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)
+            {
+                return Unreadable;
+            }
+            finally
+            {
+                // The endpoint reads the form again with its own limits.
+                request.Body.Position = 0;
+                ctx.Features.Set<Microsoft.AspNetCore.Http.Features.IFormFeature>(null);
+            }
+        }
         try
         {
             return JsonNode.Parse(buffer.AsSpan(0, read)) is JsonObject o && o[field] is JsonValue jv && jv.TryGetValue<string>(out var s) && s.Trim().Length > 0
                 ? s.Trim().ToLowerInvariant()
                 : null;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
         {
-            return null; // the endpoint answers the bad body itself
+            return Unreadable; // the endpoint answers the bad body itself
         }
     }
+
+    /// <summary>The identity every oversized or unparseable auth body is counted under (no real identity contains NUL).</summary>
+    private const string Unreadable = "\0unreadable";
 }

@@ -5,6 +5,7 @@ using PaperGao.Api.Infrastructure;
 using PaperGao.Api.RateLimits;
 using PaperGao.Api.Tests.Infrastructure;
 using PaperGao.Core.Settings;
+using static PaperGao.Api.Tests.Auth.Users;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
 
 namespace PaperGao.Api.Tests.RateLimits;
@@ -80,6 +81,71 @@ public sealed class RateLimitTests(PostgresCluster postgres)
         var (other, otherBody) = await SendAsync(app.Client, HttpMethod.Post, url, new { identity = "other@x.test", password = "guess-one-1" }, ct);
         Assert.Equal(400, other);
         Assert.Equal(400, otherBody!["status"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Upper_case_paths_extra_slashes_and_padded_bodies_do_not_escape_the_limits(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+        await SignUpAsync(app, "victim@x.test", ct);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new
+        {
+            rateLimits = new
+            {
+                enabled = true,
+                rules = new[]
+                {
+                    new { label = "*:auth", audience = "", duration = 60, maxRequests = 2 },
+                    new { label = "posts:list", audience = "", duration = 60, maxRequests = 1 },
+                    new { label = "/api/health", audience = "", duration = 60, maxRequests = 1 },
+                },
+            },
+        }, ct)).Status);
+
+        // Sign-in: the limit holds whatever the case of the path.
+        Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-password", new { identity = "victim@x.test", password = "guess-one-1" }, ct)).Status);
+        Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/API/Collections/users/AUTH-WITH-PASSWORD", new { identity = "victim@x.test", password = "guess-two-2" }, ct)).Status);
+        Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/API/collections/users/auth-with-password", new { identity = "victim@x.test", password = Password }, ct)).Status);
+        Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api//collections/users/auth-with-password/", new { identity = "victim@x.test", password = Password }, ct)).Status);
+
+        // Records and path labels.
+        Assert.Equal(200, await GetStatusAsync(app.Client, "/api/collections/posts/RECORDS", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/API/COLLECTIONS/posts/records", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/api/collections/posts/records", null, ct));
+        Assert.Equal(200, await GetStatusAsync(app.Client, "/api/health", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/API/health", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/api/Health/", null, ct));
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Padded_sign_in_bodies_are_still_counted_per_identity(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings",
+            new { rateLimits = new { enabled = true, rules = new[] { new { label = "*:auth", audience = "@guest", duration = 60, maxRequests = 2 } } } }, ct)).Status);
+        const string url = "/api/collections/users/auth-with-password";
+        var pad = new string('a', 70 * 1024);
+        // Bodies over the 64 KiB peek share one identity: padding cannot buy fresh attempts.
+        Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, url, new { identity = "victim@x.test", password = "guess-one-1", pad }, ct)).Status);
+        Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, url, new { identity = "victim@x.test", password = "guess-two-2", pad }, ct)).Status);
+        Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, url, new { identity = "victim@x.test", password = "guess-three", pad }, ct)).Status);
+        // Form bodies are counted per identity and still reach the endpoint intact.
+        async Task<int> FormAsync(string identity)
+        {
+            using var form = new FormUrlEncodedContent([new("identity", identity), new("password", "guess-form-1")]);
+            using var r = await app.Client.PostAsync(url, form, ct);
+            return (int)r.StatusCode;
+        }
+        Assert.Equal(400, await FormAsync("other@x.test"));
+        Assert.Equal(400, await FormAsync("OTHER@x.test"));
+        Assert.Equal(429, await FormAsync("other@x.test"));
     }
 
     [Theory]
@@ -160,6 +226,9 @@ public sealed class RateLimitTests(PostgresCluster postgres)
         Assert.Equal("/api/batch", Match("POST", "/api/batch")!.Label);
         Assert.Equal("/api/", Match("GET", "/api/collections/posts/records")!.Label);
         Assert.Null(Match("GET", "/_/"));
+        Assert.Equal("posts:create", Match("POST", "/API/Collections/posts/RECORDS")!.Label);
+        Assert.Equal("*:auth", Match("POST", "/api/collections/users/AUTH-WITH-PASSWORD/")!.Label);
+        Assert.Equal("/api/batch", Match("POST", "/API//BATCH/")!.Label);
     }
 
     [Fact]
