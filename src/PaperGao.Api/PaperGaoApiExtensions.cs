@@ -54,8 +54,8 @@ public static class PaperGaoApiExtensions
 
     public static IDatabaseProvider CreateProvider(PaperGaoOptions options) =>
         string.IsNullOrWhiteSpace(options.Db)
-            ? new SqliteDatabaseProvider(options.Dir)
-            : new PostgresDatabaseProvider(options.Db, options.Dir);
+            ? new SqliteDatabaseProvider(options.Dir) { StatementTimeout = options.StatementTimeout }
+            : new PostgresDatabaseProvider(options.Db, options.Dir) { StatementTimeout = options.StatementTimeout };
 
     /// <summary>Adds the middleware and maps every endpoint. Call before anything else that handles /api.</summary>
     public static WebApplication UsePaperGao(this WebApplication app)

@@ -31,4 +31,7 @@ public sealed class PaperGaoOptions
 
     /// <summary>Realtime: messages queued per client before a stalled client is dropped (default 512).</summary>
     public int? RealtimeQueueCapacity { get; set; }
+
+    /// <summary>How long one SQL statement may run before the database stops it (docs/security.md); zero or less: no limit.</summary>
+    public TimeSpan StatementTimeout { get; set; } = Core.Data.ProjectDatabase.DefaultStatementTimeout;
 }

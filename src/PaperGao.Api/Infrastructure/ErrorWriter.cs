@@ -15,6 +15,7 @@ public static class ErrorWriter
         if (ctx.Response.HasStarted) return;
         ctx.Items[ErrorItemKey] = error.Message;
         ctx.Response.Clear();
+        PaperGaoPipeline.ApplyHeaders(ctx.Response);
         ctx.Response.StatusCode = error.Status;
         ctx.Response.ContentType = "application/json";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);

@@ -38,6 +38,18 @@ public static class PaperGaoPipeline
         {
             await ErrorWriter.WriteAsync(ctx, e);
         }
+        catch (Core.Data.StatementTimeoutException e)
+        {
+            await ErrorWriter.WriteAsync(ctx, ApiError.BadRequest(e.Message));
+        }
+        catch (System.Data.Common.DbException e) when (ctx.Project() is { } p && p.Dialect.IsQueryError(e))
+        {
+            // The statement itself failed (a view calling a function that is missing or refused, a value too big, a bad
+            // cast): the request is at fault, not the server. The database's text is not shown (it can name internals).
+            ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Api")
+                .LogInformation("Query failed on {Method} {Path}: {Error}", ctx.Request.Method, ctx.Request.Path, e.Message);
+            await ErrorWriter.WriteAsync(ctx, ApiError.BadRequest("Something went wrong while processing your request."));
+        }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             await ErrorWriter.WriteAsync(ctx, ApiError.TooLarge());
@@ -58,14 +70,21 @@ public static class PaperGaoPipeline
         }
     }
 
-    private static Task HeadersAsync(HttpContext ctx, RequestDelegate next)
+    /// <summary>The security and CORS headers every answer carries (error answers too: they are set again after a clear).</summary>
+    internal static void ApplyHeaders(HttpResponse response)
     {
-        var h = ctx.Response.Headers;
+        var h = response.Headers;
         h["X-XSS-Protection"] = "1; mode=block";
         h["X-Content-Type-Options"] = "nosniff";
         h["X-Frame-Options"] = "SAMEORIGIN";
         h["Access-Control-Allow-Origin"] = "*";
         h["Vary"] = "Origin";
+    }
+
+    private static Task HeadersAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var h = ctx.Response.Headers;
+        ApplyHeaders(ctx.Response);
         if (HttpMethods.IsOptions(ctx.Request.Method) && ctx.Request.Headers.ContainsKey("Access-Control-Request-Method"))
         {
             h["Access-Control-Allow-Methods"] = "GET,HEAD,PUT,PATCH,POST,DELETE";

@@ -50,6 +50,12 @@ public interface ISqlDialect
     /// <summary>True when the exception is a unique-constraint violation; names the columns when the driver says them.</summary>
     bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns);
 
+    /// <summary>
+    /// True when the statement itself is at fault (a function missing or refused, a value too big, a bad cast or
+    /// division, a program limit) rather than the server or the connection: answered 400, not 500.
+    /// </summary>
+    bool IsQueryError(Exception ex);
+
     /// <summary>True when the exception is a foreign key / restrict violation.</summary>
     bool IsConstraintViolation(Exception ex);
 

@@ -9,7 +9,18 @@ namespace PaperGao.Core.Data;
 /// </summary>
 public abstract class ProjectDatabase : IAsyncDisposable
 {
+    /// <summary>The statement time limit when none is configured (PaperGaoOptions.StatementTimeout).</summary>
+    public static readonly TimeSpan DefaultStatementTimeout = TimeSpan.FromSeconds(30);
+
     public abstract ISqlDialect Dialect { get; }
+
+    /// <summary>
+    /// How long one statement may run before the database stops it (SQLite: progress handler; PostgreSQL:
+    /// statement_timeout). It applies to everything run through <see cref="ReadAsync{T}"/> and <see cref="WriteAsync{T}"/>;
+    /// a read also stops when its cancellation token fires (the client went away, the server is stopping). A stopped
+    /// statement surfaces as <see cref="StatementTimeoutException"/> (or OperationCanceledException). Zero or less: no limit.
+    /// </summary>
+    public TimeSpan StatementTimeout { get; set; } = DefaultStatementTimeout;
 
     /// <summary>Runs read work on a pooled connection.</summary>
     public abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default);

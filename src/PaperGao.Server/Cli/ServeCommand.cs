@@ -35,6 +35,8 @@ public static class ServeCommand
             RealtimeMaxLifetime = Seconds(builder.Configuration["PaperGao:RealtimeMaxLifetimeSeconds"]),
             RealtimeQueueCapacity = int.TryParse(builder.Configuration["PaperGao:RealtimeQueue"], System.Globalization.CultureInfo.InvariantCulture, out var q) && q > 0 ? q : null,
         };
+        if (double.TryParse(builder.Configuration["PaperGao:StatementTimeoutSeconds"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var statementSeconds))
+            options.StatementTimeout = TimeSpan.FromSeconds(statementSeconds);
         if (TimeSpan.TryParse(builder.Configuration["PaperGao:FilesGcInterval"], System.Globalization.CultureInfo.InvariantCulture, out var gcInterval))
             options.FilesGcInterval = gcInterval;
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)

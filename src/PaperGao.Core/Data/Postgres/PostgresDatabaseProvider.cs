@@ -24,6 +24,9 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
 
     public ISqlDialect Dialect => PostgresDialect.Instance;
 
+    /// <summary>The statement time limit of the databases opened from now on (see ProjectDatabase.StatementTimeout).</summary>
+    public TimeSpan StatementTimeout { get; init; } = ProjectDatabase.DefaultStatementTimeout;
+
     public static string SchemaOf(string project) => SchemaPrefix + project;
 
     public static string LogSchemaOf(string project) => LogSchemaPrefix + project;
@@ -75,10 +78,15 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     {
         var builder = new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = schema };
         if (maxPoolSize is { } max) builder.MaxPoolSize = max;
+        // The statement time limit: enforced by the server (statement_timeout, per statement, also when this process
+        // is gone) with Npgsql's command timeout a few seconds later as the client-side backstop.
+        var limitMs = StatementTimeout <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(StatementTimeout.TotalMilliseconds);
+        builder.Options = ((builder.Options ?? "") + FormattableString.Invariant($" -c statement_timeout={limitMs}")).Trim();
+        builder.CommandTimeout = limitMs == 0 ? 0 : (int)Math.Min(int.MaxValue, limitMs / 1000 + 5);
         // No automatic preparation: a prepared SELECT of a table whose column type changed fails with
         // "cached plan must not change result type" (on this node after DDL, and on every other node of a cluster).
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new PostgresProjectDatabase(dataSource, schema);
+        return new PostgresProjectDatabase(dataSource, schema, StatementTimeout) { StatementTimeout = StatementTimeout };
     }
 
     public async Task DeleteAsync(string project, CancellationToken ct = default)

@@ -68,6 +68,11 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string BoolLiteral(bool value) => value ? "TRUE" : "FALSE";
 
+    /// <summary>SQLSTATE classes 22 (data exception), 42 (syntax error or access rule), 54 (program limit), 0A (not supported).</summary>
+    public bool IsQueryError(Exception ex) =>
+        ex is PostgresException pe && (pe.SqlState.StartsWith("22", StringComparison.Ordinal) || pe.SqlState.StartsWith("42", StringComparison.Ordinal)
+            || pe.SqlState.StartsWith("54", StringComparison.Ordinal) || pe.SqlState.StartsWith("0A", StringComparison.Ordinal));
+
     public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
     {
         columns = [];

@@ -4,16 +4,49 @@ using Npgsql;
 namespace PaperGao.Core.Data.Postgres;
 
 /// <summary>A project's PostgreSQL schema: a data source whose search_path is the project's schema.</summary>
-public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string schema) : ProjectDatabase
+public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string schema, TimeSpan connectionStatementTimeout) : ProjectDatabase
 {
     public string Schema { get; } = schema;
+
+    /// <summary>
+    /// The connections carry the provider's statement_timeout; when <see cref="ProjectDatabase.StatementTimeout"/> was
+    /// changed since, each unit of work sets its own (reset when the connection goes back to the pool).
+    /// </summary>
+    private async Task ApplyLimitAsync(NpgsqlConnection conn, bool local, CancellationToken ct)
+    {
+        if (StatementTimeout == connectionStatementTimeout) return;
+        var ms = StatementTimeout <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(StatementTimeout.TotalMilliseconds);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = FormattableString.Invariant($"SET {(local ? "LOCAL " : "")}statement_timeout = {ms}");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     public override ISqlDialect Dialect => PostgresDialect.Instance;
 
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await work(conn);
+        try
+        {
+            await ApplyLimitAsync(conn, local: false, ct);
+            return await work(conn);
+        }
+        catch (Exception ex) when (Translate(ex, ct) is { } stopped)
+        {
+            throw stopped;
+        }
+    }
+
+    /// <summary>
+    /// The statement stopped by statement_timeout (57014 without a cancellation of ours) or by Npgsql's command
+    /// timeout (the client-side backstop) as <see cref="StatementTimeoutException"/>; a cancelled one as cancellation.
+    /// </summary>
+    private Exception? Translate(Exception ex, CancellationToken ct)
+    {
+        var canceled = ex is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } || (ex is NpgsqlException && ex.InnerException is TimeoutException);
+        if (!canceled) return null;
+        if (ct.IsCancellationRequested) return new OperationCanceledException("The query was cancelled.", ex, ct);
+        return new StatementTimeoutException(StatementTimeout, ex);
     }
 
     public override async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
@@ -22,13 +55,15 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
         await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
+            await ApplyLimitAsync(conn, local: true, ct);
             var result = await work(tx);
             await tx.CommitAsync(CancellationToken.None);
             return result;
         }
-        catch
+        catch (Exception ex)
         {
             try { await tx.RollbackAsync(CancellationToken.None); } catch (Exception e) when (e is InvalidOperationException or NpgsqlException) { /* connection broken or already completed */ }
+            if (Translate(ex, ct) is { } stopped) throw stopped;
             throw;
         }
     }

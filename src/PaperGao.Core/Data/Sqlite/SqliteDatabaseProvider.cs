@@ -7,6 +7,9 @@ public sealed class SqliteDatabaseProvider(string dataDir) : IDatabaseProvider
 
     public ISqlDialect Dialect => SqliteDialect.Instance;
 
+    /// <summary>The statement time limit of the databases opened from now on (see ProjectDatabase.StatementTimeout).</summary>
+    public TimeSpan StatementTimeout { get; init; } = ProjectDatabase.DefaultStatementTimeout;
+
     /// <summary>The folder of a project (its name is validated by the caller against ProjectNames).</summary>
     public string ProjectDir(string project) => Path.Combine(ProjectsDir, project);
 
@@ -35,14 +38,14 @@ public sealed class SqliteDatabaseProvider(string dataDir) : IDatabaseProvider
             if (!create) throw new InvalidOperationException($"Project '{project}' does not exist.");
             Directory.CreateDirectory(dir);
         }
-        return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(file));
+        return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(file) { StatementTimeout = StatementTimeout });
     }
 
     public Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default)
     {
         var dir = ProjectDir(project);
         if (!Directory.Exists(dir)) throw new InvalidOperationException($"Project '{project}' does not exist.");
-        return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(Path.Combine(dir, "logs.db")));
+        return Task.FromResult<ProjectDatabase>(new SqliteProjectDatabase(Path.Combine(dir, "logs.db")) { StatementTimeout = StatementTimeout });
     }
 
     public Task DeleteAsync(string project, CancellationToken ct = default)

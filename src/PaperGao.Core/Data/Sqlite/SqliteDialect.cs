@@ -62,6 +62,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string BoolLiteral(bool value) => value ? "1" : "0";
 
+    /// <summary>SQLITE_ERROR (SQL error, missing or refused function), SQLITE_TOOBIG, SQLITE_MISMATCH, SQLITE_RANGE.</summary>
+    public bool IsQueryError(Exception ex) => ex is SqliteException { SqliteErrorCode: 1 or 18 or 20 or 25 };
+
     public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
     {
         columns = [];

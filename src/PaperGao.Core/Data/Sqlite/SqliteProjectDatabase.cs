@@ -19,8 +19,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
+    private readonly ConcurrentDictionary<SqliteConnection, SqliteTimeLimit> _open = new();
     private SqliteConnection? _writer;
-    private bool _disposed;
+    private volatile bool _disposed;
 
     public SqliteProjectDatabase(string path)
     {
@@ -47,34 +48,58 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; " +
                           "PRAGMA journal_size_limit=200000000; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000; PRAGMA foreign_keys=OFF;";
         cmd.ExecuteNonQuery();
+        _open[c] = SqliteTimeLimit.Attach(c);
         return c;
     }
 
-    protected override DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql) =>
-        StatementCache.For((SqliteConnection)connection).Rent((SqliteConnection)connection, tx, sql);
-
-    private static void Close(SqliteConnection c)
+    protected override DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql)
     {
+        var c = (SqliteConnection)connection;
+        SqliteTimeLimit.Of(c)?.Restart(); // each statement gets the whole limit
+        return StatementCache.For(c).Rent(c, tx, sql);
+    }
+
+    private void Close(SqliteConnection c)
+    {
+        _open.TryRemove(c, out _);
         StatementCache.Clear(c);
         c.Dispose();
+    }
+
+    /// <summary>
+    /// An interrupted statement (SQLITE_INTERRUPT from the progress handler) as what stopped it: the caller's
+    /// cancellation, the time limit, or the database closing.
+    /// </summary>
+    private Exception? Translate(Exception ex, SqliteTimeLimit? limit, CancellationToken ct)
+    {
+        if (ex is not SqliteException { SqliteErrorCode: 9 }) return null;
+        if (ct.IsCancellationRequested) return new OperationCanceledException("The query was cancelled.", ex, ct);
+        if (limit?.TimedOut == true) return new StatementTimeoutException(StatementTimeout, ex);
+        if (_disposed) return new ObjectDisposedException(nameof(SqliteProjectDatabase), "The database is closing.");
+        return null;
     }
 
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ct.ThrowIfCancellationRequested();
         if (!_readers.TryTake(out var conn)) conn = Open();
+        var limit = SqliteTimeLimit.Of(conn);
+        limit?.Begin(StatementTimeout, ct);
         var healthy = true;
         try
         {
             return await work(conn);
         }
-        catch
+        catch (Exception ex)
         {
             healthy = conn.State == System.Data.ConnectionState.Open;
+            if (Translate(ex, limit, ct) is { } stopped) throw stopped;
             throw;
         }
         finally
         {
+            limit?.End();
             if (healthy && !_disposed && _readers.Count < MaxIdleReaders) _readers.Add(conn);
             else Close(conn);
         }
@@ -113,8 +138,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         }
     }
 
-    private static async Task RunGroupAsync(SqliteConnection writer, List<WriteItem> group)
+    private async Task RunGroupAsync(SqliteConnection writer, List<WriteItem> group)
     {
+        var limit = SqliteTimeLimit.Of(writer);
         SqliteTransaction tx;
         try
         {
@@ -134,7 +160,21 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                 try
                 {
                     if (!single) tx.Save("pg_write");
-                    await item.RunAsync(tx);
+                    // Writes get the time limit but not the caller's cancellation: interrupting a write statement rolls
+                    // back the whole transaction, which would take the other grouped writes with it.
+                    limit?.Begin(StatementTimeout, CancellationToken.None);
+                    try
+                    {
+                        await item.RunAsync(tx);
+                    }
+                    catch (Exception raw) when (Translate(raw, limit, CancellationToken.None) is { } stopped)
+                    {
+                        throw stopped;
+                    }
+                    finally
+                    {
+                        limit?.End();
+                    }
                     if (!single) tx.Release("pg_write");
                     done.Add(item);
                 }
@@ -187,6 +227,11 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     {
         if (_disposed) return;
         _disposed = true;
+        // Running reads end now (shutdown never waits on a query); queued writes still finish, each under the time limit.
+        foreach (var (c, limit) in _open)
+        {
+            if (c != _writer) limit.Stop();
+        }
         _queue.Writer.TryComplete();
         await _writerLoop;
         while (_readers.TryTake(out var c)) Close(c);
