@@ -23,6 +23,12 @@ public static class ApiContext
 
     public static Record? Auth(this HttpContext ctx) => ctx.Items[AuthKey] as Record;
 
+    /// <summary>Marks a request whose valid token belongs to a record the collection's authRule now refuses.</summary>
+    public static void SetAuthRefused(HttpContext ctx) => ctx.Items["pg.authRefused"] = true;
+
+    /// <summary>True when the request's token was valid but its record no longer satisfies the authRule.</summary>
+    public static bool AuthRefused(this HttpContext ctx) => ctx.Items.ContainsKey("pg.authRefused");
+
     /// <summary>A superuser's token, or an API key with full scope (Keys/ApiKeyAccess).</summary>
     public static bool IsSuperuser(this HttpContext ctx) => ctx.Auth()?.Collection.Name == ProjectInitializer.SuperusersName || Keys.ApiKeyAccess.HasSuperuserKey(ctx);
 

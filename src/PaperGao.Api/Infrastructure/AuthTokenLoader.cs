@@ -10,12 +10,21 @@ namespace PaperGao.Api.Infrastructure;
 /// </summary>
 public static class AuthTokenLoader
 {
-    public static async Task<Record?> LoadAsync(Project project, string? header, CancellationToken ct)
+    public static async Task<Record?> LoadAsync(Project project, string? header, CancellationToken ct) =>
+        (await LoadCheckedAsync(project, header, ct)).Record;
+
+    /// <summary>
+    /// The auth record of a valid token whose record still satisfies the collection's authRule (AuthRuleGate);
+    /// RefusedByAuthRule tells a valid token of a record the rule now refuses (the request continues as a guest).
+    /// </summary>
+    public static async Task<(Record? Record, bool RefusedByAuthRule)> LoadCheckedAsync(Project project, string? header, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(header)) return null;
+        if (string.IsNullOrWhiteSpace(header)) return (null, false);
         var token = header.Trim();
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = token[7..].Trim();
-        return await VerifyAsync(project, token, "auth", ct);
+        var record = await VerifyAsync(project, token, "auth", ct);
+        if (record is null) return (null, false);
+        return await AuthRuleGate.AllowsAsync(project, record, ct) ? (record, false) : (null, true);
     }
 
     /// <summary>Verifies a token of the given type against its record's tokenKey and the collection secret for that type.</summary>

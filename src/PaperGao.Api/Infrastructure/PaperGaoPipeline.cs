@@ -110,7 +110,9 @@ public static class PaperGaoPipeline
         }
         var project = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound("Missing or invalid project.");
         ApiContext.SetProject(ctx, project);
-        ApiContext.SetAuth(ctx, await AuthTokenLoader.LoadAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted));
+        var (auth, refused) = await AuthTokenLoader.LoadCheckedAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted);
+        ApiContext.SetAuth(ctx, auth);
+        if (refused) ApiContext.SetAuthRefused(ctx);
         await next(ctx);
     }
 }

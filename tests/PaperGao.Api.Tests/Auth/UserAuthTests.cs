@@ -151,6 +151,40 @@ public sealed class UserAuthTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task A_user_the_auth_rule_stops_accepting_loses_access_with_the_next_request(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var users = await GetJsonAsync(su, "/api/collections/users", ct);
+        var fields = users["fields"]!.AsArray();
+        fields.Add(new JsonObject { ["name"] = "status", ["type"] = "text" });
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new JsonObject { ["fields"] = fields.DeepClone(), ["authRule"] = "status != 'banned'" }, ct)).Status);
+        var alice = await SignUpAsync(app, "alice@x.io", ct);
+        var token = await SignInAsync(app, "alice@x.io", ct);
+        Assert.Equal(alice, await WhoAsync(app, token, ct));
+        using var asAlice = ClientWith(app, token);
+        Assert.Equal(200, (await SendAsync(asAlice, HttpMethod.Get, "/api/collections/users/records/" + alice, null, ct)).Status);
+
+        // Banned: the same, unexpired token is refused at once (the record changed, so no cached answer applies).
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users/records/" + alice, new { status = "banned" }, ct)).Status);
+        var (refresh, err) = await SendAsync(asAlice, HttpMethod.Post, "/api/collections/users/auth-refresh", null, ct);
+        Assert.Equal(403, refresh);
+        Assert.Equal(403, err!["status"]!.GetValue<int>());
+        Assert.Equal(404, (await SendAsync(asAlice, HttpMethod.Get, "/api/collections/users/records/" + alice, null, ct)).Status);
+        Assert.Equal(403, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-password", new { identity = "alice@x.io", password = Password }, ct)).Status);
+
+        // Unbanned: the token works again (it was never revoked, only refused while the rule said no).
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users/records/" + alice, new { status = "" }, ct)).Status);
+        Assert.Equal(alice, await WhoAsync(app, token, ct));
+
+        // authRule null: nobody may authenticate, so no token is accepted either.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new JsonObject { ["authRule"] = null }, ct)).Status);
+        Assert.Null(await WhoAsync(app, token, ct));
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Forged_expired_and_foreign_tokens_are_guests(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
