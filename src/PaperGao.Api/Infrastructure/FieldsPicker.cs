@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PaperGao.Core.Common;
 
 namespace PaperGao.Api.Infrastructure;
 
@@ -16,7 +17,7 @@ public static partial class FieldsPicker
         public (int Max, bool Ellipsis)? Excerpt { get; set; }
     }
 
-    [GeneratedRegex(@"^(?<path>[^:]+)(?::excerpt\(\s*(?<max>\d+)\s*(?:,\s*(?<ell>true|false|1|0|t|f))?\s*\))?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?<path>[^:()]+)(?::(?<mod>[A-Za-z_]\w*)\((?<args>[^()]*)\))?$")]
     private static partial Regex PathRegex();
 
     public static JsonNode? Apply(JsonNode? root, string fields)
@@ -36,27 +37,40 @@ public static partial class FieldsPicker
         return Pick(root, tree);
     }
 
+    /// <summary>
+    /// The requested paths. A malformed entry or modifier is a 400 (as PocketBase's picker errors are), never dropped
+    /// silently: excerpt takes (max[, withEllipsis]) with max &gt; 0 (larger than any text means "all of it").
+    /// </summary>
     private static Node Parse(string fields)
     {
         var root = new Node();
         foreach (var raw in SplitTopLevel(fields))
         {
-            var m = PathRegex().Match(raw.Trim());
-            if (!m.Success) continue;
+            var entry = raw.Trim();
+            if (entry.Length == 0) continue;
+            var m = PathRegex().Match(entry);
+            if (!m.Success) throw Invalid(entry, "expected path or path:modifier(args)");
             var node = root;
             foreach (var part in m.Groups["path"].Value.Trim().Split('.', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (!node.Children.TryGetValue(part, out var child)) node.Children[part] = child = new Node();
                 node = child;
             }
-            if (m.Groups["max"].Success)
-            {
-                var ell = m.Groups["ell"].Value.ToLowerInvariant() is "true" or "1" or "t";
-                node.Excerpt = (int.Parse(m.Groups["max"].Value, System.Globalization.CultureInfo.InvariantCulture), ell);
-            }
+            if (!m.Groups["mod"].Success) continue;
+            if (!m.Groups["mod"].Value.Equals("excerpt", StringComparison.Ordinal)) throw Invalid(entry, "unknown modifier");
+            var args = m.Groups["args"].Value.Split(',', StringSplitOptions.TrimEntries);
+            if (args.Length is 0 or > 2 || args[0].Length == 0) throw Invalid(entry, "expected excerpt(max, withEllipsis?)");
+            if (!long.TryParse(args[0], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var max))
+                max = args[0].Length > 0 && args[0].TrimStart('+').All(char.IsAsciiDigit) ? long.MaxValue : 0; // beyond long: as large as it gets
+            if (max <= 0) throw Invalid(entry, "max argument must be > 0");
+            var ell = args.Length > 1 && args[1] is "1" or "t" or "T" or "true" or "TRUE" or "True";
+            node.Excerpt = ((int)Math.Min(max, int.MaxValue), ell);
         }
         return root;
     }
+
+    private static ApiError Invalid(string entry, string why) =>
+        ApiError.BadRequest($"Invalid \"fields\" entry \"{(entry.Length > 60 ? entry[..60] + "..." : entry)}\": {why}.");
 
     private static IEnumerable<string> SplitTopLevel(string s)
     {

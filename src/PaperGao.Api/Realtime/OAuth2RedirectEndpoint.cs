@@ -17,7 +17,7 @@ public static class OAuth2RedirectEndpoint
     public static async Task HandleAsync(HttpContext ctx)
     {
         var values = HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.HasFormContentType
-            ? (await ctx.Request.ReadFormAsync(ctx.RequestAborted)).ToDictionary(k => k.Key, v => v.Value.ToString())
+            ? (await Infrastructure.RequestBody.ReadRawFormAsync(ctx)).ToDictionary(k => k.Key, v => v.Value.ToString())
             : ctx.Request.Query.ToDictionary(k => k.Key, v => v.Value.ToString());
         var state = values.GetValueOrDefault("state") ?? "";
         var code = values.GetValueOrDefault("code") ?? "";

@@ -26,7 +26,13 @@ public static class RealtimeServices
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Realtime");
-            return new RealtimeFanout(sp.GetRequiredService<RealtimeBroker>(), sp.GetRequiredService<IRealtimeBus>(), FieldsPicker.Apply,
+            return new RealtimeFanout(sp.GetRequiredService<RealtimeBroker>(), sp.GetRequiredService<IRealtimeBus>(),
+                // As PocketBase: a subscription whose "fields" cannot be applied gets the whole (rule-checked) record.
+                (node, fields) =>
+                {
+                    try { return FieldsPicker.Apply(node, fields); }
+                    catch (PaperGao.Core.Common.ApiError) { return node; }
+                },
                 ex => log.LogError(ex, "Realtime fan-out failed"));
         });
         services.AddSingleton(sp =>
