@@ -89,6 +89,7 @@ public static class SettingsJson
             }
         }
         RateLimitSettings.Validate(s.Extra, patch, errors);
+        SettingsValidator.Validate(s.Extra, patch, errors);
         return s;
     }
 
