@@ -16,6 +16,7 @@ using PaperGao.Api.Platform;
 using PaperGao.Api.Realtime;
 using PaperGao.Api.Records;
 using PaperGao.Api.Settings;
+using PaperGao.Api.Sql;
 using PaperGao.Api.Setup;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
@@ -85,6 +86,7 @@ public static class PaperGaoApiExtensions
         app.MapTestEmailApi();
         app.MapBatchApi();
         app.MapSettingsApi();
+        app.MapSqlApi();
         app.MapProjectsApi();
         app.MapApiKeysApi();
         app.MapLogsApi();

@@ -56,6 +56,9 @@ public interface ISqlDialect
     /// </summary>
     bool IsQueryError(Exception ex);
 
+    /// <summary>A database error as the SQL console shows it (SQLite: "SQL logic error: near ...", as PocketBase's driver).</summary>
+    string DescribeError(Exception ex);
+
     /// <summary>True when the exception is a foreign key / restrict violation.</summary>
     bool IsConstraintViolation(Exception ex);
 

@@ -30,6 +30,22 @@ public abstract class ProjectDatabase : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// Runs superuser console SQL (one or more statements; POST /api/sql) that writes, in one write transaction (all or
+    /// nothing) under the statement time limit, and answers the rows the INSERT/UPDATE/DELETE statements changed.
+    /// <see cref="ConsoleConfined"/> says whether the database keeps it inside the project.
+    /// </summary>
+    public abstract Task<long> ConsoleExecuteAsync(string sql, CancellationToken ct);
+
+    /// <summary>Runs superuser console SQL read-only (a statement that tries to write fails) and hands its command to <paramref name="read"/>.</summary>
+    public abstract Task<T> ConsoleReadAsync<T>(string sql, Func<DbCommand, Task<T>> read, CancellationToken ct);
+
+    /// <summary>
+    /// True when console SQL cannot reach outside the project (SQLite: its own file, ATTACH refused). False on
+    /// PostgreSQL, where every project is a schema of one database the server's role can read entirely.
+    /// </summary>
+    public abstract bool ConsoleConfined { get; }
+
     public Task WriteAsync(Func<DbTransaction, Task> work, CancellationToken ct = default) =>
         WriteAsync<bool>(async tx => { await work(tx); return true; }, ct);
 

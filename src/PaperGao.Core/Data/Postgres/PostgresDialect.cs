@@ -73,6 +73,8 @@ public sealed class PostgresDialect : ISqlDialect
         ex is PostgresException pe && (pe.SqlState.StartsWith("22", StringComparison.Ordinal) || pe.SqlState.StartsWith("42", StringComparison.Ordinal)
             || pe.SqlState.StartsWith("54", StringComparison.Ordinal) || pe.SqlState.StartsWith("0A", StringComparison.Ordinal));
 
+    public string DescribeError(Exception ex) => ex is PostgresException pe ? $"{pe.MessageText} ({pe.SqlState})" : ex.Message;
+
     public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
     {
         columns = [];

@@ -68,5 +68,32 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
         }
     }
 
+    public override bool ConsoleConfined => false;
+
+    public override Task<long> ConsoleExecuteAsync(string sql, CancellationToken ct) =>
+        WriteAsync(async tx =>
+        {
+            await using var cmd = tx.Connection!.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            return (long)Math.Max(0, await cmd.ExecuteNonQueryAsync(ct));
+        }, ct);
+
+    public override Task<T> ConsoleReadAsync<T>(string sql, Func<DbCommand, Task<T>> run, CancellationToken ct) =>
+        ReadAsync(async conn =>
+        {
+            await using var tx = await ((NpgsqlConnection)conn).BeginTransactionAsync(ct);
+            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY", (NpgsqlConnection)conn, tx)) await ro.ExecuteNonQueryAsync(ct);
+            await using var cmd = new NpgsqlCommand(sql, (NpgsqlConnection)conn, tx);
+            try
+            {
+                return await run(cmd);
+            }
+            finally
+            {
+                try { await tx.RollbackAsync(CancellationToken.None); } catch (Exception e) when (e is InvalidOperationException or NpgsqlException) { /* connection broken */ }
+            }
+        }, ct);
+
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

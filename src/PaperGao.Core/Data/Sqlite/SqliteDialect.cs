@@ -65,6 +65,17 @@ public sealed class SqliteDialect : ISqlDialect
     /// <summary>SQLITE_ERROR (SQL error, missing or refused function), SQLITE_TOOBIG, SQLITE_MISMATCH, SQLITE_RANGE.</summary>
     public bool IsQueryError(Exception ex) => ex is SqliteException { SqliteErrorCode: 1 or 18 or 20 or 25 };
 
+    public string DescribeError(Exception ex)
+    {
+        if (ex is not SqliteException se) return ex.Message;
+        // "SQLite Error 1: 'near "invalid": syntax error'." -> "SQL logic error: near "invalid": syntax error (1)"
+        var detail = se.Message;
+        var open = detail.IndexOf('\'');
+        var close = detail.LastIndexOf('\'');
+        if (open >= 0 && close > open) detail = detail[(open + 1)..close];
+        return $"{SQLitePCL.raw.sqlite3_errstr(se.SqliteErrorCode).utf8_to_string()}: {detail} ({se.SqliteErrorCode})";
+    }
+
     public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
     {
         columns = [];

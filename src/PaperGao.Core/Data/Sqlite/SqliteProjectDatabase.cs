@@ -223,6 +223,48 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         catch (InvalidOperationException) { /* already completed */ }
     }
 
+    public override bool ConsoleConfined => true;
+
+    public override Task<long> ConsoleExecuteAsync(string sql, CancellationToken ct) =>
+        WriteAsync(async tx =>
+        {
+            var c = (SqliteConnection)tx.Connection!;
+            // sqlite3_changes() is not reset by DDL, so the count is total_changes() after minus before.
+            var before = SQLitePCL.raw.sqlite3_total_changes(c.Handle);
+            using (SqliteConsoleGuard.Install(c))
+            {
+                await using var cmd = c.CreateCommand();
+                cmd.Transaction = (SqliteTransaction)tx;
+                cmd.CommandText = sql;
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            return (long)(SQLitePCL.raw.sqlite3_total_changes(c.Handle) - before);
+        }, ct);
+
+    public override Task<T> ConsoleReadAsync<T>(string sql, Func<DbCommand, Task<T>> run, CancellationToken ct) =>
+        ReadAsync(async conn =>
+        {
+            var c = (SqliteConnection)conn;
+            await using (var on = c.CreateCommand())
+            {
+                on.CommandText = "PRAGMA query_only = 1";
+                await on.ExecuteNonQueryAsync(ct);
+            }
+            try
+            {
+                using var guard = SqliteConsoleGuard.Install(c);
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = sql;
+                return await run(cmd);
+            }
+            finally
+            {
+                await using var off = c.CreateCommand();
+                off.CommandText = "PRAGMA query_only = 0";
+                off.ExecuteNonQuery();
+            }
+        }, ct);
+
     public override async ValueTask DisposeAsync()
     {
         if (_disposed) return;
