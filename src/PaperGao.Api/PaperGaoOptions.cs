@@ -34,4 +34,10 @@ public sealed class PaperGaoOptions
 
     /// <summary>How long one SQL statement may run before the database stops it (docs/security.md); zero or less: no limit.</summary>
     public TimeSpan StatementTimeout { get; set; } = Core.Data.ProjectDatabase.DefaultStatementTimeout;
+
+    /// <summary>
+    /// Hosts, IPs or CIDR blocks that server-side requests (OAuth2, S3, functions) may reach although they are loopback,
+    /// private or link-local (Core/Net/OutboundHttp). Empty by default; env PAPERGAO_OUTBOUND_ALLOW, comma-separated.
+    /// </summary>
+    public IReadOnlyList<string> OutboundAllowHosts { get; set; } = [];
 }
