@@ -49,7 +49,7 @@ export async function startServer() {
       child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, ...dbArgs], {
         cwd: repoRoot,
         stdio: ['ignore', log.fd, log.fd],
-        env: { ...process.env, DOTNET_NOLOGO: '1' },
+        env: { ...process.env, DOTNET_NOLOGO: '1', PAPERGAO_OUTBOUND_ALLOW: process.env.PAPERGAO_OUTBOUND_ALLOW ?? 'localhost' },
       });
       await log.close();
       exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
@@ -95,7 +95,7 @@ export async function startServer() {
 async function cli(args) {
   try {
     const { stdout } = await execFileAsync('dotnet', [serverDll, ...args], {
-      cwd: repoRoot, timeout: CLI_DEADLINE_MS, env: { ...process.env, DOTNET_NOLOGO: '1' },
+      cwd: repoRoot, timeout: CLI_DEADLINE_MS, env: { ...process.env, DOTNET_NOLOGO: '1', PAPERGAO_OUTBOUND_ALLOW: process.env.PAPERGAO_OUTBOUND_ALLOW ?? 'localhost' },
     });
     return stdout;
   } catch (err) {

@@ -56,7 +56,9 @@ server.service.on('beforeUserinfo', (response, req) => {
 });
 
 await server.start(0, '127.0.0.1');
-server.issuer.url = `http://127.0.0.1:${server.address().port}`;
+// Reached as "localhost": the server under test allow-lists that name for outbound requests (PAPERGAO_OUTBOUND_ALLOW),
+// while 127.0.0.1 itself stays refused, as the SSRF tests check.
+server.issuer.url = `http://localhost:${server.address().port}`;
 process.stdout.write(`OAUTH_SERVER_URL=${server.issuer.url}\n`);
 
 const stop = async () => { await server.stop(); process.exit(0); };

@@ -30,7 +30,7 @@ public static class S3Check
         {
             return "The S3 server did not answer in time.";
         }
-        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is Net.OutboundException or AmazonServiceException or AmazonClientException or HttpRequestException or IOException or ArgumentException or InvalidOperationException)
         {
             var inner = ex;
             while (inner.InnerException is not null && inner.Message.Length == 0) inner = inner.InnerException;

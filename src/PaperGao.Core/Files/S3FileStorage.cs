@@ -24,6 +24,7 @@ public sealed class S3FileStorage : IFileStorage, IDisposable
             ForcePathStyle = settings.ForcePathStyle,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            HttpClientFactory = S3HttpClientFactory.Instance, // through the outbound guard (SSRF)
         };
         if (!string.IsNullOrWhiteSpace(settings.Endpoint))
         {

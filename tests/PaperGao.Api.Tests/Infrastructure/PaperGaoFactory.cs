@@ -20,6 +20,9 @@ public sealed class PaperGaoFactory(PaperGaoHostSettings settings) : WebApplicat
         builder.UseEnvironment("Testing");
         builder.UseSetting("PaperGao:Dir", _settings.Dir);
         if (_settings.Db is not null) builder.UseSetting("PaperGao:Db", _settings.Db);
+        // The local OAuth2 and S3 test servers are reached as "localhost"; 127.0.0.1, ::1 and the rest stay refused
+        // for outbound requests, so the SSRF tests see the guard as production does.
+        builder.UseSetting("PaperGao:OutboundAllow", "localhost");
         // Request logs of every test drown the failures; warnings and errors still show.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }

@@ -18,7 +18,7 @@ public sealed class TestS3Server : IAsyncDisposable
 
     public int Port => _server.Port;
 
-    public string Endpoint => $"http://127.0.0.1:{Port}";
+    public string Endpoint => $"http://localhost:{Port}"; // the test host allow-lists "localhost" (not 127.0.0.1) for outbound requests
 
     /// <summary>The folder s3rver keeps its objects in (a test can check that nothing lands outside the bucket).</summary>
     public string Folder => _server.Folder;

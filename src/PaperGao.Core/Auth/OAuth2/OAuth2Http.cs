@@ -4,21 +4,16 @@ using System.Text.Json.Nodes;
 namespace PaperGao.Core.Auth.OAuth2;
 
 /// <summary>
-/// The server-side calls to providers: no redirects followed (a provider URL can't bounce the server elsewhere),
-/// 30 s timeout, answers capped at 1 MiB, and provider error bodies never surface (security.md item 31).
+/// The server-side calls to providers, through the guarded outbound client (Core/Net/OutboundHttp): a provider URL
+/// (which a project superuser sets) cannot reach loopback, private, link-local or metadata addresses unless the server
+/// operator allow-lists them (SSRF); no redirects followed; 30 s timeout; answers capped at 1 MiB; provider error
+/// bodies never surface (security.md item 31).
 /// </summary>
 public static class OAuth2Http
 {
-    private static readonly HttpClient Client = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(30),
-        MaxResponseContentBufferSize = 1 << 20,
-    };
+    private const long MaxAnswerBytes = 1 << 20;
+
+    private static HttpClient Client => Net.OutboundHttp.For([], followRedirects: false);
 
     /// <summary>An absolute http(s) URL without userinfo (https://good@evil) or fragment.</summary>
     public static bool IsHttpUrl(string url) =>
@@ -53,12 +48,11 @@ public static class OAuth2Http
         req.Headers.UserAgent.Add(new ProductInfoHeaderValue("PaperGao", "1.0"));
         try
         {
-            using var res = await Client.SendAsync(req, ct);
+            using var res = await Net.OutboundHttp.SendAsync(req, ct, Client);
             if (!res.IsSuccessStatusCode) return null;
-            var text = await res.Content.ReadAsStringAsync(ct);
-            return JsonNode.Parse(text);
+            return JsonNode.Parse(await Net.OutboundHttp.ReadLimitedAsync(res, MaxAnswerBytes, ct));
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException or Net.OutboundException or IOException)
         {
             if (ct.IsCancellationRequested) throw;
             return null;
