@@ -23,7 +23,7 @@ public static class HealthApi
         w.WriteStartObject();
         if (ctx.IsSuperuser())
         {
-            w.WriteBoolean("canBackup", false);
+            w.WriteBoolean("canBackup", Backups.BackupsHealth.CanBackup(ctx));
             w.WriteString("realIP", ctx.Connection.RemoteIpAddress?.ToString() ?? "");
             w.WriteString("possibleProxyHeader", ctx.Request.Headers.ContainsKey("X-Forwarded-For") ? "X-Forwarded-For" : "");
         }

@@ -91,7 +91,16 @@ public static class PaperGaoPipeline
         }
         var project = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound("Missing or invalid project.");
         ApiContext.SetProject(ctx, project);
-        ApiContext.SetAuth(ctx, await AuthTokenLoader.LoadAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted));
-        await next(ctx);
+        var gated = Backups.BackupsGate.Applies(ctx.Request);
+        if (gated) await Backups.BackupsGate.EnterAsync(ctx, project);
+        try
+        {
+            ApiContext.SetAuth(ctx, await AuthTokenLoader.LoadAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted));
+            await next(ctx);
+        }
+        finally
+        {
+            if (gated) project.Gate.Leave();
+        }
     }
 }
