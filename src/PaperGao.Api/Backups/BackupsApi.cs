@@ -87,7 +87,8 @@ public static class BackupsApi
         while (await reader.ReadNextSectionAsync(ctx.RequestAborted) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var cd) || cd.Name.Value?.Trim('"') != "file" || !cd.IsFileDisposition()) continue;
-            var fileName = Path.GetFileName(HeaderUtilities.RemoveQuotes(cd.FileNameStar.HasValue ? cd.FileNameStar : cd.FileName).Value ?? "");
+            // Taken as sent (not reduced to its last segment): a name with a path in it is refused, never stored.
+            var fileName = HeaderUtilities.RemoveQuotes(cd.FileNameStar.HasValue ? cd.FileNameStar : cd.FileName).Value ?? "";
             if (!BackupNames.IsValid(fileName))
                 throw FileError("validation_match_invalid", "The file name must match ^[a-z0-9_-]+\\.zip$ (max 150 characters).");
             try

@@ -17,6 +17,12 @@ public sealed class ProjectGate
         get { lock (_lock) return _resumed is not null; }
     }
 
+    /// <summary>The requests inside the project right now.</summary>
+    public int Inside
+    {
+        get { lock (_lock) return _inside; }
+    }
+
     /// <summary>Enters; while paused waits up to <paramref name="wait"/>. False when still paused then (the caller answers 503).</summary>
     public async Task<bool> TryEnterAsync(TimeSpan wait, CancellationToken ct)
     {
