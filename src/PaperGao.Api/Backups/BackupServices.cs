@@ -16,6 +16,7 @@ public static class BackupServices
             service.Restored += sp.GetRequiredService<RealtimeBroker>().DisconnectProject;
             return service;
         });
+        services.AddHostedService<BackupScheduler>();
         return services;
     }
 }
