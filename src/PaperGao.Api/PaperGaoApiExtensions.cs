@@ -33,6 +33,7 @@ public static class PaperGaoApiExtensions
     public static IServiceCollection AddPaperGao(this IServiceCollection services, PaperGaoOptions options)
     {
         services.AddSingleton(options);
+        Core.Net.OutboundHttp.Configure(options.OutboundAllowHosts);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddPaperGaoRealtime(options);
         services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();

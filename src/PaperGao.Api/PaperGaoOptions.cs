@@ -31,4 +31,10 @@ public sealed class PaperGaoOptions
 
     /// <summary>Realtime: messages queued per client before a stalled client is dropped (default 512).</summary>
     public int? RealtimeQueueCapacity { get; set; }
+
+    /// <summary>
+    /// Hosts, IPs or CIDR blocks that server-side requests (OAuth2, S3, functions) may reach although they are loopback,
+    /// private or link-local (Core/Net/OutboundHttp). Empty by default; env PAPERGAO_OUTBOUND_ALLOW, comma-separated.
+    /// </summary>
+    public IReadOnlyList<string> OutboundAllowHosts { get; set; } = [];
 }

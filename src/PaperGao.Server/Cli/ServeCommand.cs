@@ -33,6 +33,8 @@ public static class ServeCommand
             Db = builder.Configuration["PaperGao:Db"] ?? args.Db,
             RealtimeIdleTimeout = Seconds(builder.Configuration["PaperGao:RealtimeIdleSeconds"]),
             RealtimeMaxLifetime = Seconds(builder.Configuration["PaperGao:RealtimeMaxLifetimeSeconds"]),
+            OutboundAllowHosts = (builder.Configuration["PaperGao:OutboundAllow"] ?? Environment.GetEnvironmentVariable("PAPERGAO_OUTBOUND_ALLOW") ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             RealtimeQueueCapacity = int.TryParse(builder.Configuration["PaperGao:RealtimeQueue"], System.Globalization.CultureInfo.InvariantCulture, out var q) && q > 0 ? q : null,
         };
         if (TimeSpan.TryParse(builder.Configuration["PaperGao:FilesGcInterval"], System.Globalization.CultureInfo.InvariantCulture, out var gcInterval))
