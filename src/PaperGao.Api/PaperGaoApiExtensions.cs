@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PaperGao.Api.Analytics;
 using PaperGao.Api.Auth;
+using PaperGao.Api.Backups;
 using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Dashboard;
@@ -45,6 +46,7 @@ public static class PaperGaoApiExtensions
         services.AddSingleton<Dashboard.DashboardFiles>();
         services.AddHostedService<SetupAnnouncer>();
         services.AddHostedService<FilesGcService>();
+        services.AddPaperGaoBackups();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -97,6 +99,7 @@ public static class PaperGaoApiExtensions
         app.MapFilesApi();
         app.MapTusApi();
         app.MapRealtimeApi();
+        app.MapBackupsApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");

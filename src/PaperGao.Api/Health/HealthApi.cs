@@ -23,11 +23,11 @@ public static class HealthApi
         w.WriteStartObject();
         if (ctx.IsSuperuser())
         {
-            // As PocketBase: canBackup is false only while a backup or restore runs (none is tracked here yet);
+            // As PocketBase: canBackup is false only while a backup or restore runs;
             // realIP is the client IP as the rate limits resolve it (trusted proxy settings applied); the proxy
             // hint names the first configured or common proxy header present on the request.
             var settings = RateLimits.RateLimiting.SettingsOf(ctx.Project().Settings);
-            w.WriteBoolean("canBackup", true);
+            w.WriteBoolean("canBackup", Backups.BackupsHealth.CanBackup(ctx));
             w.WriteString("realIP", RateLimits.ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, settings));
             var hint = settings.ProxyHeaders.Concat(["CF-Connecting-IP", "Fly-Client-IP", "X-Forwarded-For"])
                 .FirstOrDefault(h => ctx.Request.Headers[h].ToString().Length > 0) ?? "";

@@ -110,9 +110,18 @@ public static class PaperGaoPipeline
         }
         var project = await registry.GetAsync(name, ctx.RequestAborted) ?? throw ApiError.NotFound("Missing or invalid project.");
         ApiContext.SetProject(ctx, project);
-        var (auth, refused) = await AuthTokenLoader.LoadCheckedAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted);
-        ApiContext.SetAuth(ctx, auth);
-        if (refused) ApiContext.SetAuthRefused(ctx);
-        await next(ctx);
+        var gated = Backups.BackupsGate.Applies(ctx.Request);
+        if (gated) await Backups.BackupsGate.EnterAsync(ctx, project);
+        try
+        {
+            var (auth, refused) = await AuthTokenLoader.LoadCheckedAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted);
+            ApiContext.SetAuth(ctx, auth);
+            if (refused) ApiContext.SetAuthRefused(ctx);
+            await next(ctx);
+        }
+        finally
+        {
+            if (gated) project.Gate.Leave();
+        }
     }
 }

@@ -28,6 +28,13 @@ public abstract class ProjectDatabase : IAsyncDisposable
     /// <summary>Runs work inside one write transaction; commits when it returns, rolls back when it throws.</summary>
     public abstract Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default);
 
+    /// <summary>
+    /// Runs read work inside one read-only transaction that sees a single consistent snapshot of the whole database and
+    /// blocks no writer (SQLite: a deferred transaction on a WAL reader; PostgreSQL: REPEATABLE READ, READ ONLY).
+    /// Used by backups; no statement time limit applies inside it.
+    /// </summary>
+    public abstract Task<T> SnapshotAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default);
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>

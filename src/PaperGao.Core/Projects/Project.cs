@@ -22,6 +22,9 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     public ISqlDialect Dialect => Database.Dialect;
     public SemaphoreSlim SchemaLock { get; } = new(1, 1);
 
+    /// <summary>Paused while a backup is restored into the project (Backups/BackupRestorer).</summary>
+    public ProjectGate Gate { get; } = new();
+
     /// <summary>The hook points of every record write in this project.</summary>
     public Hooks.RecordHooks Hooks { get; } = new();
 

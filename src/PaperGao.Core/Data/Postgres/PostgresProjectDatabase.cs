@@ -49,6 +49,15 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
         return new StatementTimeoutException(StatementTimeout, ex);
     }
 
+    public override async Task<T> SnapshotAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var cmd = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = 0", conn, tx))
+            await cmd.ExecuteNonQueryAsync(ct);
+        return await work(conn, tx);
+    }
+
     public override async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);

@@ -105,6 +105,14 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         }
     }
 
+    public override Task<T> SnapshotAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        ReadAsync(async conn =>
+        {
+            // WAL: the snapshot starts at the first read and stays fixed; the writer keeps committing meanwhile.
+            await using var tx = ((SqliteConnection)conn).BeginTransaction(deferred: true);
+            return await work(conn, tx);
+        }, ct);
+
     public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -204,7 +204,7 @@ public static class PocketBaseImporter
     /// Removes the target's own (non-system) collections inside the transaction: the import replaces them. A new project
     /// only has the default "users"; an existing one gets here only with --force. Returns the collections left.
     /// </summary>
-    private static async Task<CollectionSet> DropUserCollectionsAsync(Project p, DbTransaction tx, CancellationToken ct)
+    internal static async Task<CollectionSet> DropUserCollectionsAsync(Project p, DbTransaction tx, CancellationToken ct)
     {
         var current = p.Collections;
         var drop = current.All.Where(c => !c.System).ToList();

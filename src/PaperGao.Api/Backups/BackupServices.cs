@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Core.Backups;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Realtime;
+
+namespace PaperGao.Api.Backups;
+
+/// <summary>Registers the backup service; a restored project's realtime clients are disconnected so they subscribe again.</summary>
+public static class BackupServices
+{
+    public static IServiceCollection AddPaperGaoBackups(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var service = new BackupService(sp.GetRequiredService<ProjectRegistry>());
+            service.Restored += sp.GetRequiredService<RealtimeBroker>().DisconnectProject;
+            return service;
+        });
+        services.AddHostedService<BackupScheduler>();
+        return services;
+    }
+}
