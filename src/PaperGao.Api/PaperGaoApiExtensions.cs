@@ -95,6 +95,7 @@ public static class PaperGaoApiExtensions
         app.MapFilesApi();
         app.MapTusApi();
         app.MapRealtimeApi();
+        TypeGen.TypeGenApi.MapTypeGenApi(app);
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");
