@@ -87,6 +87,14 @@ public sealed class RealtimeService : IDisposable
         foreach (var s in gone) await RemoveAsync(s, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Drops every listener whose topic starts with <paramref name="prefix"/> (e.g. "posts/").</summary>
+    public async Task UnsubscribeByPrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        List<RealtimeSubscription> gone;
+        lock (_gate) gone = [.. _subscriptions.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).SelectMany(p => p.Value)];
+        foreach (var s in gone) await RemoveAsync(s, cancellationToken).ConfigureAwait(false);
+    }
+
     internal async Task RemoveAsync(RealtimeSubscription subscription, CancellationToken ct)
     {
         bool keyGone, allGone;
