@@ -22,7 +22,8 @@ public static class TypeGenApi
         ctx.RequireSuperuser();
         var query = ctx.Request.Query;
         var errors = new ErrorData();
-        if (!TypeGenLanguages.TryParse(query["lang"].FirstOrDefault() ?? "ts", out var language))
+        var lang = query["lang"].FirstOrDefault();
+        if (!TypeGenLanguages.TryParse(string.IsNullOrEmpty(lang) ? "ts" : lang, out var language))
             errors.Add("lang", new FieldError("validation_invalid_value", "Must be one of: " + TypeGenLanguages.Accepted + "."));
         var ns = query["namespace"].FirstOrDefault();
         if (ns is not null && !TypeGenOptions.IsValidNamespace(ns))

@@ -47,7 +47,8 @@ public static class CSharpTypeGenerator
         {
             if (f.Help.Length > 0 || f.Hidden)
                 w.Append("    /// <summary>").Append(TypeGenText.Comment(f.Help)).Append(f.Hidden ? " Hidden: only superusers see it." : "").Append("</summary>\n");
-            Property(w, f.Name, record.Name(TypeGenNames.Pascal(f.Name)), ReadType(f), f.Hidden || f is JsonField ? null : Default(f), required: false, ignoreNull: false);
+            var type = f.Hidden ? Nullable(ReadType(f)) : ReadType(f); // hidden: only superusers get a value
+            Property(w, f.Name, record.Name(TypeGenNames.Pascal(f.Name)), type, f.Hidden ? null : Default(f), required: false, ignoreNull: false);
         }
         Property(w, "collectionId", "CollectionId", "string", "\"\"", false, false);
         Property(w, "collectionName", "CollectionName", "string", "\"\"", false, false);
