@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { copyFile, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { serverDll } from '../compat/server.mjs';
 import { useServer, workDir, tsc, createShopSchema, here } from './lib.mjs';
 
 const ctx = useServer(async (c) => { await createShopSchema(c.pb); });
@@ -72,4 +75,16 @@ test('GET /api/typegen: C# for lang=cs, superusers only, bad lang is a 400 with 
   const guest = await typegen('ts', '');
   assert.equal(guest.status, 401);
   assert.equal(JSON.parse(guest.text).status, 401);
+});
+
+test('papergao typegen (the CLI) prints what the API serves; bad options exit 2', async () => {
+  const run = promisify(execFile);
+  const db = ctx.server.db ? ['--db', ctx.server.db] : [];
+  for (const lang of ['ts', 'cs']) {
+    const { stdout } = await run('dotnet', [serverDll, 'typegen', '--lang', lang, '--dir', ctx.server.dir, ...db], { timeout: 60_000, maxBuffer: 16 << 20 });
+    assert.equal(stdout, (await typegen(lang)).text);
+  }
+  const bad = await run('dotnet', [serverDll, 'typegen', '--lang', 'java', '--dir', ctx.server.dir, ...db], { timeout: 60_000 }).catch((e) => e);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--lang must be one of: ts, cs/);
 });
