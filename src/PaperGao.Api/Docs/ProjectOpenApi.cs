@@ -34,8 +34,24 @@ public static class ProjectOpenApi
         var project = ctx.Project();
         doc["info"]!["title"] = "PaperGao API: project " + project.Name;
         CollectionPaths.AddTo(doc, project.Collections.All, ctx.IsSuperuser());
+        UniqueOperationIds(doc);
         ctx.Response.Headers.CacheControl = "no-store";
         await JsonResponse.WriteNodeAsync(ctx, doc);
+    }
+
+    /// <summary>OpenAPI wants unique operationIds; a route mapped for several methods (GET and HEAD) repeats one: add the method.</summary>
+    private static void UniqueOperationIds(JsonObject doc)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, item) in doc["paths"]!.AsObject())
+        {
+            if (item is not JsonObject ops) continue;
+            foreach (var (method, op) in ops)
+            {
+                if (op is not JsonObject o || o["operationId"] is not JsonValue v || !v.TryGetValue<string>(out var id)) continue;
+                if (!seen.Add(id)) o["operationId"] = id + "_" + method;
+            }
+        }
     }
 
     private static async Task<string> BuildBaseAsync(IOpenApiDocumentProvider provider)
