@@ -100,9 +100,10 @@ public static class PaperGaoApiExtensions
         app.MapTusApi();
         app.MapRealtimeApi();
         app.MapBackupsApi();
+        TypeGen.TypeGenApi.MapTypeGenApi(app);
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
-        app.MapOpenApi("/api/openapi.json").WithTags("Docs");
+        Docs.ProjectOpenApi.MapProjectOpenApi(app); // the generated document plus the project's collections
         app.MapFallback((HttpContext _) => throw ApiError.NotFound());
         return app;
     }

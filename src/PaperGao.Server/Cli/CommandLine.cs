@@ -11,6 +11,7 @@ public static class CommandLine
           papergao files gc [--project main | --all] [--dry-run] [--grace-seconds=3600] [--dir ...] [--db ...]
           papergao import pocketbase <pb_data> [--project main] [--dir ...] [--db ...] [--dry-run] [--force] [--logs]
           papergao backup create [<name>.zip] | restore <name>.zip | list [--project main] [--dir ...] [--db ...]
+          papergao typegen [--lang ts|cs] [--namespace My.Models] [--project main] [--dir ...] [--db ...]
 
         --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
         """;
@@ -36,6 +37,8 @@ public static class CommandLine
                 return await ImportCommand.RunAsync(parsed);
             case "backup":
                 return await BackupCommand.RunAsync(parsed);
+            case "typegen":
+                return await TypeGenCommand.RunAsync(parsed);
             case "serve":
                 await ServeCommand.RunAsync(parsed);
                 return 0;
