@@ -64,6 +64,7 @@ public static class PaperGaoApiExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDashboard();
         app.UsePaperGaoPipeline();
+        foreach (var extension in app.Services.GetServices<IPaperGaoExtension>()) app.Use(extension.InvokeAsync);
         app.UseRouting();
         app.MapPaperGaoApi();
         return app;
@@ -97,6 +98,7 @@ public static class PaperGaoApiExtensions
         app.MapRealtimeApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
+        foreach (var extension in app.ServiceProvider.GetServices<IPaperGaoExtension>()) extension.MapEndpoints(app);
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");
         app.MapFallback((HttpContext _) => throw ApiError.NotFound());
         return app;
