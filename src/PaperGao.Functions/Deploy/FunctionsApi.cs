@@ -124,7 +124,7 @@ public static partial class FunctionsApi
         {
             foreach (var (name, value) in so)
             {
-                if (!SecretName().IsMatch(name)) { errors.Add("secrets", new FieldError("validation_invalid_name", $"Invalid secret name \"{name}\": use A-Z, 0-9 and _ (up to 100 characters).")); continue; }
+                if (!SecretName().IsMatch(name)) { errors.Add("secrets", new FieldError("validation_invalid_name", $"Invalid secret name \"{name}\": use letters, digits and _ (up to 100 characters).")); continue; }
                 if (value is null) secrets[name] = null;
                 else if (value is JsonValue sv && sv.TryGetValue<string>(out var text) && text.Length <= 10_000) secrets[name] = text;
                 else errors.Add("secrets", new FieldError("validation_invalid_value", $"The secret \"{name}\" must be a string (up to 10000 characters) or null."));
@@ -204,7 +204,7 @@ public static partial class FunctionsApi
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_\-./]{0,199}\.js$")]
     private static partial Regex FileName();
 
-    [GeneratedRegex(@"^[A-Z_][A-Z0-9_]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,99}$")]
     private static partial Regex SecretName();
 
     [GeneratedRegex(@"^\s*[A-Za-z0-9.:\-\[\]]+(/\d{1,3})?\s*$")]

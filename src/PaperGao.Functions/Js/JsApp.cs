@@ -54,21 +54,21 @@ public sealed class JsApp(FunctionEngine engine, RequestInfo? asUser)
         return list.Count > 0 ? new JsRecord(engine, list[0]) : throw ApiError.NotFound();
     }
 
-    public JsRecord FindFirstRecordByFilter(JsValue collection, string filter, JsValue parameters)
+    public JsRecord FindFirstRecordByFilter(JsValue collection, string filter, JsValue? parameters = null)
     {
         var c = CollectionOf(collection);
         var list = Find(c, Bind(filter, parameters), "", 1, 0);
         return list.Count > 0 ? new JsRecord(engine, list[0]) : throw ApiError.NotFound();
     }
 
-    public JsValue FindRecordsByFilter(JsValue collection, string filter, string? sort, int limit, int offset, JsValue parameters)
+    public JsValue FindRecordsByFilter(JsValue collection, string filter, string? sort = null, int limit = 0, int offset = 0, JsValue? parameters = null)
     {
         var c = CollectionOf(collection);
         var list = Find(c, Bind(filter, parameters), sort ?? "", limit <= 0 ? 1000 : Math.Min(limit, 10_000), Math.Max(0, offset));
         return Jint.Native.JsValue.FromObject(engine.Js, list.Select(r => new JsRecord(engine, r)).ToArray());
     }
 
-    public long CountRecords(JsValue collection, string? filter, JsValue parameters)
+    public long CountRecords(JsValue collection, string? filter = null, JsValue? parameters = null)
     {
         var c = CollectionOf(collection);
         var ctx = RuleQuery.NewContext(P, c, Req, clientFilter: false);
@@ -150,7 +150,7 @@ public sealed class JsApp(FunctionEngine engine, RequestInfo? asUser)
     }
 
     /// <summary>Replaces {:name} placeholders with filter literals of the given values (quoted, never SQL).</summary>
-    private string Bind(string filter, JsValue parameters)
+    private string Bind(string filter, JsValue? parameters)
     {
         if (parameters is not ObjectInstance o || !filter.Contains("{:", StringComparison.Ordinal)) return filter;
         var sb = new StringBuilder(filter.Length + 32);
