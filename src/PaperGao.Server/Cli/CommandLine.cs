@@ -10,6 +10,7 @@ public static class CommandLine
           papergao superuser delete <email> [--project main] [--dir ...] [--db ...]
           papergao files gc [--project main | --all] [--dry-run] [--grace-seconds=3600] [--dir ...] [--db ...]
           papergao import pocketbase <pb_data> [--project main] [--dir ...] [--db ...] [--dry-run] [--force] [--logs]
+          papergao functions deploy <folder> [--project main] [--dir ...] [--db ...]
 
         --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
         """;
@@ -33,6 +34,8 @@ public static class CommandLine
                 return await FilesCommand.RunAsync(parsed);
             case "import":
                 return await ImportCommand.RunAsync(parsed);
+            case "functions":
+                return await FunctionsCommand.RunAsync(parsed);
             case "serve":
                 await ServeCommand.RunAsync(parsed);
                 return 0;

@@ -72,6 +72,33 @@ public sealed class FunctionDeployTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task The_cli_deploys_a_folder_that_the_running_server_picks_up(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var folder = Path.Combine(app.Settings.Dir, "to-deploy");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.pb.js"), "routerAdd('GET', '/api/cli', (e) => e.string(200, require('./msg.js')))", ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "msg.js"), "module.exports = 'from the cli'", ct);
+        List<string> args = ["functions", "deploy", folder, "--dir", app.Settings.Dir];
+        if (app.Settings.Db is not null) args.AddRange(["--db", app.Settings.Db]);
+        Assert.Equal(0, await RunCliAsync(args, ct));
+        // The server was not told: it notices the new version in the database within a second or so.
+        await WaitForAsync(async () => (await GetTextAsync(app.Client, "/api/cli", ct)) == (200, "from the cli"), TimeSpan.FromSeconds(15), "the deployed route", ct);
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.pb.js"), "routerAdd('GET', '/api/cli', (e) => {", ct);
+        Assert.Equal(1, await RunCliAsync(args, ct)); // does not load: refused, nothing stored
+        var versions = (await GetJsonAsync(await app.SuperuserClientAsync(ct), "/api/functions/versions", ct)).AsArray();
+        Assert.Single(versions);
+    }
+
+    private static async Task<int> RunCliAsync(List<string> args, CancellationToken ct)
+    {
+        return await PaperGao.Server.Program.Main([.. args]).WaitAsync(ct);
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Crons_are_listed_and_run_on_demand(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
