@@ -16,7 +16,7 @@ public sealed record FunctionLimits
     public int MaxStatements { get; init; } = 50_000_000;
 
     /// <summary>Bytes one call may allocate (measured on the calling thread, as Jint does).</summary>
-    public long MaxMemoryBytes { get; init; } = 256L * 1024 * 1024;
+    public long MaxMemoryBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>JavaScript call depth.</summary>
     public int MaxRecursion { get; init; } = 256;
