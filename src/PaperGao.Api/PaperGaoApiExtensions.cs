@@ -67,6 +67,7 @@ public static class PaperGaoApiExtensions
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDashboard();
         app.UsePaperGaoPipeline();
+        foreach (var extension in app.Services.GetServices<IPaperGaoExtension>()) app.Use(extension.InvokeAsync);
         app.UseRouting();
         app.MapPaperGaoApi();
         return app;
@@ -103,6 +104,7 @@ public static class PaperGaoApiExtensions
         TypeGen.TypeGenApi.MapTypeGenApi(app);
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
+        foreach (var extension in app.ServiceProvider.GetServices<IPaperGaoExtension>()) extension.MapEndpoints(app);
         Docs.ProjectOpenApi.MapProjectOpenApi(app); // the generated document plus the project's collections
         app.MapFallback((HttpContext _) => throw ApiError.NotFound());
         return app;

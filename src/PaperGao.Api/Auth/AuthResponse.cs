@@ -17,6 +17,19 @@ public static class AuthResponse
     public static async Task WriteAsync(HttpContext ctx, Project project, Record record, string token, string context = "password",
         Action<System.Text.Json.Utf8JsonWriter>? meta = null, string? mfaMethod = null, string? mfaId = null)
     {
+        if (project.Hooks.AuthRequest.HasHandlers)
+        {
+            // onRecordAuthRequest: every sign-in, before the token is issued; a handler may refuse or answer itself.
+            var e = new Core.Hooks.RecordRequestEvent(project, record.Collection, ctx.RequestInfo(), ctx) { Record = record, AuthMethod = mfaMethod ?? context };
+            await Records.RecordRequestHooks.RunAsync(ctx, project.Hooks.AuthRequest, e, () => WriteCoreAsync(ctx, project, record, token, context, meta, mfaMethod, mfaId));
+            return;
+        }
+        await WriteCoreAsync(ctx, project, record, token, context, meta, mfaMethod, mfaId);
+    }
+
+    private static async Task WriteCoreAsync(HttpContext ctx, Project project, Record record, string token, string context,
+        Action<System.Text.Json.Utf8JsonWriter>? meta, string? mfaMethod, string? mfaId)
+    {
         var authRule = record.Collection.Auth?.AuthRule;
         if (authRule is null) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
         if (authRule.Trim().Length > 0)

@@ -10,6 +10,8 @@ using PaperGao.Core.Data;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
 
+using PaperGao.Core.Hooks;
+
 namespace PaperGao.Api.Auth;
 
 /// <summary>
@@ -49,6 +51,18 @@ public static class AuthWithPasswordApi
             record = await FindByIdentityAsync(project, c, f, identity, ctx.RequestAborted);
             if (record is not null) break;
         }
+        if (project.Hooks.AuthWithPasswordRequest.HasHandlers)
+        {
+            // onRecordAuthWithPasswordRequest: e.record is the record the identity names (null when none); next() checks the password.
+            var e = new RecordRequestEvent(project, c, ctx.RequestInfo(), ctx) { Record = record, Body = body, AuthMethod = "password" };
+            await Records.RecordRequestHooks.RunAsync(ctx, project.Hooks.AuthWithPasswordRequest, e, () => SignInAsync(ctx, project, c, e.Record, password, body));
+            return;
+        }
+        await SignInAsync(ctx, project, c, record, password, body);
+    }
+
+    private static async Task SignInAsync(HttpContext ctx, Project project, Collection c, Record? record, string password, System.Text.Json.Nodes.JsonObject body)
+    {
         var ok = await PasswordHasher.VerifyAsync(password, record?.GetString("password"), ctx.RequestAborted);
         if (!ok || record is null) throw ApiError.BadRequest("Failed to authenticate.");
         await RehashIfWeakAsync(project, c, record, password, ctx.RequestAborted);

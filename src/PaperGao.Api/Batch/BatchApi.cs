@@ -64,20 +64,25 @@ public static class BatchApi
         }
         catch (ApiError e) when (failedIndex >= 0)
         {
-            await scope!.RunRollbackAsync();
+            scope!.Failure = e;
+            await scope.RunRollbackAsync(project.Hooks.ReportAfterCommitError);
             throw Failed(failedIndex, e);
         }
         catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested)
         {
-            if (scope is not null) await scope.RunRollbackAsync();
+            if (scope is not null) await scope.RunRollbackAsync(project.Hooks.ReportAfterCommitError);
             throw ApiError.BadRequest("Batch transaction failed.");
         }
-        catch
+        catch (Exception e)
         {
-            if (scope is not null) await scope.RunRollbackAsync();
+            if (scope is not null)
+            {
+                scope.Failure = e;
+                await scope.RunRollbackAsync(project.Hooks.ReportAfterCommitError);
+            }
             throw;
         }
-        await scope!.RunAfterCommitAsync();
+        await scope!.RunAfterCommitAsync(project.Hooks.ReportAfterCommitError);
         await JsonResponse.WriteAsync(ctx, w => results.WriteTo(w));
     }
 

@@ -40,6 +40,8 @@ public static class RealtimeServices
             var registry = new ProjectRegistry(sp.GetRequiredService<IDatabaseProvider>());
             var fanout = sp.GetRequiredService<RealtimeFanout>();
             registry.Opened += fanout.Attach;
+            var hookLog = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Hooks");
+            registry.Opened += p => p.Hooks.OnAfterCommitError = ex => hookLog.LogError(ex, "After-commit work failed in project {Project}", p.Name);
             registry.Deleted += fanout.Broker.DisconnectProject;
             fanout.StartBus(registry.FindOpen);
             return registry;

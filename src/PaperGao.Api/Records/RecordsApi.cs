@@ -36,6 +36,12 @@ public static class RecordsApi
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.List);
         var q = ParseListQuery(ctx.Request.Query);
         var req = ctx.RequestInfo();
+        if (project.Hooks.ListRequest.HasHandlers)
+        {
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.ListRequest, RecordRequestHooks.Event(project, c, req, ctx),
+                () => JsonResponse.WriteAsync(ctx, w => RecordLister.WriteListAsync(project, c, q, req, w, ctx.RequestAborted)));
+            return;
+        }
         await JsonResponse.WriteAsync(ctx, w => RecordLister.WriteListAsync(project, c, q, req, w, ctx.RequestAborted));
     }
 
@@ -46,6 +52,13 @@ public static class RecordsApi
         var req = ctx.RequestInfo();
         var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
         var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
+        if (project.Hooks.ViewRequest.HasHandlers)
+        {
+            var e = RecordRequestHooks.Event(project, c, req, ctx);
+            e.Record = record;
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.ViewRequest, e, () => JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, e.Record!, viewer)));
+            return;
+        }
         await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
     }
 
@@ -55,6 +68,19 @@ public static class RecordsApi
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Create);
         var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
+        if (project.Hooks.CreateRequest.HasHandlers)
+        {
+            var e = RecordRequestHooks.Event(project, c, req, ctx);
+            e.Body = body;
+            e.Record = RecordRequestHooks.Preview(c, null, body, req.IsSuperuser);
+            var before = e.Record.Clone();
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.CreateRequest, e, async () =>
+            {
+                var created = await RecordWriter.CreateAsync(project, c, RecordRequestHooks.WithChanges(body, before, e.Record), req, ct: ctx.RequestAborted, uploads: files);
+                await WriteRecordAsync(ctx, project, created, req);
+            });
+            return;
+        }
         var record = await RecordWriter.CreateAsync(project, c, body, req, ct: ctx.RequestAborted, uploads: files);
         await WriteRecordAsync(ctx, project, record, req);
     }
@@ -65,6 +91,21 @@ public static class RecordsApi
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Update);
         var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
+        if (project.Hooks.UpdateRequest.HasHandlers)
+        {
+            var stored = await project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, c, id, ctx.RequestAborted), ctx.RequestAborted)
+                         ?? throw ApiError.NotFound();
+            var e = RecordRequestHooks.Event(project, c, req, ctx);
+            e.Body = body;
+            e.Record = RecordRequestHooks.Preview(c, stored, body, req.IsSuperuser);
+            var before = e.Record.Clone();
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.UpdateRequest, e, async () =>
+            {
+                var updated = await RecordWriter.UpdateAsync(project, c, id, RecordRequestHooks.WithChanges(body, before, e.Record), req, ct: ctx.RequestAborted, uploads: files);
+                await WriteRecordAsync(ctx, project, updated, req);
+            });
+            return;
+        }
         var record = await RecordWriter.UpdateAsync(project, c, id, body, req, ct: ctx.RequestAborted, uploads: files);
         await WriteRecordAsync(ctx, project, record, req);
     }
@@ -73,6 +114,19 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Delete);
+        if (project.Hooks.DeleteRequest.HasHandlers)
+        {
+            var dreq = ctx.RequestInfo();
+            var e = RecordRequestHooks.Event(project, c, dreq, ctx);
+            e.Record = await project.Database.ReadAsync(conn => RecordLister.FetchOneAsync(project, conn, null, c, c.DeleteRule, id, dreq, ctx.RequestAborted), ctx.RequestAborted)
+                       ?? throw ApiError.NotFound();
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.DeleteRequest, e, async () =>
+            {
+                await RecordWriter.DeleteAsync(project, c, id, dreq, ct: ctx.RequestAborted);
+                JsonResponse.NoContent(ctx);
+            });
+            return;
+        }
         await RecordWriter.DeleteAsync(project, c, id, ctx.RequestInfo(), ct: ctx.RequestAborted);
         JsonResponse.NoContent(ctx);
     }

@@ -6,7 +6,8 @@ namespace PaperGao.Core.Hooks;
 
 /// <summary>
 /// A record write passing through the pipeline: handlers of the "before" hooks may change <see cref="Record"/>
-/// or throw to refuse; "after" hooks see the committed record. Original is the stored state for update/delete.
+/// or throw to refuse; "after" hooks see the committed record (or, for the *Error hooks, the failure).
+/// Original is the stored state for update/delete. Scope is the open write transaction (before hooks only).
 /// </summary>
 public sealed class RecordEvent(Project project, Collection collection, Record record, RequestInfo request) : IHookEvent
 {
@@ -15,5 +16,13 @@ public sealed class RecordEvent(Project project, Collection collection, Record r
     public Record Record { get; set; } = record;
     public Record? Original { get; init; }
     public RequestInfo Request { get; } = request;
-    public string? Tag => Collection.Name;
+
+    /// <summary>The write transaction the event runs in (null after it ended).</summary>
+    public WriteScope? Scope { get; set; }
+
+    /// <summary>Why the write failed (the After*Error hooks).</summary>
+    public Exception? Error { get; set; }
+
+    /// <summary>Collection tags match by id (rename-safe) or by the current name.</summary>
+    public bool MatchesTag(string tag) => tag == Collection.Id || tag == Collection.Name;
 }

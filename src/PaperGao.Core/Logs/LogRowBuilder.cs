@@ -24,6 +24,7 @@ public static class LogRowBuilder
     {
         var level = e.Level;
         if (settings.MaxDays <= 0 || level < settings.MinLevel) return null;
+        if (e.FunctionMessage is not null) return new LogRow(LogIds.New(e.Created), DateTimes.Format(e.Created), level, e.FunctionMessage, e.FunctionData);
         var url = e.Path + RedactQuery(e.Query);
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))

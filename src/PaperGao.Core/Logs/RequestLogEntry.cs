@@ -25,7 +25,12 @@ public sealed class RequestLogEntry
     public string Error { get; init; } = "";
 
     /// <summary>slog levels as PocketBase stores them: 0 INFO below 400, 4 WARN for 4xx, 8 ERROR for 5xx.</summary>
-    public int Level => Status >= 500 ? LogLevels.Error : Status >= 400 ? LogLevels.Warn : LogLevels.Info;
+    public int Level => FunctionMessage is not null ? FunctionLevel : Status >= 500 ? LogLevels.Error : Status >= 400 ? LogLevels.Warn : LogLevels.Info;
+
+    /// <summary>A function's log line (console.*, $app.logger()) rather than a request: its message, level and data JSON.</summary>
+    public string? FunctionMessage { get; init; }
+    public int FunctionLevel { get; init; }
+    public string FunctionData { get; init; } = "{}";
 }
 
 /// <summary>The numeric levels of log rows (Go's slog, as PocketBase's logs use).</summary>

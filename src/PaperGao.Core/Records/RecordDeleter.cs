@@ -25,15 +25,17 @@ public static class RecordDeleter
     private static async Task DeleteRecordAsync(Project p, Record record, RequestInfo req, WriteScope scope, HashSet<string> visited, CancellationToken ct)
     {
         if (!visited.Add(record.Collection.Id + "/" + record.Id)) return;
-        var e = new RecordEvent(p, record.Collection, record, req) { Original = record };
-        await p.Hooks.BeforeDelete.TriggerAsync(e, async () =>
+        var e = new RecordEvent(p, record.Collection, record, req) { Original = record, Scope = scope };
+        scope.OnRollback(() => RecordWriter.AfterErrorAsync(p.Hooks.AfterDeleteError, e, scope));
+        var ran = await p.Hooks.BeforeDelete.TriggerCheckedAsync(e, async () =>
         {
             await CascadeAsync(p, record, req, scope, visited, ct);
             var prm = new Data.SqlParams();
             var sql = $"DELETE FROM {p.Dialect.Quote(record.Collection.Name)} WHERE {p.Dialect.Quote("id")} = {prm.Add(record.Id)}";
             await p.Database.ExecuteAsync(scope.Transaction, sql, prm, ct);
         });
-        scope.AfterCommit(() => p.Hooks.AfterDelete.TriggerAsync(e, () => Task.CompletedTask));
+        if (!ran) throw RecordWriter.StoppedByHook("Failed to delete record.");
+        scope.AfterCommit(() => RecordWriter.AfterSuccessAsync(p.Hooks.AfterDelete, e));
         RecordFiles.DeleteRecordAfterCommit(p, record.Collection, record.Id, scope);
     }
 

@@ -44,12 +44,16 @@ public static class RecordWriter
                 return await work(own);
             }, ct);
         }
-        catch
+        catch (Exception ex)
         {
-            if (own is not null) await own.RunRollbackAsync();
+            if (own is not null)
+            {
+                own.Failure = ex;
+                await own.RunRollbackAsync(p.Hooks.ReportAfterCommitError);
+            }
             throw;
         }
-        await own!.RunAfterCommitAsync();
+        await own!.RunAfterCommitAsync(p.Hooks.ReportAfterCommitError);
         return result;
     }
 
@@ -74,9 +78,11 @@ public static class RecordWriter
         if (c.IsAuth) await RecordChecks.AuthIdUniqueAsync(p, scope, record, errors, ct);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
 
-        var e = new RecordEvent(p, c, record, req);
-        await p.Hooks.BeforeCreate.TriggerAsync(e, async () =>
+        var e = new RecordEvent(p, c, record, req) { Scope = scope };
+        scope.OnRollback(() => AfterErrorAsync(p.Hooks.AfterCreateError, e, scope));
+        var ran = await p.Hooks.BeforeCreate.TriggerCheckedAsync(e, async () =>
         {
+            if (p.Hooks.BeforeCreate.HasHandlers) Revalidate(e.Record, "Failed to create record.");
             await InsertAsync(p, scope, e.Record, "Failed to create record.", ct);
             if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.CreateRule)
                 && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.CreateRule, e.Record.Id, req.With(body: ruleBody), ct))
@@ -91,7 +97,8 @@ public static class RecordWriter
             }
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
         });
-        scope.AfterCommit(() => p.Hooks.AfterCreate.TriggerAsync(e, () => Task.CompletedTask));
+        if (!ran) throw StoppedByHook("Failed to create record.");
+        scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterCreate, e));
         return e.Record;
     }
 
@@ -122,15 +129,49 @@ public static class RecordWriter
         RecordChecks.FilesExist(record, original, files.NewNames, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
 
-        var e = new RecordEvent(p, c, record, req) { Original = original };
-        await p.Hooks.BeforeUpdate.TriggerAsync(e, async () =>
+        var e = new RecordEvent(p, c, record, req) { Original = original, Scope = scope };
+        scope.OnRollback(() => AfterErrorAsync(p.Hooks.AfterUpdateError, e, scope));
+        var ran = await p.Hooks.BeforeUpdate.TriggerCheckedAsync(e, async () =>
         {
+            if (p.Hooks.BeforeUpdate.HasHandlers) Revalidate(e.Record, "Failed to update record.");
             await UpdateRowAsync(p, scope, e.Record, ct);
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
         });
+        if (!ran) throw StoppedByHook("Failed to update record.");
         RecordFiles.DeleteAfterCommit(p, e.Record, files, scope);
-        scope.AfterCommit(() => p.Hooks.AfterUpdate.TriggerAsync(e, () => Task.CompletedTask));
+        scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterUpdate, e));
         return e.Record;
+    }
+
+    /// <summary>A before-hook returned without calling next: nothing is written and the caller gets an error, never a 200.</summary>
+    public static ApiError StoppedByHook(string message) => ApiError.BadRequest(message + " The operation was stopped by a hook.");
+
+    /// <summary>The After*Success hooks: the event no longer carries the (finished) transaction.</summary>
+    public static Task AfterSuccessAsync(Hook<RecordEvent> hook, RecordEvent e)
+    {
+        e.Scope = null;
+        return hook.HasHandlers ? hook.TriggerAsync(e, () => Task.CompletedTask) : Task.CompletedTask;
+    }
+
+    /// <summary>The After*Error hooks, run when the write's transaction rolled back.</summary>
+    public static Task AfterErrorAsync(Hook<RecordEvent> hook, RecordEvent e, WriteScope scope)
+    {
+        if (!hook.HasHandlers) return Task.CompletedTask;
+        e.Scope = null;
+        e.Error = scope.Failure;
+        return hook.TriggerAsync(e, () => Task.CompletedTask);
+    }
+
+    /// <summary>Values a before-hook changed are validated again before they are written (passwords are hashed by then).</summary>
+    private static void Revalidate(Record record, string message)
+    {
+        var errors = new ErrorData();
+        foreach (var f in record.Collection.Fields)
+        {
+            if (f is PasswordField) continue;
+            if (f.Validate(record.Values.GetValueOrDefault(f.Name)) is { } err) errors.Add(f.Name, err);
+        }
+        if (!errors.IsEmpty) throw ApiError.BadRequest(message, errors);
     }
 
     private static void Validate(Record record, Record? original, RecordFiles.Changes files, ErrorData errors)

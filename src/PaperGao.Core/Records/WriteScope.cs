@@ -15,6 +15,9 @@ public sealed class WriteScope(DbTransaction transaction)
     public DbTransaction Transaction { get; } = transaction;
     public DbConnection Connection => Transaction.Connection!;
 
+    /// <summary>Why the transaction did not commit (set before the rollback work runs; the After*Error hooks read it).</summary>
+    public Exception? Failure { get; set; }
+
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
 
     /// <summary>Work to run if the transaction does not commit (registered before the side effect it undoes).</summary>

@@ -12,6 +12,7 @@ public static class CommandLine
           papergao import pocketbase <pb_data> [--project main] [--dir ...] [--db ...] [--dry-run] [--force] [--logs]
           papergao backup create [<name>.zip] | restore <name>.zip | list [--project main] [--dir ...] [--db ...]
           papergao typegen [--lang ts|cs] [--namespace My.Models] [--project main] [--dir ...] [--db ...]
+          papergao functions deploy <folder> [--project main] [--dir ...] [--db ...]
 
         --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
         """;
@@ -39,6 +40,8 @@ public static class CommandLine
                 return await BackupCommand.RunAsync(parsed);
             case "typegen":
                 return await TypeGenCommand.RunAsync(parsed);
+            case "functions":
+                return await FunctionsCommand.RunAsync(parsed);
             case "serve":
                 await ServeCommand.RunAsync(parsed);
                 return 0;

@@ -1,5 +1,6 @@
 using PaperGao.Api;
 using PaperGao.Core.Projects;
+using PaperGao.Functions;
 
 namespace PaperGao.Server.Cli;
 
@@ -50,6 +51,7 @@ public static class ServeCommand
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddPaperGao(options);
+        builder.Services.AddPaperGaoFunctions(FunctionsConfig.Limits(builder.Configuration));
         var app = builder.Build();
         app.UsePaperGao();
         return app;

@@ -1,0 +1,118 @@
+'use strict'
+// Functions benchmarks (issue 11), A B A B in one run on one server:
+//   1. a routerAdd route returning small JSON vs viewing one record (target: >= 50%)
+//   2. create with a no-op onRecordCreateRequest hook vs create without functions (target: >= 85%)
+//   3. create with a hook reading one record ($app.findRecordById) vs create without functions (target: >= 70%)
+//   4. p99 of record views while one function loops until its time limit vs the quiet p99 (target: within 2x)
+// "Without functions" phases deploy an empty version; "with" phases deploy the bench functions.
+// Usage: node bench/functions.js [--dll artifacts/bin/PaperGao.Server/release/papergao.dll] [--duration 5] [--connections 16]
+const { spawn, execFileSync } = require('child_process')
+const fs = require('fs')
+const os = require('os')
+const path = require('path')
+const autocannon = require('autocannon')
+const parseArgs = require('./lib/args')
+const net = require('net')
+
+function freePort () {
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)) })
+  })
+}
+
+const args = parseArgs(process.argv.slice(2))
+const dll = args.dll || path.join(__dirname, '..', 'artifacts', 'bin', 'PaperGao.Server', 'release', 'papergao.dll')
+const duration = Number(args.duration || 5)
+const connections = Number(args.connections || 16)
+const email = 'bench@example.com'
+const password = 'bench-password-123'
+
+const CODE = `
+routerAdd("GET", "/api/bench/json", (e) => e.json(200, { ok: true, n: 1 }))
+routerAdd("GET", "/api/bench/loop", (e) => { while (true) {} })
+onRecordCreateRequest((e) => e.next(), "noop")
+let target = null
+onRecordCreate((e) => { target = target || $app.findFirstRecordByFilter("posts", "").id; $app.findRecordById("posts", target); e.next() }, "reader")
+`
+
+async function main () {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'papergao-fnbench-'))
+  execFileSync('dotnet', [dll, 'superuser', 'upsert', email, password, '--dir', dir], { stdio: 'ignore' })
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore' })
+  try {
+    await waitHealthy(url)
+    const token = (await api(url, null, 'POST', '/api/collections/_superusers/auth-with-password', { identity: email, password })).token
+    const call = (m, p, b) => api(url, token, m, p, b)
+    for (const name of ['posts', 'plain', 'noop', 'reader']) {
+      await call('POST', '/api/collections', { name, type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'views', type: 'number' }] })
+    }
+    let id = null
+    for (let i = 0; i < 100; i++) id = (await call('POST', '/api/collections/posts/records', { title: 'post ' + i, views: i })).id
+    const body = JSON.stringify({ title: 'bench', views: 1 })
+    const view = { url: `${url}/api/collections/posts/records/${id}` }
+    const route = { url: `${url}/api/bench/json` }
+    const create = (c) => ({ url: `${url}/api/collections/${c}/records`, method: 'POST', headers: { 'content-type': 'application/json' }, body })
+
+    const rows = []
+    for (const round of [1, 2]) {
+      await call('PUT', '/api/functions', { files: {} })
+      rows.push(['A', round, 'view', await load(view)])
+      rows.push(['A', round, 'create (no functions)', await load(create('plain'))])
+      await call('PUT', '/api/functions', { files: { 'main.pb.js': CODE } })
+      rows.push(['B', round, 'route json', await load(route)])
+      rows.push(['B', round, 'create + no-op request hook', await load(create('noop'))])
+      rows.push(['B', round, 'create + hook reading a record', await load(create('reader'))])
+      let looping = true
+      const loops = (async () => { while (looping) await fetch(`${url}/api/bench/loop`).then(r => r.text()).catch(() => {}) })()
+      rows.push(['B', round, 'view while a function loops', await load(view)])
+      looping = false
+      await loops
+    }
+    console.log('| phase | round | scenario | req/s | p50 ms | p99 ms | non-2xx |')
+    console.log('|---|---|---|---|---|---|---|')
+    for (const [phase, round, name, r] of rows) {
+      console.log(`| ${phase} | ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`)
+    }
+    const avg = (name, key) => { const xs = rows.filter(r => r[2] === name).map(r => r[3][key]); return xs.reduce((a, b) => a + b, 0) / xs.length }
+    const ratio = (a, b, key = 'rps') => (100 * avg(a, key) / avg(b, key)).toFixed(0) + '%'
+    console.log()
+    console.log(`route json vs view: ${ratio('route json', 'view')} (target >= 50%)`)
+    console.log(`create + no-op hook vs create: ${ratio('create + no-op request hook', 'create (no functions)')} (target >= 85%)`)
+    console.log(`create + reading hook vs create: ${ratio('create + hook reading a record', 'create (no functions)')} (target >= 70%)`)
+    console.log(`p99 view while looping vs quiet: ${(avg('view while a function loops', 'p99') / avg('view', 'p99')).toFixed(2)}x (target <= 2x)`)
+  } finally {
+    server.kill('SIGTERM')
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function load (opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections, duration, timeout: 10, ...opts }, (err, res) => err ? reject(err) : resolve({
+      rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, non2xx: res.non2xx
+    }))
+  })
+}
+
+async function api (url, token, method, p, body) {
+  const headers = { 'content-type': 'application/json' }
+  if (token) headers.authorization = token
+  const res = await fetch(url + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const json = await res.json().catch(() => null)
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+async function waitHealthy (url) {
+  const deadline = Date.now() + 60000
+  while (Date.now() < deadline) {
+    try { if ((await fetch(url + '/api/health')).ok) return } catch {}
+    await new Promise(r => setTimeout(r, 50))
+  }
+  throw new Error('server did not become healthy')
+}
+
+main().catch(e => { console.error(e); process.exit(1) })

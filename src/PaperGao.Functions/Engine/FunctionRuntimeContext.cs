@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Functions.Engine;
+
+/// <summary>What the functions of one project may reach: the project itself, its log, its outbound HTTP and its secrets.</summary>
+public sealed class FunctionRuntimeContext(Project project, ILogger log, FunctionLimits limits, Func<HttpClient> http, Func<string, string?> secret)
+{
+    public Project Project { get; } = project;
+    public ILogger Log { get; } = log;
+    public FunctionLimits Limits { get; } = limits;
+
+    /// <summary>The guarded outbound client for this project (its allow-list applied).</summary>
+    public Func<HttpClient> Http { get; } = http;
+
+    /// <summary>A project secret by name (write-only for people; functions read them through $os.getenv).</summary>
+    public Func<string, string?> Secret { get; } = secret;
+
+    /// <summary>Function log lines (console.*, $app.logger()) go here too: the project's request logs.</summary>
+    public Action<string, string, string, string>? LogSink { get; init; }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using Jint.Native;
+using PaperGao.Core.Common;
+
+namespace PaperGao.Functions.Engine;
+
+/// <summary>
+/// One loaded version of a project's functions: the files, what they registered (the manifest, taken from the first
+/// engine), and a bounded pool of engines that each loaded every file. A call takes an engine (or waits, up to the
+/// queue deadline, then 503), runs under the call's time budget and gives it back; nested calls (a hook fired by
+/// $app.save inside a function) reuse the engine their caller holds.
+/// </summary>
+public sealed class FunctionSet : IDisposable
+{
+    private static readonly AsyncLocal<Lease?> Current = new();
+    private readonly ConcurrentBag<FunctionEngine> _idle = [];
+    private readonly SemaphoreSlim _slots;
+    private readonly FunctionRuntimeContext _context;
+    private readonly Dictionary<string, FunctionFile> _files;
+
+    private FunctionSet(FunctionRuntimeContext context, Dictionary<string, FunctionFile> files, FunctionEngine first, string version)
+    {
+        _context = context;
+        _files = files;
+        Version = version;
+        Manifest = first.Registrations;
+        _slots = new SemaphoreSlim(context.Limits.PoolSize, context.Limits.PoolSize);
+        _idle.Add(first);
+    }
+
+    public string Version { get; }
+
+    /// <summary>The registrations (the first engine's; every engine has the same list in the same order).</summary>
+    public IReadOnlyList<Registration> Manifest { get; }
+
+    public IReadOnlyCollection<FunctionFile> Files => _files.Values;
+
+    /// <summary>Loads a set (throws FunctionLoadException with file, line and column for code that does not load).</summary>
+    public static FunctionSet Load(FunctionRuntimeContext context, IEnumerable<FunctionFile> files, string version)
+    {
+        var map = files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var first = CreateEngine(context, map);
+        return new FunctionSet(context, map, first, version);
+    }
+
+    private static FunctionEngine CreateEngine(FunctionRuntimeContext context, Dictionary<string, FunctionFile> files)
+    {
+        var engine = new FunctionEngine(context, files, context.Limits);
+        try
+        {
+            engine.Load(context.Limits.CronTimeout);
+        }
+        catch (FunctionLoadException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var (file, line, column) = FunctionErrors.Where(e, engine.CurrentFile);
+            throw new FunctionLoadException(file, line, column, FunctionErrors.Describe(e), e);
+        }
+        return engine;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with an engine of this set under the time budget; the engine's registration at
+    /// <paramref name="index"/> is the handler to call. Exceptions come out as ApiError (logged with file and line).
+    /// </summary>
+    public async Task<T> RunAsync<T>(int index, TimeSpan budget, Func<FunctionEngine, Registration, T> call, CancellationToken ct)
+    {
+        if (Current.Value is { } held && held.Set == this)
+        {
+            return Invoke(held.Engine, index, call, nested: true);
+        }
+        if (!await _slots.WaitAsync(_context.Limits.QueueTimeout, ct))
+            throw new ApiError(503, "The functions of this project are busy; try again later.");
+        FunctionEngine? engine = null;
+        try
+        {
+            engine = _idle.TryTake(out var e) ? e : CreateEngine(_context, _files);
+            if (engine.Registrations.Count != Manifest.Count)
+                throw new ApiError(500, "The functions registered differently in another engine (registration must not depend on state).");
+            engine.BeginCall(budget, ct);
+            var lease = new Lease(this, engine);
+            Current.Value = lease;
+            try
+            {
+                return Invoke(engine, index, call, nested: false);
+            }
+            finally
+            {
+                Current.Value = null;
+                engine.EndCall();
+            }
+        }
+        finally
+        {
+            if (engine is { Broken: false }) _idle.Add(engine);
+            _slots.Release();
+        }
+    }
+
+    private T Invoke<T>(FunctionEngine engine, int index, Func<FunctionEngine, Registration, T> call, bool nested)
+    {
+        var r = engine.Registrations[index];
+        try
+        {
+            return call(engine, r);
+        }
+        catch (Exception e) when (e is not ApiError)
+        {
+            if (FunctionErrors.BreaksEngine(e)) engine.Broken = true;
+            if (nested && FunctionErrors.BreaksEngine(e)) throw;
+            throw FunctionErrors.ToApiError(e, r, _context);
+        }
+        catch (ApiError e) when (e.Status >= 500)
+        {
+            _context.Log.LogFunctionError(_context.Project.Name, r.File, 0, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>True when the caller's flow already holds an engine of this set.</summary>
+    public static JsValue Unwrap(JsValue v) => v.UnwrapIfPromise();
+
+    public void Dispose() => _slots.Dispose();
+
+    private sealed record Lease(FunctionSet Set, FunctionEngine Engine);
+}

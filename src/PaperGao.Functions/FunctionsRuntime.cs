@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PaperGao.Api.Infrastructure;
+using PaperGao.Core.Logs;
+using PaperGao.Core.Net;
+using PaperGao.Core.Projects;
+using PaperGao.Functions.Deploy;
+using PaperGao.Functions.Engine;
+
+namespace PaperGao.Functions;
+
+/// <summary>
+/// Functions for every project of the server: attaches to each project as it opens (loads its deployed version or
+/// its functions folder, binds its hooks), serves routerAdd routes ahead of the built-in endpoints, and once a
+/// second checks for a new deploy, a changed folder, changed settings and due cron jobs.
+/// </summary>
+public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExtension
+{
+    private readonly ConcurrentDictionary<string, ProjectState> _projects = new(StringComparer.Ordinal);
+    private readonly ILogger _log;
+    private readonly RequestLogQueue? _logQueue;
+    private readonly ProjectRegistry _registry;
+
+    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, RequestLogQueue? logQueue = null)
+    {
+        _registry = registry;
+        Limits = limits;
+        _log = loggers.CreateLogger("PaperGao.Functions");
+        _logQueue = logQueue;
+        registry.Opened += Attach;
+        registry.Deleted += name =>
+        {
+            if (_projects.TryRemove(name, out var s)) s.Functions.Dispose();
+        };
+    }
+
+    public FunctionLimits Limits { get; }
+
+    public ProjectFunctions? For(Project p) => _projects.TryGetValue(p.Name, out var s) && ReferenceEquals(s.Functions.Project, p) ? s.Functions : null;
+
+    internal ProjectState? StateOf(Project p) => _projects.TryGetValue(p.Name, out var s) && ReferenceEquals(s.Functions.Project, p) ? s : null;
+
+    private void Attach(Project p)
+    {
+        var state = new ProjectState(FunctionFolder.PathFor(p.StorageDir));
+        var context = new FunctionRuntimeContext(p, _log, Limits,
+            () => OutboundHttp.For(FunctionStore.AllowHosts(state.Settings)),
+            name => FunctionStore.Secret(state.Settings, name))
+        {
+            LogSink = (level, source, message, data) => WriteLog(p, level, source, message, data),
+        };
+        state.Functions = new ProjectFunctions(context, _log);
+        _projects[p.Name] = state;
+        try
+        {
+            FunctionStore.EnsureTablesAsync(p, CancellationToken.None).GetAwaiter().GetResult();
+            state.TablesReady = true;
+            RefreshAsync(state, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError(e, "Functions of project {Project} could not be loaded", p.Name);
+        }
+    }
+
+    /// <summary>Picks up a new deployed version, a changed folder (when nothing is deployed) or changed settings.</summary>
+    internal async Task RefreshAsync(ProjectState s, CancellationToken ct)
+    {
+        var p = s.Functions.Project;
+        if (p.IsClosed) return;
+        if (!s.TablesReady)
+        {
+            await FunctionStore.EnsureTablesAsync(p, ct);
+            s.TablesReady = true;
+        }
+        var (version, revision) = await FunctionStore.StateAsync(p, ct);
+        if (revision != s.Revision)
+        {
+            s.Settings = await FunctionStore.LoadSettingsAsync(p, ct);
+            s.Revision = revision;
+        }
+        if (version > 0)
+        {
+            if (version == s.DeployedVersion) return;
+            s.DeployedVersion = version;
+            var files = await FunctionStore.LoadVersionAsync(p, version, ct);
+            TryLoad(s, files, "v" + version);
+            return;
+        }
+        s.DeployedVersion = 0;
+        var fingerprint = FunctionFolder.Fingerprint(s.Folder);
+        if (fingerprint == s.FolderFingerprint) return;
+        s.FolderFingerprint = fingerprint;
+        List<FunctionFile> folderFiles;
+        try
+        {
+            folderFiles = FunctionFolder.Read(s.Folder, Limits.MaxFileBytes);
+        }
+        catch (FunctionLoadException e)
+        {
+            _log.LogError("Functions of project {Project}: {Error}", p.Name, e.Message);
+            return;
+        }
+        catch (IOException)
+        {
+            s.FolderFingerprint = ""; // a file being written: read again next second
+            return;
+        }
+        TryLoad(s, folderFiles, "folder");
+    }
+
+    private static void TryLoad(ProjectState s, IReadOnlyCollection<FunctionFile> files, string version)
+    {
+        try { s.Functions.Load(files, version); }
+        catch (FunctionLoadException) { /* logged; the previous set keeps running */ }
+    }
+
+    public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
+    {
+        if (ctx.ProjectOrNull() is { } p && For(p) is { } functions && await functions.TryHandleAsync(ctx)) return;
+        await next(ctx);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        Cron.CronsApi.Map(app, this);
+        Deploy.FunctionsApi.Map(app, this);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = DateTime.UtcNow;
+                foreach (var s in _projects.Values)
+                {
+                    try
+                    {
+                        await RefreshAsync(s, stoppingToken);
+                        await Cron.CronRunner.TickAsync(this, s, now, stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        if (!s.Functions.Project.IsClosed) LogRefreshFailed(_log, e, s.Functions.Project.Name);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A function's log line into the project's logs (level, the function's name, the message and data).</summary>
+    private void WriteLog(Project p, string level, string source, string message, string data)
+    {
+        if (_logQueue is null) return;
+        var lvl = level switch { "debug" => LogLevels.Debug, "warn" => LogLevels.Warn, "error" => LogLevels.Error, _ => LogLevels.Info };
+        var json = new JsonObject { ["type"] = "function", ["function"] = source, ["level"] = level };
+        if (data.Length > 0) json["data"] = data;
+        _logQueue.TryEnqueue(p, new RequestLogEntry
+        {
+            Created = DateTime.UtcNow,
+            Method = "",
+            Path = "",
+            Status = 0,
+            DurationMs = 0,
+            AuthKind = "",
+            FunctionMessage = message,
+            FunctionLevel = lvl,
+            FunctionData = json.ToJsonString(),
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Functions refresh failed in project {Project}")]
+    private static partial void LogRefreshFailed(ILogger log, Exception e, string project);
+
+    internal sealed class ProjectState(string folder)
+    {
+        public string Folder { get; } = folder;
+        public ProjectFunctions Functions { get; set; } = null!;
+        public bool TablesReady { get; set; }
+        public long DeployedVersion { get; set; } = -1;
+        public string? FolderFingerprint { get; set; }
+        public long Revision { get; set; } = -1;
+        public IReadOnlyDictionary<string, string> Settings { get; set; } = new Dictionary<string, string>();
+        public ConcurrentDictionary<string, Cron.CronJobState> Crons { get; } = new(StringComparer.Ordinal);
+    }
+}
