@@ -8,6 +8,7 @@ using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Dashboard;
 using PaperGao.Api.Files;
+using PaperGao.Api.GraphQL;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -94,6 +95,7 @@ public static class PaperGaoApiExtensions
         app.MapFilesApi();
         app.MapTusApi();
         app.MapRealtimeApi();
+        app.MapGraphQLApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         app.MapOpenApi("/api/openapi.json").WithTags("Docs");
