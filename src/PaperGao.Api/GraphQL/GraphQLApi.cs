@@ -29,7 +29,8 @@ public static class GraphQLApi
         return app;
     }
 
-    private static Task GetAsync(HttpContext ctx) => HandleAsync(ctx);
+    private static Task GetAsync(HttpContext ctx) =>
+        ctx.WebSockets.IsWebSocketRequest ? GraphQLWebSocket.HandleAsync(ctx) : HandleAsync(ctx);
 
     private static async Task HandleAsync(HttpContext ctx)
     {

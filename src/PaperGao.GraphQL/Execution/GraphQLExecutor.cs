@@ -51,7 +51,7 @@ public static class GraphQLExecutor
             return RequestError(request.OperationName is { Length: > 0 } ? "Unknown operation name." :
                 operations.Count == 0 ? "The document has no operation." : "The document has several operations: give operationName.", "OPERATION_NOT_FOUND");
         }
-        if (operation.Operation == OperationType.Subscription)
+        if (operation.Operation == OperationType.Subscription && rc.Subscriptions is null)
             return RequestError("Subscriptions use the WebSocket transport (graphql-transport-ws) at the same path.", "SUBSCRIPTION_OVER_HTTP");
         if (operation.Operation == OperationType.Mutation && request.IsGet)
             return RequestError("Mutations are not allowed in GET requests: use POST.", "METHOD_NOT_ALLOWED") with { ForcedStatus = 405 };

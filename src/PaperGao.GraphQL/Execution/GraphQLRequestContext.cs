@@ -33,6 +33,9 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
     /// <summary>Set for a mutation operation: every read and write of the request goes through its transaction.</summary>
     public WriteScope? Scope { get; set; }
 
+    /// <summary>The event source of subscriptions (the WebSocket transport); null over HTTP.</summary>
+    public Subscriptions.ISubscriptionSource? Subscriptions { get; init; }
+
     /// <summary>Set when a mutation field failed: the rest are not run, and the transaction rolls back.</summary>
     public bool MutationFailed { get; set; }
 

@@ -32,6 +32,7 @@ public static class SchemaBuilder
             var fieldName = GraphQLNames.Sanitize(c.Name);
             RootFields.AddQueries(m, c, fieldName, m.Types[c.Id], queryNames, query);
             RootFields.AddMutations(m, c, m.Types[c.Id], mutationNames, mutation);
+            Subscriptions.SubscriptionFields.Add(m, c, fieldName, m.Types[c.Id], subscriptionNames, subscription);
         }
         if (query.Fields.Count == 0)
         {
