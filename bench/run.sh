@@ -12,6 +12,9 @@
 # file-download, file-thumb (cached 100x100), file-upload (1 MB multipart creates), then one streamed upload of
 # BIG_UPLOAD_MB (default 1024; 0 skips it) with the server's RSS before and its peak after; writes
 # bench/results/files-latest.md (and .json).
+# --suite graphql: the default posts plus authors and an author relation (lib/setup-graphql.js); A B A B of the REST
+# list and the same page as a GraphQL query, then with the author relation (REST expand=author); the schema build of
+# 50 more collections; writes bench/results/graphql-latest.md (and .json).
 # --suite auth: users + a `notes` collection with listRule `owner = @request.auth.id` (lib/setup-auth.js),
 # scenarios auth-refresh, notes-list-skiptotal, notes-list, auth-password (at 8 connections), no baseline;
 # defaults --records 100000 --users 1000, writes bench/results/auth-latest.md (and .json).
@@ -78,7 +81,11 @@ case "$SUITE" in
     SETUP_JS=setup-auth.js; RECORDS=${RECORDS:-100000}; BASELINE=0
     SCENARIOS=${SCENARIOS:-"auth-refresh notes-list-skiptotal notes-list auth-password:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/auth-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/auth-latest.json} ;;
-  *) echo "run.sh: unknown suite $SUITE (default, auth, files)" >&2; exit 2 ;;
+  graphql)
+    SETUP_JS=setup-graphql.js; RECORDS=${RECORDS:-10000}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"list gql-list list gql-list list-expand gql-list-author list-expand gql-list-author"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/graphql-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/graphql-latest.json} ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql)" >&2; exit 2 ;;
 esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 

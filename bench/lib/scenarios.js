@@ -12,6 +12,12 @@ const get = path => ({ requests: [{ method: 'GET', path, headers: { accept: 'app
 const authGet = (path, token) => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json', authorization: token } }] })
 
 const scenarios = {
+  // GraphQL suite: the `list` page as a GraphQL query (same filter, sort, page and fields), and with the author relation
+  // (REST: the same page with expand=author).
+  'gql-list': state => ({ requests: [{ method: 'POST', path: '/api/graphql', headers: JSON_HEADERS, body: state.gqlList }] }),
+  'gql-list-author': state => ({ requests: [{ method: 'POST', path: '/api/graphql', headers: JSON_HEADERS, body: state.gqlListAuthor }] }),
+  'list-expand': state => get(state.listExpandPath),
+
   // (1) GET one record by id: routing, rule check, one indexed read, JSON writing.
   view: state => get(`/api/collections/posts/records/${state.viewId}`),
 

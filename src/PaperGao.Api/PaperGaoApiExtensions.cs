@@ -9,6 +9,7 @@ using PaperGao.Api.Batch;
 using PaperGao.Api.Collections;
 using PaperGao.Api.Dashboard;
 using PaperGao.Api.Files;
+using PaperGao.Api.GraphQL;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -102,6 +103,7 @@ public static class PaperGaoApiExtensions
         app.MapRealtimeApi();
         app.MapBackupsApi();
         TypeGen.TypeGenApi.MapTypeGenApi(app);
+        app.MapGraphQLApi();
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         foreach (var extension in app.ServiceProvider.GetServices<IPaperGaoExtension>()) extension.MapEndpoints(app);

@@ -71,6 +71,7 @@ public static class ApiKeyAccess
         if (key.Superuser) return;
         if (path == "/api/health") return;
         if (path == "/api/batch" && HttpMethods.IsPost(ctx.Request.Method)) return; // entries are checked one by one
+        if (path == "/api/graphql") return; // its schema holds only the key's collections and actions
         var route = RouteInfo.Of(ctx.Request);
         if (route.IsRecordAction && project.Collections.Find(route.Collection!) is { } c && key.ActionsOn(c.Id).Contains(route.Action!)) return;
         throw Denied();

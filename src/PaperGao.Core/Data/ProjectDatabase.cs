@@ -56,9 +56,15 @@ public abstract class ProjectDatabase : IAsyncDisposable
     public Task WriteAsync(Func<DbTransaction, Task> work, CancellationToken ct = default) =>
         WriteAsync<bool>(async tx => { await work(tx); return true; }, ct);
 
+    private long _commandCount;
+
+    /// <summary>Statements created through <see cref="Command"/> so far (tests count the queries of a request with it).</summary>
+    public long CommandCount => Interlocked.Read(ref _commandCount);
+
     /// <summary>Creates a command on the connection of a transaction (or a plain connection) with bound parameters.</summary>
     public DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParams? parameters = null)
     {
+        Interlocked.Increment(ref _commandCount);
         var cmd = CreateCommand(connection, tx, sql);
         parameters?.BindTo(cmd, Dialect);
         return cmd;

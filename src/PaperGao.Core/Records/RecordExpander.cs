@@ -92,6 +92,9 @@ public static class RecordExpander
         return fetched;
     }
 
+    /// <summary>True when a back-relation through this single relation expands to one record (a unique index on it), as PocketBase does.</summary>
+    public static bool IsSingleBackRelation(Collection source, RelationField rel) => !rel.IsMultiple && HasUniqueIndexOn(source, rel.Name);
+
     private static bool HasUniqueIndexOn(Collection c, string column) =>
         c.Indexes.Any(i => Data.Schema.IndexDefinition.TryParse(i, out var d, out _) && d is { Unique: true, Columns.Count: 1 } && d.Columns[0].Column == column);
 }

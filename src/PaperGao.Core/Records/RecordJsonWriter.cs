@@ -38,9 +38,8 @@ public static class RecordJsonWriter
         for (var i = 0; i < c.Fields.Count; i++)
         {
             var f = c.Fields[i];
-            if (f is PasswordField || (c.IsAuth && f.Name == "tokenKey")) continue;
-            if (f.Hidden && !superuser) continue;
-            entries.Add(new Entry(JsonEncodedText.Encode(f.Name), f, i, null, c.IsAuth && f.Name == "email"));
+            if (!RecordVisibility.IsReadable(c, f, superuser)) continue;
+            entries.Add(new Entry(JsonEncodedText.Encode(f.Name), f, i, null, RecordVisibility.IsEmail(c, f)));
         }
         entries.Sort((a, b) => string.CompareOrdinal(a.Key.Value, b.Key.Value));
         return new Plan(superuser, [.. entries], c.Fields.FindIndex(f => f.Name == "emailVisibility"), c.Fields.FindIndex(f => f.Name == "id"));
@@ -56,7 +55,7 @@ public static class RecordJsonWriter
     public static void Write(Utf8JsonWriter w, Record r, Viewer viewer)
     {
         var plan = GetPlan(r.Collection, viewer.IsSuperuser);
-        var showEmail = viewer.IsSuperuser || viewer.ShowAllEmails || r.GetBool("emailVisibility") || (viewer.AuthId is not null && viewer.AuthId == r.Id);
+        var showEmail = RecordVisibility.ShowsEmail(viewer, r);
         w.WriteStartObject();
         var expandWritten = r.Expand is null;
         foreach (var e in plan.Entries)
@@ -100,8 +99,9 @@ public static class RecordJsonWriter
         var showEmail = true;
         if (c.IsAuth && !viewer.IsSuperuser && !viewer.ShowAllEmails)
         {
-            showEmail = (plan.EmailVisibilityOrdinal >= 0 && !reader.IsDBNull(plan.EmailVisibilityOrdinal) && reader.GetBoolean(plan.EmailVisibilityOrdinal))
-                        || (viewer.AuthId is not null && plan.IdOrdinal >= 0 && reader.GetString(plan.IdOrdinal) == viewer.AuthId);
+            showEmail = RecordVisibility.ShowsEmail(viewer,
+                plan.EmailVisibilityOrdinal >= 0 && !reader.IsDBNull(plan.EmailVisibilityOrdinal) && reader.GetBoolean(plan.EmailVisibilityOrdinal),
+                plan.IdOrdinal >= 0 ? reader.GetString(plan.IdOrdinal) : "");
         }
         w.WriteStartObject();
         foreach (var e in plan.Entries)

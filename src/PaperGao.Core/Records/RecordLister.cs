@@ -23,6 +23,29 @@ public static class RecordLister
 
     public static async Task WriteListAsync(Project project, Collection c, ListQuery q, RequestInfo request, Utf8JsonWriter w, CancellationToken ct)
     {
+        var (compiled, parameters) = GetCompiled(project, c, q, request);
+        await WriteAsync(project, c, q, request, compiled, parameters, w, ct);
+    }
+
+    /// <summary>One page of a list as records (GraphQL builds its own output from them): same SQL, rules and cache as the JSON list.</summary>
+    public static async Task<RecordPage> FetchPageAsync(Project project, Collection c, ListQuery q, RequestInfo request,
+        System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, CancellationToken ct)
+    {
+        var (compiled, parameters) = GetCompiled(project, c, q, request);
+        long total = -1;
+        if (!q.SkipTotal)
+        {
+            await using var countCmd = project.Database.Command(conn, tx, "SELECT COUNT(*)" + compiled.FromWhere, parameters);
+            total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        await using var cmd = project.Database.Command(conn, tx, PageSql(project, c, q, compiled), parameters);
+        var items = await RecordSql.ReadAllAsync(c, cmd, ct);
+        return new RecordPage(q.Page, q.PerPage, total, total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage), items);
+    }
+
+    /// <summary>The compiled list from the cache (or compiled now) and a fresh copy of its parameters.</summary>
+    private static (CompiledList Compiled, Data.SqlParams Parameters) GetCompiled(Project project, Collection c, ListQuery q, RequestInfo request)
+    {
         // A rule, filter and sort whose SQL did not depend on the request or the clock compile to the same SQL every
         // time: keep it per collection definition (a schema change makes a new Collection, hence a new cache).
         var perCollection = ListCache.GetOrCreateValue(c);
@@ -39,7 +62,17 @@ public static class RecordLister
         }
         var parameters = new Data.SqlParams();
         foreach (var v in compiled.Values) parameters.Add(v);
-        await WriteAsync(project, c, q, request, compiled, parameters, w, ct);
+        return (compiled, parameters);
+    }
+
+    private static string PageSql(Project project, Collection c, ListQuery q, CompiledList compiled)
+    {
+        var sql = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, project.Dialect)).Append(compiled.FromWhere);
+        if (!string.IsNullOrEmpty(compiled.OrderBy)) sql.Append(" ORDER BY ").Append(compiled.OrderBy);
+        var offset = (long)(q.Page - 1) * q.PerPage;
+        sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
+           .Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
+        return sql.ToString();
     }
 
     private static CompiledList Compile(Project project, Collection c, ListQuery q, RequestInfo request)
@@ -69,9 +102,7 @@ public static class RecordLister
 
     private static async Task WriteAsync(Project project, Collection c, ListQuery q, RequestInfo request, CompiledList compiled, Data.SqlParams parameters, Utf8JsonWriter w, CancellationToken ct)
     {
-        var d = project.Dialect;
         var fromWhere = compiled.FromWhere;
-        var orderBy = compiled.OrderBy;
         var tree = ExpandTree.Parse(q.Expand);
         var viewer = RecordJsonWriter.Viewer.From(request);
 
@@ -83,15 +114,9 @@ public static class RecordLister
                 await using var countCmd = project.Database.Command(conn, null, "SELECT COUNT(*)" + fromWhere, parameters);
                 total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             }
-            var sql = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, d)).Append(fromWhere);
-            if (!string.IsNullOrEmpty(orderBy)) sql.Append(" ORDER BY ").Append(orderBy);
-            var offset = (long)(q.Page - 1) * q.PerPage;
-            sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
-               .Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
-
             w.WriteStartObject();
             w.WritePropertyName("items");
-            await using var cmd = project.Database.Command(conn, null, sql.ToString(), parameters);
+            await using var cmd = project.Database.Command(conn, null, PageSql(project, c, q, compiled), parameters);
             if (tree.IsEmpty)
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -31,6 +31,7 @@ public sealed class ProjectSettings
         ["trustedProxy"] = new JsonObject { ["headers"] = new JsonArray(), ["useLeftmostIP"] = false },
         ["logs"] = new JsonObject { ["maxDays"] = 5, ["minLevel"] = 0, ["logIP"] = true, ["logAuthId"] = false },
         ["superuserIPs"] = new JsonArray(),
+        ["graphql"] = new JsonObject { ["introspection"] = "superusers" },
     };
 
     private static JsonObject S3Defaults() => new()

@@ -1,0 +1,157 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.SystemTextJson;
+using GraphQL.Validation;
+using GraphQL.Validation.Complexity;
+using GraphQL.Validation.Rules.Custom;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+using PaperGao.Core.Common;
+using PaperGao.Core.Filter;
+using PaperGao.Core.Records;
+using PaperGao.GraphQL.Schema;
+
+namespace PaperGao.GraphQL.Execution;
+
+/// <summary>
+/// Runs one GraphQL request: bounds (length, operations, aliases, depth, complexity), the cached schema of the caller,
+/// queries on pooled read connections, and all mutations of the request in ONE write transaction (all or nothing, like
+/// REST batch): when any mutation fails, nothing is written and data is null.
+/// </summary>
+public static class GraphQLExecutor
+{
+    private static readonly DocumentExecuter Executer = new();
+
+    public static GraphQLSerializer Serializer { get; } = new(new PaperGaoErrorInfoProvider());
+
+    public static async Task<GraphQLOutcome> ExecuteAsync(GraphQLRequest request, GraphQLRequestContext rc, GraphQLAccess access, bool introspection,
+        GraphQLLimits limits, Action<Exception>? onUnexpected, CancellationToken ct)
+    {
+        if (request.Query.Length > limits.MaxQueryLength)
+            return RequestError($"The query is too long: at most {limits.MaxQueryLength} characters.", "QUERY_TOO_LONG");
+        GraphQLDocument doc;
+        try
+        {
+            doc = GraphQLParser.Parser.Parse(request.Query, new GraphQLParser.ParserOptions { MaxDepth = 64 });
+        }
+        catch (GraphQLParserException e)
+        {
+            return RequestError("Syntax error: " + e.Description, "SYNTAX_ERROR");
+        }
+        var operations = doc.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        if (operations.Count > limits.MaxOperations)
+            return RequestError($"Too many operations in the document: at most {limits.MaxOperations}.", "TOO_MANY_OPERATIONS");
+        if (DocumentLimits.CountAliases(doc) > limits.MaxAliases)
+            return RequestError($"Too many aliases in the document: at most {limits.MaxAliases}.", "TOO_MANY_ALIASES");
+        var operation = request.OperationName is { Length: > 0 } name
+            ? operations.FirstOrDefault(o => o.Name?.StringValue == name)
+            : operations.Count == 1 ? operations[0] : null;
+        if (operation is null)
+        {
+            return RequestError(request.OperationName is { Length: > 0 } ? "Unknown operation name." :
+                operations.Count == 0 ? "The document has no operation." : "The document has several operations: give operationName.", "OPERATION_NOT_FOUND");
+        }
+        if (operation.Operation == OperationType.Subscription && rc.Subscriptions is null)
+            return RequestError("Subscriptions use the WebSocket transport (graphql-transport-ws) at the same path.", "SUBSCRIPTION_OVER_HTTP");
+        if (operation.Operation == OperationType.Mutation && request.IsGet)
+            return RequestError("Mutations are not allowed in GET requests: use POST.", "METHOD_NOT_ALLOWED") with { ForcedStatus = 405 };
+
+        Inputs variables;
+        try
+        {
+            variables = request.Variables is { ValueKind: System.Text.Json.JsonValueKind.Object } v ? Serializer.ReadNode<Inputs>(v) ?? Inputs.Empty : Inputs.Empty;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return RequestError("Invalid variables.", "INVALID_VARIABLES");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(limits.Timeout);
+        var options = new ExecutionOptions
+        {
+            Schema = SchemaCache.Get(rc.Project.Collections, access),
+            Query = request.Query,
+            Document = doc,
+            OperationName = request.OperationName is { Length: > 0 } ? request.OperationName : null,
+            Variables = variables,
+            UserContext = rc,
+            CancellationToken = timeout.Token,
+            ThrowOnUnhandledException = false,
+            ValidationRules = ValidationRules(limits, introspection),
+            UnhandledExceptionDelegate = ctx =>
+            {
+                ctx.Exception = Map(ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
+                return Task.CompletedTask;
+            },
+        };
+        if (operation.Operation != OperationType.Mutation)
+        {
+            var result = await Executer.ExecuteAsync(options);
+            return new GraphQLOutcome(result, !result.Executed);
+        }
+        return await MutateAsync(rc, options, timeout.Token);
+    }
+
+    private static async Task<GraphQLOutcome> MutateAsync(GraphQLRequestContext rc, ExecutionOptions options, CancellationToken ct)
+    {
+        ExecutionResult? result = null;
+        WriteScope? scope = null;
+        try
+        {
+            await rc.Project.Database.WriteAsync(async tx =>
+            {
+                scope = new WriteScope(tx);
+                rc.Scope = scope;
+                result = await Executer.ExecuteAsync(options);
+                if (!result.Executed || result.Errors is { Count: > 0 } || rc.MutationFailed) throw new RollbackException();
+            }, ct);
+        }
+        catch (RollbackException)
+        {
+            await scope!.RunRollbackAsync();
+            result!.Data = null;
+            return new GraphQLOutcome(result, !result.Executed);
+        }
+        catch
+        {
+            if (scope is not null) await scope.RunRollbackAsync();
+            throw;
+        }
+        finally
+        {
+            rc.Scope = null;
+        }
+        await scope!.RunAfterCommitAsync();
+        return new GraphQLOutcome(result!, false);
+    }
+
+    private sealed class RollbackException : Exception;
+
+    private static List<IValidationRule> ValidationRules(GraphQLLimits limits, bool introspection)
+    {
+        var rules = DocumentValidator.CoreRules.ToList();
+        rules.Add(new ComplexityValidationRule(new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity }));
+        if (!introspection) rules.Add(NoIntrospectionValidationRule.Instance);
+        return rules;
+    }
+
+    private static ExecutionError Map(Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
+    {
+        ApiError a => new ApiExecutionError(a),
+        FilterException f => new ApiExecutionError(f.Forbidden ? ApiError.Forbidden(f.Message) : ApiError.BadRequest(f.Message)),
+        OperationCanceledException when timedOut => new ExecutionError("The request took too long and was stopped.") { Code = "TIMEOUT" },
+        OperationCanceledException => new ExecutionError("The request was cancelled.") { Code = "CANCELLED" },
+        ExecutionError x => x,
+        _ => Unexpected(e, onUnexpected),
+    };
+
+    private static ExecutionError Unexpected(Exception e, Action<Exception>? onUnexpected)
+    {
+        onUnexpected?.Invoke(e);
+        return new ExecutionError("Something went wrong while processing your request.") { Code = "INTERNAL_ERROR" };
+    }
+
+    public static GraphQLOutcome RequestError(string message, string code) =>
+        new(new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }], Executed = false }, true);
+}

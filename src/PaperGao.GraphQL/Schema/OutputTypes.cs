@@ -1,0 +1,145 @@
+using GraphQL.DataLoader;
+using GraphQL;
+using GraphQL.Resolvers;
+using GraphQL.Types;
+using PaperGao.Core.Collections;
+using PaperGao.Core.Collections.Fields;
+using PaperGao.Core.Data;
+using PaperGao.Core.Records;
+using PaperGao.GraphQL.Execution;
+
+namespace PaperGao.GraphQL.Schema;
+
+/// <summary>
+/// The object type of each collection: id, collectionId, collectionName, its readable fields (RecordVisibility), its
+/// relations as objects or lists and its back-relations as &lt;collection&gt;_via_&lt;field&gt; (batched per level).
+/// </summary>
+internal static class OutputTypes
+{
+    /// <summary>How many related records a list relation is assumed to hold, for the complexity limit.</summary>
+    private const double BackRelationImpact = 10;
+
+    public static void AddFields(SchemaModel m, Collection c, ObjectGraphType t)
+    {
+        var names = new NameScope();
+        var su = m.Access.Superuser;
+        Add(t, names.Claim("id"), new NonNullGraphType(new IdGraphType()), ctx => Rec(ctx).Id);
+        Add(t, names.Claim("collectionId"), new NonNullGraphType(new StringGraphType()), _ => c.Id);
+        Add(t, names.Claim("collectionName"), new NonNullGraphType(new StringGraphType()), _ => c.Name);
+        foreach (var f in RecordVisibility.ReadableFields(c, su))
+        {
+            if (f.Name == "id") continue;
+            var name = names.Claim(GraphQLNames.Sanitize(f.Name));
+            switch (f)
+            {
+                case RelationField rel:
+                    if (!m.Types.TryGetValue(rel.CollectionId, out var target)) continue; // the caller cannot see that collection
+                    var field = AddRelation(t, name, c.Id, rel.Name, target, rel.IsMultiple);
+                    if (rel.IsMultiple) field.WithComplexityImpact(1, Math.Clamp(rel.MaxSelect, 1, 1000));
+                    break;
+                case FileField file:
+                    if (file.IsMultiple)
+                        Add(t, name, new NonNullGraphType(new ListGraphType(new NonNullGraphType(m.Shared.File))), ctx => Rec(ctx).GetStrings(f.Name).Select(n => new FileRef(c, Rec(ctx).Id, file, n)).ToList());
+                    else
+                        Add(t, name, m.Shared.File, ctx => Rec(ctx).GetString(f.Name) is { Length: > 0 } n ? new FileRef(c, Rec(ctx).Id, file, n) : null);
+                    break;
+                default:
+                    Add(t, name, ScalarType(m, f), ScalarResolver(c, f));
+                    break;
+            }
+        }
+        foreach (var (source, rel) in BackRelations(m, c))
+        {
+            var name = names.Claim(GraphQLNames.Sanitize(source.Name + "_via_" + rel.Name));
+            var single = RecordExpander.IsSingleBackRelation(source, rel);
+            var field = AddRelation(t, name, c.Id, source.Name + "_via_" + rel.Name, m.Types[source.Id], !single);
+            if (!single) field.WithComplexityImpact(1, BackRelationImpact);
+        }
+    }
+
+    /// <summary>Relations of visible collections that point at c, through fields the caller may read.</summary>
+    private static IEnumerable<(Collection Source, RelationField Rel)> BackRelations(SchemaModel m, Collection c)
+    {
+        foreach (var source in m.Collections)
+        {
+            if (!m.Types.ContainsKey(source.Id)) continue;
+            foreach (var f in source.Fields)
+            {
+                if (f is RelationField rel && rel.CollectionId == c.Id && RecordVisibility.IsReadable(source, rel, m.Access.Superuser)) yield return (source, rel);
+            }
+        }
+    }
+
+    private static FieldType AddRelation(ObjectGraphType t, string name, string collectionId, string expandKey, ObjectGraphType target, bool many)
+    {
+        var batchKey = collectionId + ":" + expandKey;
+        IGraphType type = many ? new NonNullGraphType(new ListGraphType(new NonNullGraphType(target))) : target;
+        return t.AddField(new FieldType
+        {
+            Name = name,
+            ResolvedType = type,
+            Resolver = new FuncFieldResolver<object?>(ctx =>
+            {
+                var rc = (GraphQLRequestContext)ctx.UserContext;
+                return new Shaped(rc.Batch(batchKey).Load(Rec(ctx)), many);
+            }),
+        });
+    }
+
+    /// <summary>The expanded value in the shape of the field: a list field always gets a list, an object field one record or null.</summary>
+    private sealed class Shaped(IDataLoaderResult<object?> inner, bool many) : IDataLoaderResult<object?>
+    {
+        public async Task<object?> GetResultAsync(CancellationToken cancellationToken = default)
+        {
+            var value = await inner.GetResultAsync(cancellationToken);
+            if (many) return value switch { Record r => new List<Record> { r }, IEnumerable<Record> list => list, _ => Array.Empty<Record>() };
+            return value switch { Record r => r, IEnumerable<Record> list => list.FirstOrDefault(), _ => null };
+        }
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken);
+    }
+
+    public static IGraphType ScalarType(SchemaModel m, Field f) => f switch
+    {
+        NumberField { OnlyInt: true } => new NonNullGraphType(new IntGraphType()),
+        NumberField => new NonNullGraphType(new FloatGraphType()),
+        BoolField => new NonNullGraphType(new BooleanGraphType()),
+        DateField or AutodateField => m.Shared.DateTime,
+        JsonField => m.Shared.Json,
+        GeoPointField => new NonNullGraphType(m.Shared.GeoPoint),
+        SelectField { IsMultiple: true } => new NonNullGraphType(new ListGraphType(new NonNullGraphType(new StringGraphType()))),
+        EmailField => new StringGraphType(), // null when the caller may not see it
+        _ => new NonNullGraphType(new StringGraphType()),
+    };
+
+    private static Func<IResolveFieldContext, object?> ScalarResolver(Collection c, Field f)
+    {
+        var name = f.Name;
+        if (RecordVisibility.IsEmail(c, f))
+        {
+            return ctx =>
+            {
+                var rc = (GraphQLRequestContext)ctx.UserContext;
+                var r = Rec(ctx);
+                var viewer = rc.ManagedRecords.Contains(r) ? rc.Viewer with { ShowAllEmails = true } : rc.Viewer;
+                return RecordVisibility.ShowsEmail(viewer, r) ? r.GetString(name) : null;
+            };
+        }
+        return f switch
+        {
+            NumberField { OnlyInt: true } => ctx => Rec(ctx).Get(name) is double d ? checked((int)d) : 0,
+            NumberField => ctx => Rec(ctx).Get(name) is double d ? d : 0d,
+            BoolField => ctx => Rec(ctx).GetBool(name),
+            DateField or AutodateField => ctx => Rec(ctx).GetString(name) is { Length: > 0 } s ? s : null,
+            JsonField => ctx => Rec(ctx).Get(name),
+            GeoPointField => ctx => Rec(ctx).Get(name) is GeoPoint g ? g : GeoPoint.Zero,
+            SelectField { IsMultiple: true } => ctx => Rec(ctx).GetStrings(name),
+            _ => ctx => Rec(ctx).Get(name) as string ?? "",
+        };
+    }
+
+    private static Record Rec(IResolveFieldContext ctx) => (Record)ctx.Source!;
+
+    private static void Add(ObjectGraphType t, string name, IGraphType type, Func<IResolveFieldContext, object?> resolve) =>
+        t.AddField(new FieldType { Name = name, ResolvedType = type, Resolver = new FuncFieldResolver<object?>(resolve) });
+}
