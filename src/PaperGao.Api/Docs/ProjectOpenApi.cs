@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using PaperGao.Api.Infrastructure;
+using Scalar.AspNetCore;
 
 namespace PaperGao.Api.Docs;
 
@@ -22,6 +23,14 @@ public static class ProjectOpenApi
     {
         app.MapGet("/api/openapi.json", (Func<HttpContext, Task>)DocumentAsync).WithTags("Docs").WithName("OpenApiDocument")
             .WithSummary("This OpenAPI 3.1 document, with the project's collections (superusers see all; others the ones whose list rule is not superuser-only).");
+        // The reference page (Scalar, its script bundled in the server: no CDN) reads the document above, of the
+        // project the page is served for (/api/docs or /p/{project}/api/docs).
+        app.MapScalarApiReference("/api/docs", (o, ctx) =>
+        {
+            o.Title = "PaperGao API: project " + ctx.Project().Name;
+            // Relative to the page's base (the page's path without /api/docs/), so /p/{project} keeps its prefix.
+            o.OpenApiRoutePattern = "/api/openapi.json";
+        }).ExcludeFromDescription();
         return app;
     }
 

@@ -41,6 +41,35 @@ public sealed class ProjectOpenApiTests(PostgresCluster postgres)
         Assert.Equal(404, missing.Response["status"]!.GetValue<int>());
     }
 
+    [Theory]
+    [DatabaseMatrix]
+    public async Task The_reference_page_is_served_with_its_script_and_no_cdn(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        using var su = await SuperuserAsync(app, ct);
+        await su.SendAsync<JsonObject>(HttpMethod.Post, "/api/platform/projects", new { name = "shop3" }, null, ct);
+
+        foreach (var (path, project) in new[] { ("/api/docs/", "main"), ("/p/shop3/api/docs/", "shop3") })
+        {
+            using var page = await app.Client.GetAsync(path, ct);
+            var html = await page.Content.ReadAsStringAsync(ct);
+            Assert.Equal(200, (int)page.StatusCode);
+            Assert.StartsWith("text/html", page.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+            Assert.Contains("PaperGao API: project " + project, html, StringComparison.Ordinal);
+            // The document URL is relative to the page's base, so /p/{project} reads its own project's document.
+            Assert.Contains("\"url\":\"api/openapi.json\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        }
+        using var script = await app.Client.GetAsync("/api/docs/scalar.js", ct);
+        Assert.Equal(200, (int)script.StatusCode);
+        Assert.True((await script.Content.ReadAsByteArrayAsync(ct)).Length > 100_000);
+
+        using var missing = await app.Client.GetAsync("/p/nope/api/docs/", ct);
+        Assert.Equal(404, (int)missing.StatusCode);
+        Assert.Equal(404, JsonNode.Parse(await missing.Content.ReadAsStringAsync(ct))!["status"]!.GetValue<int>());
+    }
+
     private static Task<JsonObject> DocumentAsync(PaperGaoClient client, string path, CancellationToken ct) =>
         client.SendAsync<JsonObject>(HttpMethod.Get, path, null, null, ct);
 }
