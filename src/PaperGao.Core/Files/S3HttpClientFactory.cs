@@ -13,14 +13,7 @@ internal sealed class S3HttpClientFactory : HttpClientFactory
 {
     public static readonly S3HttpClientFactory Instance = new();
 
-    private static readonly HttpClient Shared = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectCallback = (context, ct) => OutboundHttp.ConnectAsync(context.DnsEndPoint, AllowList.Empty, ct),
-    })
+    private static readonly HttpClient Shared = new(OutboundHttp.CreateHandler(AllowList.Empty, followRedirects: false))
     {
         Timeout = Timeout.InfiniteTimeSpan, // the SDK bounds each request itself
     };

@@ -37,18 +37,25 @@ public static class OutboundHttp
 
     private static HttpClient Create(AllowList extra, bool followRedirects)
     {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = followRedirects,
-            MaxAutomaticRedirections = 5,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            AutomaticDecompression = DecompressionMethods.All,
-            ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, extra, ct),
-        };
+        var handler = CreateHandler(extra, followRedirects);
+        handler.AutomaticDecompression = DecompressionMethods.All;
         return new HttpClient(new SchemeGuard(handler)) { Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>
+    /// The guarded handler itself, for a client that needs its own timeouts (the S3 SDK's large transfers): no proxy,
+    /// the address check on every connection, up to 5 redirects when <paramref name="followRedirects"/>, bodies as sent
+    /// (no decompression: S3 objects stored with a Content-Encoding must come back byte for byte).
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(AllowList extra, bool followRedirects) => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = followRedirects,
+        MaxAutomaticRedirections = 5,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, extra, ct),
+    };
 
     /// <summary>Resolves, checks every address, then connects to the checked addresses only (no second lookup).</summary>
     internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, AllowList extra, CancellationToken ct)
