@@ -142,4 +142,9 @@ echo "=== summary ==="
 printf '%s\n' "${summary[@]}"
 echo "logs: $logs"
 echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
+if (( total_fail > 0 )); then
+  # the failing tests by name, with the first line of their message, so a CI log that keeps only the end says which
+  echo "failed tests:"
+  grep -hE -A1 '^(failed |not ok )' "$logs"/*.log | grep -v '^--$' | cut -c1-240 | head -60 || true
+fi
 (( failed_steps == 0 ))

@@ -22,10 +22,15 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "papergao.dll");
 
-    public static async Task<ServerProcess> StartAsync(string dir, string? db, CancellationToken ct, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string dir, string? db, CancellationToken ct, params string[] extraArgs) =>
+        StartAsync(dir, db, new Dictionary<string, string>(), ct, extraArgs);
+
+    /// <summary>Starts the server with extra environment variables (runtime knobs such as the GC's).</summary>
+    public static async Task<ServerProcess> StartAsync(string dir, string? db, IReadOnlyDictionary<string, string> env, CancellationToken ct, params string[] extraArgs)
     {
         var port = FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in env) psi.Environment[k] = v;
         foreach (var a in Args(["serve", "--http", $"127.0.0.1:{port}", "--dir", dir, .. DbArgs(db), .. extraArgs])) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
