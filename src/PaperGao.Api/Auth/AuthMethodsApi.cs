@@ -45,11 +45,12 @@ public static class AuthMethodsApi
             w.WriteStartObject();
             w.WritePropertyName("password");
             w.WriteStartObject();
-            w.WriteBoolean("enabled", auth.PasswordAuthEnabled);
+            // PocketBase's struct order (identityFields, then enabled); identity fields only listed when password auth is on.
             w.WritePropertyName("identityFields");
             w.WriteStartArray();
-            foreach (var f in auth.IdentityFields) w.WriteStringValue(f);
+            if (auth.PasswordAuthEnabled) foreach (var f in auth.IdentityFields) w.WriteStringValue(f);
             w.WriteEndArray();
+            w.WriteBoolean("enabled", auth.PasswordAuthEnabled);
             w.WriteEndObject();
             w.WritePropertyName("oauth2");
             w.WriteStartObject();

@@ -20,10 +20,8 @@ public static class AuthRefreshApi
     private static async Task HandleAsync(HttpContext ctx, string collection)
     {
         var project = ctx.Project();
-        var c = AuthResponse.AuthCollection(project, collection);
         if (ctx.AuthRefused()) throw ApiError.Forbidden("The request doesn't satisfy the collection requirements to authenticate.");
-        var auth = ctx.Auth() ?? throw ApiError.Unauthorized("The request requires valid record authorization token.");
-        if (auth.Collection.Id != c.Id) throw ApiError.Forbidden($"The request requires auth record from {c.Name} collection.");
+        var (_, auth) = AuthResponse.SameCollectionAuth(ctx, project, collection);
         var header = ctx.Request.Headers.Authorization.ToString().Trim();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = header[7..].Trim();
         // As PocketBase: a token that is not refreshable (impersonation) is answered as it is, never renewed.

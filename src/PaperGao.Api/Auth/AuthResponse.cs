@@ -68,6 +68,18 @@ public static class AuthResponse
         });
     }
 
+    /// <summary>
+    /// As PocketBase's same-collection guard, checked before the collection itself: no token is 401, a token of
+    /// another collection 403 (also when {collection} is not an auth collection), then the auth collection.
+    /// </summary>
+    public static (Core.Collections.Collection Collection, Core.Records.Record Auth) SameCollectionAuth(HttpContext ctx, Project project, string idOrName)
+    {
+        var auth = ctx.Auth() ?? throw ApiError.Unauthorized("The request requires valid record authorization token.");
+        if (auth.Collection.Id != idOrName && !string.Equals(auth.Collection.Name, idOrName, StringComparison.OrdinalIgnoreCase))
+            throw ApiError.Forbidden($"The request requires auth record from {idOrName} collection.");
+        return (AuthCollection(project, idOrName), auth);
+    }
+
     public static Core.Collections.Collection AuthCollection(Project project, string idOrName)
     {
         var c = RecordsApi.FindCollection(project, idOrName);

@@ -44,7 +44,8 @@ public static class AuthWithOAuth2Api
         var code = BodyFields.Str(body, "code", errors, required: true, max: 2048);
         var codeVerifier = BodyFields.Str(body, "codeVerifier", errors, required: false, max: 2048);
         var redirectKey = body.ContainsKey("redirectURL") || !body.ContainsKey("redirectUrl") ? "redirectURL" : "redirectUrl";
-        var redirectUrl = BodyFields.Str(body, redirectKey, errors, required: true, max: 2048);
+        // As PocketBase 0.39: redirectURL is optional (a provider that needs it refuses the code exchange itself).
+        var redirectUrl = BodyFields.Str(body, redirectKey, errors, required: false, max: 2048);
         if (redirectUrl.Length > 0 && !OAuth2Http.IsHttpUrl(redirectUrl))
             errors.Add(redirectKey, new FieldError("validation_invalid_url", "Must be a valid http(s) URL."));
         JsonObject? createData = null;

@@ -31,9 +31,7 @@ public static class EmailChangeApi
     private static async Task RequestAsync(HttpContext ctx, string collection)
     {
         var project = ctx.Project();
-        var c = AuthResponse.AuthCollection(project, collection);
-        var auth = ctx.Auth() ?? throw ApiError.Unauthorized("The request requires valid record authorization token.");
-        if (auth.Collection.Id != c.Id) throw ApiError.Forbidden($"The request requires auth record from {c.Name} collection.");
+        var (c, auth) = AuthResponse.SameCollectionAuth(ctx, project, collection);
         if (c.Name == ProjectInitializer.SuperusersName) throw ApiError.BadRequest("Superusers can change their email directly.");
         var body = await RequestBody.ReadObjectAsync(ctx);
         var errors = new ErrorData();
@@ -60,6 +58,9 @@ public static class EmailChangeApi
         var password = BodyFields.Str(body, "password", errors, required: true, max: 1024);
         EmailFlows.ThrowIfInvalid(errors);
 
+        // As PocketBase: a readable token without a new email (e.g. an auth token) is a payload error, checked first.
+        if (Jwt.ReadUnverified(token) is { } unverified && string.IsNullOrEmpty(unverified.NewEmail))
+            throw TokenError("validation_invalid_token_payload", "Invalid token payload - newEmail must be set.");
         var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.EmailChange, ctx.RequestAborted);
         if (!EmailField.IsEmail(claims.NewEmail)) throw TokenError("validation_invalid_token_claims", "The token has no valid new email.");
         if (!await PasswordHasher.VerifyAsync(password, record.GetString("password"), ctx.RequestAborted))

@@ -15,6 +15,15 @@ public static class RealtimeConnection
     public static CancellationToken Stopping(HttpContext ctx) =>
         ctx.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
 
+    /// <summary>The request's auth for a realtime binding, with its token's expiry (the binding ends with the token).</summary>
+    public static Core.Realtime.RealtimeAuth AuthOf(HttpContext ctx)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString().Trim();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = header[7..].Trim();
+        var exp = ctx.Auth() is null ? 0 : Core.Auth.Jwt.ReadUnverified(header)?.Exp ?? 0;
+        return new Core.Realtime.RealtimeAuth(ctx.Auth(), ctx.IsSuperuser()) { ExpiresAt = exp };
+    }
+
     /// <summary>The caller's IP as the rate limiter sees it (trusted proxy headers honoured).</summary>
     public static string CallerIp(HttpContext ctx) =>
         ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, RateLimiting.SettingsOf(ctx.Project().Settings));

@@ -31,7 +31,7 @@ public static class SubscriptionsEndpoint
             throw ApiError.NotFound("Missing or invalid client id.");
         }
         if (client.Ip != ip) throw ApiError.BadRequest("Invalid realtime client.");
-        RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(ctx.Auth(), ctx.IsSuperuser()), subscriptions);
+        RealtimeBroker.SetSubscriptions(client, RealtimeConnection.AuthOf(ctx), subscriptions);
         JsonResponse.NoContent(ctx);
     }
 

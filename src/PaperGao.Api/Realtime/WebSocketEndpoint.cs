@@ -26,7 +26,7 @@ public static class WebSocketEndpoint
         var broker = RealtimeConnection.Broker(ctx);
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
         var client = broker.Connect(project.Name, RealtimeConnection.CallerIp(ctx));
-        if (ctx.Auth() is not null || ctx.IsSuperuser()) RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(ctx.Auth(), ctx.IsSuperuser()), []);
+        if (ctx.Auth() is not null || ctx.IsSuperuser()) RealtimeBroker.SetSubscriptions(client, RealtimeConnection.AuthOf(ctx), []);
         using var idle = new CancellationTokenSource(broker.Options.IdleTimeout);
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, client.Closed, idle.Token, RealtimeConnection.Stopping(ctx));
         lifetime.CancelAfter(broker.Options.MaxLifetime);
@@ -172,7 +172,7 @@ public static class WebSocketEndpoint
             var token = BodyFields.Str(msg, "token", errors, required: true, max: 8192);
             if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
             var record = await AuthTokenLoader.LoadAsync(ctx.Project(), token, ct) ?? throw ApiError.Unauthorized("Invalid or expired auth token.");
-            var auth = new RealtimeAuth(record, record.Collection.Name == Core.Projects.ProjectInitializer.SuperusersName);
+            var auth = new RealtimeAuth(record, record.Collection.Name == Core.Projects.ProjectInitializer.SuperusersName) { ExpiresAt = Core.Auth.Jwt.ReadUnverified(token)?.Exp ?? 0 };
             RealtimeBroker.SetSubscriptions(client, auth, [.. client.Subscriptions]);
             return new JsonObject { ["type"] = "ok" };
         }

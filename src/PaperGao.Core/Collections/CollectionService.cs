@@ -64,7 +64,7 @@ public static partial class CollectionService
         {
             var current = p.Collections;
             var old = current.Find(idOrName) ?? throw ApiError.NotFound();
-            var c = BuildUpdated(old, body, Fail);
+            var c = BuildUpdated(old, body, Fail, current: current);
             await p.Database.WriteAsync(async tx =>
             {
                 var others = await OtherTablesAsync(p.Database, tx, current, ct);
@@ -411,7 +411,7 @@ public static partial class CollectionService
     }
 
     /// <summary>A clone of the stored collection with the body applied (id, type, system and created stay).</summary>
-    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail, CollectionImportOptions? options = null)
+    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail, CollectionImportOptions? options = null, CollectionSet? current = null)
     {
         var errors = new ErrorData();
         if (body.TryGetPropertyValue("type", out var typeNode) && typeNode is not null)
@@ -423,6 +423,10 @@ public static partial class CollectionService
         }
         var c = old.Clone();
         CollectionJson.Apply(c, body, errors, allowSecrets: options?.KeepSecrets == true);
+        // The type error stops here; as PocketBase, a name clash is reported with it rather than after it is fixed.
+        if (errors.Contains("type") && !errors.Contains("name") && current is not null
+            && current.All.Any(x => x.Id != old.Id && string.Equals(x.Name, c.Name, StringComparison.OrdinalIgnoreCase)))
+            errors.Add("name", CollectionValidator.NameExists());
         if (!errors.IsEmpty) throw fail(errors);
         c.Updated = DateTimes.Now();
         if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: false);

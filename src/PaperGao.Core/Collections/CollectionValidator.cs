@@ -78,7 +78,7 @@ public static partial class CollectionValidator
         if (all.All.Any(x => x.Id != c.Id && string.Equals(x.Name, c.Name, StringComparison.OrdinalIgnoreCase))
             || (renamed && otherTables.Contains(c.Name.ToLowerInvariant())))
         {
-            errors.Add("name", NotUnique("A collection or table with this name already exists."));
+            errors.Add("name", NameExists());
             return;
         }
         if (renamed && (c.Name.StartsWith('_') || c.Name.StartsWith("pg_", StringComparison.OrdinalIgnoreCase) || c.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) && !c.System)
@@ -105,8 +105,10 @@ public static partial class CollectionValidator
             else if (!ids.Add(f.Id)) fe.Add("id", NotUnique());
             if (f.Name.Length == 0) fe.Add("name", FieldError.Required());
             else if (!IsValidName(f.Name)) fe.Add("name", new FieldError("validation_invalid_name", $"Use 1-{MaxNameLength} letters, digits or '_'."));
-            else if (ReservedFieldNames.Contains(f.Name) || (c.IsAuth && ReservedAuthFieldNames.Contains(f.Name)))
+            else if (ReservedFieldNames.Contains(f.Name))
                 fe.Add("name", new FieldError("validation_not_in_invalid", "The name is reserved."));
+            else if (c.IsAuth && ReservedAuthFieldNames.Contains(f.Name))
+                fe.Add("name", new FieldError("validation_reserved_field_name", "The name is reserved for auth collections."));
             else if (f.Name.Contains("_via_", StringComparison.OrdinalIgnoreCase))
                 fe.Add("name", new FieldError("validation_invalid_name", "The name can't contain \"_via_\"."));
             else if (names.ContainsKey(f.Name)) fe.Add("name", NotUnique("Duplicated field name."));
@@ -141,7 +143,7 @@ public static partial class CollectionValidator
         {
             var removed = old.Fields.FirstOrDefault(o => o.System && c.FindFieldById(o.Id) is null);
             if (removed is not null && !c.IsView)
-                errors.Add("fields", new FieldError("validation_system_field_remove", $"The system field \"{removed.Name}\" can't be removed."));
+                errors.Add("fields", new FieldError("validation_system_field_change", $"The system field \"{removed.Name}\" can't be removed."));
         }
         if (c.IsAuth)
         {
@@ -249,7 +251,12 @@ public static partial class CollectionValidator
                 indexErrors.Add(key, new FieldError("validation_invalid_index", "Invalid index name."));
                 continue;
             }
-            if (!names.Add(idx.Name) || otherIndexNames.Contains(idx.Name) || otherTables.Contains(idx.Name.ToLowerInvariant())
+            if (!names.Add(idx.Name))
+            {
+                indexErrors.Add(key, new FieldError("validation_duplicated_index_name", $"The index name \"{idx.Name}\" is used more than once."));
+                continue;
+            }
+            if (otherIndexNames.Contains(idx.Name) || otherTables.Contains(idx.Name.ToLowerInvariant())
                 || all.All.Any(x => string.Equals(x.Name, idx.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 indexErrors.Add(key, new FieldError("validation_invalid_index", $"The index name \"{idx.Name}\" is already used."));
@@ -293,6 +300,9 @@ public static partial class CollectionValidator
     }
 
     private static FieldError NotUnique(string message = "Value must be unique.") => new("validation_not_unique", message);
+
+    /// <summary>PocketBase's code for a name another collection (or table) already has.</summary>
+    public static FieldError NameExists() => new("validation_collection_name_exists", "A collection or table with this name already exists.");
 
     private static FieldError InvalidRule(string message) => new("validation_invalid_rule", "Invalid rule. " + message);
 }

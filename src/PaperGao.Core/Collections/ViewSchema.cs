@@ -66,7 +66,7 @@ public static partial class ViewSchema
                 throw Fail(fail, errorKey, "validation_invalid_view_query", $"The column name \"{name}\" is used more than once.");
         }
         if (!columns.Exists(c => c.Name == "id"))
-            throw Fail(fail, errorKey, "validation_missing_id", "The view query must return an \"id\" column.");
+            throw Fail(fail, errorKey, "validation_invalid_view_query", "The view query must return an \"id\" column.");
 
         // Columns the database can't type (SQLite expressions): look at a few values.
         Dictionary<string, ColumnKind>? sampled = null;

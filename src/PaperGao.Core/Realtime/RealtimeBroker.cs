@@ -88,7 +88,8 @@ public sealed class RealtimeBroker(RealtimeOptions options)
         var current = client.Auth;
         if (!current.IsGuest && current.Key != auth.Key)
             throw ApiError.Forbidden("The current and the previous request authorization don't match.");
-        if (current.IsGuest) client.SetAuth(auth);
+        // The same record again (e.g. after auth-refresh) renews the binding's expiry and secret.
+        if (current.IsGuest || auth.Record is not null) client.SetAuth(auth);
         client.SetSubscriptions(subscriptions);
     }
 
@@ -96,16 +97,46 @@ public sealed class RealtimeBroker(RealtimeOptions options)
     public static void RemoveSubscription(RealtimeClient client, string raw) =>
         client.SetSubscriptions([.. client.Subscriptions.Where(s => s.Raw != raw)]);
 
-    /// <summary>Keeps clients bound to an auth record in step with it: a changed tokenKey or a deleted record makes them guests.</summary>
-    internal void RefreshAuth(string project, Records.Record authRecord, bool deleted)
+    /// <summary>
+    /// Keeps clients bound to an auth record in step with it: a changed tokenKey (password or email change), a deleted
+    /// record or one the collection's authRule no longer lets in (e.g. banned) makes them guests.
+    /// </summary>
+    internal async Task RefreshAuthAsync(Projects.Project project, System.Data.Common.DbConnection conn, Records.Record authRecord, bool deleted, CancellationToken ct)
     {
         var key = authRecord.Collection.Id + "/" + authRecord.Id;
-        foreach (var c in ClientsOf(project))
+        bool? allowed = null;
+        foreach (var c in ClientsOf(project.Name))
         {
             var a = c.Auth;
             if (a.Record is null || a.Key != key) continue;
-            if (deleted || a.Record.GetString("tokenKey") != authRecord.GetString("tokenKey")) c.SetAuth(RealtimeAuth.Guest);
-            else c.SetAuth(a with { Record = authRecord });
+            if (deleted || a.Record.GetString("tokenKey") != authRecord.GetString("tokenKey")) { c.SetAuth(RealtimeAuth.Guest); continue; }
+            allowed ??= await AuthRuleAllowsAsync(project, conn, authRecord, ct);
+            c.SetAuth(allowed.Value ? a with { Record = authRecord } : RealtimeAuth.Guest);
         }
+    }
+
+    /// <summary>
+    /// The client's auth if its token would still be accepted (not expired, the collection's token secret unchanged,
+    /// the collection still there); otherwise the client is made a guest and Guest is returned.
+    /// </summary>
+    internal static RealtimeAuth Revalidate(Projects.Project project, RealtimeClient client, long nowUnix)
+    {
+        var a = client.Auth;
+        if (a.Record is null) return a;
+        var current = project.Collections.FindById(a.Record.Collection.Id);
+        var valid = current?.Auth is { } opts && opts.AuthToken.Secret == a.Secret && (a.ExpiresAt <= 0 || nowUnix < a.ExpiresAt);
+        if (valid) return a;
+        client.SetAuth(RealtimeAuth.Guest);
+        return RealtimeAuth.Guest;
+    }
+
+    /// <summary>The authRule as sign-in applies it: null refuses, empty allows; rules on @request.* are sign-in only.</summary>
+    private static async Task<bool> AuthRuleAllowsAsync(Projects.Project project, System.Data.Common.DbConnection conn, Records.Record record, CancellationToken ct)
+    {
+        var rule = record.Collection.Auth?.AuthRule;
+        if (rule is null) return false;
+        if (rule.Trim().Length == 0 || rule.Contains("@request", StringComparison.Ordinal)) return true;
+        var req = new Records.RequestInfo { Auth = record, Method = "GET" };
+        return await Records.RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, rule, record.Id, req, ct);
     }
 }

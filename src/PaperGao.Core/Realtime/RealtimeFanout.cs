@@ -161,14 +161,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
                     ? await RealtimeRuleCheck.ReadDerivedAsync(p, conn, c, row, ct)
                     : await RecordSql.FindByIdAsync(p.Database, conn, null, c, change.RecordId, ct));
             if (record is null) return false;
-            if (authBound) _broker.RefreshAuth(p.Name, record, change.IsDelete);
+            if (authBound) await _broker.RefreshAuthAsync(p, conn, record, change.IsDelete, ct);
             if (targets.Count == 0) return true;
 
             var requests = new Dictionary<(string, string), RequestInfo>();
             var list = new List<RealtimeRuleCheck.Target>(targets.Count);
+            var nowUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             foreach (var (client, s) in targets)
             {
-                var auth = client.Auth;
+                var auth = RealtimeBroker.Revalidate(p, client, nowUnix);
                 if (!requests.TryGetValue((auth.Key, s.OptionsKey), out var req))
                 {
                     req = new RequestInfo { Auth = auth.Record, IsSuperuser = auth.IsSuperuser, Method = "GET", Context = "realtime", Query = s.Query, Headers = s.Headers };

@@ -16,6 +16,9 @@ public static class AuthRecordRules
     public static void OnCreate(Record record, JsonObject body, bool canManage, ErrorData errors)
     {
         CheckConfirm(record, body, errors);
+        // As PocketBase: asking for verified=true without the right to manage is a 400, not silently dropped.
+        if (!canManage && record.GetBool("verified"))
+            errors.Add("verified", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the verified state."));
         if (!canManage) record.Values["verified"] = false;
         if (record.Collection.Name == Projects.ProjectInitializer.SuperusersName) record.Values["verified"] = true;
         record.Values["tokenKey"] = RandomString.Alphanumeric(50);

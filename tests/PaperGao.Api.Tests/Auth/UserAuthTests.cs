@@ -111,14 +111,17 @@ public sealed class UserAuthTests(PostgresCluster postgres)
         Assert.Null(await WhoAsync(app, al.DefaultRequestHeaders.Authorization!.ToString(), ct)); // her old token died
         using var al2 = ClientWith(app, await SignInAsync(app, "alice2@x.io", ct, password: "New-password-1"));
 
-        // Create with verified=true: the manager yes, a plain user no (400), a guest silently unverified.
+        // Create with verified=true: the manager yes, a plain user and a guest no (400 naming "verified", as PocketBase).
         var (cs, created) = await SendAsync(ad, HttpMethod.Post, "/api/collections/users/records", new { email = "c@x.io", password = Password, passwordConfirm = Password, verified = true }, ct);
         Assert.Equal(200, cs);
         Assert.True(created!["verified"]!.GetValue<bool>());
         Assert.Equal(400, (await SendAsync(al2, HttpMethod.Post, "/api/collections/users/records", new { email = "d@x.io", password = Password, passwordConfirm = Password, verified = true }, ct)).Status);
         var (gs, guestMade) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/records", new { email = "e@x.io", password = Password, passwordConfirm = Password, verified = true }, ct);
-        Assert.Equal(200, gs);
-        Assert.False(guestMade!["verified"]!.GetValue<bool>());
+        Assert.Equal(400, gs);
+        Assert.Equal("validation_values_mismatch", guestMade!["data"]!["verified"]!["code"]!.GetValue<string>());
+        var (gs2, guestMade2) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/records", new { email = "e@x.io", password = Password, passwordConfirm = Password, verified = false }, ct);
+        Assert.Equal(200, gs2);
+        Assert.False(guestMade2!["verified"]!.GetValue<bool>());
     }
 
     [Theory]

@@ -381,7 +381,7 @@ public sealed class CollectionsCrudTests(PostgresCluster postgres)
 
         (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = "SELECT n FROM nums" }, ct);
         Assert.Equal(400, status);
-        Assert.Equal("validation_missing_id", Code(body!["data"]!["query"]));
+        Assert.Equal("validation_invalid_view_query", Code(body!["data"]!["query"]));
         (status, _) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = "SELECT id FROM nums; DELETE FROM nums" }, ct);
         Assert.Equal(400, status);
         Assert.Equal(12, await CountRecordsAsync(su, "nums", ct));

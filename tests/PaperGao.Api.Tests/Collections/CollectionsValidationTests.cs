@@ -27,8 +27,8 @@ public sealed class CollectionsValidationTests(PostgresCluster postgres)
         Assert.Equal("validation_invalid_name", Code((await Refused(new JsonObject { ["name"] = new string('a', 256) }))["name"]));
         Assert.Equal("validation_invalid_name", Code((await Refused(new JsonObject { ["name"] = "_private" }))["name"]));
         Assert.Equal("validation_required", Code((await Refused(new JsonObject { ["name"] = "" }))["name"]));
-        Assert.Equal("validation_not_unique", Code((await Refused(new JsonObject { ["name"] = "USERS" }))["name"]));
-        Assert.Equal("validation_not_unique", Code((await Refused(new JsonObject { ["name"] = "_collections" }))["name"]));
+        Assert.Equal("validation_collection_name_exists", Code((await Refused(new JsonObject { ["name"] = "USERS" }))["name"]));
+        Assert.Equal("validation_collection_name_exists", Code((await Refused(new JsonObject { ["name"] = "_collections" }))["name"]));
         Assert.Equal("validation_in_invalid", Code((await Refused(new JsonObject { ["name"] = "x", ["type"] = "table" }))["type"]));
 
         var data = await Refused(new JsonObject { ["name"] = "dups", ["fields"] = new JsonArray(Field("title", "text"), Field("Title", "number")) });
@@ -62,7 +62,7 @@ public sealed class CollectionsValidationTests(PostgresCluster postgres)
         data = await Refused(new JsonObject { ["name"] = "v1", ["type"] = "view", ["viewQuery"] = "SELECT id FROM users; DELETE FROM users" });
         Assert.Equal("validation_invalid_view_query", Code(data["viewQuery"]));
         data = await Refused(new JsonObject { ["name"] = "v2", ["type"] = "view", ["viewQuery"] = "SELECT name FROM users" });
-        Assert.Equal("validation_missing_id", Code(data["viewQuery"]));
+        Assert.Equal("validation_invalid_view_query", Code(data["viewQuery"]));
         data = await Refused(new JsonObject { ["name"] = "v3", ["type"] = "view", ["viewQuery"] = "SELECT id FROM no_such_table" });
         Assert.Equal("validation_invalid_view_query", Code(data["viewQuery"]));
         data = await Refused(new JsonObject { ["name"] = "v4", ["type"] = "view", ["viewQuery"] = "DELETE FROM users" });

@@ -158,4 +158,52 @@ public sealed class RealtimeSseTests(PostgresCluster postgres)
         Assert.Equal("5", (await s.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
         Assert.True(s.IsEmpty);
     }
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_banned_user_or_invalidated_tokens_stop_private_events_on_open_streams(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateMessagesAsync(su, ct, rule: "owner = @request.auth.id");
+        var (_, users) = await SendAsync(su, HttpMethod.Get, "/api/collections/users", null, ct);
+        var fields = users!["fields"]!.DeepClone().AsArray();
+        fields.Add(new JsonObject { ["name"] = "status", ["type"] = "text" });
+        await Users.PatchCollectionAsync(app, "users", new JsonObject { ["fields"] = fields, ["authRule"] = "status != 'banned'" }, ct);
+        var alice = await Users.SignUpAsync(app, "alice@example.com", ct);
+        var bob = await Users.SignUpAsync(app, "bob@example.com", ct);
+        using var aliceHttp = await Users.SignedInClientAsync(app, "alice@example.com", ct);
+        using var bobHttp = await Users.SignedInClientAsync(app, "bob@example.com", ct);
+        await using var a = await SseStream.OpenAsync(app.CreateClient(), ct);
+        await using var b = await SseStream.OpenAsync(app.CreateClient(), ct);
+        Assert.Equal(204, await SubscribeAsync(aliceHttp, a.ClientId, ct, "messages/*"));
+        Assert.Equal(204, await SubscribeAsync(bobHttp, b.ClientId, ct, "messages/*"));
+        await CreateMessageAsync(su, new { text = "a1", owner = alice }, ct);
+        Assert.Equal("a1", (await a.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
+
+        // Banning alice (her record no longer passes the authRule) makes her stream a guest's: her messages stop.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users/records/" + alice, new { status = "banned" }, ct)).Status);
+        await CreateMessageAsync(su, new { text = "a2", owner = alice }, ct);
+        await CreateMessageAsync(su, new { text = "b1", owner = bob }, ct);
+        Assert.Equal("b1", (await b.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
+
+        // Changing the authRule invalidates every token of the collection: bob's stream is a guest's too.
+        await Users.PatchCollectionAsync(app, "users", new { authRule = "status != 'blocked'" }, ct);
+        await CreateMessageAsync(su, new { text = "b2", owner = bob }, ct);
+
+        // A public message is the next (and only) event of both streams: a2 and b2 were never sent.
+        await Users.PatchCollectionAsync(app, "messages", new { listRule = "" }, ct);
+        await CreateMessageAsync(su, new { text = "public" }, ct);
+        Assert.Equal("public", (await a.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
+        Assert.Equal("public", (await b.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
+        Assert.True(a.IsEmpty);
+        Assert.True(b.IsEmpty);
+
+        // Signing in again (a fresh token under the new secret) binds the stream again.
+        using var bobAgain = await Users.SignedInClientAsync(app, "bob@example.com", ct);
+        Assert.Equal(204, await SubscribeAsync(bobAgain, b.ClientId, ct, "messages/*"));
+        await Users.PatchCollectionAsync(app, "messages", new { listRule = "owner = @request.auth.id" }, ct);
+        await CreateMessageAsync(su, new { text = "b3", owner = bob }, ct);
+        Assert.Equal("b3", (await b.NextAsync(ct)).Json["record"]!["text"]!.GetValue<string>());
+    }
 }

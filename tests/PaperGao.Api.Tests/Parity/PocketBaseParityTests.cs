@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using PaperGao.Api.Tests.Auth;
+using PaperGao.Api.Tests.Infrastructure;
+using static PaperGao.Api.Tests.Collections.CollectionsHttp;
+
+namespace PaperGao.Api.Tests.Parity;
+
+/// <summary>
+/// Answers PocketBase's own API scenarios pin (error codes, key order, which check comes first), each through HTTP
+/// (see docs/pocketbase-parity.md).
+/// </summary>
+public sealed class PocketBaseParityTests(PostgresCluster postgres)
+{
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Collection_errors_use_PocketBase_codes(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject { ["name"] = "things", ["fields"] = new JsonArray(Field("a", "text")) }, ct);
+
+        // An existing name, reported together with the other errors of the body.
+        var (status, error) = await PostAsync(su, "/api/collections", new JsonObject { ["name"] = "things", ["fields"] = new JsonArray(Field("", "text")) }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_collection_name_exists", Code(error!["data"]!["name"]));
+        Assert.Equal("validation_required", Code(error["data"]!["fields"]!["1"]!["name"]));
+
+        // A type change and a taken name: both named.
+        (status, error) = await PatchAsync(su, "/api/collections/things", new JsonObject { ["name"] = "users", ["type"] = "auth" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_collection_type_change", Code(error!["data"]!["type"]));
+        Assert.Equal("validation_collection_name_exists", Code(error["data"]!["name"]));
+
+        // Field names auth collections keep for themselves.
+        (status, error) = await PostAsync(su, "/api/collections", new JsonObject
+        {
+            ["name"] = "members", ["type"] = "auth", ["fields"] = new JsonArray(Field("oldPassword", "text"), Field("passwordConfirm", "text")),
+        }, ct);
+        Assert.Equal(400, status);
+        var reserved = error!["data"]!["fields"]!.AsObject().Select(kv => Code(kv.Value!["name"])).ToArray();
+        Assert.Equal(["validation_reserved_field_name", "validation_reserved_field_name"], reserved);
+        // "expand" stays a plain reserved name (as PocketBase).
+        (status, error) = await PostAsync(su, "/api/collections", new JsonObject { ["name"] = "exp", ["fields"] = new JsonArray(Field("expand", "text")) }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_not_in_invalid", Code(error!["data"]!["fields"]!["1"]!["name"]));
+
+        // The same index name twice in one definition, on create and on update.
+        var dupIndexes = new JsonArray("CREATE INDEX dup_i ON dupidx (a)", "CREATE INDEX dup_i ON dupidx (id)");
+        (status, error) = await PostAsync(su, "/api/collections", new JsonObject { ["name"] = "dupidx", ["fields"] = new JsonArray(Field("a", "text")), ["indexes"] = dupIndexes }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_duplicated_index_name", Code(error!["data"]!["indexes"]!["1"]));
+        (status, error) = await PatchAsync(su, "/api/collections/things", new JsonObject { ["indexes"] = new JsonArray("CREATE INDEX t_i ON things (a)", "CREATE INDEX t_i ON things (id)") }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_duplicated_index_name", Code(error!["data"]!["indexes"]!["1"]));
+
+        // Removing a system field.
+        var (_, users) = await GetAsync(su, "/api/collections/users", ct);
+        var fields = Fields(users!.AsObject());
+        fields.Remove(FieldByName(fields, "email"));
+        (status, error) = await PatchAsync(su, "/api/collections/users", new JsonObject { ["fields"] = fields }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_system_field_change", Code(error!["data"]!["fields"]));
+
+        // A view without an id column is an invalid view query.
+        (status, error) = await PostAsync(su, "/api/collections", new JsonObject { ["name"] = "v", ["type"] = "view", ["viewQuery"] = "SELECT a FROM things" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_invalid_view_query", Code(error!["data"]!["viewQuery"]));
+
+        // Nothing above was created or changed.
+        var (_, list) = await GetAsync(su, "/api/collections?perPage=100&filter=" + Uri.EscapeDataString("system = false"), ct);
+        Assert.Equal(["things", "users"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Auth_routes_answer_in_PocketBase_order_and_shape(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject { ["name"] = "posts", ["fields"] = new JsonArray(Field("a", "text")) }, ct);
+        await Users.SignUpAsync(app, "alice@example.com", ct);
+        var token = await Users.SignInAsync(app, "alice@example.com", ct);
+        using var alice = Users.ClientWith(app, token);
+
+        // auth-methods: identityFields before enabled (PocketBase's struct order); none listed while password auth is off.
+        using (var r = await app.Client.GetAsync("/api/collections/users/auth-methods", ct))
+            Assert.Contains("\"password\":{\"identityFields\":[\"email\"],\"enabled\":true}", await r.Content.ReadAsStringAsync(ct));
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new JsonObject { ["passwordAuth"] = new JsonObject { ["enabled"] = false } }, ct)).Status);
+        using (var r = await app.Client.GetAsync("/api/collections/users/auth-methods", ct))
+            Assert.Contains("\"password\":{\"identityFields\":[],\"enabled\":false}", await r.Content.ReadAsStringAsync(ct));
+
+        // A base collection in an auth route: the caller's token is checked first (401 without, 403 with another collection's).
+        Assert.Equal(403, (await PostAsync(alice, "/api/collections/posts/auth-refresh", new JsonObject(), ct)).Status);
+        Assert.Equal(401, (await PostAsync(app.Client, "/api/collections/posts/auth-refresh", new JsonObject(), ct)).Status);
+        var (status, error) = await PostAsync(app.Client, "/api/collections/posts/request-email-change", new JsonObject { ["newEmail"] = "x@example.com" }, ct);
+        Assert.Equal(401, status);
+        Assert.Empty(error!["data"]!.AsObject());
+        Assert.Equal(403, (await PostAsync(alice, "/api/collections/posts/request-email-change", new JsonObject { ["newEmail"] = "x@example.com" }, ct)).Status);
+        Assert.Equal(403, (await PostAsync(alice, "/api/collections/nope/auth-refresh", new JsonObject(), ct)).Status);
+        Assert.Equal(200, (await PostAsync(alice, "/api/collections/users/auth-refresh", new JsonObject(), ct)).Status);
+
+        // confirm-email-change with a token that carries no new email (here an auth token): a payload error.
+        (status, error) = await PostAsync(app.Client, "/api/collections/users/confirm-email-change", new JsonObject { ["token"] = token, ["password"] = Users.Password }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_invalid_token_payload", Code(error!["data"]!["token"]));
+
+        // auth-with-oauth2: redirectURL is optional, only the unknown provider is reported.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new JsonObject
+        {
+            ["oauth2"] = new JsonObject { ["enabled"] = true, ["providers"] = new JsonArray(new JsonObject { ["name"] = "github", ["clientId"] = "id", ["clientSecret"] = "secret" }) },
+        }, ct)).Status);
+        (status, error) = await PostAsync(app.Client, "/api/collections/users/auth-with-oauth2", new JsonObject { ["provider"] = "missing" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_invalid_provider", Code(error!["data"]!["provider"]));
+        Assert.Null(error["data"]!["redirectURL"]);
+        Assert.Null(error["data"]!["codeVerifier"]);
+    }
+}
