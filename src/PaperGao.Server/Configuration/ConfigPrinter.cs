@@ -33,7 +33,7 @@ public static partial class ConfigPrinter
     /// <summary>Hides passwords in a connection string (key=value or URL form); other secrets are hidden whole.</summary>
     public static string Mask(string value)
     {
-        if (UrlPassword().IsMatch(value)) return UrlPassword().Replace(value, "$1***@");
+        if (UrlPassword().IsMatch(value)) return UrlPassword().Replace(value, "$1:***@");
         if (value.Contains('=', StringComparison.Ordinal)) return KeyValuePassword().Replace(value, "$1=***");
         return "***";
     }
