@@ -5,7 +5,9 @@ public static class CommandLine
 {
     public const string Usage = """
         Usage:
-          papergao serve [--http 127.0.0.1:8090] [--dir ./papergao_data] [--db <postgres connection string>]
+          papergao serve [--config papergao.json] [--http 127.0.0.1:8090] [--dir ./papergao_data] [--db <postgres connection string>]
+                         [--log-format text|json] [... every option in docs/deploy.md]
+          papergao config print [--config papergao.json] [options]   (the effective configuration, secrets masked)
           papergao superuser upsert <email> <password> [--project main] [--dir ...] [--db ...]
           papergao superuser delete <email> [--project main] [--dir ...] [--db ...]
           papergao files gc [--project main | --all] [--dry-run] [--grace-seconds=3600] [--dir ...] [--db ...]
@@ -14,7 +16,8 @@ public static class CommandLine
           papergao typegen [--lang ts|cs] [--namespace My.Models] [--project main] [--dir ...] [--db ...]
           papergao functions deploy <folder> [--project main] [--dir ...] [--db ...]
 
-        --db may also come from the environment variable PAPERGAO_DB. Without it, projects live in SQLite files under --dir.
+        Every option may also come from a PAPERGAO_* environment variable (--db: PAPERGAO_DB) or the config file;
+        the command line wins over the environment, which wins over the file. Without --db, projects live in SQLite files under --dir.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -42,6 +45,8 @@ public static class CommandLine
                 return await TypeGenCommand.RunAsync(parsed);
             case "functions":
                 return await FunctionsCommand.RunAsync(parsed);
+            case "config":
+                return await ConfigCommand.RunAsync(parsed);
             case "serve":
                 await ServeCommand.RunAsync(parsed);
                 return 0;

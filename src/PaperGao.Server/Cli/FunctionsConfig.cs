@@ -1,29 +1,25 @@
-using System.Globalization;
 using PaperGao.Functions.Engine;
+using PaperGao.Server.Configuration;
 
 namespace PaperGao.Server.Cli;
 
-/// <summary>Function limits from configuration (PaperGao:Functions:TimeoutSeconds, CronTimeoutSeconds, MemoryMb, PoolSize, ...).</summary>
+/// <summary>Function limits from the functions-* options (OptionCatalog); unset ones keep FunctionLimits' defaults.</summary>
 public static class FunctionsConfig
 {
-    public static FunctionLimits Limits(IConfiguration config)
+    public static FunctionLimits Limits(EffectiveConfig config)
     {
         var d = new FunctionLimits();
-        var s = config.GetSection("PaperGao:Functions");
+        TimeSpan? Seconds(string name) => config.IsSet(name) ? TimeSpan.FromSeconds(OptionValues.Seconds(config[name]!)) : null;
+        int? Int(string name) => config.IsSet(name) ? OptionValues.Int(config[name]!) : null;
         return d with
         {
-            RequestTimeout = Seconds(s["TimeoutSeconds"]) ?? d.RequestTimeout,
-            CronTimeout = Seconds(s["CronTimeoutSeconds"]) ?? d.CronTimeout,
-            MaxMemoryBytes = Int(s["MemoryMb"]) is { } mb ? mb * 1024L * 1024 : d.MaxMemoryBytes,
-            MaxStatements = Int(s["MaxStatements"]) ?? d.MaxStatements,
-            MaxRecursion = Int(s["MaxRecursion"]) ?? d.MaxRecursion,
-            PoolSize = Int(s["PoolSize"]) ?? d.PoolSize,
-            QueueTimeout = Seconds(s["QueueSeconds"]) ?? d.QueueTimeout,
+            RequestTimeout = Seconds("functions-timeout-seconds") ?? d.RequestTimeout,
+            CronTimeout = Seconds("functions-cron-timeout-seconds") ?? d.CronTimeout,
+            MaxMemoryBytes = Int("functions-memory-mb") is { } mb ? mb * 1024L * 1024 : d.MaxMemoryBytes,
+            MaxStatements = Int("functions-max-statements") ?? d.MaxStatements,
+            MaxRecursion = Int("functions-max-recursion") ?? d.MaxRecursion,
+            PoolSize = Int("functions-pool-size") ?? d.PoolSize,
+            QueueTimeout = Seconds("functions-queue-seconds") ?? d.QueueTimeout,
         };
     }
-
-    private static TimeSpan? Seconds(string? raw) =>
-        double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? TimeSpan.FromSeconds(v) : null;
-
-    private static int? Int(string? raw) => int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null;
 }

@@ -1,6 +1,7 @@
 using PaperGao.Api;
 using PaperGao.Core.Projects;
 using PaperGao.Functions;
+using PaperGao.Server.Configuration;
 
 namespace PaperGao.Server.Cli;
 
@@ -18,30 +19,33 @@ public static class ServeCommand
         await app.RunAsync();
     }
 
-    private static TimeSpan? Seconds(string? raw) =>
-        double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : null;
-
     public static WebApplication Build(ParsedArgs args)
     {
         var builder = WebApplication.CreateSlimBuilder([.. args.Passthrough]);
+        var config = args.Config;
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        if (config["log-format"] == "json")
+        {
+            builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
+            builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        }
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        TimeSpan? Seconds(string name) => config.IsSet(name) ? TimeSpan.FromSeconds(OptionValues.Seconds(config[name]!)) : null;
         var options = new PaperGaoOptions
         {
-            Dir = builder.Configuration["PaperGao:Dir"] ?? args.Dir,
-            Db = builder.Configuration["PaperGao:Db"] ?? args.Db,
-            RealtimeIdleTimeout = Seconds(builder.Configuration["PaperGao:RealtimeIdleSeconds"]),
-            RealtimeMaxLifetime = Seconds(builder.Configuration["PaperGao:RealtimeMaxLifetimeSeconds"]),
-            OutboundAllowHosts = (builder.Configuration["PaperGao:OutboundAllow"] ?? Environment.GetEnvironmentVariable("PAPERGAO_OUTBOUND_ALLOW") ?? "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            RealtimeQueueCapacity = int.TryParse(builder.Configuration["PaperGao:RealtimeQueue"], System.Globalization.CultureInfo.InvariantCulture, out var q) && q > 0 ? q : null,
+            Dir = args.Dir,
+            Db = args.Db,
+            RealtimeIdleTimeout = Seconds("realtime-idle-seconds"),
+            RealtimeMaxLifetime = Seconds("realtime-max-lifetime-seconds"),
+            OutboundAllowHosts = OptionValues.List(config["outbound-allow"] ?? ""),
+            RealtimeQueueCapacity = config.IsSet("realtime-queue") ? OptionValues.Int(config["realtime-queue"]!) : null,
         };
-        if (double.TryParse(builder.Configuration["PaperGao:StatementTimeoutSeconds"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var statementSeconds))
-            options.StatementTimeout = TimeSpan.FromSeconds(statementSeconds);
-        if (TimeSpan.TryParse(builder.Configuration["PaperGao:FilesGcInterval"], System.Globalization.CultureInfo.InvariantCulture, out var gcInterval))
-            options.FilesGcInterval = gcInterval;
+        if (config.IsSet("statement-timeout-seconds"))
+            options.StatementTimeout = TimeSpan.FromSeconds(OptionValues.Seconds(config["statement-timeout-seconds"]!));
+        if (config.IsSet("files-gc-interval"))
+            options.FilesGcInterval = OptionValues.Interval(config["files-gc-interval"]!);
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
             builder.WebHost.UseUrls(args.Http.Contains("://", StringComparison.Ordinal) ? args.Http : "http://" + args.Http);
         builder.WebHost.ConfigureKestrel(k =>
@@ -51,7 +55,7 @@ public static class ServeCommand
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddPaperGao(options);
-        builder.Services.AddPaperGaoFunctions(FunctionsConfig.Limits(builder.Configuration));
+        builder.Services.AddPaperGaoFunctions(FunctionsConfig.Limits(config));
         var app = builder.Build();
         app.UsePaperGao();
         return app;
