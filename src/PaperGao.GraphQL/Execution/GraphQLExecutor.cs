@@ -1,9 +1,6 @@
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.SystemTextJson;
-using GraphQL.Validation;
-using GraphQL.Validation.Complexity;
-using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using PaperGao.Core.Common;
@@ -29,20 +26,25 @@ public static class GraphQLExecutor
     {
         if (request.Query.Length > limits.MaxQueryLength)
             return RequestError($"The query is too long: at most {limits.MaxQueryLength} characters.", "QUERY_TOO_LONG");
-        GraphQLDocument doc;
-        try
+        var schema = SchemaCache.Get(rc.Project.Collections, access);
+        var doc = ValidatedDocuments.Find(schema, request.Query, introspection);
+        var cached = doc is not null;
+        if (doc is null)
         {
-            doc = GraphQLParser.Parser.Parse(request.Query, new GraphQLParser.ParserOptions { MaxDepth = 64 });
-        }
-        catch (GraphQLParserException e)
-        {
-            return RequestError("Syntax error: " + e.Description, "SYNTAX_ERROR");
+            try
+            {
+                doc = GraphQLParser.Parser.Parse(request.Query, new GraphQLParser.ParserOptions { MaxDepth = 64 });
+            }
+            catch (GraphQLParserException e)
+            {
+                return RequestError("Syntax error: " + e.Description, "SYNTAX_ERROR");
+            }
+            if (doc.Definitions.Count(d => d is GraphQLOperationDefinition) > limits.MaxOperations)
+                return RequestError($"Too many operations in the document: at most {limits.MaxOperations}.", "TOO_MANY_OPERATIONS");
+            if (DocumentLimits.CountAliases(doc) > limits.MaxAliases)
+                return RequestError($"Too many aliases in the document: at most {limits.MaxAliases}.", "TOO_MANY_ALIASES");
         }
         var operations = doc.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        if (operations.Count > limits.MaxOperations)
-            return RequestError($"Too many operations in the document: at most {limits.MaxOperations}.", "TOO_MANY_OPERATIONS");
-        if (DocumentLimits.CountAliases(doc) > limits.MaxAliases)
-            return RequestError($"Too many aliases in the document: at most {limits.MaxAliases}.", "TOO_MANY_ALIASES");
         var operation = request.OperationName is { Length: > 0 } name
             ? operations.FirstOrDefault(o => o.Name?.StringValue == name)
             : operations.Count == 1 ? operations[0] : null;
@@ -55,6 +57,10 @@ public static class GraphQLExecutor
             return RequestError("Subscriptions use the WebSocket transport (graphql-transport-ws) at the same path.", "SUBSCRIPTION_OVER_HTTP");
         if (operation.Operation == OperationType.Mutation && request.IsGet)
             return RequestError("Mutations are not allowed in GET requests: use POST.", "METHOD_NOT_ALLOWED") with { ForcedStatus = 405 };
+        // A caller whose schema has no such root type (nothing it may write, or subscribe to) made a client mistake:
+        // a validation error, not an exception inside the executor.
+        if (RootMissing(schema, operation.Operation) is { } missing)
+            return RequestError($"There is no {missing} type for this caller: it may not {(operation.Operation == OperationType.Mutation ? "write to" : "subscribe to")} any collection.", "GRAPHQL_VALIDATION_FAILED");
 
         Inputs variables;
         try
@@ -70,7 +76,7 @@ public static class GraphQLExecutor
         timeout.CancelAfter(limits.Timeout);
         var options = new ExecutionOptions
         {
-            Schema = SchemaCache.Get(rc.Project.Collections, access),
+            Schema = schema,
             Query = request.Query,
             Document = doc,
             OperationName = request.OperationName is { Length: > 0 } ? request.OperationName : null,
@@ -78,7 +84,7 @@ public static class GraphQLExecutor
             UserContext = rc,
             CancellationToken = timeout.Token,
             ThrowOnUnhandledException = false,
-            ValidationRules = ValidationRules(limits, introspection),
+            ValidationRules = cached ? ValidatedDocuments.Cached(limits) : ValidatedDocuments.Full(limits, introspection),
             UnhandledExceptionDelegate = ctx =>
             {
                 ctx.Exception = Map(ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
@@ -88,9 +94,12 @@ public static class GraphQLExecutor
         if (operation.Operation != OperationType.Mutation)
         {
             var result = await Executer.ExecuteAsync(options);
+            if (result.Executed && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
             return new GraphQLOutcome(result, !result.Executed);
         }
-        return await MutateAsync(rc, options, timeout.Token);
+        var outcome = await MutateAsync(rc, options, timeout.Token);
+        if (!outcome.IsRequestError && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
+        return outcome;
     }
 
     private static async Task<GraphQLOutcome> MutateAsync(GraphQLRequestContext rc, ExecutionOptions options, CancellationToken ct)
@@ -128,13 +137,12 @@ public static class GraphQLExecutor
 
     private sealed class RollbackException : Exception;
 
-    private static List<IValidationRule> ValidationRules(GraphQLLimits limits, bool introspection)
+    private static string? RootMissing(global::GraphQL.Types.ISchema schema, OperationType type) => type switch
     {
-        var rules = DocumentValidator.CoreRules.ToList();
-        rules.Add(new ComplexityValidationRule(new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity }));
-        if (!introspection) rules.Add(NoIntrospectionValidationRule.Instance);
-        return rules;
-    }
+        OperationType.Mutation when schema.Mutation is null => "Mutation",
+        OperationType.Subscription when schema.Subscription is null => "Subscription",
+        _ => null,
+    };
 
     private static ExecutionError Map(Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
     {
