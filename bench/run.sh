@@ -206,7 +206,7 @@ say "healthy after $STARTUP_MS ms, RSS $(rss_kib "$SERVER_PID") KiB"
 
 say "setup ($SETUP_JS): seeding $RECORDS records"
 "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/$SETUP_JS" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
-  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" || die "setup failed"
+  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
