@@ -219,7 +219,7 @@ public static class GraphQLWebSocket
             var rc = new GraphQLRequestContext(ctx.Project(), _request, ctx.Request.PathBase.Value ?? "") { Subscriptions = this };
             _currentId = id;
             var outcome = await GraphQLExecutor.ExecuteAsync(new GraphQLRequest(query, operationName, variables, IsGet: false), rc, _access,
-                GraphQLApi.IntrospectionAllowed(ctx, ctx.Project()) || _request.IsSuperuser, GraphQLLimits.Default, null, ct);
+                GraphQLApi.IntrospectionAllowed(ctx, ctx.Project()) || _request.IsSuperuser, GraphQLLimits.Default, GraphQLApi.UnexpectedErrorLog(ctx), ct);
             _currentId = null;
             var result = outcome.Result;
             if (result.Streams is not { Count: > 0 } streams)

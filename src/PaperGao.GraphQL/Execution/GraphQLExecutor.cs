@@ -17,7 +17,13 @@ namespace PaperGao.GraphQL.Execution;
 /// </summary>
 public static class GraphQLExecutor
 {
-    private static readonly DocumentExecuter Executer = new();
+    /// <summary>
+    /// Queries run with the serial strategy: the resolvers are synchronous except the root lists and the relation
+    /// batches, and batches still load once per level (data loader nodes wait until the other nodes are done), so the
+    /// parallel strategy's task per node only costs CPU.
+    /// </summary>
+    private static readonly DocumentExecuter Executer = new(new GraphQLDocumentBuilder(), new global::GraphQL.Validation.DocumentValidator(),
+        new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]), []);
 
     public static GraphQLSerializer Serializer { get; } = new(new PaperGaoErrorInfoProvider());
 
@@ -87,7 +93,7 @@ public static class GraphQLExecutor
             ValidationRules = cached ? ValidatedDocuments.Cached(limits) : ValidatedDocuments.Full(limits, introspection),
             UnhandledExceptionDelegate = ctx =>
             {
-                ctx.Exception = Map(ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
+                ctx.Exception = Map(rc, ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
                 return Task.CompletedTask;
             },
         };
@@ -144,10 +150,18 @@ public static class GraphQLExecutor
         _ => null,
     };
 
-    private static ExecutionError Map(Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
+    /// <summary>
+    /// Client mistakes become GraphQL errors like REST's 4xx (never logged at error level): API errors, filter errors, a
+    /// statement over its time limit, a statement the database refused because of the request (a bad cast, a value too
+    /// big). Only what is left is unexpected: logged by the caller, answered without details.
+    /// </summary>
+    private static ExecutionError Map(GraphQLRequestContext rc, Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
     {
         ApiError a => new ApiExecutionError(a),
         FilterException f => new ApiExecutionError(f.Forbidden ? ApiError.Forbidden(f.Message) : ApiError.BadRequest(f.Message)),
+        Core.Data.StatementTimeoutException t => new ApiExecutionError(ApiError.BadRequest(t.Message)),
+        System.Data.Common.DbException d when rc.Project.Dialect.IsQueryError(d) =>
+            new ApiExecutionError(ApiError.BadRequest("Something went wrong while processing your request.")),
         OperationCanceledException when timedOut => new ExecutionError("The request took too long and was stopped.") { Code = "TIMEOUT" },
         OperationCanceledException => new ExecutionError("The request was cancelled.") { Code = "CANCELLED" },
         ExecutionError x => x,
