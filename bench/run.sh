@@ -14,7 +14,8 @@
 # bench/results/files-latest.md (and .json).
 # --suite graphql: the default posts plus authors and an author relation (lib/setup-graphql.js); A B A B of the REST
 # list and the same page as a GraphQL query, then with the author relation (REST expand=author); the schema build of
-# 50 more collections; writes bench/results/graphql-latest.md (and .json).
+# 50 more collections (10 rounds, wall and server CPU time); every scenario is pre-warmed 10 s, unmeasured, first
+# (PREWARM=0 to skip); writes bench/results/graphql-latest.md (and .json).
 # --suite auth: users + a `notes` collection with listRule `owner = @request.auth.id` (lib/setup-auth.js),
 # scenarios auth-refresh, notes-list-skiptotal, notes-list, auth-password (at 8 connections), no baseline;
 # defaults --records 100000 --users 1000, writes bench/results/auth-latest.md (and .json).
@@ -82,7 +83,7 @@ case "$SUITE" in
     SCENARIOS=${SCENARIOS:-"auth-refresh notes-list-skiptotal notes-list auth-password:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/auth-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/auth-latest.json} ;;
   graphql)
-    SETUP_JS=setup-graphql.js; RECORDS=${RECORDS:-10000}; BASELINE=0
+    SETUP_JS=setup-graphql.js; RECORDS=${RECORDS:-10000}; BASELINE=0; PREWARM=${PREWARM:-10}
     SCENARIOS=${SCENARIOS:-"list gql-list list gql-list list-expand gql-list-author list-expand gql-list-author"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/graphql-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/graphql-latest.json} ;;
   *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql)" >&2; exit 2 ;;
@@ -206,7 +207,7 @@ say "healthy after $STARTUP_MS ms, RSS $(rss_kib "$SERVER_PID") KiB"
 
 say "setup ($SETUP_JS): seeding $RECORDS records"
 "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/$SETUP_JS" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
-  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" || die "setup failed"
+  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
@@ -218,6 +219,16 @@ run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
     die "scenario $name failed"
   tail -n 1 "$WORK/scenarios.jsonl" >&2
 }
+
+# PREWARM (graphql suite: every scenario once, 10 s, not measured): the JIT's tier-1 code and SQLite's state after
+# seeding otherwise favour whichever scenario runs last (GraphQL runs far more code, so it stays longer on tier-0).
+if [ "${PREWARM:-0}" != 0 ]; then
+  for s in $(printf '%s\n' $SCENARIOS | awk '!seen[$0]++'); do
+    say "pre-warm $s: ${PREWARM}s, not measured"
+    "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$URL" --scenario "${s%%:*}" --state "$WORK/setup.json" \
+      --connections "$CONNECTIONS" --duration "$PREWARM" --warmup 0 > /dev/null || die "pre-warm $s failed"
+  done
+fi
 
 for s in $SCENARIOS; do
   [ -e "/proc/$SERVER_PID" ] || die "server exited during the run"

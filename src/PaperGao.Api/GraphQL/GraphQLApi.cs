@@ -48,14 +48,20 @@ public static class GraphQLApi
         }
         var project = ctx.Project();
         var rc = new GraphQLRequestContext(project, ctx.RequestInfo(), ctx.Request.PathBase.Value ?? "");
-        var log = ctx.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("PaperGao.GraphQL");
         var outcome = await GraphQLExecutor.ExecuteAsync(request!, rc, AccessFor(ctx), IntrospectionAllowed(ctx, project),
-            GraphQLLimits.Default, e => log?.LogError(e, "GraphQL resolver failed"), ctx.RequestAborted);
+            GraphQLLimits.Default, UnexpectedErrorLog(ctx), ctx.RequestAborted);
         var status = outcome.ForcedStatus ?? (outcome.IsRequestError && media == ResponseMedia ? 400 : 200);
         if (status == 405) ctx.Response.Headers.Allow = "POST";
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = media + "; charset=utf-8";
         await GraphQLExecutor.Serializer.WriteAsync(ctx.Response.Body, outcome.Result, ctx.RequestAborted);
+    }
+
+    /// <summary>Logs a server fault inside a resolver (client mistakes never get here: GraphQLExecutor maps them to GraphQL errors).</summary>
+    public static Action<Exception> UnexpectedErrorLog(HttpContext ctx)
+    {
+        var log = ctx.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("PaperGao.GraphQL");
+        return e => log?.LogError(e, "GraphQL resolver failed on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
     }
 
     /// <summary>The caller's schema variant: superuser (token or superuser key), a scoped API key, or a user/guest.</summary>

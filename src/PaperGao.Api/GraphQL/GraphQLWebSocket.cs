@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using PaperGao.Api.Infrastructure;
+using PaperGao.Api.Keys;
 using PaperGao.Api.Realtime;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
@@ -61,9 +62,12 @@ public static class GraphQLWebSocket
     {
         private readonly Channel<byte[]> _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly ConcurrentDictionary<string, IDisposable> _operations = new(StringComparer.Ordinal);
-        private readonly List<(string Raw, Collection Collection, EventStream Stream)> _streams = [];
+        private readonly List<(string Raw, Collection Collection, EventStream Stream, GraphQLRequestContext Context)> _streams = [];
         private RequestInfo _request = ctx.RequestInfo("realtime");
         private GraphQLAccess _access = GraphQLApi.AccessFor(ctx);
+
+        /// <summary>A scoped API key (and no user token): its schema holds only its collections, see <see cref="BindAsKey"/>.</summary>
+        private bool _scopedKey = ctx.ApiKey() is { Superuser: false };
         private bool _acked;
         private bool _initReceived;
         private (WebSocketCloseStatus Status, string Reason)? _close;
@@ -175,10 +179,35 @@ public static class GraphQLWebSocket
                 var su = record.Collection.Name == Core.Projects.ProjectInitializer.SuperusersName;
                 _request = new RequestInfo { Auth = record, IsSuperuser = su, Method = "GET", Context = "realtime" };
                 _access = GraphQLAccess.For(su);
+                _scopedKey = false;
             }
             if (_request.Auth is not null || _request.IsSuperuser)
                 RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(_request.Auth, _request.IsSuperuser), []);
+            else if (_scopedKey) BindAsKey();
             return true;
+        }
+
+        /// <summary>
+        /// A scoped key may list every record of the collections its list scope names (REST opens those rules for it), and
+        /// its schema has subscription fields for exactly those collections. So its realtime client is bound like a
+        /// superuser's: events are not cut by the collections' rules (the key's scope already decided), while what the
+        /// key reads stays bounded by its schema (no hidden fields, emails and relations resolved as the key). A filter
+        /// must evaluate the same for the key as for a superuser (checked in <see cref="Subscribe"/>).
+        /// </summary>
+        private void BindAsKey() => RealtimeBroker.SetSubscriptions(client, new RealtimeAuth(null, true), []);
+
+        /// <summary>
+        /// The broker evaluates a key's filter as a superuser. That is only right when the key's own evaluation is the
+        /// same SQL: a filter that goes through a relation into a collection whose list rule guards it would not be, so
+        /// it is refused (deny when in doubt).
+        /// </summary>
+        private void CheckKeyFilter(Collection collection, string filter, GraphQLRequestContext context)
+        {
+            var asKey = FilterCompiler.CompileFilter(filter, RuleQuery.NewContext(context.Project, collection, context.Request, clientFilter: true));
+            var asSuperuser = FilterCompiler.CompileFilter(filter, RuleQuery.NewContext(context.Project, collection,
+                new RequestInfo { IsSuperuser = true, Method = "GET", Context = "realtime" }, clientFilter: true));
+            if (!string.Equals(asKey, asSuperuser, StringComparison.Ordinal))
+                throw ApiError.Forbidden("With a scoped API key, a subscription filter may not go through a relation into a collection whose list rule protects it.");
         }
 
         private async Task SubscribeAsync(string id, JsonElement payload, CancellationToken ct)
@@ -190,7 +219,7 @@ public static class GraphQLWebSocket
             var rc = new GraphQLRequestContext(ctx.Project(), _request, ctx.Request.PathBase.Value ?? "") { Subscriptions = this };
             _currentId = id;
             var outcome = await GraphQLExecutor.ExecuteAsync(new GraphQLRequest(query, operationName, variables, IsGet: false), rc, _access,
-                GraphQLApi.IntrospectionAllowed(ctx, ctx.Project()) || _request.IsSuperuser, GraphQLLimits.Default, null, ct);
+                GraphQLApi.IntrospectionAllowed(ctx, ctx.Project()) || _request.IsSuperuser, GraphQLLimits.Default, GraphQLApi.UnexpectedErrorLog(ctx), ct);
             _currentId = null;
             var result = outcome.Result;
             if (result.Streams is not { Count: > 0 } streams)
@@ -228,7 +257,11 @@ public static class GraphQLWebSocket
         {
             if (filter.Length > 0)
             {
-                try { FilterCompiler.CompileFilter(filter, RuleQuery.NewContext(context.Project, collection, context.Request, clientFilter: true)); }
+                try
+                {
+                    FilterCompiler.CompileFilter(filter, RuleQuery.NewContext(context.Project, collection, context.Request, clientFilter: true));
+                    if (_scopedKey) CheckKeyFilter(collection, filter, context);
+                }
                 catch (FilterException e) { throw e.Forbidden ? ApiError.Forbidden(e.Message) : ApiError.BadRequest(e.Message); }
             }
             var raw = collection.Name + "/*";
@@ -236,7 +269,7 @@ public static class GraphQLWebSocket
             var stream = new EventStream();
             lock (_streams)
             {
-                _streams.Add((raw, collection, stream));
+                _streams.Add((raw, collection, stream, context));
                 if (_currentId is { } id)
                 {
                     if (!_byOperation.TryGetValue(id, out var list)) _byOperation[id] = list = [];
@@ -274,13 +307,18 @@ public static class GraphQLWebSocket
             {
                 while (client.Messages.TryRead(out var m))
                 {
-                    List<(string Raw, Collection Collection, EventStream Stream)> targets;
+                    List<(string Raw, Collection Collection, EventStream Stream, GraphQLRequestContext Context)> targets;
                     lock (_streams) targets = _streams.Where(s => s.Raw == m.Event).ToList();
                     if (targets.Count == 0) continue;
                     using var doc = JsonDocument.Parse(m.Data);
                     var action = doc.RootElement.GetProperty("action").GetString() ?? "";
                     var json = doc.RootElement.GetProperty("record");
-                    foreach (var t in targets) t.Stream.Publish(new SubscriptionEvent(action, RecordFromJson.Read(t.Collection, json)));
+                    foreach (var t in targets)
+                    {
+                        var record = RecordFromJson.Read(t.Collection, json);
+                        if (action != "delete") await ManagedEmail.ApplyAsync(t.Context, record, ct);
+                        t.Stream.Publish(new SubscriptionEvent(action, record));
+                    }
                 }
             }
         }

@@ -1,9 +1,6 @@
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.SystemTextJson;
-using GraphQL.Validation;
-using GraphQL.Validation.Complexity;
-using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using PaperGao.Core.Common;
@@ -20,7 +17,13 @@ namespace PaperGao.GraphQL.Execution;
 /// </summary>
 public static class GraphQLExecutor
 {
-    private static readonly DocumentExecuter Executer = new();
+    /// <summary>
+    /// Queries run with the serial strategy: the resolvers are synchronous except the root lists and the relation
+    /// batches, and batches still load once per level (data loader nodes wait until the other nodes are done), so the
+    /// parallel strategy's task per node only costs CPU.
+    /// </summary>
+    private static readonly DocumentExecuter Executer = new(new GraphQLDocumentBuilder(), new global::GraphQL.Validation.DocumentValidator(),
+        new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]), []);
 
     public static GraphQLSerializer Serializer { get; } = new(new PaperGaoErrorInfoProvider());
 
@@ -29,20 +32,25 @@ public static class GraphQLExecutor
     {
         if (request.Query.Length > limits.MaxQueryLength)
             return RequestError($"The query is too long: at most {limits.MaxQueryLength} characters.", "QUERY_TOO_LONG");
-        GraphQLDocument doc;
-        try
+        var schema = SchemaCache.Get(rc.Project.Collections, access);
+        var doc = ValidatedDocuments.Find(schema, request.Query, introspection);
+        var cached = doc is not null;
+        if (doc is null)
         {
-            doc = GraphQLParser.Parser.Parse(request.Query, new GraphQLParser.ParserOptions { MaxDepth = 64 });
-        }
-        catch (GraphQLParserException e)
-        {
-            return RequestError("Syntax error: " + e.Description, "SYNTAX_ERROR");
+            try
+            {
+                doc = GraphQLParser.Parser.Parse(request.Query, new GraphQLParser.ParserOptions { MaxDepth = 64 });
+            }
+            catch (GraphQLParserException e)
+            {
+                return RequestError("Syntax error: " + e.Description, "SYNTAX_ERROR");
+            }
+            if (doc.Definitions.Count(d => d is GraphQLOperationDefinition) > limits.MaxOperations)
+                return RequestError($"Too many operations in the document: at most {limits.MaxOperations}.", "TOO_MANY_OPERATIONS");
+            if (DocumentLimits.CountAliases(doc) > limits.MaxAliases)
+                return RequestError($"Too many aliases in the document: at most {limits.MaxAliases}.", "TOO_MANY_ALIASES");
         }
         var operations = doc.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        if (operations.Count > limits.MaxOperations)
-            return RequestError($"Too many operations in the document: at most {limits.MaxOperations}.", "TOO_MANY_OPERATIONS");
-        if (DocumentLimits.CountAliases(doc) > limits.MaxAliases)
-            return RequestError($"Too many aliases in the document: at most {limits.MaxAliases}.", "TOO_MANY_ALIASES");
         var operation = request.OperationName is { Length: > 0 } name
             ? operations.FirstOrDefault(o => o.Name?.StringValue == name)
             : operations.Count == 1 ? operations[0] : null;
@@ -55,6 +63,10 @@ public static class GraphQLExecutor
             return RequestError("Subscriptions use the WebSocket transport (graphql-transport-ws) at the same path.", "SUBSCRIPTION_OVER_HTTP");
         if (operation.Operation == OperationType.Mutation && request.IsGet)
             return RequestError("Mutations are not allowed in GET requests: use POST.", "METHOD_NOT_ALLOWED") with { ForcedStatus = 405 };
+        // A caller whose schema has no such root type (nothing it may write, or subscribe to) made a client mistake:
+        // a validation error, not an exception inside the executor.
+        if (RootMissing(schema, operation.Operation) is { } missing)
+            return RequestError($"There is no {missing} type for this caller: it may not {(operation.Operation == OperationType.Mutation ? "write to" : "subscribe to")} any collection.", "GRAPHQL_VALIDATION_FAILED");
 
         Inputs variables;
         try
@@ -70,7 +82,7 @@ public static class GraphQLExecutor
         timeout.CancelAfter(limits.Timeout);
         var options = new ExecutionOptions
         {
-            Schema = SchemaCache.Get(rc.Project.Collections, access),
+            Schema = schema,
             Query = request.Query,
             Document = doc,
             OperationName = request.OperationName is { Length: > 0 } ? request.OperationName : null,
@@ -78,19 +90,22 @@ public static class GraphQLExecutor
             UserContext = rc,
             CancellationToken = timeout.Token,
             ThrowOnUnhandledException = false,
-            ValidationRules = ValidationRules(limits, introspection),
+            ValidationRules = cached ? ValidatedDocuments.Cached(limits) : ValidatedDocuments.Full(limits, introspection),
             UnhandledExceptionDelegate = ctx =>
             {
-                ctx.Exception = Map(ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
+                ctx.Exception = Map(rc, ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
                 return Task.CompletedTask;
             },
         };
         if (operation.Operation != OperationType.Mutation)
         {
             var result = await Executer.ExecuteAsync(options);
+            if (result.Executed && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
             return new GraphQLOutcome(result, !result.Executed);
         }
-        return await MutateAsync(rc, options, timeout.Token);
+        var outcome = await MutateAsync(rc, options, timeout.Token);
+        if (!outcome.IsRequestError && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
+        return outcome;
     }
 
     private static async Task<GraphQLOutcome> MutateAsync(GraphQLRequestContext rc, ExecutionOptions options, CancellationToken ct)
@@ -128,18 +143,25 @@ public static class GraphQLExecutor
 
     private sealed class RollbackException : Exception;
 
-    private static List<IValidationRule> ValidationRules(GraphQLLimits limits, bool introspection)
+    private static string? RootMissing(global::GraphQL.Types.ISchema schema, OperationType type) => type switch
     {
-        var rules = DocumentValidator.CoreRules.ToList();
-        rules.Add(new ComplexityValidationRule(new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity }));
-        if (!introspection) rules.Add(NoIntrospectionValidationRule.Instance);
-        return rules;
-    }
+        OperationType.Mutation when schema.Mutation is null => "Mutation",
+        OperationType.Subscription when schema.Subscription is null => "Subscription",
+        _ => null,
+    };
 
-    private static ExecutionError Map(Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
+    /// <summary>
+    /// Client mistakes become GraphQL errors like REST's 4xx (never logged at error level): API errors, filter errors, a
+    /// statement over its time limit, a statement the database refused because of the request (a bad cast, a value too
+    /// big). Only what is left is unexpected: logged by the caller, answered without details.
+    /// </summary>
+    private static ExecutionError Map(GraphQLRequestContext rc, Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
     {
         ApiError a => new ApiExecutionError(a),
         FilterException f => new ApiExecutionError(f.Forbidden ? ApiError.Forbidden(f.Message) : ApiError.BadRequest(f.Message)),
+        Core.Data.StatementTimeoutException t => new ApiExecutionError(ApiError.BadRequest(t.Message)),
+        System.Data.Common.DbException d when rc.Project.Dialect.IsQueryError(d) =>
+            new ApiExecutionError(ApiError.BadRequest("Something went wrong while processing your request.")),
         OperationCanceledException when timedOut => new ExecutionError("The request took too long and was stopped.") { Code = "TIMEOUT" },
         OperationCanceledException => new ExecutionError("The request was cancelled.") { Code = "CANCELLED" },
         ExecutionError x => x,

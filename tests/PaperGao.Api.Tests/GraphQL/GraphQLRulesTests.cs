@@ -98,6 +98,11 @@ public sealed class GraphQLRulesTests(PostgresCluster postgres)
         Assert.Equal(1, (await DataAsync(keyClient, "{ lockedList { totalItems items { title } } }", ct: ct))["lockedList"]!["totalItems"]!.GetValue<int>());
         foreach (var denied in new[] { "{ postsList { totalItems } }", "{ locked(id: \"x\") { id } }", "mutation { createLocked(data: {title: \"x\"}) { id } }" })
             Assert.Equal(400, (await ErrorAsync(keyClient, denied, ct: ct)).Status);
+        // A key without write scopes has no Mutation type: a plain validation error (a client mistake), not an internal one.
+        var (noMutationStatus, noMutation) = await ErrorAsync(keyClient, "mutation { createLocked(data: {title: \"x\"}) { id } }", ct: ct);
+        Assert.Equal(400, noMutationStatus);
+        Assert.Equal("GRAPHQL_VALIDATION_FAILED", noMutation["extensions"]!["code"]!.GetValue<string>());
+        Assert.Contains("Mutation", noMutation["message"]!.GetValue<string>(), StringComparison.Ordinal);
         (_, created) = await SendAsync(su, HttpMethod.Post, "/api/keys", new { name = "admin", superuser = true }, ct);
         using var adminKey = app.CreateClient();
         adminKey.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + created!["key"]!.GetValue<string>());

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQL.Validation.Complexity;
+using GraphQL.Validation.Rules.Custom;
+using GraphQLParser.AST;
+
+namespace PaperGao.GraphQL.Execution;
+
+/// <summary>
+/// Documents that already passed parsing, our bounds and the full validation against one cached schema (per schema
+/// instance, so a collection change drops them with the schema). A repeated query skips parsing and the document
+/// rules; only the complexity rule runs again because perPage may come from variables. Bounded: the table is emptied
+/// when it reaches <see cref="MaxPerSchema"/> entries, and long queries are not kept.
+/// </summary>
+internal static class ValidatedDocuments
+{
+    private const int MaxPerSchema = 512;
+    private const int MaxCachedQueryLength = 8_000;
+    private static readonly ConditionalWeakTable<ISchema, ConcurrentDictionary<string, GraphQLDocument>> Documents = [];
+    private static readonly ConditionalWeakTable<GraphQLLimits, RuleSets> Rules = [];
+
+    public static GraphQLDocument? Find(ISchema schema, string query, bool introspection) =>
+        Documents.TryGetValue(schema, out var docs) && docs.TryGetValue(Key(query, introspection), out var doc) ? doc : null;
+
+    public static void Keep(ISchema schema, string query, bool introspection, GraphQLDocument doc)
+    {
+        if (query.Length > MaxCachedQueryLength) return;
+        var docs = Documents.GetValue(schema, _ => new ConcurrentDictionary<string, GraphQLDocument>(StringComparer.Ordinal));
+        if (docs.Count >= MaxPerSchema) docs.Clear();
+        docs[Key(query, introspection)] = doc;
+    }
+
+    private static string Key(string query, bool introspection) => (introspection ? "1" : "0") + query;
+
+    /// <summary>The rules of a document seen for the first time: the spec's rules, depth and complexity, introspection when not allowed.</summary>
+    public static IValidationRule[] Full(GraphQLLimits limits, bool introspection) =>
+        introspection ? RulesOf(limits).WithIntrospection : RulesOf(limits).WithoutIntrospection;
+
+    /// <summary>The rules of a cached document: complexity only (it depends on the variables).</summary>
+    public static IValidationRule[] Cached(GraphQLLimits limits) => RulesOf(limits).Cached;
+
+    private static RuleSets RulesOf(GraphQLLimits limits) => Rules.GetValue(limits, l => new RuleSets(l));
+
+    private sealed class RuleSets
+    {
+        public RuleSets(GraphQLLimits limits)
+        {
+            var complexity = new ComplexityValidationRule(new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity });
+            WithIntrospection = [.. DocumentValidator.CoreRules, complexity];
+            WithoutIntrospection = [.. DocumentValidator.CoreRules, complexity, NoIntrospectionValidationRule.Instance];
+            Cached = [complexity];
+        }
+
+        public IValidationRule[] WithIntrospection { get; }
+        public IValidationRule[] WithoutIntrospection { get; }
+        public IValidationRule[] Cached { get; }
+    }
+}
