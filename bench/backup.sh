@@ -24,7 +24,7 @@ while (( $# )); do
   esac
 done
 if (( BUILD )); then dotnet build "$REPO/src/PaperGao.Server/PaperGao.Server.csproj" -c Release -nologo -clp:ErrorsOnly >&2; fi
-BIN="$REPO/artifacts/bin/PaperGao.Server/release/papergao.dll"
+BIN="${PAPERGAO_BIN:-$REPO/artifacts/bin/PaperGao.Server/release/papergao.dll}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/papergao-backup-bench.XXXXXX")
 PID=""
 trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT

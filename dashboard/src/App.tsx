@@ -13,6 +13,7 @@ import { ProjectsPage } from './pages/Projects';
 import { LogsPage } from './pages/Logs';
 import { AnalyticsPage } from './pages/Analytics';
 import { FilesPage } from './pages/Files';
+import { BackupsPage } from './pages/Backups';
 
 const NAV: [string, string][] = [
   ['collections', 'Collections'],
@@ -20,6 +21,7 @@ const NAV: [string, string][] = [
   ['keys', 'API keys'],
   ['logs', 'Logs'],
   ['analytics', 'Analytics'],
+  ['backups', 'Backups'],
   ['settings', 'Settings'],
   ['projects', 'Projects'],
 ];
@@ -83,6 +85,7 @@ function Page({ route }: { route: string[] }) {
     case 'projects': return <ProjectsPage />;
     case 'logs': return <LogsPage />;
     case 'analytics': return <AnalyticsPage />;
+    case 'backups': return <BackupsPage />;
     default: return <p>Unknown page. <a href={href('collections')}>Collections</a></p>;
   }
 }

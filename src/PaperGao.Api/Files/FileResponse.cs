@@ -73,7 +73,7 @@ public static class FileResponse
             res.ContentLength = 0;
             return;
         }
-        await CopyAsync(content.Stream, res.Body, storage is LocalFileStorage, ctx.RequestAborted);
+        await CopyAsync(content.Stream, res.Body, storage.Kind == "local", ctx.RequestAborted);
     }
 
     /// <summary>Copies to the response; local files are read synchronously (page-cache reads), S3 bodies asynchronously.</summary>

@@ -20,6 +20,12 @@ public sealed class BackupService(ProjectRegistry registry)
     /// <summary>Raised after a project's content was replaced by a restore.</summary>
     public event Action<string>? Restored;
 
+    /// <summary>
+    /// Called with the project's name once a backup's data snapshot is written, before its files are copied. Tests set it
+    /// to pause a backup at that point; null otherwise.
+    /// </summary>
+    public Func<string, Task>? AfterSnapshot { get; set; }
+
     /// <summary>The backup or restore running for the project, or null.</summary>
     public string? ActiveOf(string project) => _active.TryGetValue(project, out var name) ? name : null;
 
@@ -31,12 +37,15 @@ public sealed class BackupService(ProjectRegistry registry)
         if (await store.ExistsAsync(name, ct)) throw NameExists();
         store.SweepTemp();
         var tmp = store.NewTempPath();
+        // Held from before the snapshot until the zip is stored: files deleted meanwhile stay until the backup copied them.
+        await using var hold = p.FileDeletions.Hold();
         try
         {
             BackupManifest manifest;
+            var afterSnapshot = AfterSnapshot;
             await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                manifest = await BackupWriter.WriteAsync(p, fs, ct);
+                manifest = await BackupWriter.WriteAsync(p, fs, ct, afterSnapshot is null ? null : () => afterSnapshot(p.Name));
                 await fs.FlushAsync(ct);
                 fs.Flush(flushToDisk: true);
             }

@@ -25,6 +25,9 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     /// <summary>Paused while a backup is restored into the project (Backups/BackupRestorer).</summary>
     public ProjectGate Gate { get; } = new();
 
+    /// <summary>Postpones file deletions while a backup copies the files of its snapshot (Backups/FileDeletionHold).</summary>
+    public Backups.FileDeletionHold FileDeletions { get; } = new();
+
     /// <summary>The hook points of every record write in this project.</summary>
     public Hooks.RecordHooks Hooks { get; } = new();
 
@@ -49,7 +52,7 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
             lock (_storageLock)
             {
                 if (_storage is { } cached && cached.Fingerprint == fingerprint) return cached.Storage;
-                var storage = Files.FileStorageFactory.Create(s, StorageDir);
+                var storage = new Backups.HeldDeletionsStorage(Files.FileStorageFactory.Create(s, StorageDir), FileDeletions);
                 _storage = (fingerprint, storage);
                 return storage;
             }
