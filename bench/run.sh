@@ -86,7 +86,11 @@ case "$SUITE" in
     SETUP_JS=setup-graphql.js; RECORDS=${RECORDS:-10000}; BASELINE=0; PREWARM=${PREWARM:-10}
     SCENARIOS=${SCENARIOS:-"list gql-list list gql-list list-expand gql-list-author list-expand gql-list-author"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/graphql-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/graphql-latest.json} ;;
-  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql)" >&2; exit 2 ;;
+  writer)
+    SETUP_JS=setup-writer.js; RECORDS=${RECORDS:-0}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"create:8 create+uploads:8 create+signups:8"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/writer-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/writer-latest.json} ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql, writer)" >&2; exit 2 ;;
 esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 

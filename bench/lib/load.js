@@ -14,8 +14,10 @@ const parseArgs = require('./args')
 const scenarios = require('./scenarios')
 
 const args = parseArgs(process.argv.slice(2))
-const name = args.scenario
+// NAME+uploads / NAME+signups: scenario NAME measured while lib/background.js runs that load (writer suite).
+const [name, backgroundKind] = args.scenario.split('+')
 if (!scenarios[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`)
+if (backgroundKind && !['uploads', 'signups'].includes(backgroundKind)) throw new Error(`unknown background load ${backgroundKind} (uploads, signups)`)
 const state = JSON.parse(fs.readFileSync(args.state, 'utf8'))
 const connections = Number(args.connections || 32)
 const duration = Number(args.duration || 10)
@@ -60,7 +62,9 @@ function percentile (sorted, p) {
 }
 
 async function main () {
+  const background = backgroundKind ? require('./background').start(backgroundKind, args.url, { mb: Number(process.env.BENCH_UPLOAD_MB || 30) }) : null
   if (warmup > 0) await run(warmup)
+  const bg0 = background ? background.count() : 0
   const pid = args.pid
   const tck = Number(args['clk-tck'] || 100)
   const cpu0 = cpuTicks(pid)
@@ -76,6 +80,7 @@ async function main () {
     }
     lat[n++] = ms
   })
+  const bgDone = background ? background.count() - bg0 : null
   const cpu1 = cpuTicks(pid)
   const core1 = coreTicks(args['server-cpu'])
   const cpuSec = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / tck
@@ -83,8 +88,10 @@ async function main () {
   const round = v => (v === null ? null : Math.round(v * 100) / 100)
   const codes = {}
   for (const [code, v] of Object.entries(res.statusCodeStats || {})) codes[code] = v.count
+  if (background) await background.stop()
   const out = {
-    scenario: name,
+    scenario: args.scenario,
+    background: backgroundKind ? `${backgroundKind}: ${bgDone} answered 200 in the measured part` : undefined,
     connections,
     duration: res.duration,
     total: res.requests.total,

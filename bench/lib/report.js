@@ -89,6 +89,11 @@ function single () {
     for (const n of notes) md.push(`- note: ${n}`)
   }
   const codes = rows.filter(r => r.non2xx > 0)
+  const bg = rows.filter(r => r.background)
+  if (bg.length) {
+    md.push('')
+    md.push('Background loads: ' + bg.map(r => `${r.scenario}: ${r.background}, max ${num(r.max)} ms`).join('; '))
+  }
   if (codes.length) {
     md.push('')
     md.push('Status codes of scenarios with non-2xx answers: ' +
@@ -123,6 +128,11 @@ function compare () {
     md.push(`| ${n} | ${rps.map(num).join(' | ')} | ${isFinite(ratio) ? ratio.toFixed(3) : 'n/a'} | ` +
       `${isFinite(spread) ? `${(spread * 100).toFixed(1)}%` : 'n/a'} | ${runs.map(r => num(get(r).p99)).join(' | ')} | ` +
       `${runs.map(r => num(get(r).cpuUsPerReq)).join(' | ')} |`)
+  }
+  const bg = runs.flatMap((r, i) => r.scenarios.filter(s => s.background).map(s => `${cols[i]} ${s.scenario}: ${s.background}, max ${num(s.max)} ms`))
+  if (bg.length) {
+    md.push('')
+    md.push('Background loads: ' + bg.join('; '))
   }
   md.push('')
   md.push('A difference smaller than the A spread (the same build measured twice) is noise. Server CPU µs per')

@@ -95,7 +95,7 @@ public static class AuthWithOAuth2Api
             }
             if (record is null && user.EmailVerified && user.Email.Length > 0)
             {
-                record = await FindOneAsync(project, scope, c, (d, p) => $"LOWER(t.{d.Quote("email")}) = LOWER({p.Add(user.Email)})", ct);
+                record = await FindOneAsync(project, scope, c, (d, p) => d.EqualsNoCase($"t.{d.Quote("email")}", p.Add(user.Email), nonEmpty: true), ct);
                 if (record is not null && !record.GetBool("verified"))
                 {
                     // Anti pre-hijacking (security.md item 1): whoever registered this unverified address with a

@@ -92,9 +92,9 @@ public static class AuthWithPasswordApi
         {
             var p = new SqlParams();
             var d = project.Dialect;
-            // Emails are one identity whatever their case.
+            // Emails are one identity whatever their case (answered by the email index on both databases).
             var where = field == "email"
-                ? $"LOWER(t.{d.Quote(field)}) = LOWER({p.Add(value)})"
+                ? d.EqualsNoCase($"t.{d.Quote(field)}", p.Add(value), nonEmpty: true)
                 : $"t.{d.Quote(field)} = {p.Add(value)}";
             var sql = $"SELECT {RecordSql.SelectList(c, d)} FROM {d.Quote(c.Name)} AS t WHERE {where} LIMIT 1";
             await using var cmd = project.Database.Command(conn, null, sql, p);

@@ -68,6 +68,13 @@ public interface ISqlDialect
     /// <summary>An index column expression; case-insensitive columns use COLLATE NOCASE (SQLite) or LOWER() (PostgreSQL).</summary>
     string IndexColumn(string column, bool noCase);
 
+    /// <summary>
+    /// A case-insensitive (ASCII) equality of a text column and a value that the column's <see cref="IndexColumn"/>
+    /// (noCase) index answers: "col = v COLLATE NOCASE" on SQLite, "LOWER(col) = LOWER(v)" on PostgreSQL. With
+    /// <paramref name="nonEmpty"/> it also says "col != ''", which lets the partial "WHERE col != ''" index apply.
+    /// </summary>
+    string EqualsNoCase(string columnExpr, string valueSql, bool nonEmpty);
+
     /// <summary>SQL answering one integer: the bytes the database (SQLite: the file's pages; PostgreSQL: the current schema's tables with their indexes and TOAST) takes.</summary>
     string DatabaseSizeSql { get; }
 
@@ -147,6 +154,10 @@ public interface ISqlDialect
     /// <summary>The kind of a result column from its database type name (DbDataReader.GetDataTypeName); null when the name says nothing (SQLite expressions).</summary>
     ColumnKind? KindOfDataType(string dataTypeName);
 
-    /// <summary>"ASC"/"DESC" with NULLs ordered as SQLite does (NULL first ascending).</summary>
-    string SortDirection(bool descending);
+    /// <summary>
+    /// "ASC"/"DESC" with NULLs ordered as SQLite does (NULL first ascending, last descending). For an expression that is
+    /// never NULL (<paramref name="nullable"/> false: a NOT NULL column of the table) no NULLS clause is written, so a
+    /// plain btree index on the column can serve the order in either direction on PostgreSQL.
+    /// </summary>
+    string SortDirection(bool descending, bool nullable);
 }

@@ -61,10 +61,17 @@ public abstract class ProjectDatabase : IAsyncDisposable
     /// <summary>Statements created through <see cref="Command"/> so far (tests count the queries of a request with it).</summary>
     public long CommandCount => Interlocked.Read(ref _commandCount);
 
+    /// <summary>
+    /// Sees the SQL and parameters of every statement created through <see cref="Command"/> (null by default): the
+    /// query-plan tests capture what a request runs with it and check that an index serves each lookup.
+    /// </summary>
+    public Action<string, SqlParams?>? StatementObserver { get; set; }
+
     /// <summary>Creates a command on the connection of a transaction (or a plain connection) with bound parameters.</summary>
     public DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, SqlParams? parameters = null)
     {
         Interlocked.Increment(ref _commandCount);
+        StatementObserver?.Invoke(sql, parameters);
         var cmd = CreateCommand(connection, tx, sql);
         parameters?.BindTo(cmd, Dialect);
         return cmd;

@@ -325,7 +325,7 @@ internal sealed partial class RecordFieldResolver
     public string CompileSortItem(SortItem item)
     {
         if (item.Field == SortParser.Random) return _d.RandomFunction;
-        if (item.Field == SortParser.RowId) return _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView) + " " + _d.SortDirection(item.Descending);
+        if (item.Field == SortParser.RowId) return _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView) + " " + _d.SortDirection(item.Descending, nullable: false);
         CheckAllowed(item.Field);
         if (FilterMacros.IsMacro(item.Field) || (IsKeyword(item.Field) && _ctx.Collection.FindField(item.Field) is null))
             throw new FilterException($"invalid sort field '{item.Field}'");
@@ -338,6 +338,7 @@ internal sealed partial class RecordFieldResolver
             throw new FilterException($"invalid sort field '{item.Field}'");
         }
         string expr;
+        var nullable = true;
         if (!scope.IsEmpty)
         {
             var inner = r.Type switch
@@ -357,7 +358,8 @@ internal sealed partial class RecordFieldResolver
             var guards = MainGuards.Skip(before).ToList();
             if (r.Guard is not null) guards.Add(r.Guard);
             if (guards.Count > 0) expr = $"(CASE WHEN {string.Join(" AND ", guards)} THEN {expr} END)";
+            else nullable = !r.NotNull;
         }
-        return expr + " " + _d.SortDirection(item.Descending);
+        return expr + " " + _d.SortDirection(item.Descending, nullable);
     }
 }

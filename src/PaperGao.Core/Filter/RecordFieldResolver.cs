@@ -244,7 +244,9 @@ internal sealed partial class RecordFieldResolver
                     ColumnKind.Json => new Resolved { Sql = _d.JsonExtract(col, []), Type = VType.Dynamic, JsonBase = col, JsonPath = [] },
                     _ => new Resolved { Sql = col, Type = VType.JsonDoc },
                 };
-                r = new Resolved { Sql = r.Sql, Type = r.Type, JsonBase = r.JsonBase, JsonPath = r.JsonPath, IsMulti = st.InMulti, NeedsAll = st.NeedsAll, Guard = guard };
+                // Every table column but a plain JSON field is NOT NULL; a view's columns and joined tables' columns may be NULL.
+                var notNull = mod is null && field.Kind != ColumnKind.Json && !st.Coll.IsView && st.Alias == _ctx.TableAlias;
+                r = new Resolved { Sql = r.Sql, Type = r.Type, JsonBase = r.JsonBase, JsonPath = r.JsonPath, IsMulti = st.InMulti, NeedsAll = st.NeedsAll, Guard = guard, NotNull = notNull };
                 return mod is null ? r : ApplyTextModifier(r, mod, field.Name);
             case "length":
                 if (!field.IsMultiple) throw new FilterException($"modifier ':length' is only allowed for multi-valued fields ('{field.Name}')");

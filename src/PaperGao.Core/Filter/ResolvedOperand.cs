@@ -40,6 +40,9 @@ internal sealed class Resolved
     public string? JsonBase { get; init; }
     public IReadOnlyList<string>? JsonPath { get; init; }
 
+    /// <summary>The value is a NOT NULL column of the queried table itself (not a view, not through a join): never NULL.</summary>
+    public bool NotNull { get; init; }
+
     /// <summary>A condition that must hold as well (the auth emailVisibility check for client filters).</summary>
     public string? Guard { get; init; }
 

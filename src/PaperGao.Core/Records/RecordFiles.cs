@@ -102,14 +102,16 @@ public static class RecordFiles
 
     /// <summary>
     /// Writes the kept uploads under the record's folder. Called inside the transaction once the row and its rule
-    /// passed; a rollback deletes what was written.
+    /// passed; a rollback deletes what was written. Uploads stored before the transaction (<paramref name="prepared"/>)
+    /// are not written again (their clean-up is the prepared write's).
     /// </summary>
-    public static async Task WriteAsync(Project p, Record record, Changes changes, WriteScope scope, CancellationToken ct)
+    public static async Task WriteAsync(Project p, Record record, Changes changes, WriteScope scope, CancellationToken ct, PreparedWrite? prepared = null)
     {
         if (changes.New.Count == 0) return;
         var storage = p.Storage;
         foreach (var u in changes.New)
         {
+            if (prepared?.IsStored(record.Id, u.Name) == true) continue;
             var key = FileKeys.Original(record.Collection.Id, record.Id, u.Name);
             scope.OnRollback(() => storage.DeleteAsync(key, CancellationToken.None));
             await using var content = u.OpenRead();

@@ -18,11 +18,43 @@ namespace PaperGao.Core.Records;
 public static class RecordWriter
 {
     /// <param name="uploads">Files submitted with the body (multipart parts, completed tus uploads); written only if everything passes.</param>
-    public static Task<Record> CreateAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null) =>
-        InScope(p, scope, s => CreateInScopeAsync(p, c, body, uploads ?? RecordUploads.None, req, s, ct), ct);
+    public static Task<Record> CreateAsync(Project p, Collection c, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null)
+    {
+        uploads ??= RecordUploads.None;
+        return scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.CreateRule, req)
+            ? WithPreparedAsync(p, c, body, uploads, null, req, pw => InScope(p, null, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct, pw), ct), ct)
+            : InScope(p, scope, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct), ct);
+    }
 
-    public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null) =>
-        InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads ?? RecordUploads.None, req, s, ct), ct);
+    public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null)
+    {
+        uploads ??= RecordUploads.None;
+        return scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.UpdateRule, req)
+            ? WithPreparedAsync(p, c, body, uploads, id, req, pw => InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, pw), ct), ct)
+            : InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct), ct);
+    }
+
+    /// <summary>
+    /// A write in its own transaction whose slow work (bcrypt, file uploads) is done before it, so SQLite's single writer
+    /// is not held by it; the stored files the write did not keep (all of them when it failed) are deleted afterwards.
+    /// </summary>
+    private static async Task<Record> WithPreparedAsync(Project p, Collection c, JsonObject body, RecordUploads uploads, string? id, RequestInfo req,
+        Func<PreparedWrite, Task<Record>> write, CancellationToken ct)
+    {
+        var prepared = await PreparedWrite.PrepareAsync(p, c, body, uploads, id, req.IsSuperuser, ct);
+        Record saved;
+        try
+        {
+            saved = await write(prepared);
+        }
+        catch
+        {
+            await prepared.CleanUpAsync(p, c, null);
+            throw;
+        }
+        await prepared.CleanUpAsync(p, c, saved);
+        return saved;
+    }
 
     public static Task DeleteAsync(Project p, Collection c, string id, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default) =>
         InScope(p, scope, async s => { await RecordDeleter.DeleteInScopeAsync(p, c, id, req, s, ct); return true; }, ct);
@@ -57,12 +89,15 @@ public static class RecordWriter
         return result;
     }
 
-    private static async Task<Record> CreateInScopeAsync(Project p, Collection c, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct)
+    private static async Task<Record> CreateInScopeAsync(Project p, Collection c, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct,
+        PreparedWrite? prepared = null)
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.CreateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
         var record = new Record(c);
         foreach (var f in c.Fields) record.Values[f.Name] = f.ZeroValue;
+        if (prepared?.Id is { } preparedId) record.Values["id"] = preparedId; // the body's id, if any, still applies
+
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: true, req.IsSuperuser, errors);
         var files = ApplyUploads(record, body, uploads, null, ruleBody, req.IsSuperuser, errors);
@@ -73,7 +108,7 @@ public static class RecordWriter
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
         Validate(record, null, files, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
-        await HashPasswordsAsync(record, ct);
+        await HashPasswordsAsync(record, prepared, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
         if (c.IsAuth) await RecordChecks.AuthIdUniqueAsync(p, scope, record, errors, ct);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
@@ -95,14 +130,15 @@ public static class RecordWriter
                 denied.Add("verified", new FieldError("validation_values_mismatch", "Only superusers (or callers the manageRule allows) can change the verified state."));
                 throw ApiError.BadRequest("Failed to create record.", denied);
             }
-            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
+            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook("Failed to create record.");
         scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterCreate, e));
         return e.Record;
     }
 
-    private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct)
+    private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct,
+        PreparedWrite? prepared = null)
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.UpdateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
@@ -124,7 +160,7 @@ public static class RecordWriter
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
         Validate(record, original, files, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
-        await HashPasswordsAsync(record, ct);
+        await HashPasswordsAsync(record, prepared, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, original, errors, ct);
         RecordChecks.FilesExist(record, original, files.NewNames, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
@@ -135,7 +171,7 @@ public static class RecordWriter
         {
             if (p.Hooks.BeforeUpdate.HasHandlers) Revalidate(e.Record, "Failed to update record.");
             await UpdateRowAsync(p, scope, e.Record, ct);
-            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct);
+            await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook("Failed to update record.");
         RecordFiles.DeleteAfterCommit(p, e.Record, files, scope);
@@ -198,12 +234,12 @@ public static class RecordWriter
         return changes;
     }
 
-    private static async Task HashPasswordsAsync(Record record, CancellationToken ct)
+    private static async Task HashPasswordsAsync(Record record, PreparedWrite? prepared, CancellationToken ct)
     {
         foreach (var f in record.Collection.Fields.OfType<PasswordField>())
         {
             if (record.Values.GetValueOrDefault(f.Name) is PasswordInput input)
-                record.Values[f.Name] = await PasswordHasher.HashAsync(input.Plain, f.EffectiveCost, ct);
+                record.Values[f.Name] = prepared?.HashFor(f.Name, input.Plain) ?? await PasswordHasher.HashAsync(input.Plain, f.EffectiveCost, ct);
         }
     }
 

@@ -56,7 +56,7 @@ public static class SuperuserCommand
         {
             var p = new SqlParams();
             var d = project.Dialect;
-            var sql = $"SELECT {RecordSql.SelectList(c, d)} FROM {d.Quote(c.Name)} AS t WHERE LOWER(t.{d.Quote("email")}) = LOWER({p.Add(email)}) LIMIT 1";
+            var sql = $"SELECT {RecordSql.SelectList(c, d)} FROM {d.Quote(c.Name)} AS t WHERE {d.EqualsNoCase($"t.{d.Quote("email")}", p.Add(email), nonEmpty: true)} LIMIT 1";
             await using var cmd = project.Database.Command(conn, null, sql, p);
             var list = await RecordSql.ReadAllAsync(c, cmd, CancellationToken.None);
             return list.Count > 0 ? list[0] : null;

@@ -103,6 +103,9 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string IndexColumn(string column, bool noCase) => noCase ? $"LOWER({Quote(column)})" : Quote(column);
 
+    public string EqualsNoCase(string columnExpr, string valueSql, bool nonEmpty) =>
+        $"LOWER({columnExpr}) = LOWER({valueSql})" + (nonEmpty ? $" AND {columnExpr} != ''" : "");
+
     public string DatabaseSizeSql =>
         "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
         "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')";
@@ -314,5 +317,6 @@ public sealed class PostgresDialect : ISqlDialect
     }
 
     // SQLite sorts NULLs as the smallest values; PostgreSQL as the largest unless told otherwise.
-    public string SortDirection(bool descending) => descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
+    public string SortDirection(bool descending, bool nullable) =>
+        !nullable ? (descending ? "DESC" : "ASC") : descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
 }

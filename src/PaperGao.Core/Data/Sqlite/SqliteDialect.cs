@@ -102,6 +102,9 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string IndexColumn(string column, bool noCase) => Quote(column) + (noCase ? " COLLATE NOCASE" : "");
 
+    public string EqualsNoCase(string columnExpr, string valueSql, bool nonEmpty) =>
+        $"{columnExpr} = {valueSql} COLLATE NOCASE" + (nonEmpty ? $" AND {columnExpr} != ''" : "");
+
     public string DatabaseSizeSql => "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
 
     public string ListTablesSql => "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
@@ -203,5 +206,5 @@ public sealed class SqliteDialect : ISqlDialect
         return null;
     }
 
-    public string SortDirection(bool descending) => descending ? "DESC" : "ASC";
+    public string SortDirection(bool descending, bool nullable) => descending ? "DESC" : "ASC";
 }
