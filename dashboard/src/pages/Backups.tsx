@@ -209,7 +209,7 @@ function Schedule({ disabled }: { disabled: boolean }) {
           {errors['backups.cron'] && <span className="error">{errors['backups.cron']}</span>}
         </label>
         <label><span>Keep the newest</span>
-          <input type="number" min={1} value={keep} onChange={(e) => setKeep(e.target.value)} disabled={!loaded} aria-invalid={!!errors['backups.cronMaxKeep']} />
+          <input type="number" value={keep} onChange={(e) => setKeep(e.target.value)} disabled={!loaded} aria-invalid={!!errors['backups.cronMaxKeep']} />
           {errors['backups.cronMaxKeep'] && <span className="error">{errors['backups.cronMaxKeep']}</span>}
         </label>
       </div>
