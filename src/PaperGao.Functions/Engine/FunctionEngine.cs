@@ -15,6 +15,7 @@ public sealed class FunctionEngine
 {
     private static readonly string PreludeCode = ReadPrelude();
     private readonly OperationDeadlineConstraint _deadline = new();
+    private readonly FairShareConstraint _fairShare = new();
     private readonly List<Registration> _registrations = [];
     private readonly Dictionary<string, JsValue> _modules = new(StringComparer.Ordinal);
     private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
@@ -34,6 +35,7 @@ public sealed class FunctionEngine
             o.LimitMemory(limits.MaxMemoryBytes);
             o.RegexTimeoutInterval(limits.RegexTimeout);
             o.Constraint(_deadline);
+            o.Constraint(_fairShare);
             o.Interop.AllowGetType = false;
             o.Interop.AllowSystemReflection = false;
             o.Interop.AllowWrite = true;
@@ -134,9 +136,17 @@ public sealed class FunctionEngine
     }
 
     /// <summary>Starts the time budget of a top-level call (nested calls share it).</summary>
-    public void BeginCall(TimeSpan budget, CancellationToken ct) => _deadline.Begin(budget, ct);
+    public void BeginCall(TimeSpan budget, CancellationToken ct)
+    {
+        _deadline.Begin(budget, ct);
+        _fairShare.Begin();
+    }
 
-    public void EndCall() => _deadline.End();
+    public void EndCall()
+    {
+        _fairShare.End();
+        _deadline.End();
+    }
 
     /// <summary>Checks the limits from host code that waits (sleep, long host calls).</summary>
     public void CheckLimits() => Js.Constraints.Check();

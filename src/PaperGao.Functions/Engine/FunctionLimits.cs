@@ -27,6 +27,9 @@ public sealed record FunctionLimits
     /// <summary>Engines per project (each has every function file loaded).</summary>
     public int PoolSize { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>Calls that may hold an engine at once, counting those waiting for host work (an engine each).</summary>
+    public int MaxEngines { get; init; } = 32;
+
     /// <summary>How long a call waits for a free engine before it is refused with 503.</summary>
     public TimeSpan QueueTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

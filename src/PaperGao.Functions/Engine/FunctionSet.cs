@@ -9,12 +9,16 @@ namespace PaperGao.Functions.Engine;
 /// engine), and a bounded pool of engines that each loaded every file. A call takes an engine (or waits, up to the
 /// queue deadline, then 503), runs under the call's time budget and gives it back; nested calls (a hook fired by
 /// $app.save inside a function) reuse the engine their caller holds.
+/// Two bounds: PoolSize calls run JavaScript at once (a slot each), and at most MaxEngines calls hold an engine.
+/// A call that waits for host work (e.next() running the write, $app queries, $http.send) gives its slot back
+/// while it waits, so waiting calls do not keep other calls out and the writer still sees concurrent writes.
 /// </summary>
 public sealed class FunctionSet : IDisposable
 {
     private static readonly AsyncLocal<Lease?> Current = new();
     private readonly ConcurrentBag<FunctionEngine> _idle = [];
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _leases;
     private readonly FunctionRuntimeContext _context;
     private readonly Dictionary<string, FunctionFile> _files;
 
@@ -25,6 +29,8 @@ public sealed class FunctionSet : IDisposable
         Version = version;
         Manifest = first.Registrations;
         _slots = new SemaphoreSlim(context.Limits.PoolSize, context.Limits.PoolSize);
+        var engines = Math.Max(context.Limits.MaxEngines, context.Limits.PoolSize);
+        _leases = new SemaphoreSlim(engines, engines);
         _idle.Add(first);
     }
 
@@ -72,16 +78,24 @@ public sealed class FunctionSet : IDisposable
         {
             return Invoke(held.Engine, index, call, nested: true);
         }
-        if (!await _slots.WaitAsync(_context.Limits.QueueTimeout, ct))
-            throw new ApiError(503, "The functions of this project are busy; try again later.");
+        var deadline = DateTime.UtcNow + _context.Limits.QueueTimeout;
+        if (!await _leases.WaitAsync(_context.Limits.QueueTimeout, ct))
+            throw Busy();
+        var left = deadline - DateTime.UtcNow;
+        if (!await _slots.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct))
+        {
+            _leases.Release();
+            throw Busy();
+        }
         FunctionEngine? engine = null;
+        Lease? lease = null;
         try
         {
             engine = _idle.TryTake(out var e) ? e : CreateEngine(_context, _files);
             if (engine.Registrations.Count != Manifest.Count)
                 throw new ApiError(500, "The functions registered differently in another engine (registration must not depend on state).");
             engine.BeginCall(budget, ct);
-            var lease = new Lease(this, engine);
+            lease = new Lease(this, engine);
             Current.Value = lease;
             try
             {
@@ -96,7 +110,34 @@ public sealed class FunctionSet : IDisposable
         finally
         {
             if (engine is { Broken: false }) _idle.Add(engine);
-            _slots.Release();
+            if (lease is null || lease.HoldsSlot) _slots.Release();
+            _leases.Release();
+        }
+    }
+
+    private static ApiError Busy() => new(503, "The functions of this project are busy; try again later.");
+
+    /// <summary>
+    /// Waits for host work from synchronous JavaScript. The call gives its slot back while it waits and takes one
+    /// again before its script continues (its engine stays its own), so a waiting call does not hold others out.
+    /// </summary>
+    public static void WaitOutside(Task task)
+    {
+        if (task.IsCompleted || Current.Value is not { HoldsSlot: true } lease)
+        {
+            task.GetAwaiter().GetResult();
+            return;
+        }
+        lease.HoldsSlot = false;
+        lease.Set._slots.Release();
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            lease.Set._slots.Wait();
+            lease.HoldsSlot = true;
         }
     }
 
@@ -123,7 +164,16 @@ public sealed class FunctionSet : IDisposable
     /// <summary>True when the caller's flow already holds an engine of this set.</summary>
     public static JsValue Unwrap(JsValue v) => v.UnwrapIfPromise();
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _leases.Dispose();
+    }
 
-    private sealed record Lease(FunctionSet Set, FunctionEngine Engine);
+    private sealed class Lease(FunctionSet set, FunctionEngine engine)
+    {
+        public FunctionSet Set { get; } = set;
+        public FunctionEngine Engine { get; } = engine;
+        public bool HoldsSlot { get; set; } = true;
+    }
 }

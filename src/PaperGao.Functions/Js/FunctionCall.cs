@@ -26,8 +26,12 @@ public static class FunctionCall
         }
     }
 
-    /// <summary>Waits for host work from synchronous JavaScript (the engine's thread is the caller's).</summary>
-    public static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+    /// <summary>Waits for host work from synchronous JavaScript (the engine's thread is the caller's; the call's pool slot is free meanwhile).</summary>
+    public static T Wait<T>(Task<T> task)
+    {
+        Engine.FunctionSet.WaitOutside(task);
+        return task.GetAwaiter().GetResult();
+    }
 
-    public static void Wait(Task task) => task.GetAwaiter().GetResult();
+    public static void Wait(Task task) => Engine.FunctionSet.WaitOutside(task);
 }

@@ -19,6 +19,7 @@ public static class FunctionsConfig
             MaxStatements = Int("functions-max-statements") ?? d.MaxStatements,
             MaxRecursion = Int("functions-max-recursion") ?? d.MaxRecursion,
             PoolSize = Int("functions-pool-size") ?? d.PoolSize,
+            MaxEngines = Int("functions-max-engines") ?? d.MaxEngines,
             QueueTimeout = Seconds("functions-queue-seconds") ?? d.QueueTimeout,
         };
     }

@@ -20,7 +20,8 @@ public static class OptionCatalog
         new("functions-memory-mb", "functions.memoryMb", OptionKind.PositiveInt, "64", "Memory limit of one function run, in MiB.", "PaperGao:Functions:MemoryMb"),
         new("functions-max-statements", "functions.maxStatements", OptionKind.PositiveInt, "50000000", "Statement limit of one function run.", "PaperGao:Functions:MaxStatements"),
         new("functions-max-recursion", "functions.maxRecursion", OptionKind.PositiveInt, "256", "Call depth limit of one function run.", "PaperGao:Functions:MaxRecursion"),
-        new("functions-pool-size", "functions.poolSize", OptionKind.PositiveInt, null, "Function engines kept ready (default: the CPU count, at least 2).", "PaperGao:Functions:PoolSize"),
+        new("functions-pool-size", "functions.poolSize", OptionKind.PositiveInt, null, "Calls running JavaScript at once (default: the CPU count, at least 2).", "PaperGao:Functions:PoolSize"),
+        new("functions-max-engines", "functions.maxEngines", OptionKind.PositiveInt, null, "Calls that may hold a function engine, counting those waiting on a write or query (default 32).", "PaperGao:Functions:MaxEngines"),
         new("functions-queue-seconds", "functions.queueSeconds", OptionKind.PositiveSeconds, "5", "How long a function call waits for a free engine.", "PaperGao:Functions:QueueSeconds"),
     ];
 
