@@ -46,7 +46,7 @@ public class CollectionValidatorTests
     [InlineData("bad name", "validation_invalid_name")]
     [InlineData("", "validation_required")]
     [InlineData("_hidden", "validation_invalid_name")]
-    [InlineData("_collections", "validation_not_unique")]
+    [InlineData("_collections", "validation_collection_name_exists")]
     [InlineData("ünï", "validation_invalid_name")]
     public void Collection_names(string name, string code)
     {
@@ -57,7 +57,7 @@ public class CollectionValidatorTests
     public void Names_are_unique_case_insensitively()
     {
         var other = Base("Posts");
-        Assert.Equal("validation_not_unique", Code(Validate(Base("posts"), null, other), "name"));
+        Assert.Equal("validation_collection_name_exists", Code(Validate(Base("posts"), null, other), "name"));
     }
 
     [Theory]
@@ -85,7 +85,7 @@ public class CollectionValidatorTests
         c.Indexes = [.. CollectionScaffolds.AuthIndexes(c)];
         Assert.True(Validate(c).IsEmpty);
         c.Fields.Add(Named(new TextField(), "passwordConfirm"));
-        Assert.Equal("validation_not_in_invalid", Code(Validate(c), "fields", (c.Fields.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "name"));
+        Assert.Equal("validation_reserved_field_name", Code(Validate(c), "fields", (c.Fields.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "name"));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class CollectionValidatorTests
         Assert.Null(Code(errors, "indexes", "0"));
         Assert.Equal("validation_invalid_index", Code(errors, "indexes", "1"));
         Assert.Equal("validation_invalid_index", Code(errors, "indexes", "2"));
-        Assert.Equal("validation_invalid_index", Code(errors, "indexes", "3"));
+        Assert.Equal("validation_duplicated_index_name", Code(errors, "indexes", "3"));
     }
 
     [Fact]
