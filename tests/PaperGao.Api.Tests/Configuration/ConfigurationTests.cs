@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PaperGao.Api.Tests.Durability;
 using PaperGao.Api.Tests.Infrastructure;
 
 namespace PaperGao.Api.Tests.Configuration;
@@ -69,7 +70,7 @@ public sealed class ConfigurationTests(PostgresCluster postgres)
         var dir = TempDir();
         var file = Path.Combine(dir, "papergao.json");
         await File.WriteAllTextAsync(file, """{ "dri": "./data", "realtime": { "queue": 0 }, "functions": { "timeoutSeconds": "soon" } }""", ct);
-        var port = Executable.FreePort();
+        var port = ServerProcess.FreePort();
         var env = new Dictionary<string, string> { ["PAPERGAO_STATMENT_TIMEOUT"] = "5", ["PAPERGAO_LOG_FORMAT"] = "xml" };
 
         var (code, stdout, stderr) = await Executable.RunAsync(
@@ -102,7 +103,7 @@ public sealed class ConfigurationTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var database = db == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
         var dir = TempDir();
-        var port = Executable.FreePort();
+        var port = ServerProcess.FreePort();
         var file = Path.Combine(dir, "papergao.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { http = $"127.0.0.1:{port}", dir, logFormat = "json" }), ct);
         const string dbSecret = "Never-logged-db-77";

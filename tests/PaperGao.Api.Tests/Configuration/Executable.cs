@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace PaperGao.Api.Tests.Configuration;
@@ -81,13 +79,6 @@ internal sealed class Executable : IAsyncDisposable
             await Task.Delay(50, ct);
         }
         throw new TimeoutException($"no log line with '{text}' within 30 s: {Stdout}");
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
