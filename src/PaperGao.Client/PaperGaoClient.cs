@@ -35,6 +35,7 @@ public sealed class PaperGaoClient : IDisposable
         Collections = new CollectionService(this);
         Settings = new SettingsService(this);
         Logs = new LogService(this);
+        Backups = new BackupService(this);
     }
 
     /// <summary>The base URL without a trailing slash.</summary>
@@ -62,6 +63,9 @@ public sealed class PaperGaoClient : IDisposable
 
     /// <summary>Request logs (superusers).</summary>
     public LogService Logs { get; }
+
+    /// <summary>Backups of the project (superusers).</summary>
+    public BackupService Backups { get; }
 
     /// <summary>The records and auth service of a collection, untyped (records as JSON objects).</summary>
     public RecordService<JsonObject> Collection(string idOrName) => Collection<JsonObject>(idOrName);

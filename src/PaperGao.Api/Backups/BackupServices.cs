@@ -5,7 +5,10 @@ using PaperGao.Core.Realtime;
 
 namespace PaperGao.Api.Backups;
 
-/// <summary>Registers the backup service; a restored project's realtime clients are disconnected so they subscribe again.</summary>
+/// <summary>
+/// Registers the backup service; a restored project's realtime clients are disconnected so they subscribe again, and the
+/// other nodes of a cluster are told to reload it.
+/// </summary>
 public static class BackupServices
 {
     public static IServiceCollection AddPaperGaoBackups(this IServiceCollection services)
@@ -14,6 +17,7 @@ public static class BackupServices
         {
             var service = new BackupService(sp.GetRequiredService<ProjectRegistry>());
             service.Restored += sp.GetRequiredService<RealtimeBroker>().DisconnectProject;
+            service.Restored += sp.GetRequiredService<RealtimeFanout>().AnnounceRestored; // the other nodes reload the project
             return service;
         });
         services.AddHostedService<BackupScheduler>();

@@ -6,9 +6,10 @@ namespace PaperGao.Core.Backups;
 
 /// <summary>
 /// Creates, stores and restores a project's backups, one backup or restore at a time per project (a second one is
-/// refused with 400, as in PocketBase). A restore pauses the project (<see cref="ProjectGate"/>): new requests wait,
-/// the ones inside finish, the content is replaced in one transaction, the project resumes and <see cref="Restored"/>
-/// fires (the server disconnects the project's realtime clients so they subscribe again). Other projects are untouched.
+/// refused with 400, as in PocketBase), also across processes and cluster nodes (<see cref="BackupLock"/>). A restore
+/// pauses the project (<see cref="ProjectGate"/>): new requests wait, the ones inside finish, the content is replaced in
+/// one transaction, the project resumes and <see cref="Restored"/> fires (the server disconnects the project's realtime
+/// clients so they subscribe again, and tells the other nodes to reload it). Other projects are untouched.
 /// </summary>
 public sealed class BackupService(ProjectRegistry registry)
 {
@@ -32,7 +33,7 @@ public sealed class BackupService(ProjectRegistry registry)
     public async Task<BackupManifest> CreateAsync(Project p, string name, CancellationToken ct = default)
     {
         if (!BackupNames.IsValid(name)) throw InvalidName();
-        using var _ = Begin(p, name);
+        await using var _ = await BeginAsync(p, name, ct);
         using var store = BackupStore.For(p);
         if (await store.ExistsAsync(name, ct)) throw NameExists();
         store.SweepTemp();
@@ -100,7 +101,7 @@ public sealed class BackupService(ProjectRegistry registry)
 
     public async Task RestoreAsync(Project p, string name, CancellationToken ct = default)
     {
-        using var _ = Begin(p, name);
+        await using var _ = await BeginAsync(p, name, ct);
         using var store = BackupStore.For(p);
         using var copy = await store.FetchAsync(name, ct) ?? throw ApiError.BadRequest("Missing or invalid backup file.");
         using var archive = await BackupArchive.OpenAsync(copy.Path, ct);
@@ -112,11 +113,22 @@ public sealed class BackupService(ProjectRegistry registry)
         Restored?.Invoke(p.Name);
     }
 
-    private Releaser Begin(Project p, string name)
+    private async Task<Releaser> BeginAsync(Project p, string name, CancellationToken ct)
     {
-        if (!_active.TryAdd(p.Name, name)) throw ApiError.BadRequest("Try again later - another backup/restore process has already been started.");
-        return new Releaser(_active, p.Name);
+        if (!_active.TryAdd(p.Name, name)) throw Busy();
+        IAsyncDisposable? held = null;
+        try
+        {
+            held = await BackupLock.TryAcquireAsync(p, ct) ?? throw Busy(); // another process or node runs one
+        }
+        finally
+        {
+            if (held is null) _active.TryRemove(p.Name, out _);
+        }
+        return new Releaser(_active, p.Name, held);
     }
+
+    private static ApiError Busy() => ApiError.BadRequest("Try again later - another backup/restore process has already been started.");
 
     private static ApiError InvalidName() => ApiError.BadRequest("An error occurred while validating the submitted data.",
         new ErrorData().Add("name", new FieldError("validation_match_invalid", "Must be in a valid format: lowercase letters, digits, '_' or '-', ending with .zip (max 150 characters).")));
@@ -124,8 +136,12 @@ public sealed class BackupService(ProjectRegistry registry)
     private static ApiError NameExists() => ApiError.BadRequest("An error occurred while validating the submitted data.",
         new ErrorData().Add("name", new FieldError("validation_backup_name_exists", "The backup file name is invalid or already exists.")));
 
-    private sealed class Releaser(ConcurrentDictionary<string, string> active, string project) : IDisposable
+    private sealed class Releaser(ConcurrentDictionary<string, string> active, string project, IAsyncDisposable held) : IAsyncDisposable
     {
-        public void Dispose() => active.TryRemove(project, out _);
+        public async ValueTask DisposeAsync()
+        {
+            try { await held.DisposeAsync(); }
+            finally { active.TryRemove(project, out _); }
+        }
     }
 }

@@ -9,7 +9,7 @@ using PaperGao.Core.Records;
 namespace PaperGao.Core.Realtime;
 
 /// <summary>
-/// The bus notices as compact JSON: {"n":node,"t":"r"|"s","p":project,...}. A record notice names the change
+/// The bus notices as compact JSON: {"n":node,"t":"r"|"s"|"x","p":project,...} (record change, schema change, restore). A record notice names the change
 /// ("a" action, "c" collection id, "i" record id) and, for a delete, carries the deleted row's stored values ("row")
 /// since the other nodes cannot read it any more. A notice over the payload limit is sent as base64 chunks
 /// {"t":"k","m":id,"x":index,"of":count,"d":part} and put back together by the receivers. A node ignores its own notices.
@@ -48,6 +48,9 @@ public sealed class RealtimeBusCodec(string nodeId)
     }
 
     public static JsonObject SchemaNotice(string project) => new() { ["t"] = "s", ["p"] = project };
+
+    /// <summary>The project's content was replaced by a restore: the other nodes reload it and drop its realtime clients.</summary>
+    public static JsonObject RestoredNotice(string project) => new() { ["t"] = "x", ["p"] = project };
 
     /// <summary>The payloads to publish for one notice (one, or several chunks).</summary>
     public IEnumerable<string> Encode(JsonObject notice)

@@ -52,6 +52,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
         if (_bus.IsShared) p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
     }
 
+    /// <summary>
+    /// Tells the other nodes that a restore replaced the project's content: they reload its collections and settings and
+    /// disconnect its realtime clients (this node does both itself).
+    /// </summary>
+    public void AnnounceRestored(string project)
+    {
+        if (_bus.IsShared) Enqueue(() => PublishAsync(RealtimeBusCodec.RestoredNotice(project)));
+    }
+
     /// <summary>Listens to the other nodes; <paramref name="findProject"/> finds a project open on this node (others need nothing).</summary>
     public void StartBus(Func<string, Project?> findProject) =>
         _bus.Start(payload =>
@@ -111,6 +120,13 @@ public sealed class RealtimeFanout : IAsyncDisposable
         if ((string?)notice["t"] == "s")
         {
             p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
+            return;
+        }
+        if ((string?)notice["t"] == "x")
+        {
+            p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
+            p.SetSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
+            _broker.DisconnectProject(p.Name);
             return;
         }
         var action = (string?)notice["a"];

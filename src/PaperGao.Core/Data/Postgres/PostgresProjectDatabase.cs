@@ -104,5 +104,49 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
             }
         }, ct);
 
+    /// <summary>
+    /// Takes the session-level advisory lock named <paramref name="key"/> (database-wide, so every node of a cluster sees
+    /// it) on a connection of its own, without waiting: null when another session holds it. Disposing unlocks it; a
+    /// process that dies releases it with its connection.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryAdvisoryLockAsync(string key, CancellationToken ct = default)
+    {
+        var conn = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", conn);
+            cmd.Parameters.AddWithValue(key);
+            if (await cmd.ExecuteScalarAsync(ct) is true) return new AdvisoryLock(conn, key);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+        await conn.DisposeAsync();
+        return null;
+    }
+
+    private sealed class AdvisoryLock(NpgsqlConnection conn, string key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", conn);
+                cmd.Parameters.AddWithValue(key);
+                await cmd.ExecuteScalarAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection broke: the server released the lock with the session.
+            }
+            finally
+            {
+                await conn.DisposeAsync();
+            }
+        }
+    }
+
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }
