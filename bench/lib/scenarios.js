@@ -18,6 +18,9 @@ const scenarios = {
   'gql-list-author': state => ({ requests: [{ method: 'POST', path: '/api/graphql', headers: JSON_HEADERS, body: state.gqlListAuthor }] }),
   'list-expand': state => get(state.listExpandPath),
 
+  // The cheapest request: GET /api/health (the metrics benchmark's scenario).
+  health: () => get('/api/health'),
+
   // (1) GET one record by id: routing, rule check, one indexed read, JSON writing.
   view: state => get(`/api/collections/posts/records/${state.viewId}`),
 

@@ -62,6 +62,7 @@ public static class RateLimiting
                         ctx.Response.Headers.RetryAfter = seconds;
                         return Task.CompletedTask;
                     });
+                    Core.Telemetry.PaperGaoMetrics.RateLimited(project.Name, rule.Label);
                     throw new ApiError(StatusCodes.Status429TooManyRequests, "Too Many Requests.");
                 }
             }

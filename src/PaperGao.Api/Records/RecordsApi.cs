@@ -10,6 +10,7 @@ using PaperGao.Core.Common;
 using PaperGao.Core.Files;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
+using PaperGao.Core.Telemetry;
 
 namespace PaperGao.Api.Records;
 
@@ -34,6 +35,7 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.List);
+        PaperGaoMetrics.RecordOperation(project.Name, c.Name, "list");
         var q = ParseListQuery(ctx.Request.Query);
         var req = ctx.RequestInfo();
         if (project.Hooks.ListRequest.HasHandlers)
@@ -49,6 +51,7 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.View);
+        PaperGaoMetrics.RecordOperation(project.Name, c.Name, "view");
         var req = ctx.RequestInfo();
         var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
         var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
@@ -66,6 +69,7 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Create);
+        PaperGaoMetrics.RecordOperation(project.Name, c.Name, "create");
         var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
         if (project.Hooks.CreateRequest.HasHandlers)
@@ -89,6 +93,7 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Update);
+        PaperGaoMetrics.RecordOperation(project.Name, c.Name, "update");
         var (body, files) = await RequestBody.ReadWithFilesAsync(ctx, UploadLimits.BodyLimit(c, RequestBody.DefaultLimit(ctx)));
         var req = ctx.RequestInfo();
         if (project.Hooks.UpdateRequest.HasHandlers)
@@ -114,6 +119,7 @@ public static class RecordsApi
     {
         var project = ctx.Project();
         var c = ApiKeyAccess.For(ctx, FindCollection(project, collection), ApiKeyActions.Delete);
+        PaperGaoMetrics.RecordOperation(project.Name, c.Name, "delete");
         if (project.Hooks.DeleteRequest.HasHandlers)
         {
             var dreq = ctx.RequestInfo();

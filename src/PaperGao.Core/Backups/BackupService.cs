@@ -34,6 +34,7 @@ public sealed class BackupService(ProjectRegistry registry)
     {
         if (!BackupNames.IsValid(name)) throw InvalidName();
         await using var _ = await BeginAsync(p, name, ct);
+        using var timing = Telemetry.PaperGaoMetrics.TimeBackup("create");
         using var store = BackupStore.For(p);
         if (await store.ExistsAsync(name, ct)) throw NameExists();
         store.SweepTemp();
@@ -102,6 +103,7 @@ public sealed class BackupService(ProjectRegistry registry)
     public async Task RestoreAsync(Project p, string name, CancellationToken ct = default)
     {
         await using var _ = await BeginAsync(p, name, ct);
+        using var timing = Telemetry.PaperGaoMetrics.TimeBackup("restore");
         using var store = BackupStore.For(p);
         using var copy = await store.FetchAsync(name, ct) ?? throw ApiError.BadRequest("Missing or invalid backup file.");
         using var archive = await BackupArchive.OpenAsync(copy.Path, ct);

@@ -34,6 +34,10 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
     public Project? FindOpen(string name) =>
         _open.TryGetValue(name, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
 
+    /// <summary>The projects open on this node now.</summary>
+    public IEnumerable<Project> OpenProjects =>
+        _open.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result);
+
     public Task<IReadOnlyList<string>> ListAsync(CancellationToken ct = default) => Provider.ListProjectsAsync(ct);
 
     public async Task<Project> CreateAsync(string name, CancellationToken ct = default)

@@ -2,6 +2,7 @@ using PaperGao.Api;
 using PaperGao.Core.Projects;
 using PaperGao.Functions;
 using PaperGao.Server.Configuration;
+using PaperGao.Server.Telemetry;
 
 namespace PaperGao.Server.Cli;
 
@@ -46,8 +47,12 @@ public static class ServeCommand
             options.StatementTimeout = TimeSpan.FromSeconds(OptionValues.Seconds(config["statement-timeout-seconds"]!));
         if (config.IsSet("files-gc-interval"))
             options.FilesGcInterval = OptionValues.Interval(config["files-gc-interval"]!);
-        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
-            builder.WebHost.UseUrls(args.Http.Contains("://", StringComparison.Ordinal) ? args.Http : "http://" + args.Http);
+        var metrics = MetricsSettings.From(config);
+        // --urls / ASPNETCORE_URLS replace --http; the metrics address is added to whichever public addresses apply.
+        var hostUrls = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"];
+        var publicUrls = hostUrls ?? MetricsSettings.ToUrl(args.Http);
+        if (metrics.ListenUrl is not null) builder.WebHost.UseUrls(publicUrls + ";" + metrics.ListenUrl);
+        else if (hostUrls is null) builder.WebHost.UseUrls(publicUrls);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -56,7 +61,9 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddPaperGao(options);
         builder.Services.AddPaperGaoFunctions(FunctionsConfig.Limits(config));
+        if (metrics.Enabled) builder.Services.AddPaperGaoMetrics();
         var app = builder.Build();
+        app.UseMetricsEndpoint(metrics);
         app.UsePaperGao();
         return app;
     }

@@ -16,7 +16,7 @@ public static partial class ConfigPrinter
         foreach (var option in OptionCatalog.All)
         {
             var value = config[option.Name];
-            var shown = value is null ? "(unset)" : option.Secret ? Mask(value) : value;
+            var shown = value is null ? "(unset)" : option.Secret ? (option.Kind == OptionKind.Token ? "***" : Mask(value)) : value;
             lines.Add($"{option.Name.PadRight(width)} = {shown}  # {Describe(config.SourceOf(option.Name), option)}");
         }
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;

@@ -23,6 +23,8 @@ public static class OptionCatalog
         new("functions-pool-size", "functions.poolSize", OptionKind.PositiveInt, null, "Calls running JavaScript at once (default: the CPU count, at least 2).", "PaperGao:Functions:PoolSize"),
         new("functions-max-engines", "functions.maxEngines", OptionKind.PositiveInt, null, "Calls that may hold a function engine, counting those waiting on a write or query (default 32).", "PaperGao:Functions:MaxEngines"),
         new("functions-queue-seconds", "functions.queueSeconds", OptionKind.PositiveSeconds, "5", "How long a function call waits for a free engine.", "PaperGao:Functions:QueueSeconds"),
+        new("metrics-listen", "metrics.listen", OptionKind.Address, null, "Separate listen address serving only /metrics (Prometheus text format), e.g. 127.0.0.1:9464; unset: none.", "PaperGao:MetricsListen"),
+        new("metrics-token", "metrics.token", OptionKind.Token, null, "Bearer token /metrics requires (16+ characters); without metrics-listen, /metrics is then served on the public address.", "PaperGao:MetricsToken", Secret: true),
     ];
 
     public static ServerOption? ByFlag(string flag) => All.FirstOrDefault(o => o.Flag == flag);

@@ -13,6 +13,8 @@ public enum OptionKind
     Interval,
     List,
     LogFormat,
+    /// <summary>A secret of at least 16 characters, always shown masked.</summary>
+    Token,
 }
 
 /// <summary>

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using PaperGao.Core.Telemetry;
 
 namespace PaperGao.Core.Data.Sqlite;
 
@@ -22,6 +24,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     private readonly ConcurrentDictionary<SqliteConnection, SqliteTimeLimit> _open = new();
     private SqliteConnection? _writer;
     private volatile bool _disposed;
+    private int _pending; // the single-reader channel can't count its items
 
     public SqliteProjectDatabase(string path)
     {
@@ -37,6 +40,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     }
 
     public string Path { get; }
+
+    /// <summary>Writes waiting for the writer loop (the metrics' queue depth).</summary>
+    public int PendingWrites => Volatile.Read(ref _pending);
 
     public override ISqlDialect Dialect => SqliteDialect.Instance;
 
@@ -117,7 +123,12 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var item = new WriteItem<T>(work, ct);
-        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(SqliteProjectDatabase));
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new ObjectDisposedException(nameof(SqliteProjectDatabase));
+        }
         return item.Task;
     }
 
@@ -129,6 +140,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _pending);
                 if (item.Cancellation.IsCancellationRequested) item.Fail(new OperationCanceledException(item.Cancellation));
                 else group.Add(item);
             }
@@ -173,6 +185,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                     limit?.Begin(StatementTimeout, CancellationToken.None);
                     try
                     {
+                        item.RecordWait();
                         await item.RunAsync(tx);
                     }
                     catch (Exception raw) when (Translate(raw, limit, CancellationToken.None) is { } stopped)
@@ -300,7 +313,15 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     /// <summary>A queued write: its work, and the caller's task, completed only after the commit.</summary>
     private abstract class WriteItem(CancellationToken cancellation)
     {
+        private readonly long _queued = PaperGaoMetrics.SqliteWriteWait.Enabled ? Stopwatch.GetTimestamp() : 0;
+
         public CancellationToken Cancellation { get; } = cancellation;
+
+        public void RecordWait()
+        {
+            if (_queued != 0) PaperGaoMetrics.SqliteWriteWait.Record(Stopwatch.GetElapsedTime(_queued).TotalSeconds);
+        }
+
         public abstract Task RunAsync(DbTransaction tx);
         public abstract void Complete();
         public abstract void Fail(Exception ex);
