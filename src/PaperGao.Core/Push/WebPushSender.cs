@@ -18,9 +18,10 @@ public sealed class WebPushSender(ECDsa signer, string publicKey, string subject
         if (!Uri.TryCreate(device.Endpoint, UriKind.Absolute, out var endpoint)) return new PushOutcome(PushOutcomeKind.Gone, 0);
         var uaPublic = Base64Url.TryDecode(device.P256dh);
         var auth = Base64Url.TryDecode(device.Auth);
-        if (uaPublic is null || auth is not { Length: 16 } || VapidKeys.ParsePoint(uaPublic) is null) return new PushOutcome(PushOutcomeKind.Gone, 0);
-
-        var body = WebPushEncryption.Encrypt(payload, uaPublic, auth);
+        if (uaPublic is null || auth is not { Length: 16 }) return new PushOutcome(PushOutcomeKind.Gone, 0);
+        byte[] body;
+        try { body = WebPushEncryption.Encrypt(payload, uaPublic, auth); }
+        catch (ArgumentException) { return new PushOutcome(PushOutcomeKind.Gone, 0); } // not a P-256 key: the subscription is unusable
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Content.Headers.ContentEncoding.Add("aes128gcm");

@@ -117,6 +117,30 @@ public sealed class PushSendTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task A_full_queue_refuses_the_next_send_at_once_with_429(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        await using var push = await TestPushServer.StartAsync(ct);
+        using var su = await app.SuperuserClientAsync(ct);
+        await EnableAsync(su, ct);
+        var frankId = await Users.SignUpAsync(app, "frank@papergao.test", ct);
+        using var frank = await Users.SignedInClientAsync(app, "frank@papergao.test", ct);
+        // The push service keeps asking to wait 30 s: the project's one worker sits in the first send meanwhile.
+        var (slow, _) = await RegisterAsync(frank, push, ct, status: 429, script: [new { status = 429, retryAfter = 30 }]);
+        await SendAsync202(su, new { users = new[] { frankId }, title = "first" }, ct);
+        await push.WaitForMessagesAsync(m => m.Count >= 1, ct, slow);
+
+        // 100 sends wait in the queue (PushLimits.QueueCapacity); the next is refused at once, and its log says why.
+        for (var i = 0; i < 100; i++) await SendAsync202(su, new { users = new[] { frankId }, title = "queued " + i }, ct);
+        var (full, error) = await SendAsync(su, HttpMethod.Post, "/api/push/send", new { users = new[] { frankId }, title = "one too many" }, ct);
+        Assert.Equal(429, full);
+        Assert.Equal(429, error!["status"]!.GetValue<int>());
+        Assert.Single(await push.MessagesAsync(ct, slow)); // nothing else was delivered meanwhile
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Only_superusers_and_push_keys_send_and_bad_sends_are_refused(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
