@@ -112,6 +112,7 @@ core_tests() (
 for dir in tests/mail-server tests/oauth-server tests/s3-server; do
   if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
 done
+if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm ci --no-audit --no-fund); fi # the Web Push stand-in (docs/push.md)
 
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests

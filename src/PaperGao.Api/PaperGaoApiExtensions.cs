@@ -48,6 +48,7 @@ public static class PaperGaoApiExtensions
         services.AddHostedService<SetupAnnouncer>();
         services.AddHostedService<FilesGcService>();
         services.AddPaperGaoBackups();
+        services.AddSingleton<Push.PushQueues>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";
@@ -104,6 +105,7 @@ public static class PaperGaoApiExtensions
         app.MapBackupsApi();
         TypeGen.TypeGenApi.MapTypeGenApi(app);
         app.MapGraphQLApi();
+        Push.PushApi.MapPushApi(app);
         // Handlers that take only HttpContext are mapped as Func<HttpContext, Task>, not RequestDelegate:
         // a RequestDelegate endpoint carries no API metadata and would be missing from this document.
         foreach (var extension in app.ServiceProvider.GetServices<IPaperGaoExtension>()) extension.MapEndpoints(app);

@@ -72,6 +72,7 @@ public static class ApiKeyAccess
         if (path == "/api/health") return;
         if (path == "/api/batch" && HttpMethods.IsPost(ctx.Request.Method)) return; // entries are checked one by one
         if (path == "/api/graphql") return; // its schema holds only the key's collections and actions
+        if (key.Push && Push.PushSendApi.IsPushKeyPath(ctx.Request.Method, path)) return;
         var route = RouteInfo.Of(ctx.Request);
         if (route.IsRecordAction && project.Collections.Find(route.Collection!) is { } c && key.ActionsOn(c.Id).Contains(route.Action!)) return;
         throw Denied();

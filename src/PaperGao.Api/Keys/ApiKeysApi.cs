@@ -21,7 +21,7 @@ public static class ApiKeysApi
     {
         var g = app.MapGroup("/api/keys").WithTags("API keys");
         g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListApiKeys").WithSummary("List the project's API keys (never their secrets).");
-        g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateApiKey").WithSummary("Create an API key {name, superuser | scopes[{collection, actions}], expires}; the key is shown once.");
+        g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateApiKey").WithSummary("Create an API key {name, superuser | scopes[{collection, actions}], push, expires}; the key is shown once.");
         g.MapDelete("/{id}", DeleteAsync).WithName("DeleteApiKey").WithSummary("Revoke an API key.");
         return app;
     }
@@ -73,6 +73,10 @@ public static class ApiKeysApi
         if (body["superuser"] is { } su && !(su is JsonValue sv && sv.TryGetValue(out superuser)))
             errors.Add("superuser", new FieldError("validation_invalid_value", "Must be a boolean."));
 
+        var push = false;
+        if (body["push"] is { } pu && !(pu is JsonValue pv && pv.TryGetValue(out push)))
+            errors.Add("push", new FieldError("validation_invalid_value", "Must be a boolean."));
+
         var scopes = new List<ApiKeyScope>();
         var scopesNode = body["scopes"];
         if (scopesNode is not (null or JsonArray)) errors.Add("scopes", new FieldError("validation_invalid_value", "Must be an array."));
@@ -81,8 +85,8 @@ public static class ApiKeysApi
             if (superuser && arr.Count > 0) errors.Add("scopes", new FieldError("validation_superuser_key_scopes", "A superuser key has no scopes."));
             else ParseScopes(project, arr, scopes, errors);
         }
-        if (!superuser && scopes.Count == 0 && !errors.Contains("scopes"))
-            errors.Add("scopes", new FieldError("validation_required", "Give the key scopes, or make it a superuser key."));
+        if (!superuser && !push && scopes.Count == 0 && !errors.Contains("scopes"))
+            errors.Add("scopes", new FieldError("validation_required", "Give the key scopes or the push flag, or make it a superuser key."));
 
         var expires = "";
         if (body["expires"] is { } ex)
@@ -93,7 +97,7 @@ public static class ApiKeysApi
                 errors.Add("expires", new FieldError("validation_date_in_past", "Must be in the future."));
         }
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
-        return new ApiKey(id, name!, hash, superuser, scopes, expires, "", now, now);
+        return new ApiKey(id, name!, hash, superuser, scopes, expires, "", now, now) { Push = push };
     }
 
     private static void ParseScopes(Project project, JsonArray arr, List<ApiKeyScope> scopes, ErrorData errors)
@@ -133,6 +137,7 @@ public static class ApiKeysApi
         ["id"] = k.Id,
         ["name"] = k.Name,
         ["superuser"] = k.Superuser,
+        ["push"] = k.Push,
         ["scopes"] = new JsonArray([.. k.Scopes.Select(s => (JsonNode)new JsonObject
         {
             ["collection"] = s.CollectionId,

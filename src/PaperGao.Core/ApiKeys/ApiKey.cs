@@ -32,6 +32,9 @@ public sealed record ApiKey(
     string Created,
     string Updated)
 {
+    /// <summary>The key may send push notifications and read their delivery logs (/api/push/send, /api/push/sends).</summary>
+    public bool Push { get; init; }
+
     public bool IsExpired(DateTimeOffset now) =>
         Expires.Length > 0 && Common.DateTimes.TryParse(Expires, out var at) && at <= now;
 

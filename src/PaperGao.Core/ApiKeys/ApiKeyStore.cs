@@ -76,6 +76,7 @@ public static class ApiKeyStore
     public static string ScopesJson(ApiKey key)
     {
         var o = new JsonObject { ["superuser"] = key.Superuser };
+        if (key.Push) o["push"] = true;
         var arr = new JsonArray();
         foreach (var s in key.Scopes)
             arr.Add(new JsonObject { ["collection"] = s.CollectionId, ["actions"] = new JsonArray([.. ApiKeyActions.All.Where(s.Actions.Contains).Select(a => (JsonNode)a)]) });
@@ -89,17 +90,18 @@ public static class ApiKeyStore
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var (superuser, scopes) = ParseScopes(r.GetString(3));
-            list.Add(new ApiKey(r.GetString(0), r.GetString(1), r.GetString(2), superuser, scopes, r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7)));
+            var (superuser, scopes, push) = ParseScopes(r.GetString(3));
+            list.Add(new ApiKey(r.GetString(0), r.GetString(1), r.GetString(2), superuser, scopes, r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7)) { Push = push });
         }
         return list;
     }
 
-    private static (bool Superuser, List<ApiKeyScope> Scopes) ParseScopes(string json)
+    private static (bool Superuser, List<ApiKeyScope> Scopes, bool Push) ParseScopes(string json)
     {
         var scopes = new List<ApiKeyScope>();
-        if (JsonNode.Parse(json) is not JsonObject o) return (false, scopes);
+        if (JsonNode.Parse(json) is not JsonObject o) return (false, scopes, false);
         var superuser = o["superuser"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+        var push = o["push"] is JsonValue pv && pv.TryGetValue<bool>(out var pb) && pb;
         if (o["collections"] is JsonArray arr)
         {
             foreach (var item in arr.OfType<JsonObject>())
@@ -116,6 +118,6 @@ public static class ApiKeyStore
                 if (id.Length > 0) scopes.Add(new ApiKeyScope(id, actions));
             }
         }
-        return (superuser, scopes);
+        return (superuser, scopes, push);
     }
 }

@@ -32,6 +32,7 @@ public sealed class ProjectSettings
         ["logs"] = new JsonObject { ["maxDays"] = 5, ["minLevel"] = 0, ["logIP"] = true, ["logAuthId"] = false },
         ["superuserIPs"] = new JsonArray(),
         ["graphql"] = new JsonObject { ["introspection"] = "superusers" },
+        [Push.PushSettings.Section] = Push.PushSettings.Defaults(),
     };
 
     private static JsonObject S3Defaults() => new()

@@ -17,6 +17,7 @@ public static partial class SettingsValidator
         if (patch["s3"] is JsonObject && merged["s3"] is JsonObject s3) errors.Add("s3", S3(s3));
         if (patch["logs"] is JsonObject && merged["logs"] is JsonObject logs) errors.Add("logs", Logs(logs));
         if (patch["backups"] is JsonObject && merged["backups"] is JsonObject backups) errors.Add("backups", Backups.BackupSettingsValidator.Validate(backups));
+        if (patch["push"] is JsonObject && merged["push"] is JsonObject push) errors.Add("push", Push.PushSettings.Validate(push));
     }
 
     private static ErrorData Smtp(JsonObject o)

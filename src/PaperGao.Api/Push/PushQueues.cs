@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PaperGao.Core.Common;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Push;
+
+namespace PaperGao.Api.Push;
+
+/// <summary>
+/// The send queue of each open project, made on first use and owned by the project (closed with it). A send that
+/// fails unexpectedly is logged by id only (never its payload or a key) and its log row marked failed.
+/// </summary>
+public sealed class PushQueues(ILogger<PushQueues> log)
+{
+    private readonly ConditionalWeakTable<Project, PushQueue> _queues = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
+    public HttpClient? Client { get; init; }
+
+    public PushQueue For(Project project)
+    {
+        lock (_lock)
+        {
+            if (_queues.TryGetValue(project, out var existing)) return existing;
+            var queue = new PushQueue(PushLimits.QueueCapacity,
+                (job, ct) => new PushDelivery(project, Client).RunAsync(job, ct),
+                job => MarkAsync(project, job, "The server stopped before the send ran."),
+                (job, e) =>
+                {
+                    log.LogError(e, "Push send {SendId} of project {Project} failed", job.SendId, project.Name);
+                    _ = MarkAsync(project, job, "The send failed unexpectedly; see the server log.");
+                });
+            if (!project.Own(queue))
+            {
+                _ = queue.DisposeAsync().AsTask();
+                throw ApiError.NotFound("The project is closed.");
+            }
+            _queues.Add(project, queue);
+            return queue;
+        }
+    }
+
+    private static async Task MarkAsync(Project project, PushJob job, string error)
+    {
+        try
+        {
+            var now = DateTimes.Now();
+            await PushSendStore.UpdateAsync(project.Database,
+                new PushSendLog(job.SendId, PushSendLog.Failed, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, error, job.Created, now), CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The database may be closing with the project; the row then stays "queued".
+        }
+    }
+}

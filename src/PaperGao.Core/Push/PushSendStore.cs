@@ -1,0 +1,39 @@
+using PaperGao.Core.Data;
+
+namespace PaperGao.Core.Push;
+
+/// <summary>The "_pushSends" system table: one row per send, its counters updated while it runs.</summary>
+public static class PushSendStore
+{
+    private const string Columns = "\"id\", \"status\", \"target\", \"recipients\", \"accepted\", \"rejected\", \"invalid\", \"retried\", \"error\", \"created\", \"updated\"";
+
+    public static async Task InsertAsync(ProjectDatabase db, PushSendLog log, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        var sql = $"INSERT INTO \"_pushSends\" ({Columns}) VALUES ({p.Add(log.Id)}, {p.Add(log.Status)}, {p.Add(log.Target)}, {p.Add(log.Recipients)}, " +
+                  $"{p.Add(log.Accepted)}, {p.Add(log.Rejected)}, {p.Add(log.Invalid)}, {p.Add(log.Retried)}, {p.Add(log.Error)}, {p.Add(log.Created)}, {p.Add(log.Updated)})";
+        await db.WriteAsync(tx => db.ExecuteAsync(tx, sql, p, ct), ct);
+    }
+
+    public static async Task UpdateAsync(ProjectDatabase db, PushSendLog log, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        var sql = $"UPDATE \"_pushSends\" SET \"status\" = {p.Add(log.Status)}, \"recipients\" = {p.Add(log.Recipients)}, \"accepted\" = {p.Add(log.Accepted)}, " +
+                  $"\"rejected\" = {p.Add(log.Rejected)}, \"invalid\" = {p.Add(log.Invalid)}, \"retried\" = {p.Add(log.Retried)}, \"error\" = {p.Add(log.Error)}, " +
+                  $"\"updated\" = {p.Add(log.Updated)} WHERE \"id\" = {p.Add(log.Id)}";
+        await db.WriteAsync(tx => db.ExecuteAsync(tx, sql, p, ct), ct);
+    }
+
+    public static Task<PushSendLog?> FindAsync(ProjectDatabase db, string id, CancellationToken ct) =>
+        db.ReadAsync(async conn =>
+        {
+            var p = new SqlParams();
+            await using var cmd = db.Command(conn, null, $"SELECT {Columns} FROM \"_pushSends\" WHERE \"id\" = {p.Add(id)}", p);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            return new PushSendLog(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt64(r.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(r.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(r.GetValue(6), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                r.GetString(8), r.GetString(9), r.GetString(10));
+        }, ct);
+}
