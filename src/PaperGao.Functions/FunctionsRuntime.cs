@@ -24,10 +24,13 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     private readonly ILogger _log;
     private readonly RequestLogQueue? _logQueue;
     private readonly ProjectRegistry _registry;
+    private readonly TimeProvider _time;
 
-    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, RequestLogQueue? logQueue = null)
+    /// <param name="time">The clock of the refresh loop and cron (tests move it instead of waiting on the wall clock).</param>
+    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null)
     {
         _registry = registry;
+        _time = time;
         Limits = limits;
         _log = loggers.CreateLogger("PaperGao.Functions");
         _logQueue = logQueue;
@@ -39,6 +42,9 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     }
 
     public FunctionLimits Limits { get; }
+
+    /// <summary>The clock of the refresh loop and cron.</summary>
+    public TimeProvider Time => _time;
 
     public ProjectFunctions? For(Project p) => _projects.TryGetValue(p.Name, out var s) && ReferenceEquals(s.Functions.Project, p) ? s.Functions : null;
 
@@ -52,6 +58,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
             name => FunctionStore.Secret(state.Settings, name))
         {
             LogSink = (level, source, message, data) => WriteLog(p, level, source, message, data),
+            Time = _time,
         };
         state.Functions = new ProjectFunctions(context, _log);
         _projects[p.Name] = state;
@@ -67,8 +74,25 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         }
     }
 
-    /// <summary>Picks up a new deployed version, a changed folder (when nothing is deployed) or changed settings.</summary>
+    /// <summary>
+    /// Picks up a new deployed version, a changed folder (when nothing is deployed) or changed settings. One refresh at a
+    /// time per project: the background loop and a deploy both refresh, and an unserialized pair could read version N,
+    /// let the other load N+1, then load N over it.
+    /// </summary>
     internal async Task RefreshAsync(ProjectState s, CancellationToken ct)
+    {
+        await s.RefreshGate.WaitAsync(ct);
+        try
+        {
+            await RefreshLockedAsync(s, ct);
+        }
+        finally
+        {
+            s.RefreshGate.Release();
+        }
+    }
+
+    private async Task RefreshLockedAsync(ProjectState s, CancellationToken ct)
     {
         var p = s.Functions.Project;
         if (p.IsClosed) return;
@@ -133,12 +157,12 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var now = DateTime.UtcNow;
+                var now = _time.GetUtcNow().UtcDateTime;
                 foreach (var s in _projects.Values)
                 {
                     try
@@ -171,7 +195,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         if (data.Length > 0) json["data"] = data;
         _logQueue.TryEnqueue(p, new RequestLogEntry
         {
-            Created = DateTime.UtcNow,
+            Created = _time.GetUtcNow().UtcDateTime,
             Method = "",
             Path = "",
             Status = 0,
@@ -189,6 +213,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     internal sealed class ProjectState(string folder)
     {
         public string Folder { get; } = folder;
+        public SemaphoreSlim RefreshGate { get; } = new(1, 1);
         public ProjectFunctions Functions { get; set; } = null!;
         public bool TablesReady { get; set; }
         public long DeployedVersion { get; set; } = -1;

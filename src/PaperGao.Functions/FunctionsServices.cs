@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Functions.Engine;
 
@@ -10,6 +11,7 @@ public static class FunctionsServices
     public static IServiceCollection AddPaperGaoFunctions(this IServiceCollection services, FunctionLimits? limits = null)
     {
         services.AddSingleton(limits ?? new FunctionLimits());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FunctionsRuntime>();
         services.AddSingleton<IPaperGaoExtension>(sp => sp.GetRequiredService<FunctionsRuntime>());
         services.AddHostedService(sp => sp.GetRequiredService<FunctionsRuntime>());

@@ -39,6 +39,9 @@ public sealed class ProjectFunctions : IDisposable
     /// <summary>The last load error (the previous version keeps serving), or null.</summary>
     public FunctionLoadException? LastError { get; private set; }
 
+    /// <summary>When the running set was loaded (the runtime's clock): a cron job's first tick is the first one after it.</summary>
+    public DateTime LoadedAt => Volatile.Read(ref _loaded)?.At ?? DateTime.MinValue;
+
     /// <summary>Cron jobs of the running set (index into the manifest).</summary>
     public IReadOnlyList<(int Index, Registration Job)> CronJobs => Volatile.Read(ref _loaded)?.Crons ?? [];
 
@@ -69,7 +72,7 @@ public sealed class ProjectFunctions : IDisposable
 
     private void Swap(FunctionSet? set)
     {
-        var loaded = set is null ? null : new Loaded(set, Project);
+        var loaded = set is null ? null : new Loaded(set, Project) { At = _context.Time.GetUtcNow().UtcDateTime };
         Interlocked.Exchange(ref _loaded, loaded);
     }
 
@@ -225,6 +228,7 @@ public sealed class ProjectFunctions : IDisposable
         private readonly Dictionary<string, List<(int Index, string[] Tags)>> _hooks = new(StringComparer.Ordinal);
 
         public FunctionSet Set { get; }
+        public DateTime At { get; init; }
         public List<Route> Routes { get; }
         public List<int> Middlewares { get; }
         public List<(int Index, Registration Job)> Crons { get; }

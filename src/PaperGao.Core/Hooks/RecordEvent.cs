@@ -20,6 +20,9 @@ public sealed class RecordEvent(Project project, Collection collection, Record r
     /// <summary>The write transaction the event runs in (null after it ended).</summary>
     public WriteScope? Scope { get; set; }
 
+    /// <summary>A before-hook returned without calling next: nothing was written and no after-hook (success or error) runs.</summary>
+    public bool Stopped { get; internal set; }
+
     /// <summary>Why the write failed (the After*Error hooks).</summary>
     public Exception? Error { get; set; }
 

@@ -16,7 +16,11 @@ namespace PaperGao.Core.Realtime;
 /// </summary>
 public sealed class RealtimeFanout : IAsyncDisposable
 {
-    private const int HookPriority = 1000;
+    /// <summary>
+    /// First in the After* chains: the event of a committed write goes out even when a later handler (a function's
+    /// after-hook) throws or does not call next; it carries the record as committed.
+    /// </summary>
+    private const int HookPriority = -1000;
     private readonly RealtimeBroker _broker;
     private readonly IRealtimeBus _bus;
     private readonly RealtimeBusCodec _codec = new(Common.RandomString.Alphanumeric(16));
@@ -71,9 +75,24 @@ public sealed class RealtimeFanout : IAsyncDisposable
 
     private async Task AfterAsync(RecordEvent e, string action, Func<Task> next)
     {
-        await next();
-        if (e.Collection.IsView) return;
+        if (e.Collection.IsView)
+        {
+            await next();
+            return;
+        }
         var record = (action == "delete" ? e.Original ?? e.Record : e.Record).Clone();
+        try
+        {
+            await next();
+        }
+        finally
+        {
+            await AnnounceAsync(e, action, record);
+        }
+    }
+
+    private async Task AnnounceAsync(RecordEvent e, string action, Record record)
+    {
         var change = new RecordChange(action, e.Collection.Id, record.Id, record);
         var project = e.Project;
         // The subscribers are the ones of the commit moment; the database work happens in the background.

@@ -34,7 +34,7 @@ public static class RecordDeleter
             var sql = $"DELETE FROM {p.Dialect.Quote(record.Collection.Name)} WHERE {p.Dialect.Quote("id")} = {prm.Add(record.Id)}";
             await p.Database.ExecuteAsync(scope.Transaction, sql, prm, ct);
         });
-        if (!ran) throw RecordWriter.StoppedByHook("Failed to delete record.");
+        if (!ran) throw RecordWriter.StoppedByHook(e, "Failed to delete record.");
         scope.AfterCommit(() => RecordWriter.AfterSuccessAsync(p.Hooks.AfterDelete, e));
         RecordFiles.DeleteRecordAfterCommit(p, record.Collection, record.Id, scope);
     }

@@ -132,7 +132,7 @@ public static class RecordWriter
             }
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
-        if (!ran) throw StoppedByHook("Failed to create record.");
+        if (!ran) throw StoppedByHook(e, "Failed to create record.");
         scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterCreate, e));
         return e.Record;
     }
@@ -173,14 +173,21 @@ public static class RecordWriter
             await UpdateRowAsync(p, scope, e.Record, ct);
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
-        if (!ran) throw StoppedByHook("Failed to update record.");
+        if (!ran) throw StoppedByHook(e, "Failed to update record.");
         RecordFiles.DeleteAfterCommit(p, e.Record, files, scope);
         scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterUpdate, e));
         return e.Record;
     }
 
-    /// <summary>A before-hook returned without calling next: nothing is written and the caller gets an error, never a 200.</summary>
-    public static ApiError StoppedByHook(string message) => ApiError.BadRequest(message + " The operation was stopped by a hook.");
+    /// <summary>
+    /// A before-hook returned without calling next: nothing is written, no after-hook runs (not even the *Error ones:
+    /// the write did not fail, a handler chose to stop it) and the caller gets an error, never a 200.
+    /// </summary>
+    public static ApiError StoppedByHook(RecordEvent e, string message)
+    {
+        e.Stopped = true;
+        return ApiError.BadRequest(message + " The operation was stopped by a hook.");
+    }
 
     /// <summary>The After*Success hooks: the event no longer carries the (finished) transaction.</summary>
     public static Task AfterSuccessAsync(Hook<RecordEvent> hook, RecordEvent e)
@@ -192,7 +199,7 @@ public static class RecordWriter
     /// <summary>The After*Error hooks, run when the write's transaction rolled back.</summary>
     public static Task AfterErrorAsync(Hook<RecordEvent> hook, RecordEvent e, WriteScope scope)
     {
-        if (!hook.HasHandlers) return Task.CompletedTask;
+        if (!hook.HasHandlers || e.Stopped) return Task.CompletedTask;
         e.Scope = null;
         e.Error = scope.Failure;
         return hook.TriggerAsync(e, () => Task.CompletedTask);

@@ -30,14 +30,14 @@ public static partial class CronRunner
             var st = s.Crons.GetOrAdd(job.Key, _ => new CronJobState());
             if (st.Expression != job.Path || st.Next is null)
             {
+                // The first tick after the set loaded (not after this check: a slow first check loses no tick).
                 st.Expression = job.Path;
-                st.Next = CronSchedule.Next(job.Path, now);
-                continue;
+                st.Next = CronSchedule.Next(job.Path, s.Functions.LoadedAt > now ? now : s.Functions.LoadedAt);
             }
-            if (now < st.Next) continue;
+            if (st.Next is null || now < st.Next) continue;
             var tick = st.Next.Value;
             st.Next = CronSchedule.Next(job.Path, now);
-            if (!await FunctionStore.TryClaimTickAsync(s.Functions.Project, job.Key, tick, ct)) continue;
+            if (!await FunctionStore.TryClaimTickAsync(s.Functions.Project, job.Key, tick, now, ct)) continue;
             Start(runtime, s, set, index, job, st, ct);
         }
     }

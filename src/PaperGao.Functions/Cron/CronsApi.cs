@@ -33,7 +33,7 @@ public static class CronsApi
         var set = state?.Functions.Current;
         var job = state?.Functions.CronJobs.FirstOrDefault(j => j.Job.Key == id);
         if (state is null || set is null || job is not { Job: not null } found) throw ApiError.NotFound("Missing or invalid cron job.");
-        var st = state.Crons.GetOrAdd(id, _ => new CronJobState { Expression = found.Job.Path });
+        var st = state.Crons.GetOrAdd(id, _ => new CronJobState { Expression = found.Job.Path, Next = CronSchedule.Next(found.Job.Path, runtime.Time.GetUtcNow().UtcDateTime) });
         CronRunner.Start(runtime, state, set, found.Index, found.Job, st, CancellationToken.None);
         JsonResponse.NoContent(ctx);
         return Task.CompletedTask;

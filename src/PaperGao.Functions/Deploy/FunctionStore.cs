@@ -124,17 +124,17 @@ public static class FunctionStore
         await p.Database.ExecuteAsync(tx, $"INSERT INTO {SettingsTable} (name, value) VALUES ({ins.Add(name)}, {ins.Add(value)})", ins, ct);
     }
 
-    /// <summary>Claims one tick of a cron job for this node: true for exactly one node of a cluster.</summary>
-    public static Task<bool> TryClaimTickAsync(Project p, string job, DateTime tick, CancellationToken ct) =>
+    /// <summary>Claims one tick of a cron job for this node: true for exactly one node of a cluster (<paramref name="now"/>: the runtime's clock).</summary>
+    public static Task<bool> TryClaimTickAsync(Project p, string job, DateTime tick, DateTime now, CancellationToken ct) =>
         p.Database.WriteAsync(async tx =>
         {
             var prm = new SqlParams();
             var n = await p.Database.ExecuteAsync(tx,
-                $"INSERT INTO {TicksTable} (job, tick, created) VALUES ({prm.Add(job)}, {prm.Add(DateTimes.Format(tick))}, {prm.Add(DateTimes.Format(DateTime.UtcNow))}) ON CONFLICT DO NOTHING", prm, ct);
+                $"INSERT INTO {TicksTable} (job, tick, created) VALUES ({prm.Add(job)}, {prm.Add(DateTimes.Format(tick))}, {prm.Add(DateTimes.Format(now))}) ON CONFLICT DO NOTHING", prm, ct);
             if (tick.Minute == 0 && tick.Second == 0)
             {
                 var old = new SqlParams();
-                await p.Database.ExecuteAsync(tx, $"DELETE FROM {TicksTable} WHERE created < {old.Add(DateTimes.Format(DateTime.UtcNow.AddDays(-1)))}", old, ct);
+                await p.Database.ExecuteAsync(tx, $"DELETE FROM {TicksTable} WHERE created < {old.Add(DateTimes.Format(now.AddDays(-1)))}", old, ct);
             }
             return n > 0;
         }, ct);

@@ -16,6 +16,9 @@ public sealed class FunctionRuntimeContext(Project project, ILogger log, Functio
     /// <summary>A project secret by name (write-only for people; functions read them through $os.getenv).</summary>
     public Func<string, string?> Secret { get; } = secret;
 
+    /// <summary>The clock of cron and of the load time (tests move a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Function log lines (console.*, $app.logger()) go here too: the project's request logs.</summary>
     public Action<string, string, string, string>? LogSink { get; init; }
 }

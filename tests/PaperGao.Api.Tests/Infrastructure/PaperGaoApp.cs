@@ -37,12 +37,19 @@ public sealed class PaperGaoApp : IAsyncDisposable
         StartAsync(kind, postgres, static _ => Task.CompletedTask, ct);
 
     /// <summary>Starts a server after <paramref name="prepare"/> ran on its data dir / database (e.g. an import through the CLI code).</summary>
-    public static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, CancellationToken ct = default)
+    public static Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, CancellationToken ct = default) =>
+        StartAsync(kind, postgres, prepare, null, ct);
+
+    /// <summary>Starts a server whose time-driven work (cron, the functions refresh loop) reads <paramref name="time"/>.</summary>
+    public static Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, TimeProvider time, CancellationToken ct = default) =>
+        StartAsync(kind, postgres, static _ => Task.CompletedTask, time, ct);
+
+    private static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, TimeProvider? time, CancellationToken ct)
     {
         TestDatabase? database = kind == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
         var dir = Path.Combine(Path.GetTempPath(), "papergao-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
-        var settings = new PaperGaoHostSettings(dir, database?.ConnectionString);
+        var settings = new PaperGaoHostSettings(dir, database?.ConnectionString, time);
         try
         {
             await prepare(settings);
@@ -55,6 +62,19 @@ public sealed class PaperGaoApp : IAsyncDisposable
             TryDelete(dir);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A second node of the same cluster: its own data dir on this app's PostgreSQL database (the first app owns and
+    /// drops the database), optionally with its own clock.
+    /// </summary>
+    public PaperGaoApp StartNode(TimeProvider? time = null)
+    {
+        if (Settings.Db is null) throw new InvalidOperationException("a second node needs a shared PostgreSQL database");
+        var dir = Path.Combine(Path.GetTempPath(), "papergao-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        var settings = new PaperGaoHostSettings(dir, Settings.Db, time ?? Settings.Time);
+        return new PaperGaoApp(Kind, settings, CreateHost(settings), null);
     }
 
     /// <summary>The glue to the server composition.</summary>

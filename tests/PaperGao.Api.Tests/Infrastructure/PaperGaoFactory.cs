@@ -1,6 +1,8 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PaperGao.Server;
 
@@ -25,6 +27,7 @@ public sealed class PaperGaoFactory(PaperGaoHostSettings settings) : WebApplicat
         builder.UseSetting("PaperGao:OutboundAllow", "localhost");
         // Request logs of every test drown the failures; warnings and errors still show.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (_settings.Time is { } time) builder.ConfigureTestServices(services => services.AddSingleton(time));
     }
 
     /// <summary>Runs <c>papergao superuser upsert EMAIL PASS --dir DIR [--db CONN]</c> through the server's own entry point.</summary>

@@ -1,4 +1,7 @@
 namespace PaperGao.Api.Tests.Infrastructure;
 
-/// <summary>What a test server is started with: <c>PaperGao:Dir</c> and, for PostgreSQL, <c>PaperGao:Db</c>.</summary>
-public sealed record PaperGaoHostSettings(string Dir, string? Db);
+/// <summary>
+/// What a test server is started with: <c>PaperGao:Dir</c> and, for PostgreSQL, <c>PaperGao:Db</c>; optionally the
+/// clock the server's time-driven work reads (a fake one lets a test move time instead of waiting for it).
+/// </summary>
+public sealed record PaperGaoHostSettings(string Dir, string? Db, TimeProvider? Time = null);
