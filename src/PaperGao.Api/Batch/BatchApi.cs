@@ -179,6 +179,7 @@ public static class BatchApi
             default:
                 throw ApiError.BadRequest("Invalid batch request: only POST, PATCH, PUT and DELETE record requests are allowed.");
         }
+        await EmailAccess.MarkAsync(project, scope.Connection, scope.Transaction, [record], subReq, ct);
         var expand = query.TryGetValue("expand", out var e) ? e.ToString() : "";
         if (!string.IsNullOrWhiteSpace(expand))
             await RecordExpander.ExpandAsync(project, scope.Connection, scope.Transaction, [record], ExpandTree.Parse(expand), subReq, ct);

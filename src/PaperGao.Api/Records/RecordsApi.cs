@@ -54,7 +54,7 @@ public static class RecordsApi
         PaperGaoMetrics.RecordOperation(project.Name, c.Name, "view");
         var req = ctx.RequestInfo();
         var record = await RecordLister.ViewAsync(project, c, id, ctx.Request.Query["expand"].ToString(), req, ctx.RequestAborted);
-        var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
+        var viewer = RecordJsonWriter.Viewer.From(req);
         if (project.Hooks.ViewRequest.HasHandlers)
         {
             var e = RecordRequestHooks.Event(project, c, req, ctx);
@@ -153,14 +153,18 @@ public static class RecordsApi
         await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
     }
 
-    /// <summary>Who sees a single record: a caller the auth collection's manageRule allows also sees its email (protocol.md §3.10).</summary>
+    /// <summary>Who sees a single record: its own auth record and the ones the manageRule allows show their email (protocol.md §3.10).</summary>
     private static async Task<RecordJsonWriter.Viewer> ViewerForAsync(Project project, Record record, RequestInfo req, CancellationToken ct)
     {
-        var viewer = RecordJsonWriter.Viewer.From(req);
-        var manageRule = record.Collection.Auth?.ManageRule;
-        if (req.IsSuperuser || req.Auth is null || string.IsNullOrWhiteSpace(manageRule) || req.Auth.Id == record.Id) return viewer;
-        var manages = await project.Database.ReadAsync(conn => RecordWriter.MatchesRuleAsync(project, conn, null, record.Collection, manageRule, record.Id, req, ct), ct);
-        return manages ? viewer with { ShowAllEmails = true } : viewer;
+        if (EmailAccess.NeedsQuery(record.Collection, req))
+        {
+            await project.Database.ReadAsync(async conn =>
+            {
+                await EmailAccess.MarkAsync(project, conn, null, [record], req, ct);
+                return true;
+            }, ct);
+        }
+        return RecordJsonWriter.Viewer.From(req);
     }
 
     public static ListQuery ParseListQuery(IQueryCollection query)

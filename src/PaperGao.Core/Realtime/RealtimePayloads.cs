@@ -21,6 +21,7 @@ internal sealed class RealtimePayloads(Project project, DbConnection conn, Recor
         var key = (client.Auth.Key, req.IsSuperuser, s.Expand, s.Fields);
         if (_cache.TryGetValue(key, out var cached)) return cached;
         var copy = record.Clone();
+        await EmailAccess.MarkAsync(project, conn, null, [copy], req, ct);
         if (!string.IsNullOrWhiteSpace(s.Expand))
             await RecordExpander.ExpandAsync(project, conn, null, [copy], ExpandTree.Parse(s.Expand), req, ct);
         var buffer = new ArrayBufferWriter<byte>(512);

@@ -16,6 +16,12 @@ public sealed class Record(Collection collection)
     /// <summary>Expanded relations: field name (or "coll_via_field") → Record or IReadOnlyList&lt;Record&gt;. Null when no expand was attempted.</summary>
     public Dictionary<string, object>? Expand { get; set; }
 
+    /// <summary>
+    /// The current requester sees this auth record's email whatever emailVisibility says (it is the requester's own
+    /// record, or one it manages; set by <see cref="EmailAccess"/>). Not copied by <see cref="Clone"/>: it belongs to one requester.
+    /// </summary>
+    public bool EmailShown { get; set; }
+
     public string Id
     {
         get => Values.TryGetValue("id", out var v) && v is string s ? s : "";

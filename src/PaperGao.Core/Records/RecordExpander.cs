@@ -29,6 +29,7 @@ public static class RecordExpander
                     : await ExpandForwardAsync(project, conn, tx, group.Key, list, key, req, ct);
                 if (expanded is null) continue;
                 foreach (var r in list) r.Expand ??= new Dictionary<string, object>(StringComparer.Ordinal);
+                await EmailAccess.MarkAsync(project, conn, tx, expanded, req, ct);
                 if (expanded.Count > 0) await ExpandAsync(project, conn, tx, expanded, subtree, request, ct);
             }
         }

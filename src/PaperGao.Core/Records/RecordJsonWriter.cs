@@ -78,6 +78,9 @@ public static class RecordJsonWriter
     {
         w.WritePropertyName("expand");
         w.WriteStartObject();
+        // Related records are not the record the viewer was granted all emails of: each shows its email on its own
+        // terms (emailVisibility, or EmailShown when the viewer is or manages that record).
+        viewer = viewer with { ShowAllEmails = false };
         foreach (var (key, value) in r.Expand!.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
             w.WritePropertyName(key);

@@ -117,7 +117,7 @@ public static class RecordLister
             w.WriteStartObject();
             w.WritePropertyName("items");
             await using var cmd = project.Database.Command(conn, null, PageSql(project, c, q, compiled), parameters);
-            if (tree.IsEmpty)
+            if (tree.IsEmpty && !EmailAccess.NeedsQuery(c, request))
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 w.WriteStartArray();
@@ -127,6 +127,7 @@ public static class RecordLister
             else
             {
                 var records = await RecordSql.ReadAllAsync(c, cmd, ct);
+                await EmailAccess.MarkAsync(project, conn, null, records, request, ct);
                 await RecordExpander.ExpandAsync(project, conn, null, records, tree, request, ct);
                 w.WriteStartArray();
                 foreach (var r in records) RecordJsonWriter.Write(w, r, viewer);
@@ -148,6 +149,7 @@ public static class RecordLister
         {
             var rows = await FetchOneAsync(project, conn, null, c, c.ViewRule, id, request, ct);
             if (rows is null) throw ApiError.NotFound();
+            await EmailAccess.MarkAsync(project, conn, null, [rows], request, ct);
             await RecordExpander.ExpandAsync(project, conn, null, [rows], ExpandTree.Parse(expand), request, ct);
             return rows;
         }, ct);

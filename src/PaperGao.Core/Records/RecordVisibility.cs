@@ -27,5 +27,5 @@ public static class RecordVisibility
     public static bool ShowsEmail(RecordJsonWriter.Viewer viewer, bool emailVisibility, string recordId) =>
         viewer.IsSuperuser || viewer.ShowAllEmails || emailVisibility || (viewer.AuthId is not null && viewer.AuthId == recordId);
 
-    public static bool ShowsEmail(RecordJsonWriter.Viewer viewer, Record r) => ShowsEmail(viewer, r.GetBool("emailVisibility"), r.Id);
+    public static bool ShowsEmail(RecordJsonWriter.Viewer viewer, Record r) => r.EmailShown || ShowsEmail(viewer, r.GetBool("emailVisibility"), r.Id);
 }
