@@ -24,7 +24,6 @@ export function FieldEditor({ field, index, collections, errors = {}, onChange, 
       <div className="row">
         <label className="grow" style={{ margin: 0 }}><span>Name</span>
           <input aria-label={`Name of field ${index + 1}`} value={field.name} disabled={system} required onChange={(e) => set('name', e.target.value)} {...tie('name')} />
-          {errors.name && <span id={`${uid}-name`} className="error">{errors.name}</span>}
         </label>
         <label style={{ margin: 0, width: 130 }}><span>Type</span>
           <select aria-label={`Type of field ${index + 1}`} value={field.type} disabled={system || !!field.id} onChange={(e) => onChange({ name: field.name, type: e.target.value, required: field.required, hidden: field.hidden, presentable: field.presentable })}>
@@ -33,6 +32,7 @@ export function FieldEditor({ field, index, collections, errors = {}, onChange, 
         </label>
         {!system && <button type="button" className="danger" style={{ alignSelf: 'flex-end' }} onClick={onRemove} aria-label={`Remove field ${field.name}`}>Remove</button>}
       </div>
+      {errors.name && <div id={`${uid}-name`} className="error">{errors.name}</div>}
       {other.map(([k, v]) => <div key={k} className="error">{k}: {v}</div>)}
       <div className="row" style={{ marginTop: 6 }}>
         {hasRequired(field.type) && <Flag label="Required" checked={!!field.required} onChange={(v) => set('required', v)} />}
@@ -67,36 +67,32 @@ function OptionInput({ spec, value, collections, onChange, error, errorId }: {
       return <div><Flag label={spec.label} checked={!!value} onChange={onChange} />{message}</div>;
     case 'number':
       return (
-        <label><span>{spec.label}</span>
+        <div><label><span>{spec.label}</span>
           <input type="number" placeholder={spec.hint} value={value === undefined || value === null ? '' : String(value)}
             onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))} {...tie} />
-          {message}
-        </label>
+        </label>{message}</div>
       );
     case 'list':
       return (
-        <label><span>{spec.label} (comma separated)</span>
+        <div><label><span>{spec.label} (comma separated)</span>
           <input placeholder={spec.hint} defaultValue={Array.isArray(value) ? value.join(', ') : ''}
             onChange={(e) => onChange(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))} {...tie} />
-          {message}
-        </label>
+        </label>{message}</div>
       );
     case 'collection':
       return (
-        <label><span>{spec.label}</span>
+        <div><label><span>{spec.label}</span>
           <select value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} {...tie}>
             <option value="">— choose —</option>
             {collections.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
           </select>
-          {message}
-        </label>
+        </label>{message}</div>
       );
     default:
       return (
-        <label><span>{spec.label}</span>
+        <div><label><span>{spec.label}</span>
           <input placeholder={spec.hint} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} {...tie} />
-          {message}
-        </label>
+        </label>{message}</div>
       );
   }
 }

@@ -184,8 +184,8 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
         <label><span>Name</span>
           <input value={draft.name} required disabled={!!saved?.system} onChange={(e) => update({ name: e.target.value })}
             aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'collection-name-err' : undefined} />
-          {errors.name && <span id="collection-name-err" className="error">{errors.name}</span>}
         </label>
+        {errors.name && <span id="collection-name-err" className="error" style={{ gridRow: 2 }}>{errors.name}</span>}
         <label><span>Type</span>
           <select value={draft.type} disabled={!isNew} onChange={(e) => changeType(e.target.value as Draft['type'])}>
             <option value="base">base</option><option value="auth">auth</option><option value="view">view</option>

@@ -117,7 +117,7 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
 
   const errId = (key: string) => `${uid}-${key}-err`;
   const invalid = (key: string) => (errors[key] ? { 'aria-invalid': true as const, 'aria-describedby': errId(key) } : {});
-  const message = (key: string) => errors[key] && <span id={errId(key)} className="error field-error">{errors[key]}</span>;
+  const message = (key: string) => errors[key] && <span id={errId(key)} className="error field-error" style={{ marginTop: -8, marginBottom: 10 }}>{errors[key]}</span>;
   return (
     <form className="panel" onSubmit={save} aria-label={title} ref={form} noValidate>
       <h2 style={{ marginTop: 0 }}>{title}</h2>
@@ -128,14 +128,19 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
         {inputs.map((i) => i.kind === 'bool' ? (
           <label key={i.key} className="check"><input type="checkbox" checked={!!draft[i.key]} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.checked })} /><span>{i.label}</span></label>
         ) : i.kind === 'json' ? (
-          <label key={i.key} style={{ gridColumn: '1 / -1' }}><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} />{message(i.key)}</label>
-        ) : (
-          <label key={i.key}><span>{i.label}{i.requiredWhenEnabled && enabled ? ' (required)' : ''}</span>
-            <input type={i.kind === 'password' ? 'password' : i.kind === 'number' ? 'number' : 'text'} autoComplete="off" value={String(draft[i.key])}
-              required={!!i.requiredWhenEnabled && enabled} min={i.range?.[0]} max={i.range?.[1]} step={i.kind === 'number' ? 1 : undefined}
-              onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} />
+          <div key={i.key} style={{ gridColumn: '1 / -1' }}>
+            <label><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} /></label>
             {message(i.key)}
-          </label>
+          </div>
+        ) : (
+          <div key={i.key}>
+            <label><span>{i.label}{i.requiredWhenEnabled && enabled ? ' (required)' : ''}</span>
+              <input type={i.kind === 'password' ? 'password' : i.kind === 'number' ? 'number' : 'text'} autoComplete="off" value={String(draft[i.key])}
+                required={!!i.requiredWhenEnabled && enabled} min={i.range?.[0]} max={i.range?.[1]} step={i.kind === 'number' ? 1 : undefined}
+                onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} />
+            </label>
+            {message(i.key)}
+          </div>
         ))}
       </div>
       {errors[''] && <p className="error">{errors['']}</p>}
