@@ -1,4 +1,5 @@
-import { useRoute, href } from './lib/router';
+import { useEffect, useRef } from 'react';
+import { useRoute, href, usePendingLeave, resolvePendingLeave } from './lib/router';
 import { useSession } from './lib/useSession';
 import { signOut, switchProject } from './lib/session';
 import { SignIn } from './pages/SignIn';
@@ -14,6 +15,7 @@ import { LogsPage } from './pages/Logs';
 import { AnalyticsPage } from './pages/Analytics';
 import { FilesPage } from './pages/Files';
 import { BackupsPage } from './pages/Backups';
+import { Confirm, trapTab } from './components/ui';
 
 const NAV: [string, string][] = [
   ['collections', 'Collections'],
@@ -29,6 +31,13 @@ const NAV: [string, string][] = [
 export function App() {
   const route = useRoute();
   const session = useSession();
+  const main = useRef<HTMLElement>(null);
+  const wasSignedIn = useRef(session.signedIn);
+  // After signing in (first time or over an expired session) focus goes to the page's content.
+  useEffect(() => {
+    if (session.signedIn && !wasSignedIn.current) main.current?.focus();
+    wasSignedIn.current = session.signedIn;
+  }, [session.signedIn]);
 
   if (route[0] === 'setup') return <div className="center"><Setup token={route[1] ?? ''} /></div>;
   // Links of the auth emails (docs/auth.md): public pages, no superuser session needed.
@@ -51,7 +60,7 @@ export function App() {
   return (
     <>
       {/* The page stays mounted under the sign-in overlay, so an expired session keeps the form being edited. */}
-      <div className="layout" aria-hidden={session.expired ? true : undefined}>
+      <div className="layout" aria-hidden={session.expired ? true : undefined} inert={session.expired ? true : undefined}>
         <nav className="nav" aria-label="Main">
           <div className="brand">PaperGao</div>
           <div className="project">project <b>{session.project}</b></div>
@@ -62,14 +71,28 @@ export function App() {
           <div className="project" title={session.email}>{session.email}</div>
           <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>
         </nav>
-        <main className="main">
+        <main className="main" id="main" ref={main} tabIndex={-1}>
           <Page route={route} />
         </main>
       </div>
       {session.expired && (
-        <div className="overlay"><SignIn project={session.project} expired email={session.email} /></div>
+        <div className="overlay" role="dialog" aria-modal="true" aria-label="Sign in again" onKeyDown={(e) => trapTab(e, e.currentTarget)}>
+          <SignIn project={session.project} expired email={session.email} />
+        </div>
       )}
+      <LeaveGuard />
     </>
+  );
+}
+
+/** "Leave without saving?" when a page with unsaved work (the collection editor) is left. */
+function LeaveGuard() {
+  const pending = usePendingLeave();
+  if (!pending) return null;
+  return (
+    <Confirm title="Leave without saving?" confirmLabel="Leave without saving" danger
+      message={<p style={{ marginTop: 0 }}>{pending.message} Leaving discards them.</p>}
+      onCancel={() => resolvePendingLeave(false)} onConfirm={() => resolvePendingLeave(true)} />
   );
 }
 

@@ -22,9 +22,8 @@ test('collection with fields and rules, records CRUD, guest denied after a rule 
     const addField = async (type, name) => {
       await page.getByLabel('New field type').selectOption(type);
       await page.getByRole('button', { name: 'Add field' }).click();
-      const n = await page.locator('fieldset.field-card').count();
-      await page.getByLabel(`Name of field ${n}`).fill(name);
-      return page.locator('fieldset.field-card').nth(n - 1);
+      await page.locator('fieldset.field-card[data-field="field"]').getByLabel(/^Name of field/).fill(name);
+      return page.locator(`fieldset.field-card[data-field="${name}"]`);
     };
     const title = await addField('text', 'title');
     await title.getByLabel('Required').check();
@@ -63,7 +62,7 @@ test('collection with fields and rules, records CRUD, guest denied after a rule 
     await page.getByRole('heading', { name: 'Collection posts' }).waitFor();
     await b.shot('collection-saved');
     const saved = await admin.collections.getOne('posts');
-    assert.deepEqual(saved.fields.map((f) => f.name).filter((n) => n !== 'id'), ['title', 'views', 'meta', 'published', 'tags']);
+    assert.deepEqual(saved.fields.map((f) => f.name).filter((n) => n !== 'id'), ['title', 'views', 'meta', 'published', 'tags', 'created', 'updated']);
     assert.equal(saved.listRule, '');
     assert.equal(saved.createRule, null);
     assert.equal(saved.fields.find((f) => f.name === 'tags').maxSelect, 2);
@@ -137,9 +136,11 @@ test('collection with fields and rules, records CRUD, guest denied after a rule 
     await page.getByRole('link', { name: 'Records' }).click();
     await page.getByRole('link', { name: rec.id }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete record' }).click();
+    await page.getByRole('dialog', { name: 'Delete record?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('2 records').waitFor();
     await page.getByLabel('Select all').check();
     await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByRole('dialog', { name: 'Delete records?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('0 records').waitFor();
     assert.equal((await admin.collection('posts').getList(1, 1)).totalItems, 0);
   } finally {

@@ -37,6 +37,7 @@ test('create a scoped API key, use it, revoke it (1280x800)', async () => {
     assert.equal(create.status, 403);
 
     await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke key?' }).getByRole('button', { name: 'Revoke' }).click();
     await page.getByText('No keys.').waitFor();
     assert.equal((await list()).status, 401);
   } finally {

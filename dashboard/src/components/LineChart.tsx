@@ -17,7 +17,7 @@ export function LineChart({ title, labels, series, unit = '', height = 160 }: {
     <figure className="panel" style={{ margin: 0 }} aria-label={title}>
       <figcaption className="row" style={{ marginBottom: 4 }}>
         <b className="grow">{title}</b>
-        {series.map((s) => <span key={s.name} style={{ color: s.color, fontSize: 12 }}>● {s.name}</span>)}
+        {series.map((s) => <span key={s.name} style={{ fontSize: 12 }}><span style={{ color: s.color }} aria-hidden="true">●</span> {s.name}</span>)}
       </figcaption>
       <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}: ${series.map((s, i) => `${s.name} total ${fmt(total[i])}`).join(', ')}`} data-points={series.map((s) => s.values.filter((v) => v > 0).length).join(',')}>
         {ticks.map((t) => (

@@ -1,8 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { isMultiple, type FieldSchema } from '../lib/fieldTypes';
-import { Modal, Notice } from './ui';
+import { Modal, Notice, useFocusFirstError } from './ui';
 
 type Values = Record<string, unknown>;
 
@@ -22,6 +22,9 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const set = (k: string, v: unknown) => setValues((s) => ({ ...s, [k]: v }));
+  const form = useRef<HTMLFormElement>(null);
+  const uid = useId();
+  useFocusFirstError(form, error);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -63,12 +66,17 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
 
   return (
     <Modal title={record ? `Edit ${collection.name} record` : `New ${collection.name} record`} onClose={onClose}>
-      <form onSubmit={submit} aria-label="Record">
+      <form onSubmit={submit} aria-label="Record" ref={form} noValidate>
         <Notice kind="error">{error}</Notice>
         {record && <p className="muted mono">id {record.id}</p>}
         {fields.map((f) => (
           <div key={f.name}>
             <FieldInput field={f} value={values[f.name]} record={record}
+              a11y={{
+                required: f.required && f.type !== 'bool' && f.type !== 'file' && !(f.type === 'password' && record) ? true : undefined,
+                'aria-invalid': errors[f.name] ? true : undefined,
+                'aria-describedby': errors[f.name] ? `${uid}-${f.name}-err` : undefined,
+              }}
               onChange={(v) => set(f.name, v)}
               onFiles={(list) => setFiles((s) => ({ ...s, [f.name]: list }))}
               removed={removed[f.name] ?? []}
@@ -78,7 +86,7 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
                 <input type="password" autoComplete="new-password" value={String(values.passwordConfirm ?? '')} onChange={(e) => set('passwordConfirm', e.target.value)} />
               </label>
             )}
-            {errors[f.name] && <div className="error" style={{ marginTop: -6, marginBottom: 8 }}>{errors[f.name]}</div>}
+            {errors[f.name] && <div id={`${uid}-${f.name}-err`} className="error" style={{ marginTop: -6, marginBottom: 8 }}>{errors[f.name]}</div>}
           </div>
         ))}
         <div className="row">
@@ -112,50 +120,52 @@ function initial(fields: FieldSchema[], record: RecordModel | null): Values {
   return v;
 }
 
-function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile }: {
-  field: FieldSchema; value: unknown; record: RecordModel | null;
+type A11y = { required?: boolean; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
+
+function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile, a11y }: {
+  field: FieldSchema; value: unknown; record: RecordModel | null; a11y: A11y;
   onChange: (v: unknown) => void; onFiles: (f: File[]) => void; removed: string[]; onRemoveFile: (name: string) => void;
 }) {
   const label = <span>{f.name} <span className="muted">({f.type}{f.required ? ', required' : ''})</span></span>;
   switch (f.type) {
     case 'bool':
-      return <label className="check"><input type="checkbox" name={f.name} checked={!!value} onChange={(e) => onChange(e.target.checked)} /><span>{f.name}</span></label>;
+      return <label className="check"><input {...a11y} type="checkbox" name={f.name} checked={!!value} onChange={(e) => onChange(e.target.checked)} /><span>{f.name}</span></label>;
     case 'number':
-      return <label>{label}<input type="number" step="any" name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <label>{label}<input {...a11y} type="number" step="any" name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
     case 'editor':
-      return <label>{label}<textarea name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <label>{label}<textarea {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
     case 'json':
-      return <label>{label}<textarea name={f.name} className="mono" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder='{"key": "value"}' /></label>;
+      return <label>{label}<textarea {...a11y} name={f.name} className="mono" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder='{"key": "value"}' /></label>;
     case 'password':
-      return <label>{label}<input type="password" name={f.name} autoComplete="new-password" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder={record ? 'unchanged' : ''} /></label>;
+      return <label>{label}<input {...a11y} type="password" name={f.name} autoComplete="new-password" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder={record ? 'unchanged' : ''} /></label>;
     case 'email':
     case 'url':
-      return <label>{label}<input type={f.type} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <label>{label}<input {...a11y} type={f.type} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
     case 'date':
-      return <label>{label}<input name={f.name} value={String(value ?? '')} placeholder="2025-01-31 12:00:00.000Z" onChange={(e) => onChange(e.target.value)} /></label>;
+      return <label>{label}<input {...a11y} name={f.name} value={String(value ?? '')} placeholder="2025-01-31 12:00:00.000Z" onChange={(e) => onChange(e.target.value)} /></label>;
     case 'select': {
       const values = (f.values as string[]) ?? [];
       if (isMultiple(f)) {
-        return <label>{label}<select multiple name={f.name} value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
+        return <label>{label}<select {...a11y} multiple name={f.name} value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
           {values.map((v) => <option key={v} value={v}>{v}</option>)}</select></label>;
       }
-      return <label>{label}<select name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+      return <label>{label}<select {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
         <option value="">—</option>{values.map((v) => <option key={v} value={v}>{v}</option>)}</select></label>;
     }
     case 'relation':
-      return <RelationInput field={f} value={value} label={label} onChange={onChange} />;
+      return <RelationInput field={f} value={value} label={label} onChange={onChange} a11y={a11y} />;
     case 'geoPoint': {
       const p = (value as { lon: number; lat: number }) ?? { lon: 0, lat: 0 };
       return <div className="row">
-        <label className="grow"><span>{f.name} longitude</span><input type="number" step="any" value={p.lon} onChange={(e) => onChange({ ...p, lon: Number(e.target.value) })} /></label>
-        <label className="grow"><span>{f.name} latitude</span><input type="number" step="any" value={p.lat} onChange={(e) => onChange({ ...p, lat: Number(e.target.value) })} /></label>
+        <label className="grow"><span>{f.name} longitude</span><input {...a11y} type="number" step="any" value={p.lon} onChange={(e) => onChange({ ...p, lon: Number(e.target.value) })} /></label>
+        <label className="grow"><span>{f.name} latitude</span><input {...a11y} type="number" step="any" value={p.lat} onChange={(e) => onChange({ ...p, lat: Number(e.target.value) })} /></label>
       </div>;
     }
     case 'file': {
       const current = record ? ([] as string[]).concat((record[f.name] as string | string[]) || []).filter(Boolean) : [];
       return <div style={{ marginBottom: 10 }}>
         <label style={{ marginBottom: 4 }}>{label}
-          <input type="file" name={f.name} multiple={isMultiple(f)} onChange={(e) => onFiles([...(e.target.files ?? [])])} />
+          <input {...a11y} type="file" name={f.name} multiple={isMultiple(f)} onChange={(e) => onFiles([...(e.target.files ?? [])])} />
         </label>
         {current.filter((n) => !removed.includes(n)).map((n) => (
           <div key={n} className="row">
@@ -166,11 +176,11 @@ function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRem
       </div>;
     }
     default:
-      return <label>{label}<input name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <label>{label}<input {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
   }
 }
 
-function RelationInput({ field: f, value, label, onChange }: { field: FieldSchema; value: unknown; label: React.ReactNode; onChange: (v: unknown) => void }) {
+function RelationInput({ field: f, value, label, onChange, a11y }: { field: FieldSchema; value: unknown; label: React.ReactNode; onChange: (v: unknown) => void; a11y: A11y }) {
   const [options, setOptions] = useState<{ id: string; label: string }[]>([]);
   useEffect(() => {
     const target = String(f.collectionId ?? '');
@@ -182,9 +192,9 @@ function RelationInput({ field: f, value, label, onChange }: { field: FieldSchem
     }).catch(() => setOptions([]));
   }, [f.collectionId]);
   if (isMultiple(f)) {
-    return <label>{label}<select multiple value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
+    return <label>{label}<select {...a11y} multiple value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
       {options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
   }
-  return <label>{label}<select value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+  return <label>{label}<select {...a11y} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
     <option value="">—</option>{options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
 }

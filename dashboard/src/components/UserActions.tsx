@@ -14,10 +14,23 @@ export function UserActions({ collection, record, onChanged, onMessage }: {
     try { onMessage(await what(), false); } catch (e) { onMessage(errorText(e), true); }
   }
 
+  // The server answers 204 whether or not a mail goes out (it never tells who exists), so say what is known:
+  // the request was accepted, and whether mail is on at all.
+  async function resetPassword() {
+    try {
+      const [settings] = await Promise.all([pb().settings.getAll(), svc().requestPasswordReset(String(record.email))]);
+      const smtp = (settings.smtp ?? {}) as { enabled?: boolean; host?: string };
+      if (!smtp.enabled) onMessage(`No mail was sent to ${record.email}: mail (SMTP) is off in Settings. The server accepted the password reset request (204) but cannot send it.`, true);
+      else onMessage(`Password reset requested for ${record.email}: the server accepted it (204) and sends the mail through ${smtp.host} in the background; the server log says if sending fails.`, false);
+    } catch (e) {
+      onMessage(errorText(e), true);
+    }
+  }
+
   return (
     <span className="row" style={{ flexWrap: 'nowrap' }}>
       {!record.verified && <button type="button" onClick={() => run(async () => { await svc().update(record.id, { verified: true }); onChanged(); return `${record.email} is verified.`; })}>Verify</button>}
-      <button type="button" onClick={() => run(async () => { await svc().requestPasswordReset(String(record.email)); return `Password reset mail sent to ${record.email}.`; })}>Reset password</button>
+      <button type="button" onClick={() => resetPassword()}>Reset password</button>
       {collection.name !== '_superusers' && (
         <button type="button" onClick={() => run(async () => { const client = await svc().impersonate(record.id, 3600); setToken(client.authStore.token); return `Impersonating ${record.email}.`; })}>Impersonate</button>
       )}

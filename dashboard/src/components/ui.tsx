@@ -1,43 +1,110 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
+/** How long a success message stays (a toast); errors stay until the next attempt. */
+export const TOAST_MS = 5000;
+
+/**
+ * An error (role=alert, focusable so a failed submit can move focus to it) or a success message: a toast at the
+ * bottom right that goes away by itself (or with its close button).
+ */
 export function Notice({ kind, children }: { kind: 'error' | 'ok'; children: ReactNode }) {
   if (!children) return null;
-  return <div className={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>{children}</div>;
+  if (kind === 'error') return <div className="notice error" role="alert" tabIndex={-1}>{children}</div>;
+  // A new text starts a new toast (the same text set again after being cleared remounts it too).
+  return <Toast key={typeof children === 'string' ? children : undefined}>{children}</Toast>;
 }
 
-/** A dialog: focus moves into it, Escape closes it. */
+function Toast({ children }: { children: ReactNode }) {
+  const [shown, setShown] = useState(true);
+  useEffect(() => {
+    const t = window.setTimeout(() => setShown(false), TOAST_MS);
+    return () => window.clearTimeout(t);
+  }, []);
+  if (!shown) return null;
+  return (
+    <div className="notice ok toast" role="status">
+      <span>{children}</span>
+      <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => setShown(false)}>×</button>
+    </div>
+  );
+}
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Tab and Shift+Tab stay inside `root` (a dialog). */
+export function trapTab(e: KeyboardEvent | React.KeyboardEvent, root: HTMLElement | null) {
+  if (e.key !== 'Tab' || !root) return;
+  const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
+  if (items.length === 0) { e.preventDefault(); return; }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement as HTMLElement | null;
+  const inside = !!active && root.contains(active);
+  if (e.shiftKey && (active === first || !inside)) { e.preventDefault(); last.focus(); }
+  else if (!e.shiftKey && (active === last || !inside)) { e.preventDefault(); first.focus(); }
+}
+
+/** A dialog: focus moves into it and stays there (Tab wraps), Escape closes it, focus returns where it was. */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('input, select, textarea, button');
+    const first = ref.current?.querySelector<HTMLElement>('input:not([disabled]), select, textarea, button');
     first?.focus();
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    const onKey = (e: KeyboardEvent) => {
+      // Only the topmost dialog (a confirmation over a form) answers keys.
+      const open = document.querySelectorAll('[role=dialog][aria-modal=true]');
+      if (open[open.length - 1] !== ref.current) return;
+      if (e.key === 'Escape') close.current();
+      else trapTab(e, ref.current);
+    };
     window.addEventListener('keydown', onKey);
     return () => { window.removeEventListener('keydown', onKey); prev?.focus?.(); };
-  }, [onClose]);
+  }, []);
   return (
     <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} ref={ref}>
-        <h2 style={{ marginTop: 0 }}>{title}</h2>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
+        <h2 id={titleId} style={{ marginTop: 0 }}>{title}</h2>
         {children}
       </div>
     </div>
   );
 }
 
-export function Confirm({ title, message, confirmLabel, onConfirm, onCancel }: {
-  title: string; message: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void;
+export function Confirm({ title, message, confirmLabel, onConfirm, onCancel, danger }: {
+  title: string; message: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; danger?: boolean;
 }) {
   return (
     <Modal title={title} onClose={onCancel}>
       <div style={{ marginBottom: 16 }}>{message}</div>
       <div className="row">
         <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="button" className="primary" onClick={onConfirm}>{confirmLabel}</button>
+        <button type="button" className={danger ? 'primary danger-fill' : 'primary'} onClick={onConfirm}>{confirmLabel}</button>
       </div>
     </Modal>
   );
+}
+
+type Ask = { title: string; message: ReactNode; confirmLabel: string };
+
+/**
+ * The app's confirmation dialog in place of the browser's confirm(): `await ask({...})` is true when confirmed.
+ * Render the returned element somewhere in the page.
+ */
+export function useConfirm(): [ReactNode, (a: Ask) => Promise<boolean>] {
+  const [open, setOpen] = useState<(Ask & { resolve: (ok: boolean) => void }) | null>(null);
+  const ask = useCallback((a: Ask) => new Promise<boolean>((resolve) => setOpen({ ...a, resolve })), []);
+  const done = (ok: boolean) => { open?.resolve(ok); setOpen(null); };
+  const element = open ? <Confirm title={open.title} message={open.message} confirmLabel={open.confirmLabel} danger onConfirm={() => done(true)} onCancel={() => done(false)} /> : null;
+  return [element, ask];
+}
+
+/** "1 record", "2 records". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Previous / page x of y (with a count) / next. */
@@ -49,4 +116,16 @@ export function Pager({ page, totalPages, count, onPage }: { page: number; total
       <button type="button" disabled={page >= totalPages} onClick={() => onPage(page + 1)}>Next</button>
     </div>
   );
+}
+
+/**
+ * Moves focus to the first invalid input of `root` (or its error message) when a submit failed: `trigger` is the
+ * error state; each new non-empty value moves focus once.
+ */
+export function useFocusFirstError(root: React.RefObject<HTMLElement | null>, trigger: unknown) {
+  useEffect(() => {
+    if (!trigger || (typeof trigger === 'object' && Object.keys(trigger as object).length === 0)) return;
+    const el = root.current?.querySelector<HTMLElement>('[aria-invalid="true"]:not([disabled])') ?? root.current?.querySelector<HTMLElement>('[role=alert]');
+    el?.focus();
+  }, [trigger, root]);
 }

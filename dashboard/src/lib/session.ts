@@ -123,15 +123,14 @@ export function switchProject(project: string) {
   emit();
 }
 
-/** The message of an API error (the envelope's message and, when present, the first field error). */
+/** The message of an API error: the envelope's message and the field errors it names (nested keys joined with '.'). */
 export function errorText(err: unknown): string {
   if (err instanceof ClientResponseError) {
     if (err.isAbort) return 'The request was cancelled.';
-    const data = err.response?.data as Record<string, { message?: string }> | undefined;
-    const fields = data ? Object.entries(data).filter(([, v]) => v && typeof v.message === 'string') : [];
-    const base = (err.response?.message as string) || err.message;
     if (err.status === 0) return 'The server could not be reached.';
-    return fields.length ? `${base} ${fields.map(([k, v]) => `${k}: ${v.message}`).join('; ')}` : base;
+    const base = (err.response?.message as string) || err.message;
+    const fields = Object.entries(fieldErrors(err));
+    return fields.length ? `${base} ${fields.map(([k, v]) => `${k}: ${v}`).join('; ')}` : base;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CollectionModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
-import { Notice } from '../components/ui';
+import { Notice, useConfirm } from '../components/ui';
 
 type ApiKey = {
   id: string; name: string; superuser: boolean; expires: string; lastUsed: string; created: string;
@@ -21,6 +21,7 @@ export function ApiKeysPage() {
   const [created, setCreated] = useState<ApiKey | null>(null);
   const [error, setError] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [confirmDialog, ask] = useConfirm();
 
   const load = () => pb().send<ApiKey[]>('/api/keys', {}).then(setKeys).catch((e) => setError(errorText(e)));
   useEffect(() => {
@@ -48,7 +49,7 @@ export function ApiKeysPage() {
   }
 
   async function revoke(k: ApiKey) {
-    if (!window.confirm(`Revoke key "${k.name}"? Clients using it stop working at once.`)) return;
+    if (!(await ask({ title: 'Revoke key?', message: `Revoke key "${k.name}"? Clients using it stop working at once.`, confirmLabel: 'Revoke' }))) return;
     try { await pb().send(`/api/keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' }); await load(); } catch (err) { setError(errorText(err)); }
   }
 
@@ -108,6 +109,7 @@ export function ApiKeysPage() {
           </tbody>
         </table>
       </div>
+      {confirmDialog}
     </div>
   );
 }

@@ -1,13 +1,13 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { CollectionModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
-import { href, navigate } from '../lib/router';
+import { href, navigate, setLeaveGuard } from '../lib/router';
 import { FIELD_TYPES, newField, type FieldSchema } from '../lib/fieldTypes';
 import { checkFilter } from '../lib/filterSyntax';
 import { riskyChanges, type SchemaChange } from '../lib/schemaChanges';
 import { FieldEditor } from '../components/FieldEditor';
 import { RuleInput } from '../components/RuleInput';
-import { Confirm, Notice } from '../components/ui';
+import { Confirm, Notice, useConfirm, useFocusFirstError } from '../components/ui';
 
 const RULES = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 const AUTH_RULES = ['authRule', 'manageRule'] as const;
@@ -35,6 +35,30 @@ function toDraft(c: CollectionModel): Draft {
   };
 }
 
+/** The fields a new collection of `type` starts with: the scaffold's system fields and, as PocketBase's UI adds them, `created` and `updated`. */
+function startFields(scaffolds: Record<string, CollectionModel>, type: Draft['type']): FieldSchema[] {
+  const fields = ((scaffolds[type]?.fields ?? []) as FieldSchema[]).map((f) => ({ ...f }));
+  if (type === 'view') return [];
+  for (const [name, onUpdate] of [['created', false], ['updated', true]] as const) {
+    if (!fields.some((f) => f.name === name)) fields.push({ name, type: 'autodate', onCreate: true, onUpdate, hidden: false, presentable: false, system: false });
+  }
+  return fields;
+}
+
+/** Field errors found before sending: empty and duplicated names (the server would name only one of them). */
+function localFieldErrors(fields: FieldSchema[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = new Map<string, number>();
+  fields.forEach((f, i) => {
+    const n = f.name.trim().toLowerCase();
+    if (!n) { out[`fields.${i}.name`] = 'A field needs a name.'; return; }
+    const first = seen.get(n);
+    if (first !== undefined) out[`fields.${i}.name`] = `Duplicated name: field ${first + 1} is also called "${f.name.trim()}".`;
+    else seen.set(n, i);
+  });
+  return out;
+}
+
 const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '' };
 
 export function CollectionEditor({ idOrName }: { idOrName: string }) {
@@ -48,11 +72,46 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState<SchemaChange[] | null>(null);
   const [newType, setNewType] = useState('text');
+  const [baseline, setBaseline] = useState<Draft>(EMPTY);
+  const [scaffolds, setScaffolds] = useState<Record<string, CollectionModel> | null>(null);
+  const [confirmDialog, ask] = useConfirm();
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, errors);
+  useFocusFirstError(form, error);
 
   useEffect(() => {
     pb().collections.getFullList({ sort: 'name' }).then(setAll).catch(() => {});
-    if (!isNew) pb().collections.getOne(idOrName).then((c) => { setSaved(c); setDraft(toDraft(c)); }).catch((e) => setError(errorText(e)));
+    if (!isNew) pb().collections.getOne(idOrName).then((c) => { setSaved(c); setDraft(toDraft(c)); setBaseline(toDraft(c)); }).catch((e) => setError(errorText(e)));
+    else pb().send<Record<string, CollectionModel>>('/api/collections/meta/scaffolds', {}).then((sc) => {
+      setScaffolds(sc);
+      const fields = startFields(sc, 'base');
+      setDraft((d) => ({ ...d, fields: [...fields, ...d.fields] }));
+      setBaseline((b) => ({ ...b, fields }));
+    }).catch((e) => setError(errorText(e)));
   }, [idOrName, isNew]);
+
+  // Unsaved edits: leaving the page asks first.
+  const dirty = JSON.stringify(draft) !== JSON.stringify(baseline);
+  useEffect(() => {
+    setLeaveGuard(dirty ? `Collection ${draft.name || '(new)'} has unsaved changes.` : null);
+    return () => setLeaveGuard(null);
+  }, [dirty, draft.name]);
+
+  /** A new field goes before the trailing created/updated fields (as in PocketBase's UI). */
+  function addField() {
+    const f = newField(newType, draft.fields.map((x) => x.name));
+    let at = draft.fields.length;
+    while (at > 0 && draft.fields[at - 1].type === 'autodate' && ['created', 'updated'].includes(draft.fields[at - 1].name)) at--;
+    update({ fields: [...draft.fields.slice(0, at), f, ...draft.fields.slice(at)] });
+  }
+
+  function changeType(type: Draft['type']) {
+    // A new collection's system fields follow its type (auth adds email, password, ...); the fields added stay.
+    const own = draft.fields.filter((f) => !f.system && !(f.type === 'autodate' && (f.name === 'created' || f.name === 'updated') && !f.id));
+    const sys = scaffolds ? startFields(scaffolds, type) : [];
+    const tail = sys.filter((f) => f.type === 'autodate');
+    update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail] });
+  }
 
   const fieldNames = useMemo(() => ['id', ...draft.fields.map((f) => f.name).filter((n) => n && n !== 'id')], [draft.fields]);
   const ruleKeys: RuleKey[] = draft.type === 'auth' ? [...RULES, ...AUTH_RULES] : draft.type === 'view' ? ['listRule', 'viewRule'] : [...RULES];
@@ -63,7 +122,10 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    setErrors({});
     if (syntaxBad) { setError('Fix the rule syntax errors before saving.'); return; }
+    const local = draft.type === 'view' ? {} : localFieldErrors(draft.fields);
+    if (Object.keys(local).length) { setErrors(local); setError('Not saved: fix the marked fields.'); return; }
     const risky = saved ? riskyChanges(saved.fields as FieldSchema[], draft.fields) : [];
     if (risky.length) setConfirm(risky);
     else void save();
@@ -87,6 +149,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       const c = isNew ? await pb().collections.create(body) : await pb().collections.update(saved!.id, body);
       setSaved(c);
       setDraft(toDraft(c));
+      setBaseline(toDraft(c));
       setOk('Saved.');
       if (isNew) navigate('collections', c.name);
     } catch (err) {
@@ -98,7 +161,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
   }
 
   async function remove() {
-    if (!saved || !window.confirm(`Delete collection "${saved.name}" and all its records?`)) return;
+    if (!saved || !(await ask({ title: 'Delete collection?', message: `Delete collection "${saved.name}" and all its records? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
     try {
       await pb().collections.delete(saved.id);
       navigate('collections');
@@ -109,22 +172,22 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
 
   const others = all.filter((c) => c.id !== saved?.id);
   return (
-    <form onSubmit={submit} aria-label="Collection">
+    <form onSubmit={submit} aria-label="Collection" ref={form} noValidate>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{isNew ? 'New collection' : `Collection ${saved?.name ?? ''}`}</h1>
         {saved && <a className="btn" href={href('records', saved.name)}>Records</a>}
         {saved && !saved.system && <button type="button" className="danger" onClick={remove}>Delete</button>}
-        <button type="submit" className="primary" disabled={busy}>Save</button>
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
       <div className="panel grid2">
         <label><span>Name</span>
-          <input value={draft.name} required disabled={!!saved?.system} onChange={(e) => update({ name: e.target.value })} aria-invalid={errors.name ? true : undefined} />
-          {errors.name && <span className="error">{errors.name}</span>}
+          <input value={draft.name} required disabled={!!saved?.system} onChange={(e) => update({ name: e.target.value })}
+            aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? 'collection-name-err' : undefined} />
         </label>
+        {errors.name && <span id="collection-name-err" className="error" style={{ gridRow: 2 }}>{errors.name}</span>}
         <label><span>Type</span>
-          <select value={draft.type} disabled={!isNew} onChange={(e) => update({ type: e.target.value as Draft['type'] })}>
+          <select value={draft.type} disabled={!isNew} onChange={(e) => changeType(e.target.value as Draft['type'])}>
             <option value="base">base</option><option value="auth">auth</option><option value="view">view</option>
           </select>
         </label>
@@ -134,24 +197,26 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
         <div className="panel">
           <h2 style={{ marginTop: 0 }}>View query</h2>
           <label><span>SELECT statement (must return an id column)</span>
-            <textarea value={draft.viewQuery} onChange={(e) => update({ viewQuery: e.target.value })} />
+            <textarea value={draft.viewQuery} required onChange={(e) => update({ viewQuery: e.target.value })}
+              aria-invalid={errors.viewQuery ? true : undefined} aria-describedby={errors.viewQuery ? 'view-query-err' : undefined} />
           </label>
-          {errors.viewQuery && <div className="error">{errors.viewQuery}</div>}
+          {errors.viewQuery && <div id="view-query-err" className="error">{errors.viewQuery}</div>}
         </div>
       ) : (
         <div className="panel">
           <h2 style={{ marginTop: 0 }}>Fields</h2>
           {draft.fields.map((f, i) => (
             <FieldEditor key={f.id ?? `new-${i}`} field={f} index={i} collections={others.concat(saved ? [saved] : [])}
-              error={Object.entries(errors).filter(([k]) => k.startsWith(`fields.${i}.`)).map(([, v]) => v).join(' ')}
+              errors={Object.fromEntries(Object.entries(errors).filter(([k]) => k.startsWith(`fields.${i}.`)).map(([k, v]) => [k.slice(`fields.${i}.`.length), v]))}
               onChange={(nf) => setField(i, nf)} onRemove={() => update({ fields: draft.fields.filter((_, j) => j !== i) })} />
           ))}
           <div className="row">
             <select aria-label="New field type" value={newType} onChange={(e) => setNewType(e.target.value)} style={{ width: 140 }}>
               {Object.keys(FIELD_TYPES).map((t) => <option key={t} value={t}>{t}</option>)}
             </select>
-            <button type="button" onClick={() => update({ fields: [...draft.fields, newField(newType, draft.fields.map((f) => f.name))] })}>Add field</button>
+            <button type="button" disabled={isNew && !scaffolds} onClick={addField}>Add field</button>
           </div>
+          {errors.fields && <div className="error">{errors.fields}</div>}
         </div>
       )}
 
@@ -174,6 +239,11 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
         </div>
       )}
 
+      <div className="savebar">
+        <button type="submit" className="primary" disabled={busy}>Save</button>
+        {dirty && <span className="muted">Unsaved changes</span>}
+      </div>
+      {confirmDialog}
       {confirm && (
         <Confirm title="Confirm schema change" confirmLabel="Save anyway" onCancel={() => setConfirm(null)} onConfirm={() => void save()}
           message={<>

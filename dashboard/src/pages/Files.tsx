@@ -3,7 +3,7 @@ import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb, errorText } from '../lib/session';
 import { href } from '../lib/router';
 import type { FieldSchema } from '../lib/fieldTypes';
-import { Notice, Pager } from '../components/ui';
+import { Notice, Pager, useConfirm } from '../components/ui';
 
 const PER_PAGE = 24;
 const IMAGE = /\.(png|jpe?g|gif|webp)$/i;
@@ -17,6 +17,7 @@ export function FilesPage() {
   const [token, setToken] = useState('');
   const [error, setError] = useState('');
   const [ok, setOk] = useState('');
+  const [confirmDialog, ask] = useConfirm();
 
   useEffect(() => {
     pb().collections.getFullList({ sort: 'name' }).then((all) => {
@@ -44,7 +45,7 @@ export function FilesPage() {
   useEffect(() => { void load(); }, [load]);
 
   async function remove(r: RecordModel, field: string, file: string) {
-    if (!collection || !window.confirm(`Delete ${file} from record ${r.id}?`)) return;
+    if (!collection || !(await ask({ title: 'Delete file?', message: `Delete ${file} from record ${r.id}? The record keeps its other files.`, confirmLabel: 'Delete' }))) return;
     try {
       await pb().collection(collection.name).update(r.id, { [`${field}-`]: [file] });
       setOk(`Deleted ${file}.`);
@@ -91,6 +92,7 @@ export function FilesPage() {
       </div>
       {records && files.length === 0 && <p className="muted">No files in {name}.</p>}
       {records && records.totalPages > 1 && <Pager page={page} totalPages={records.totalPages} onPage={setPage} />}
+      {confirmDialog}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { pb, errorText, fieldErrors, switchProject } from '../lib/session';
 import { useSession } from '../lib/useSession';
 import { navigate } from '../lib/router';
-import { Notice } from '../components/ui';
+import { Notice, useConfirm } from '../components/ui';
 import { bytes } from './Analytics';
 
 type Project = { name: string; apiPath: string; default: boolean };
@@ -17,6 +17,7 @@ export function ProjectsPage() {
   const [error, setError] = useState('');
   const [ok, setOk] = useState('');
   const [nameError, setNameError] = useState('');
+  const [confirmDialog, ask] = useConfirm();
 
   const load = () => pb().send<{ items: Project[] }>('/api/platform/projects', { query: { perPage: 500 } }).then((r) => {
     setItems(r.items);
@@ -43,7 +44,7 @@ export function ProjectsPage() {
   }
 
   async function remove(p: Project) {
-    if (!window.confirm(`Delete project "${p.name}" and its whole database? This cannot be undone.`)) return;
+    if (!(await ask({ title: 'Delete project?', message: `Delete project "${p.name}" and its whole database? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
     try { await pb().send(`/api/platform/projects/${encodeURIComponent(p.name)}`, { method: 'DELETE' }); await load(); } catch (err) { setError(errorText(err)); }
   }
 
@@ -91,6 +92,7 @@ export function ProjectsPage() {
           </tbody>
         </table>
       </div>
+      {confirmDialog}
     </div>
   );
 }

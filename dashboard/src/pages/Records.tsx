@@ -1,33 +1,46 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CollectionModel, ListResult, RecordModel } from 'pocketbase';
 import { pb, errorText } from '../lib/session';
-import { href } from '../lib/router';
+import { href, setQuery, useQuery } from '../lib/router';
 import { checkFilter } from '../lib/filterSyntax';
 import type { FieldSchema } from '../lib/fieldTypes';
 import { RuleInput } from '../components/RuleInput';
 import { RecordForm } from '../components/RecordForm';
 import { UserActions } from '../components/UserActions';
-import { Notice, Pager } from '../components/ui';
+import { Notice, Pager, plural, useConfirm } from '../components/ui';
 
 const PER_PAGE = 20;
 
 export function RecordsPage({ collection: name }: { collection: string }) {
   const [collection, setCollection] = useState<CollectionModel | null>(null);
-  const [page, setPage] = useState(1);
-  const [sort, setSort] = useState('-created');
-  const [filter, setFilter] = useState('');
-  const [applied, setApplied] = useState('');
+  // Filter, sort, page and the open record live in the URL (#/records/posts?filter=...&sort=...&page=2&record=ID):
+  // a reload keeps them and the address can be shared.
+  const query = useQuery();
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const applied = query.get('filter') ?? '';
+  const defaultSort = (collection?.fields as FieldSchema[] | undefined)?.some((f) => f.name === 'created') ? '-created' : '-id';
+  const sort = query.get('sort') ?? defaultSort;
+  const openId = query.get('record') ?? '';
+  const [filter, setFilter] = useState(applied);
   const [list, setList] = useState<ListResult<RecordModel> | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<RecordModel | 'new' | null>(null);
   const [error, setError] = useState('');
+  const [filterError, setFilterError] = useState('');
   const [ok, setOk] = useState('');
   const [fileToken, setFileToken] = useState('');
+  const [confirmDialog, ask] = useConfirm();
+
+  const go = (patch: { filter?: string; sort?: string; page?: number; record?: string }) => {
+    const next = { filter: applied, sort: query.get('sort') ?? '', page: page > 1 ? page : '', record: openId, ...patch };
+    if (next.page === 1) next.page = '';
+    setQuery(next, true);
+  };
+  useEffect(() => { setFilter(applied); }, [applied]);
 
   useEffect(() => {
     pb().collections.getOne(name).then((c) => {
       setCollection(c);
-      if (!(c.fields as FieldSchema[]).some((f) => f.name === 'created')) setSort('-id');
       // Protected files need a short-lived file token in their URL.
       if ((c.fields as FieldSchema[]).some((f) => f.type === 'file' && f.protected)) pb().files.getToken().then(setFileToken).catch(() => {});
     }).catch((e) => setError(errorText(e)));
@@ -37,25 +50,44 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     if (!collection) return;
     try {
       const res = await pb().collection(collection.name).getList(page, PER_PAGE, { sort, filter: applied });
+      // A page past the end (after deleting its records): show the last one instead.
+      if (res.items.length === 0 && page > 1 && res.totalPages > 0) { setQuery({ ...Object.fromEntries(new URLSearchParams(window.location.hash.split('?')[1] ?? '')), page: res.totalPages > 1 ? res.totalPages : '' }); return; }
       setList(res);
       setError('');
+      setFilterError('');
     } catch (e) {
+      // A refused filter or sort must not leave the previous rows on screen as if it had been applied.
+      setList(null);
+      setSelected(new Set());
       setError(errorText(e));
+      setFilterError(applied ? errorText(e) : '');
     }
   }, [collection, page, sort, applied]);
   useEffect(() => { void load(); }, [load]);
+
+  // The record named in the URL opens in the form (fetched when it is not on this page).
+  useEffect(() => {
+    if (!collection || !openId) { setEditing(null); return; }
+    if (openId === 'new') { setEditing('new'); return; }
+    const here = list?.items.find((r) => r.id === openId);
+    if (here) { setEditing(here); return; }
+    let live = true;
+    pb().collection(collection.name).getOne(openId).then((r) => { if (live) setEditing(r); }).catch((e) => { if (live) { setError(errorText(e)); setEditing(null); } });
+    return () => { live = false; };
+  }, [collection, openId, list]);
+  const openRecord = (id: string) => go({ record: id });
+  const closeRecord = () => go({ record: '' });
 
   const fields = ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
   const columns = fields.slice(0, 8);
 
   function toggleSort(col: string) {
-    setPage(1);
-    setSort(sort === col ? `-${col}` : col);
+    go({ sort: sort === col ? `-${col}` : col, page: 1 });
   }
 
   async function bulkDelete() {
     if (!collection || selected.size === 0) return;
-    if (!window.confirm(`Delete ${selected.size} record(s)?`)) return;
+    if (!(await ask({ title: 'Delete records?', message: `Delete ${plural(selected.size, 'record')} of ${collection.name}? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
     const failures: string[] = [];
     for (const id of selected) {
       try { await pb().collection(collection.name).delete(id); } catch (e) { failures.push(`${id}: ${errorText(e)}`); }
@@ -67,11 +99,11 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   }
 
   async function deleteOne(r: RecordModel) {
-    if (!collection || !window.confirm(`Delete record ${r.id}?`)) return;
+    if (!collection || !(await ask({ title: 'Delete record?', message: `Delete record ${r.id} of ${collection.name}? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
     try {
       await pb().collection(collection.name).delete(r.id);
       setOk('Deleted.');
-      setEditing(null);
+      closeRecord();
       await load();
     } catch (e) {
       setError(errorText(e));
@@ -86,12 +118,12 @@ export function RecordsPage({ collection: name }: { collection: string }) {
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{name}</h1>
         <a className="btn" href={href('collections', name)}>Schema &amp; rules</a>
-        {!readOnly && <button type="button" className="primary" onClick={() => setEditing('new')}>New record</button>}
+        {!readOnly && <button type="button" className="primary" onClick={() => openRecord('new')}>New record</button>}
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
-      <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { setPage(1); setApplied(filter); } }} aria-label="Record filter">
-        <div className="grow"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} onChange={(v) => setFilter(v ?? '')} /></div>
+      <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { if (filter === applied) void load(); else go({ filter, page: 1 }); } }} aria-label="Record filter">
+        <div className="grow"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} serverError={filter === applied ? filterError : ''} onChange={(v) => setFilter(v ?? '')} /></div>
         <button type="submit" style={{ marginTop: 22 }}>Apply</button>
       </form>
       {selected.size > 0 && !readOnly && (
@@ -107,29 +139,31 @@ export function RecordsPage({ collection: name }: { collection: string }) {
               <th style={{ width: 30 }}><input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(items.map((r) => r.id)) : new Set())} /></th>
               <th><SortButton col="id" sort={sort} onSort={toggleSort} /></th>
               {columns.filter((f) => f.name !== 'id').map((f) => <th key={f.name}><SortButton col={f.name} sort={sort} onSort={toggleSort} /></th>)}
-              {collection?.type === 'auth' && <th>Actions</th>}
+              {collection?.type === 'auth' && <th className="sticky-end">Actions</th>}
             </tr>
           </thead>
           <tbody>
             {items.map((r) => (
               <tr key={r.id}>
                 <td><input type="checkbox" aria-label={`Select ${r.id}`} checked={selected.has(r.id)} onChange={(e) => { const s = new Set(selected); if (e.target.checked) s.add(r.id); else s.delete(r.id); setSelected(s); }} /></td>
-                <td className="mono">{readOnly ? r.id : <a href="#" onClick={(e) => { e.preventDefault(); setEditing(r); }}>{r.id}</a>}</td>
+                <td className="mono">{readOnly ? r.id : <a href={`${href('records', name)}?${new URLSearchParams({ ...Object.fromEntries(query), record: r.id })}`} onClick={(e) => { e.preventDefault(); openRecord(r.id); }}>{r.id}</a>}</td>
                 {columns.filter((f) => f.name !== 'id').map((f) => <td key={f.name}><Cell field={f} record={r} token={fileToken} /></td>)}
-                {collection?.type === 'auth' && <td><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
+                {collection?.type === 'auth' && <td className="sticky-end"><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
               </tr>
             ))}
             {list && items.length === 0 && <tr><td colSpan={columns.length + 2} className="muted">No records.</td></tr>}
+            {!list && error && <tr><td colSpan={columns.length + 2} className="muted">No records shown: the request was refused (see the message above).</td></tr>}
           </tbody>
         </table>
       </div>
-      {list && <Pager page={list.page} totalPages={list.totalPages} count={`${list.totalItems} records`} onPage={setPage} />}
+      {list && <Pager page={list.page} totalPages={list.totalPages} count={plural(list.totalItems, 'record')} onPage={(p) => go({ page: p })} />}
       {editing && collection && (
-        <RecordForm collection={collection} record={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
+        <RecordForm key={editing === 'new' ? 'new' : editing.id} collection={collection} record={editing === 'new' ? null : editing}
+          onClose={closeRecord}
           onDelete={editing === 'new' ? undefined : () => deleteOne(editing)}
-          onSaved={() => { setEditing(null); setOk('Saved.'); void load(); }} />
+          onSaved={() => { closeRecord(); setOk('Saved.'); void load(); }} />
       )}
+      {confirmDialog}
     </div>
   );
 }

@@ -1,10 +1,17 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { pb, errorText } from '../lib/session';
-import { Notice } from '../components/ui';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { pb, errorText, fieldErrors } from '../lib/session';
+import { Notice, useFocusFirstError } from '../components/ui';
 import { OAuth2Settings } from '../components/OAuth2Settings';
 
 type Settings = Record<string, Record<string, unknown>>;
-type Input = { key: string; label: string; kind: 'text' | 'number' | 'bool' | 'password' | 'list' | 'json' };
+type Draft = Record<string, string | boolean>;
+type Input = {
+  key: string; label: string; kind: 'text' | 'number' | 'bool' | 'password' | 'list' | 'json';
+  /** Required while the section is enabled (its `enabled` box checked). */
+  requiredWhenEnabled?: boolean;
+  /** Whole numbers in this range (checked before sending; the server checks again). */
+  range?: [number, number];
+};
 
 const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] = [
   { id: 'meta', title: 'Application', inputs: [
@@ -12,7 +19,8 @@ const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] 
     { key: 'senderName', label: 'Sender name', kind: 'text' }, { key: 'senderAddress', label: 'Sender address', kind: 'text' },
   ] },
   { id: 'smtp', title: 'Mail (SMTP)', inputs: [
-    { key: 'enabled', label: 'Send mail', kind: 'bool' }, { key: 'host', label: 'Host', kind: 'text' }, { key: 'port', label: 'Port', kind: 'number' },
+    { key: 'enabled', label: 'Send mail', kind: 'bool' }, { key: 'host', label: 'Host', kind: 'text', requiredWhenEnabled: true },
+    { key: 'port', label: 'Port', kind: 'number', requiredWhenEnabled: true, range: [1, 65535] },
     { key: 'username', label: 'Username', kind: 'text' }, { key: 'password', label: 'Password (write-only; empty keeps it)', kind: 'password' },
     { key: 'authMethod', label: 'AUTH method (empty = any)', kind: 'text' }, { key: 'tls', label: 'Implicit TLS', kind: 'bool' },
     { key: 'localName', label: 'EHLO name', kind: 'text' },
@@ -22,15 +30,16 @@ const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] 
     { key: 'rules', label: 'Rules (JSON)', kind: 'json' },
   ] },
   { id: 'batch', title: 'Batch API', inputs: [
-    { key: 'enabled', label: 'Enabled', kind: 'bool' }, { key: 'maxRequests', label: 'Max requests per batch', kind: 'number' },
-    { key: 'timeout', label: 'Timeout (s)', kind: 'number' }, { key: 'maxBodySize', label: 'Max body size (bytes, 0 = default)', kind: 'number' },
+    { key: 'enabled', label: 'Enabled', kind: 'bool' }, { key: 'maxRequests', label: 'Max requests per batch', kind: 'number', range: [0, 1_000_000] },
+    { key: 'timeout', label: 'Timeout (s)', kind: 'number', range: [0, 86_400] }, { key: 'maxBodySize', label: 'Max body size (bytes, 0 = default)', kind: 'number', range: [0, Number.MAX_SAFE_INTEGER] },
   ] },
   { id: 's3', title: 'File storage (S3)', inputs: [
-    { key: 'enabled', label: 'Use S3', kind: 'bool' }, { key: 'bucket', label: 'Bucket', kind: 'text' }, { key: 'region', label: 'Region', kind: 'text' },
-    { key: 'endpoint', label: 'Endpoint', kind: 'text' }, { key: 'accessKey', label: 'Access key', kind: 'text' },
+    { key: 'enabled', label: 'Use S3', kind: 'bool' }, { key: 'bucket', label: 'Bucket', kind: 'text', requiredWhenEnabled: true },
+    { key: 'region', label: 'Region', kind: 'text', requiredWhenEnabled: true },
+    { key: 'endpoint', label: 'Endpoint', kind: 'text', requiredWhenEnabled: true }, { key: 'accessKey', label: 'Access key', kind: 'text', requiredWhenEnabled: true },
     { key: 'secret', label: 'Secret (write-only; empty keeps it)', kind: 'password' }, { key: 'forcePathStyle', label: 'Path-style URLs', kind: 'bool' },
   ] },
-  { id: 'logs', title: 'Logs', inputs: [{ key: 'maxDays', label: 'Keep request logs (days)', kind: 'number' }, { key: 'logIP', label: 'Log client IPs', kind: 'bool' }] },
+  { id: 'logs', title: 'Logs', inputs: [{ key: 'maxDays', label: 'Keep request logs (days, 0 = none kept)', kind: 'number', range: [0, 36_500] }, { key: 'logIP', label: 'Log client IPs', kind: 'bool' }] },
 ];
 
 export function SettingsPage() {
@@ -53,13 +62,24 @@ export function SettingsPage() {
 function Section({ id, title, note, inputs, value, extra, onSaved }: {
   id: string; title: string; note?: string; inputs: Input[]; value: Record<string, unknown>; extra: ReactNode; onSaved: (s: Settings) => void;
 }) {
-  const [draft, setDraft] = useState<Record<string, string | boolean>>(() => toDraft(inputs, value));
+  const [draft, setDraft] = useState<Draft>(() => toDraft(inputs, value));
   const [error, setError] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const [ok, setOk] = useState('');
+  const form = useRef<HTMLFormElement>(null);
+  const uid = useId();
+  useFocusFirstError(form, error);
+  const enabled = !!draft.enabled;
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setError(''); setOk('');
+    setError(''); setErrors({}); setOk('');
+    const bad = validate(inputs, draft);
+    if (Object.keys(bad).length) {
+      setErrors(bad);
+      setError(`Not saved: ${Object.keys(bad).length === 1 ? 'one field needs' : 'some fields need'} fixing.`);
+      return;
+    }
     const out: Record<string, unknown> = {};
     for (const i of inputs) {
       const v = draft[i.key];
@@ -68,7 +88,11 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
       else if (i.kind === 'list') out[i.key] = String(v).split(',').map((x) => x.trim()).filter(Boolean);
       else if (i.kind === 'password') { if (v) out[i.key] = v; }
       else if (i.kind === 'json') {
-        try { out[i.key] = JSON.parse(String(v)); } catch (err) { setError(`${i.label}: invalid JSON (${(err as Error).message})`); return; }
+        try { out[i.key] = JSON.parse(String(v)); } catch (err) {
+          setErrors({ [i.key]: `Invalid JSON: ${(err as Error).message}` });
+          setError(`${i.label}: invalid JSON.`);
+          return;
+        }
       } else out[i.key] = v;
     }
     try {
@@ -77,12 +101,25 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
       setDraft(toDraft(inputs, s[id] ?? {}));
       setOk('Saved.');
     } catch (err) {
+      // The server's field errors are keyed "<section>.<field>[.<index>.<key>]"; each goes under its input.
+      const per: Record<string, string> = {};
+      for (const [k, v] of Object.entries(fieldErrors(err))) {
+        const rest = k.startsWith(`${id}.`) ? k.slice(id.length + 1) : k;
+        const [key, ...path] = rest.split('.');
+        const input = inputs.some((i) => i.key === key) ? key : '';
+        const text = path.length ? `${path.join('.')}: ${v}` : v;
+        per[input] = per[input] ? `${per[input]}; ${text}` : text;
+      }
+      setErrors(per);
       setError(errorText(err));
     }
   }
 
+  const errId = (key: string) => `${uid}-${key}-err`;
+  const invalid = (key: string) => (errors[key] ? { 'aria-invalid': true as const, 'aria-describedby': errId(key) } : {});
+  const message = (key: string) => errors[key] && <span id={errId(key)} className="error field-error" style={{ marginTop: -8, marginBottom: 10 }}>{errors[key]}</span>;
   return (
-    <form className="panel" onSubmit={save} aria-label={title}>
+    <form className="panel" onSubmit={save} aria-label={title} ref={form} noValidate>
       <h2 style={{ marginTop: 0 }}>{title}</h2>
       {note && <p className="muted mono" style={{ marginTop: 0 }}>{note}</p>}
       <Notice kind="error">{error}</Notice>
@@ -91,17 +128,43 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
         {inputs.map((i) => i.kind === 'bool' ? (
           <label key={i.key} className="check"><input type="checkbox" checked={!!draft[i.key]} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.checked })} /><span>{i.label}</span></label>
         ) : i.kind === 'json' ? (
-          <label key={i.key} style={{ gridColumn: '1 / -1' }}><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} /></label>
+          <div key={i.key} style={{ gridColumn: '1 / -1' }}>
+            <label><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} /></label>
+            {message(i.key)}
+          </div>
         ) : (
-          <label key={i.key}><span>{i.label}</span>
-            <input type={i.kind === 'password' ? 'password' : i.kind === 'number' ? 'number' : 'text'} autoComplete="off" value={String(draft[i.key])} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} />
-          </label>
+          <div key={i.key}>
+            <label><span>{i.label}{i.requiredWhenEnabled && enabled ? ' (required)' : ''}</span>
+              <input type={i.kind === 'password' ? 'password' : i.kind === 'number' ? 'number' : 'text'} autoComplete="off" value={String(draft[i.key])}
+                required={!!i.requiredWhenEnabled && enabled} min={i.range?.[0]} max={i.range?.[1]} step={i.kind === 'number' ? 1 : undefined}
+                onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} />
+            </label>
+            {message(i.key)}
+          </div>
         ))}
       </div>
+      {errors[''] && <p className="error">{errors['']}</p>}
       <div className="row"><button type="submit" className="primary">Save {title.toLowerCase()}</button></div>
       {extra}
     </form>
   );
+}
+
+/** What the form refuses before sending: required fields of an enabled section, numbers out of range. */
+function validate(inputs: Input[], draft: Draft): Record<string, string> {
+  const bad: Record<string, string> = {};
+  const enabled = !!draft.enabled;
+  for (const i of inputs) {
+    const v = String(draft[i.key] ?? '').trim();
+    if (i.requiredWhenEnabled && enabled && v === '') { bad[i.key] = `Required while "${inputs.find((x) => x.key === 'enabled')?.label}" is on.`; continue; }
+    if (i.requiredWhenEnabled && !enabled) continue;
+    if (i.kind === 'number' && v !== '' && i.range) {
+      const [lo, hi] = i.range;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < lo || n > hi) bad[i.key] = hi >= Number.MAX_SAFE_INTEGER ? `Must be a whole number, ${lo} or more.` : `Must be a whole number from ${lo} to ${hi}.`;
+    }
+  }
+  return bad;
 }
 
 function toDraft(inputs: Input[], value: Record<string, unknown>): Record<string, string | boolean> {

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { errorText, signIn } from '../lib/session';
-import { Notice } from '../components/ui';
+import { Notice, useFocusFirstError } from '../components/ui';
 
 /** The superuser sign-in form (a page, or an overlay over the page when the session expired). */
 export function SignIn({ project, expired, email: lastEmail = '' }: { project: string; expired: boolean; email?: string }) {
@@ -8,6 +8,8 @@ export function SignIn({ project, expired, email: lastEmail = '' }: { project: s
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useFocusFirstError(form, error);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -23,7 +25,7 @@ export function SignIn({ project, expired, email: lastEmail = '' }: { project: s
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-label="Sign in">
+    <form className="card" onSubmit={submit} aria-label="Sign in" ref={form}>
       <h1>PaperGao</h1>
       <p className="muted">
         {expired ? 'Your session expired. Sign in again to continue where you were' : 'Sign in as a superuser'}

@@ -1,0 +1,145 @@
+// Accessibility: an axe-core check of every screen (no serious or critical violations), and the keyboard/focus
+// behaviour a screen-reader or keyboard user depends on: focus trapped in dialogs, moved to the first error after a
+// failed submit and to the content after sign-in, errors tied to their inputs, required fields marked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import PocketBase from 'pocketbase';
+import { startServer, EMAIL, PASSWORD } from './lib/server.mjs';
+import { openBrowser, signIn } from './lib/browser.mjs';
+import { seriousViolations } from './lib/axe.mjs';
+import { makePng } from './lib/png.mjs';
+
+/** Screens of the app: the hash route and the heading that says it is shown. */
+const SCREENS = [
+  ['collections', 'Collections'],
+  ['collections/new', 'New collection'],
+  ['collections/posts', 'Collection posts'],
+  ['records/posts', 'posts'],
+  ['records/users', 'users'],
+  ['files', 'Files'],
+  ['keys', 'API keys'],
+  ['logs', 'Logs'],
+  ['analytics', 'Analytics'],
+  ['backups', 'Backups'],
+  ['settings', 'Settings'],
+  ['projects', 'Projects'],
+];
+
+async function seedData(server) {
+  const admin = new PocketBase(server.url);
+  await admin.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+  await admin.collections.create({ name: 'posts', type: 'base', listRule: '', fields: [
+    { name: 'title', type: 'text', required: true }, { name: 'views', type: 'number' }, { name: 'tags', type: 'select', values: ['a', 'b'], maxSelect: 2 },
+    { name: 'meta', type: 'json' }, { name: 'cover', type: 'file', maxSelect: 1, maxSize: 1 << 20 }, { name: 'published', type: 'bool' },
+    { name: 'created', type: 'autodate', onCreate: true }, { name: 'updated', type: 'autodate', onCreate: true, onUpdate: true }] });
+  const form = new FormData();
+  form.append('title', 'Hello');
+  form.append('views', '3');
+  form.append('cover', new Blob([makePng(32, 32)], { type: 'image/png' }), 'cover.png');
+  await admin.collection('posts').create(form);
+  await admin.collection('users').create({ email: 'ann@papergao.test', password: 'Ann-password-123', passwordConfirm: 'Ann-password-123', name: 'Ann' });
+  return admin;
+}
+
+test('axe-core: no serious or critical violations on any screen (1280x800)', async () => {
+  const server = await startServer();
+  const b = await openBrowser('a11y');
+  await seedData(server);
+  const found = [];
+  try {
+    const { page } = b;
+    await page.goto(`${server.url}/_/`);
+    await page.getByRole('heading', { name: 'PaperGao' }).waitFor();
+    for (const v of await seriousViolations(page)) found.push(`sign-in: ${v}`);
+    await signIn(page, server.url, EMAIL, PASSWORD);
+    for (const [route, heading] of SCREENS) {
+      await page.goto(`${server.url}/_/#/${route}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      for (const v of await seriousViolations(page)) found.push(`${route}: ${v}`);
+    }
+    // Dialogs: a record form, a confirmation.
+    await page.goto(`${server.url}/_/#/records/posts`);
+    await page.getByRole('button', { name: 'New record' }).click();
+    await page.getByRole('dialog').waitFor();
+    for (const v of await seriousViolations(page)) found.push(`record form: ${v}`);
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Select all').check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByRole('dialog', { name: 'Delete records?' }).waitFor();
+    for (const v of await seriousViolations(page)) found.push(`confirm dialog: ${v}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // The public page an auth email links to.
+    await page.goto(`${server.url}/_/#/auth/confirm-password-reset/not-a-real-token`);
+    await page.getByRole('heading').first().waitFor();
+    for (const v of await seriousViolations(page)) found.push(`auth link page: ${v}`);
+    assert.deepEqual(found, [], `axe found:\n${found.join('\n')}`);
+  } finally {
+    await b.close().finally(() => server.stop());
+  }
+});
+
+test('keyboard and focus: sign-in errors and success, dialogs keep focus, a failed save focuses the field', async () => {
+  const server = await startServer();
+  const b = await openBrowser('a11y-focus', { allowStatuses: [400] });
+  await seedData(server);
+  const active = () => b.page.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el?.tagName.toLowerCase(), id: el?.id, label: el?.getAttribute('aria-label') ?? '', inDialog: !!el?.closest('[role=dialog]'), text: el?.textContent?.slice(0, 80) };
+  });
+  try {
+    const { page } = b;
+    await page.goto(`${server.url}/_/`);
+    // A wrong password: focus moves to the error, which says why.
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('wrong-password-1');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('alert').waitFor();
+    const afterFail = await active();
+    assert.match(afterFail.text ?? '', /authenticate|invalid|failed/i, `focus on the error: ${JSON.stringify(afterFail)}`);
+    // Signing in moves focus to the page's content (not left on a removed form, i.e. <body>).
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Collections' }).waitFor();
+    assert.equal((await active()).id, 'main', 'focus is on the main content after sign-in');
+
+    // A dialog keeps Tab and Shift+Tab inside.
+    await page.goto(`${server.url}/_/#/records/posts`);
+    await page.getByRole('button', { name: 'New record' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New posts record' });
+    await dialog.waitFor();
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      assert.ok((await active()).inDialog, `Tab ${i + 1} stays in the dialog`);
+    }
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Shift+Tab');
+      assert.ok((await active()).inDialog, `Shift+Tab ${i + 1} stays in the dialog`);
+    }
+    // Required fields say so; a refused save focuses the field and ties the message to it.
+    const title = dialog.getByLabel(/^title/);
+    assert.equal(await title.getAttribute('required'), '');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByRole('alert').waitFor();
+    assert.equal(await title.getAttribute('aria-invalid'), 'true');
+    const described = await title.getAttribute('aria-describedby');
+    assert.match(await page.locator(`[id="${described}"]`).textContent(), /blank|required/i);
+    assert.equal(await title.evaluate((el) => el === document.activeElement), true, 'focus moved to the invalid field');
+    await b.shot('record-error-focus');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // The collection editor: a failed save focuses the first invalid input.
+    await page.goto(`${server.url}/_/#/collections/new`);
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('bad name!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').first().waitFor();
+    const name = page.getByLabel('Name', { exact: true });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+    assert.equal(await name.evaluate((el) => el === document.activeElement), true, 'focus on the collection name');
+    assert.ok(await name.getAttribute('aria-describedby'));
+  } finally {
+    await b.close().finally(() => server.stop());
+  }
+});
