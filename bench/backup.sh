@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Backup benchmark: p50/p99 of record creates while the project is quiet (A) and while a backup of it runs (B),
 # A B A B in one run. The project: an imported PocketBase pb_data (lib/make-pb-data.py: RECORDS records, FILES of them
-# with a 2 KiB file) plus FILE_MB of random (incompressible) stored files, so the backup has data and files to stream.
+# with a FILE_KB random (incompressible) file), so the backup has data and files to stream. FILE_MB adds random files no
+# record references: they take disk space but are not in a backup (a backup holds only the snapshot's records' files).
 #
-#   bench/backup.sh [--records 200000] [--files 1000] [--file-mb 256] [--connections 4] [--db POSTGRES_CONN] [--no-build] [--out-md FILE]
+#   bench/backup.sh [--records 200000] [--files 1000] [--file-kb 256] [--file-mb 0] [--connections 4] [--db POSTGRES_CONN] [--no-build] [--out-md FILE]
 #
 # Writes bench/results/backup-latest.md.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
-RECORDS=200000 FILES=1000 FILE_MB=256 CONNECTIONS=4 DB="" BUILD=1
+RECORDS=200000 FILES=1000 FILE_KB=256 FILE_MB=0 CONNECTIONS=4 DB="" BUILD=1
 OUT_MD="$BENCH_DIR/results/backup-latest.md"
 while (( $# )); do
   case "$1" in
     --records) RECORDS="$2"; shift 2 ;;
     --files) FILES="$2"; shift 2 ;;
+    --file-kb) FILE_KB="$2"; shift 2 ;;
     --file-mb) FILE_MB="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --db) DB="$2"; shift 2 ;;
@@ -30,7 +32,7 @@ PID=""
 trap '[[ -n "$PID" ]] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 dbargs=(); [[ -n "$DB" ]] && dbargs=(--db "$DB")
 
-python3 "$BENCH_DIR/lib/make-pb-data.py" "$WORK/pb" --records "$RECORDS" --files "$FILES" >&2
+python3 "$BENCH_DIR/lib/make-pb-data.py" "$WORK/pb" --records "$RECORDS" --files "$FILES" --file-kb "$FILE_KB" >&2
 dotnet "$BIN" import pocketbase "$WORK/pb" --dir "$WORK/data" "${dbargs[@]}" > /dev/null
 dotnet "$BIN" superuser upsert bench@example.com Bench-pass-123 --dir "$WORK/data" "${dbargs[@]}" > /dev/null
 big="$WORK/data/projects/main/storage/benchbig/benchbig"
@@ -51,7 +53,7 @@ json=$(node "$BENCH_DIR/lib/backup-load.js" --url "http://127.0.0.1:$PORT" --ema
 {
   echo "# Backup benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $( [[ -n "$DB" ]] && echo PostgreSQL || echo SQLite ))"
   echo
-  echo "Project: $RECORDS imported records ($FILES with a 2 KiB file) + $FILE_MB MiB of random stored files = $((data_bytes / 1048576)) MiB on disk;"
+  echo "Project: $RECORDS imported records ($FILES with a $FILE_KB KiB random file) + $FILE_MB MiB of unreferenced files = $((data_bytes / 1048576)) MiB on disk;"
   echo "$CONNECTIONS concurrent writers creating records; phases alternate quiet (A) and during a backup (B)."
   echo "Shared 2-core machine, other engineers' builds and tests running: compare rows of this run only."
   echo

@@ -10,6 +10,7 @@ p = argparse.ArgumentParser()
 p.add_argument("out")
 p.add_argument("--records", type=int, default=100000)
 p.add_argument("--files", type=int, default=1000)
+p.add_argument("--file-kb", type=int, default=2, help="size of each record's file (random bytes)")
 p.add_argument("--members", type=int, default=1000)
 a = p.parse_args()
 rnd = random.Random(7)
@@ -89,7 +90,7 @@ def rows():
             d = os.path.join(storage, r)
             os.makedirs(d, exist_ok=True)
             with open(os.path.join(d, attachment), "wb") as f:
-                f.write(rnd.randbytes(2048))
+                f.write(rnd.randbytes(a.file_kb * 1024))
         yield (r, f"item {i}", i * 1.5, i % 2, json.dumps(rnd.sample(["red", "green", "blue", "black"], 2)),
                json.dumps({"i": i, "label": f"label {i}"}), members[i % len(members)], attachment, NOW, NOW)
 db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?)", rows())

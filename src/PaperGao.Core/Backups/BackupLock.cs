@@ -15,12 +15,13 @@ public static class BackupLock
     public static async Task<IAsyncDisposable?> TryAcquireAsync(Project p, CancellationToken ct)
     {
         if (p.Database is PostgresProjectDatabase pg) return await pg.TryAdvisoryLockAsync("papergao-backup:" + pg.Schema, ct);
-        var dir = Path.Combine(BackupStore.LocalDirOf(p), ".tmp");
+        var dir = BackupStore.LocalDirOf(p);
         Directory.CreateDirectory(dir);
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock) on Unix, a sharing lock on Windows: held until disposed.
-            return new FileStream(Path.Combine(dir, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            // ".lock" is never a backup name, so it is never listed.
+            return new FileStream(Path.Combine(dir, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
         }
         catch (IOException)
         {

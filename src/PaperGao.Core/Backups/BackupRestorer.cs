@@ -115,13 +115,17 @@ public static class BackupRestorer
         }
     }
 
-    /// <summary>After the commit: the project's files that the backup does not hold belong to records that no longer exist.</summary>
+    /// <summary>
+    /// After the commit: the project's record files (originals and thumbnails) that the backup does not hold belong to
+    /// records that no longer exist. Other objects in the storage are left alone (backups kept in the same S3 bucket).
+    /// </summary>
     private static async Task RemoveStaleFilesAsync(IFileStorage storage, HashSet<string> keep, CancellationToken ct)
     {
         var stale = new List<string>();
         await foreach (var o in storage.ListAsync("", ct))
         {
-            if (!keep.Contains(o.Key)) stale.Add(o.Key);
+            var isRecordFile = FileKeys.ParseOriginal(o.Key) is not null || FileKeys.ParseThumb(o.Key) is not null;
+            if (isRecordFile && !keep.Contains(o.Key)) stale.Add(o.Key);
         }
         await RemoveAsync(storage, stale);
     }

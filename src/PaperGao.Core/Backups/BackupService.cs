@@ -69,7 +69,7 @@ public sealed class BackupService(ProjectRegistry registry)
         if (!BackupNames.IsValid(name)) throw FileError("validation_match_invalid", "The file name must match ^[a-z0-9_-]+\\.zip$ (max 150 characters).");
         using var store = BackupStore.For(p);
         if (await store.ExistsAsync(name, ct)) throw FileError("validation_backup_name_exists", "Backup file with the specified name already exists.");
-        var tmp = store.NewTempPath();
+        var tmp = store.NewTempPath(BackupStore.UploadPrefix); // not swept by a backup that starts meanwhile
         try
         {
             await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous))

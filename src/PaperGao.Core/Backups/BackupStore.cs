@@ -12,6 +12,13 @@ namespace PaperGao.Core.Backups;
 public sealed class BackupStore : IDisposable
 {
     private const string TempPrefix = "backup-";
+
+    /// <summary>The prefix of an upload's temporary file.</summary>
+    public const string UploadPrefix = "upload-";
+
+    /// <summary>How old an upload's temporary file must be to count as left behind by a crash (an upload in progress keeps writing it).</summary>
+    private static readonly TimeSpan StaleUpload = TimeSpan.FromHours(1);
+
     private readonly IFileStorage _storage;
     private readonly LocalFileStorage? _local;
 
@@ -67,19 +74,30 @@ public sealed class BackupStore : IDisposable
         return _storage.DeleteAsync(name, ct);
     }
 
-    /// <summary>A new temporary file path (the file is not created).</summary>
-    public string NewTempPath()
+    /// <summary>
+    /// A new temporary file path (the file is not created). Backups and restores (run one at a time, under
+    /// <see cref="BackupLock"/>) use the "backup-" prefix; uploads, which run beside them, pass "upload-".
+    /// </summary>
+    public string NewTempPath(string prefix = TempPrefix)
     {
         Directory.CreateDirectory(TempDir);
-        return Path.Combine(TempDir, TempPrefix + Guid.NewGuid().ToString("N") + ".part");
+        return Path.Combine(TempDir, prefix + Guid.NewGuid().ToString("N") + ".part");
     }
 
-    /// <summary>Removes temporary files a crashed backup left behind (called when no backup of the project runs).</summary>
+    /// <summary>
+    /// Removes temporary files a crashed backup left behind (called under <see cref="BackupLock"/>, so no other backup
+    /// or restore writes one), and uploads' temporary files untouched for an hour.
+    /// </summary>
     public void SweepTemp()
     {
         if (!Directory.Exists(TempDir)) return;
-        foreach (var f in Directory.EnumerateFiles(TempDir, TempPrefix + "*"))
+        var staleBefore = DateTime.UtcNow - StaleUpload;
+        foreach (var f in Directory.EnumerateFiles(TempDir, "*.part"))
         {
+            var name = Path.GetFileName(f);
+            var sweep = name.StartsWith(TempPrefix, StringComparison.Ordinal)
+                || (name.StartsWith(UploadPrefix, StringComparison.Ordinal) && File.GetLastWriteTimeUtc(f) < staleBefore);
+            if (!sweep) continue;
             try { File.Delete(f); }
             catch (IOException) { /* in use */ }
         }

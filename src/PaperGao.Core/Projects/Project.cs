@@ -71,7 +71,17 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
 
     /// <summary>Takes a snapshot reloaded after another node changed the schema (raises no event).</summary>
     public void ReplaceCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
-    public void SetSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);
+    /// <summary>Raised after this node changed the settings (not when it took another node's change).</summary>
+    public event Action<Project>? SettingsChanged;
+
+    public void SetSettings(ProjectSettings s)
+    {
+        Volatile.Write(ref _settings, s);
+        SettingsChanged?.Invoke(this);
+    }
+
+    /// <summary>Takes settings reloaded after another node changed them (raises no event).</summary>
+    public void ReplaceSettings(ProjectSettings s) => Volatile.Write(ref _settings, s);
 
     /// <summary>
     /// Hands a resource that lives as long as the project (its log database) to the project, which disposes it first

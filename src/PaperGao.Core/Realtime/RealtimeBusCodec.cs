@@ -9,7 +9,8 @@ using PaperGao.Core.Records;
 namespace PaperGao.Core.Realtime;
 
 /// <summary>
-/// The bus notices as compact JSON: {"n":node,"t":"r"|"s"|"x","p":project,...} (record change, schema change, restore). A record notice names the change
+/// The bus notices as compact JSON: {"n":node,"t":"r"|"s"|"g"|"x","p":project,...} (record change, schema change,
+/// settings change, restore). A record notice names the change
 /// ("a" action, "c" collection id, "i" record id) and, for a delete, carries the deleted row's stored values ("row")
 /// since the other nodes cannot read it any more. A notice over the payload limit is sent as base64 chunks
 /// {"t":"k","m":id,"x":index,"of":count,"d":part} and put back together by the receivers. A node ignores its own notices.
@@ -48,6 +49,8 @@ public sealed class RealtimeBusCodec(string nodeId)
     }
 
     public static JsonObject SchemaNotice(string project) => new() { ["t"] = "s", ["p"] = project };
+
+    public static JsonObject SettingsNotice(string project) => new() { ["t"] = "g", ["p"] = project };
 
     /// <summary>The project's content was replaced by a restore: the other nodes reload it and drop its realtime clients.</summary>
     public static JsonObject RestoredNotice(string project) => new() { ["t"] = "x", ["p"] = project };

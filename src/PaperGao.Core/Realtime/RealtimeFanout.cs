@@ -47,13 +47,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
 
     public RealtimeBroker Broker => _broker;
 
-    /// <summary>Binds a freshly opened project's record hooks (and its schema changes, for the other nodes).</summary>
+    /// <summary>Binds a freshly opened project's record hooks (and its schema and settings changes, for the other nodes).</summary>
     public void Attach(Project p)
     {
         p.Hooks.AfterCreate.Bind((e, next) => AfterAsync(e, "create", next), HookPriority);
         p.Hooks.AfterUpdate.Bind((e, next) => AfterAsync(e, "update", next), HookPriority);
         p.Hooks.AfterDelete.Bind((e, next) => AfterAsync(e, "delete", next), HookPriority);
-        if (_bus.IsShared) p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
+        if (!_bus.IsShared) return;
+        p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
+        p.SettingsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SettingsNotice(changed.Name)));
     }
 
     /// <summary>
@@ -141,10 +143,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
             p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
             return;
         }
+        if ((string?)notice["t"] == "g")
+        {
+            p.ReplaceSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
+            return;
+        }
         if ((string?)notice["t"] == "x")
         {
             p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
-            p.SetSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
+            p.ReplaceSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
             _broker.DisconnectProject(p.Name);
             return;
         }

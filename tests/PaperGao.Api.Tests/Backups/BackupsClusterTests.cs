@@ -13,7 +13,8 @@ namespace PaperGao.Api.Tests.Backups;
 
 /// <summary>
 /// Backups beyond one process: two server nodes on one PostgreSQL database (one backup or restore at a time across
-/// them, one node takes each scheduled backup, a restore on A is reloaded by B), and two processes on one SQLite data dir.
+/// them, one node takes each scheduled backup, settings and restores on A are reloaded by B), and two processes on one
+/// SQLite data dir.
 /// </summary>
 public sealed class BackupsClusterTests(PostgresCluster postgres)
 {
@@ -71,12 +72,13 @@ public sealed class BackupsClusterTests(PostgresCluster postgres)
         await using var a = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
         var suA = await a.SuperuserClientAsync(ct);
         await using var b = new SecondNode(a.Settings.Db!);
-        Assert.Equal(200, (await SendAsync(suA, HttpMethod.Patch, "/api/settings", new { backups = new { cron = "0 3 * * *", cronMaxKeep = 5 } }, ct)).Status);
         var nodes = new[] { a.Services, b.Services }.Select(s => (Service: (BackupService)s.GetService(typeof(BackupService))!, Registry: (ProjectRegistry)s.GetService(typeof(ProjectRegistry))!)).ToList();
         var projects = new List<Project>();
         foreach (var (_, registry) in nodes) projects.Add((await registry.GetAsync("main", ct))!);
-        // B opened the project after the settings change, A changed them itself: both know the schedule.
-        Assert.All(projects, p => Assert.NotNull(BackupSchedule.Of(p)));
+        Assert.Null(BackupSchedule.Of(projects[1]));
+        // The schedule is set on A; B, which has the project open, learns it through the bus.
+        Assert.Equal(200, (await SendAsync(suA, HttpMethod.Patch, "/api/settings", new { backups = new { cron = "0 3 * * *", cronMaxKeep = 5 } }, ct)).Status);
+        await WaitUntilAsync(() => Task.FromResult(BackupSchedule.Of(projects[1]) is not null), ct);
 
         var start = new DateTimeOffset(2031, 1, 1, 12, 0, 0, TimeSpan.Zero);
         Assert.Null(await BackupSchedule.RunIfDueAsync(nodes[0].Service, projects[0], start, ct)); // the schedule starts now

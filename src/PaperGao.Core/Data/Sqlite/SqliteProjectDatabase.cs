@@ -114,6 +114,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     public override Task<T> SnapshotAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default) =>
         ReadAsync(async conn =>
         {
+            // A backup streams rows out while it reads them, for as long as that takes: no statement time limit (as
+            // statement_timeout = 0 on PostgreSQL), the caller's cancellation still applies.
+            SqliteTimeLimit.Of((SqliteConnection)conn)?.Begin(TimeSpan.Zero, ct);
             // WAL: the snapshot starts at the first read and stays fixed; the writer keeps committing meanwhile.
             await using var tx = ((SqliteConnection)conn).BeginTransaction(deferred: true);
             return await work(conn, tx);
