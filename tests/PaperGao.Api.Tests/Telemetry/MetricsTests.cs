@@ -191,6 +191,25 @@ public sealed class MetricsTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task Function_runs_are_timed_by_kind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dir = TempDir();
+        var folder = Path.Combine(dir, "functions");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.pb.js"), "routerAdd('GET', '/api/hello', (e) => e.string(200, 'hi'))", ct);
+        var deploy = await Executable.RunAsync(["functions", "deploy", folder, "--dir", dir], null, ct);
+        Assert.True(deploy.ExitCode == 0, deploy.Stderr);
+        var (port, metricsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
+        await using var server = Executable.Start(["serve", "--http", $"127.0.0.1:{port}", "--dir", dir, "--metrics-listen", $"127.0.0.1:{metricsPort}"]);
+        await server.WaitHealthyAsync($"http://127.0.0.1:{port}", ct);
+
+        using (var client = new HttpClient())
+            Assert.Equal("hi", await client.GetStringAsync($"http://127.0.0.1:{port}/api/hello", ct));
+        await WaitForSampleAsync($"http://127.0.0.1:{metricsPort}/metrics", "papergao_function_duration_seconds_count", 1, ct, "kind=\"route\"");
+    }
+
+    [Fact]
     public async Task A_real_Prometheus_scrapes_the_metrics_address()
     {
         var ct = TestContext.Current.CancellationToken;
