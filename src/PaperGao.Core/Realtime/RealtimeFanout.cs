@@ -100,10 +100,12 @@ public sealed class RealtimeFanout : IAsyncDisposable
         // The subscribers are the ones of the commit moment; the database work happens in the background.
         var targets = Targets(project, e.Collection, record.Id);
         if (targets.List.Count == 0 && !targets.AuthBound && !_bus.IsShared) return; // nobody to tell
+        var queued = Telemetry.PaperGaoMetrics.FanoutStart();
         try
         {
             await _work.Writer.WriteAsync(async () =>
             {
+                Telemetry.PaperGaoMetrics.FanoutBegins(queued);
                 if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
                 await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
             });

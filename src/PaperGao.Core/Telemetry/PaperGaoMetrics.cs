@@ -32,6 +32,16 @@ public static class PaperGaoMetrics
         Meter.CreateHistogram<double>("papergao.backup.duration", "s", "Duration of backup creation and restore (failed ones included), by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] });
 
+    /// <summary>Function runs (routes, hooks, cron jobs), failed ones included.</summary>
+    public static readonly Histogram<double> FunctionDuration =
+        Meter.CreateHistogram<double>("papergao.function.duration", "s", "Duration of JavaScript function runs (route, middleware, hook, cron), failed ones included; its count is the invocations.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+
+    /// <summary>Time from a record change's commit to the start of its realtime fan-out.</summary>
+    public static readonly Histogram<double> RealtimeFanoutLag =
+        Meter.CreateHistogram<double>("papergao.realtime.fanout.lag", "s", "Time from a record change's commit to the start of its realtime fan-out (the fan-out worker's backlog).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] });
+
     public static void RecordOperation(string project, string collection, string action)
     {
         if (!RecordOperations.Enabled) return;
@@ -46,16 +56,27 @@ public static class PaperGaoMetrics
     }
 
     /// <summary>Times a backup operation until disposed (<c>using var _ = PaperGaoMetrics.TimeBackup("create");</c>).</summary>
-    public static Timing TimeBackup(string operation) => new(BackupDuration, operation);
+    public static Timing TimeBackup(string operation) => new(BackupDuration, "operation", operation);
 
-    /// <summary>Records the time from its creation to its disposal into a histogram, tagged with the operation.</summary>
-    public readonly struct Timing(Histogram<double> histogram, string operation) : IDisposable
+    /// <summary>Times a function run until disposed, tagged with its kind (route, middleware, hook, cron).</summary>
+    public static Timing TimeFunction(object kind) => new(FunctionDuration, "kind", kind);
+
+    /// <summary>Stopwatch.GetTimestamp() when the fan-out lag is recorded, else 0 (nothing to measure).</summary>
+    public static long FanoutStart() => RealtimeFanoutLag.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    public static void FanoutBegins(long start)
+    {
+        if (start != 0) RealtimeFanoutLag.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    /// <summary>Records the time from its creation to its disposal into a histogram, with one tag.</summary>
+    public readonly struct Timing(Histogram<double> histogram, string tag, object? value) : IDisposable
     {
         private readonly long _start = histogram.Enabled ? Stopwatch.GetTimestamp() : 0;
 
         public void Dispose()
         {
-            if (_start != 0) histogram.Record(Stopwatch.GetElapsedTime(_start).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+            if (_start != 0) histogram.Record(Stopwatch.GetElapsedTime(_start).TotalSeconds, new KeyValuePair<string, object?>(tag, value is Enum ? value.ToString()!.ToLowerInvariant() : value));
         }
     }
 }

@@ -78,6 +78,7 @@ public sealed class FunctionSet : IDisposable
         {
             return Invoke(held.Engine, index, call, nested: true);
         }
+        using var timing = Core.Telemetry.PaperGaoMetrics.TimeFunction(Manifest[index].Kind);
         var deadline = DateTime.UtcNow + _context.Limits.QueueTimeout;
         if (!await _leases.WaitAsync(_context.Limits.QueueTimeout, ct))
             throw Busy();

@@ -61,7 +61,10 @@ public static class ServeCommand
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddPaperGao(options);
         builder.Services.AddPaperGaoFunctions(FunctionsConfig.Limits(config));
+        var otlp = config["otlp-endpoint"];
+        if (metrics.Enabled || otlp is not null) builder.Services.AddPaperGaoResource();
         if (metrics.Enabled) builder.Services.AddPaperGaoMetrics();
+        if (otlp is not null) builder.Services.AddPaperGaoTracing(otlp);
         var app = builder.Build();
         app.UseMetricsEndpoint(metrics);
         app.UsePaperGao();

@@ -25,6 +25,7 @@ public static class OptionCatalog
         new("functions-queue-seconds", "functions.queueSeconds", OptionKind.PositiveSeconds, "5", "How long a function call waits for a free engine.", "PaperGao:Functions:QueueSeconds"),
         new("metrics-listen", "metrics.listen", OptionKind.Address, null, "Separate listen address serving only /metrics (Prometheus text format), e.g. 127.0.0.1:9464; unset: none.", "PaperGao:MetricsListen"),
         new("metrics-token", "metrics.token", OptionKind.Token, null, "Bearer token /metrics requires (16+ characters); without metrics-listen, /metrics is then served on the public address.", "PaperGao:MetricsToken", Secret: true),
+        new("otlp-endpoint", "otlp.endpoint", OptionKind.Address, null, "OTLP/HTTP collector (e.g. http://127.0.0.1:4318) that receives traces at /v1/traces; unset: no tracing.", "PaperGao:OtlpEndpoint"),
     ];
 
     public static ServerOption? ByFlag(string flag) => All.FirstOrDefault(o => o.Flag == flag);

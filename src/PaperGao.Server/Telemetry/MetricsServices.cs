@@ -25,11 +25,16 @@ public static class MetricsServices
         PaperGaoMetrics.MeterName,
     ];
 
+    /// <summary>The resource every signal carries (service.name papergao and its version); call once.</summary>
+    public static IServiceCollection AddPaperGaoResource(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().ConfigureResource(r => r.AddService("papergao", serviceVersion: typeof(MetricsServices).Assembly.GetName().Version?.ToString()));
+        return services;
+    }
+
     public static IServiceCollection AddPaperGaoMetrics(this IServiceCollection services)
     {
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("papergao", serviceVersion: typeof(MetricsServices).Assembly.GetName().Version?.ToString()))
-            .WithMetrics(m => m.AddMeter(Meters).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Meters).AddPrometheusExporter());
         services.AddSingleton<PaperGaoObservers>();
         return services;
     }

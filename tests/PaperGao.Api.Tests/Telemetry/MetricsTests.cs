@@ -98,7 +98,10 @@ public sealed class MetricsTests(PostgresCluster postgres)
         await using var database = db == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
         var (port, metricsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
         var env = new Dictionary<string, string> { ["PAPERGAO_METRICS_LISTEN"] = $"127.0.0.1:{metricsPort}" };
-        if (database is not null) env["PAPERGAO_DB"] = database.ConnectionString;
+        // Test clusters trust local connections, so the password reaches nobody; it must not reach /metrics either
+        // (Npgsql labels its pool series with the connection string less the password).
+        const string dbSecret = "Never-in-metrics-66";
+        if (database is not null) env["PAPERGAO_DB"] = database.ConnectionString + ";Password=" + dbSecret;
         // --urls replaces --http; the metrics address must still be added next to it.
         await using var server = Executable.Start(["serve", $"--urls=http://127.0.0.1:{port}", "--dir", TempDir()], env);
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -134,6 +137,8 @@ public sealed class MetricsTests(PostgresCluster postgres)
             Assert.NotNull(Sample(text, "papergao_sqlite_write_wait_seconds_count"));
         }
         else Assert.Contains("\ndb_client_connection", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(dbSecret, text, StringComparison.Ordinal);
+        Assert.NotNull(Sample(text, "http_server_request_duration_seconds_count", "http_route=\"/api/collections/{collection}/records/\"", "http_request_method=\"GET\""));
 
         for (var i = 0; i < 3; i++)
             using (var list = await client.GetAsync("/api/collections/users/records", ct)) list.EnsureSuccessStatusCode();
@@ -183,6 +188,25 @@ public sealed class MetricsTests(PostgresCluster postgres)
         var badAddress = await Executable.RunAsync(["serve", "--dir", dir, "--metrics-listen", "not an address"], null, ct);
         Assert.Equal(2, badAddress.ExitCode);
         Assert.Contains("--metrics-listen must be an address", badAddress.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Function_runs_are_timed_by_kind()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dir = TempDir();
+        var folder = Path.Combine(dir, "functions");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "main.pb.js"), "routerAdd('GET', '/api/hello', (e) => e.string(200, 'hi'))", ct);
+        var deploy = await Executable.RunAsync(["functions", "deploy", folder, "--dir", dir], null, ct);
+        Assert.True(deploy.ExitCode == 0, deploy.Stderr);
+        var (port, metricsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
+        await using var server = Executable.Start(["serve", "--http", $"127.0.0.1:{port}", "--dir", dir, "--metrics-listen", $"127.0.0.1:{metricsPort}"]);
+        await server.WaitHealthyAsync($"http://127.0.0.1:{port}", ct);
+
+        using (var client = new HttpClient())
+            Assert.Equal("hi", await client.GetStringAsync($"http://127.0.0.1:{port}/api/hello", ct));
+        await WaitForSampleAsync($"http://127.0.0.1:{metricsPort}/metrics", "papergao_function_duration_seconds_count", 1, ct, "kind=\"route\"");
     }
 
     [Fact]
