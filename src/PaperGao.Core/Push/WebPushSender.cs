@@ -7,9 +7,12 @@ namespace PaperGao.Core.Push;
 /// <summary>
 /// Delivers one encrypted message to one Web Push subscription (RFC 8030 §5) through the guarded outbound client and
 /// classifies the answer. The VAPID token is made once per push service origin and reused for the whole send.
+/// Redirects are not followed (push services do not redirect; a 3xx counts as rejected).
 /// </summary>
 public sealed class WebPushSender(ECDsa signer, string publicKey, string subject, HttpClient? client = null)
 {
+    private readonly HttpClient _client = client ?? OutboundHttp.For([], followRedirects: false);
+
     private readonly Dictionary<string, string> _authorization = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -31,7 +34,7 @@ public sealed class WebPushSender(ECDsa signer, string publicKey, string subject
         request.Headers.TryAddWithoutValidation("Authorization", Authorization(endpoint));
         try
         {
-            using var response = await OutboundHttp.SendAsync(request, ct, client);
+            using var response = await OutboundHttp.SendAsync(request, ct, _client);
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 300) return new PushOutcome(PushOutcomeKind.Accepted, status);
             if (status is 404 or 410) return new PushOutcome(PushOutcomeKind.Gone, status);
