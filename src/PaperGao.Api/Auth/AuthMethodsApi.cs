@@ -37,7 +37,7 @@ public static class AuthMethodsApi
                 if (await OAuth2Client.ResolveAsync(p, ctx.RequestAborted) is not { } client) continue;
                 var state = RandomString.Alphanumeric(30);
                 var (url, verifier, challenge) = client.BuildAuthUrl(state);
-                providers.Add(new OAuth2Method(p.Name, client.DisplayName, state, url, verifier, challenge));
+                providers.Add(new OAuth2Method(p.Name, client.DisplayName, Core.Auth.OAuth2.OAuth2Providers.Find(p.Name)?.Logo ?? "", state, url, verifier, challenge));
             }
         }
         await JsonResponse.WriteAsync(ctx, w =>
@@ -81,14 +81,15 @@ public static class AuthMethodsApi
         });
     }
 
-    private sealed record OAuth2Method(string Name, string DisplayName, string State, string AuthUrl, string CodeVerifier, string CodeChallenge);
+    private sealed record OAuth2Method(string Name, string DisplayName, string Logo, string State, string AuthUrl, string CodeVerifier, string CodeChallenge);
 
     private static void WriteProvider(System.Text.Json.Utf8JsonWriter w, OAuth2Method m, bool legacy)
     {
         w.WriteStartObject();
         w.WriteString("name", m.Name);
         w.WriteString("displayName", m.DisplayName);
-        if (!legacy) w.WriteString("logo", "");
+        // The legacy list (pre-0.23 clients) never had logos: it keeps the key, empty.
+        w.WriteString("logo", legacy ? "" : m.Logo);
         w.WriteString("state", m.State);
         w.WriteString("authURL", m.AuthUrl);
         w.WriteString("authUrl", m.AuthUrl);

@@ -51,11 +51,24 @@ public static class PasswordResetApi
         var token = BodyFields.Str(body, "token", errors, required: true, max: 4096);
         var password = BodyFields.Str(body, "password", errors, required: true, max: 1024);
         var confirm = BodyFields.Str(body, "passwordConfirm", errors, required: true, max: 1024);
-        if (!errors.Contains("password") && !errors.Contains("passwordConfirm") && password != confirm)
+        if (!errors.Contains("password") && c.Fields.OfType<Core.Collections.Fields.PasswordField>().FirstOrDefault() is { } pf)
+        {
+            var length = password.EnumerateRunes().Count();
+            if (length < Math.Max(pf.Min, 1) || length > pf.EffectiveMax)
+                errors.Add("password", new FieldError("validation_length_out_of_range", $"The length must be between {Math.Max(pf.Min, 1)} and {pf.EffectiveMax}."));
+        }
+        if (!errors.Contains("passwordConfirm") && password != confirm)
             errors.Add("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
+        // As PocketBase's form: the token's error is reported together with the others.
+        (Record Record, TokenClaims Claims)? checkedToken = null;
+        if (!errors.Contains("token"))
+        {
+            try { checkedToken = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.RequestAborted); }
+            catch (ApiError e) when (!errors.IsEmpty && e.Status == 400 && e.Details["token"] is FieldError tokenError) { errors.Add("token", tokenError); }
+        }
         EmailFlows.ThrowIfInvalid(errors);
 
-        var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.RequestAborted);
+        var (record, claims) = checkedToken!.Value;
         var update = new JsonObject { ["password"] = password, ["passwordConfirm"] = confirm };
         // The mail reached the record's inbox: that proves the address too.
         if (!record.GetBool("verified") && string.Equals(claims.Email, record.GetString("email"), StringComparison.OrdinalIgnoreCase)) update["verified"] = true;

@@ -195,8 +195,8 @@ public static class CollectionsApi
     }
 
     /// <summary>The providers OAuth2 sign-in supports (PaperGao.Core.Auth.OAuth2); a save refuses any other name.</summary>
-    private static IEnumerable<(string Name, string DisplayName)> Providers =>
-        Core.Auth.OAuth2.OAuth2Providers.Definitions.Select(d => (d.Name, d.DisplayName));
+    private static IEnumerable<(string Name, string DisplayName, string Logo)> Providers =>
+        Core.Auth.OAuth2.OAuth2Providers.Definitions.Select(d => (d.Name, d.DisplayName, d.Logo));
 
     private static async Task OAuth2Providers(HttpContext ctx)
     {
@@ -204,12 +204,12 @@ public static class CollectionsApi
         await JsonResponse.WriteAsync(ctx, w =>
         {
             w.WriteStartArray();
-            foreach (var (name, display) in Providers)
+            foreach (var (name, display, logo) in Providers)
             {
                 w.WriteStartObject();
                 w.WriteString("name", name);
                 w.WriteString("displayName", display);
-                w.WriteString("logo", "");
+                w.WriteString("logo", logo);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

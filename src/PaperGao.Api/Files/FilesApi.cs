@@ -41,7 +41,7 @@ public static class FilesApi
     {
         var project = ctx.Project();
         var c = project.Collections.Find(collection);
-        if (c is null || c.IsView || !FileKeys.IsValidSegment(recordId) || !FileKeys.IsValidSegment(filename) || !FileKeys.IsValidSegment(c.Id))
+        if (c is null || !FileKeys.IsValidSegment(recordId) || !FileKeys.IsValidSegment(filename) || !FileKeys.IsValidSegment(c.Id))
             throw ApiError.NotFound();
         var record = await project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, c, recordId, ctx.RequestAborted), ctx.RequestAborted)
                      ?? throw ApiError.NotFound();
@@ -49,8 +49,15 @@ public static class FilesApi
                     ?? throw ApiError.NotFound();
         if (field.Protected && !await CanViewProtectedAsync(ctx, project, c, record)) throw ApiError.NotFound();
 
+        // A view's file lives under the table record it comes from.
+        var (storedIn, storedId) = (c, record.Id);
+        if (c.IsView)
+        {
+            (storedIn, storedId) = await project.Database.ReadAsync(conn => ViewFiles.FindSourceAsync(project, conn, field.Name, filename, ctx.RequestAborted), ctx.RequestAborted)
+                                   ?? throw ApiError.NotFound();
+        }
         var storage = project.Storage;
-        var key = FileKeys.Original(c.Id, record.Id, filename);
+        var key = FileKeys.Original(storedIn.Id, storedId, filename);
         var original = await storage.StatAsync(key, ctx.RequestAborted) ?? throw ApiError.NotFound();
         var served = original;
         var contentType = await FileContentTypes.OfAsync(storage, original, filename, ctx.RequestAborted);
@@ -59,7 +66,7 @@ public static class FilesApi
         if (thumb.Length > 0 && ThumbnailMaker.Supported.Contains(ContentSniffer.Essence(contentType))
             && (thumb == ThumbSize.Default || field.Thumbs.Contains(thumb, StringComparer.Ordinal)) && ThumbSize.Parse(thumb) is { } size)
         {
-            var thumbKey = FileKeys.Thumb(c.Id, record.Id, filename, thumb);
+            var thumbKey = FileKeys.Thumb(storedIn.Id, storedId, filename, thumb);
             if (await Thumbnails.EnsureAsync(storage, key, thumbKey, size, ctx.RequestAborted)
                 && await storage.StatAsync(thumbKey, ctx.RequestAborted) is { } t)
             {

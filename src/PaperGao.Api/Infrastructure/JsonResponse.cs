@@ -23,10 +23,12 @@ public static class JsonResponse
             // Buffer first so an error halfway still produces a clean error envelope.
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
             await using (var w = new Utf8JsonWriter(buffer)) await write(w);
+            var json = System.Runtime.InteropServices.MemoryMarshal.AsMemory(buffer.WrittenMemory);
+            json = json[..GoStyleEscapes.Rewrite(json.Span)];
             ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "application/json";
-            ctx.Response.ContentLength = buffer.WrittenCount + 1;
-            await ctx.Response.Body.WriteAsync(buffer.WrittenMemory);
+            ctx.Response.ContentLength = json.Length + 1;
+            await ctx.Response.Body.WriteAsync(json);
             await ctx.Response.Body.WriteAsync(Newline);
             return;
         }
@@ -39,9 +41,11 @@ public static class JsonResponse
         {
             if (node is null) w.WriteNullValue(); else node.WriteTo(w);
         }
+        var pickedJson = System.Runtime.InteropServices.MemoryMarshal.AsMemory(picked.WrittenMemory);
+        pickedJson = pickedJson[..GoStyleEscapes.Rewrite(pickedJson.Span)];
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.Body.WriteAsync(picked.WrittenMemory);
+        await ctx.Response.Body.WriteAsync(pickedJson);
         await ctx.Response.Body.WriteAsync(Newline);
     }
 

@@ -331,9 +331,16 @@ public static partial class CollectionService
     /// <summary>The fields a view query would get and up to 10 sample records, computed in a transaction that is rolled back.</summary>
     public static async Task<(Collection View, List<Record> Sample)> DryRunViewAsync(Project p, string? query, CancellationToken ct = default)
     {
-        static ApiError Fail(ErrorData e) => ApiError.BadRequest("Failed to run the view query.", e);
+        // As PocketBase: a missing or oversized query is a field error; anything the query itself does wrong is reported
+        // with the database's words ("Raw error: ...") and no field data.
+        static ApiError Raw(string detail) => ApiError.BadRequest("Failed to run the view query. Raw error: " + detail);
+        static ApiError Fail(ErrorData e) => Raw(string.Join("; ", e.Items.Select(i => i.Value is FieldError f ? f.Message : i.Key)));
         if (!ViewSchema.TryNormalize(query, out var q, out var error))
-            throw Fail(new ErrorData().Add("query", new FieldError("validation_invalid_view_query", error)));
+        {
+            if (string.IsNullOrWhiteSpace(query) || query.Trim().Length > ViewSchema.MaxQueryLength)
+                throw ApiError.BadRequest("Failed to run the view query.", new ErrorData().Add("query", new FieldError("validation_invalid_view_query", error)));
+            throw Raw(error);
+        }
         var current = p.Collections;
         try
         {
@@ -349,8 +356,11 @@ public static partial class CollectionService
                 }
                 catch (DbException ex)
                 {
-                    throw Fail(new ErrorData().Add("query", new FieldError("validation_invalid_view_query", "The view query failed: " + ViewSchema.FirstLine(ex.Message))));
+                    throw Raw("The view query failed: " + ViewSchema.FirstLine(ex.Message));
                 }
+                // A view's records need an id each, unique: the sample shows whether the query gives them.
+                if (sample.Any(r => r.Id.Length == 0)) throw Raw("The view query returns rows without an id.");
+                if (sample.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count() != sample.Count) throw Raw("The view query returns the same id more than once.");
                 throw new DryRunResult(view, sample);
             }, ct);
         }

@@ -16,7 +16,7 @@ public static partial class ViewSchema
 {
     public const int MaxQueryLength = 20000;
 
-    [GeneratedRegex(@"^\s*(SELECT|WITH)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[\s(]*(SELECT|WITH)\b", RegexOptions.IgnoreCase)]
     private static partial Regex StartsWithSelect();
 
     [GeneratedRegex(@"^\w+$")]

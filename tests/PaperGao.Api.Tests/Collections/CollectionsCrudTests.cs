@@ -379,9 +379,20 @@ public sealed class CollectionsCrudTests(PostgresCluster postgres)
         Assert.Equal("number", body["fields"]![3]!["type"]!.GetValue<string>());
         Assert.Equal(10, body["sample"]!.AsArray().Count);
 
-        (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = "SELECT n FROM nums" }, ct);
+        // As PocketBase: an empty query is a field error; what the query does wrong is a "Raw error" with no field data.
+        (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = " " }, ct);
         Assert.Equal(400, status);
         Assert.Equal("validation_invalid_view_query", Code(body!["data"]!["query"]));
+        foreach (var bad in new[] { "SELECT n FROM nums", "(select 1 as id union select '' as id)", "(select 1 as id union all select 1 as id)", "CREATE TABLE t1(x INT)" })
+        {
+            (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = bad }, ct);
+            Assert.Equal(400, status);
+            Assert.Empty(body!["data"]!.AsObject());
+            Assert.Contains("Raw error:", body["message"]!.GetValue<string>());
+        }
+        (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = "(select 1 as id union select 2 as id)" }, ct);
+        Assert.Equal(200, status);
+        Assert.Equal(2, body!["sample"]!.AsArray().Count);
         (status, _) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = "SELECT id FROM nums; DELETE FROM nums" }, ct);
         Assert.Equal(400, status);
         Assert.Equal(12, await CountRecordsAsync(su, "nums", ct));

@@ -176,6 +176,45 @@ public sealed class FilesDownloadTests(PostgresCluster postgres)
         using (var r = await t.Guest.GetAsync(url + "?token=" + aliceToken, ct)) Assert.Equal(404, (int)r.StatusCode);
     }
 
+    [Theory]
+    [StorageMatrix]
+    public async Task A_view_serves_the_files_of_its_source_records_under_its_own_view_rule(DatabaseKind db, StorageKind storage)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var t = await FilesTestApp.StartAsync(db, storage, postgres, ct);
+        await t.CreateCollectionAsync("docs", [
+            new JsonObject { ["name"] = "secret", ["type"] = "file", ["maxSelect"] = 1, ["protected"] = true },
+            new JsonObject { ["name"] = "open", ["type"] = "file", ["maxSelect"] = 3 },
+            new JsonObject { ["name"] = "shared", ["type"] = "bool" }], ct);
+        var (status, rec) = await SendAsync(t.Guest, HttpMethod.Post, "/api/collections/docs/records",
+            Form(("secret", "s.txt", "hidden"u8.ToArray()), ("open", "o.txt", "public"u8.ToArray()), Field("shared", "true")), ct);
+        Assert.True(status == 200, rec.ToJsonString());
+        var id = rec["id"]!.GetValue<string>();
+        var (secret, open) = (Names(rec["secret"])[0], Names(rec["open"])[0]);
+        (status, var view) = await SendAsync(t.Su, HttpMethod.Post, "/api/collections", JsonContent.Create(new JsonObject
+        {
+            ["name"] = "docs_view", ["type"] = "view", ["listRule"] = "", ["viewRule"] = "@request.auth.id != '' && shared = true",
+            ["viewQuery"] = "SELECT id, secret AS hush, open, shared FROM docs",
+        }), ct);
+        Assert.True(status == 200, view.ToJsonString());
+
+        // Not protected: anyone; protected: only with a file token the view's rule accepts.
+        using (var r = await t.Guest.GetAsync($"/api/files/docs_view/{id}/{open}", ct))
+            Assert.Equal("public", await r.Content.ReadAsStringAsync(ct));
+        Assert.Equal(404, (int)(await t.Guest.GetAsync($"/api/files/docs_view/{id}/{secret}", ct)).StatusCode);
+        var alice = await SignUpAsync(t, "alice@example.com", ct);
+        var token = await FileTokenAsync(alice.Client, ct);
+        using (var r = await t.Guest.GetAsync($"/api/files/docs_view/{id}/{secret}?token={token}", ct))
+        {
+            Assert.Equal(200, (int)r.StatusCode);
+            Assert.Equal("hidden", await r.Content.ReadAsStringAsync(ct));
+        }
+        // A name the view's record does not show is not served through it.
+        Assert.Equal(404, (int)(await t.Guest.GetAsync($"/api/files/docs_view/{id}/other_{open}", ct)).StatusCode);
+        Assert.Equal(200, (await SendAsync(t.Su, HttpMethod.Patch, "/api/collections/docs/records/" + id, JsonContent.Create(new JsonObject { ["shared"] = false }), ct)).Status);
+        Assert.Equal(404, (int)(await t.Guest.GetAsync($"/api/files/docs_view/{id}/{secret}?token={token}", ct)).StatusCode);
+    }
+
     private sealed record User(string Id, string AuthToken, HttpClient Client);
 
     private static async Task<User> SignUpAsync(FilesTestApp t, string email, CancellationToken ct)

@@ -117,4 +117,72 @@ public sealed class PocketBaseParityTests(PostgresCluster postgres)
         Assert.Null(error["data"]!["redirectURL"]);
         Assert.Null(error["data"]!["codeVerifier"]);
     }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Provider_logos_and_escapes_are_written_as_PocketBase_does(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+
+        // Every provider has an SVG logo; the generic OpenID Connect ones are named "OIDC". "<" is escaped with Go's lowercase hex.
+        using (var r = await su.GetAsync("/api/collections/meta/oauth2-providers", ct))
+        {
+            var text = await r.Content.ReadAsStringAsync(ct);
+            Assert.Contains("{\"name\":\"oidc3\",\"displayName\":\"OIDC\",\"logo\":\"\\u003csvg", text);
+            Assert.DoesNotContain("\\u003C", text);
+            Assert.All(JsonNode.Parse(text)!.AsArray(), p => Assert.StartsWith("<svg", p!["logo"]!.GetValue<string>()));
+        }
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new JsonObject
+        {
+            ["oauth2"] = new JsonObject { ["enabled"] = true, ["providers"] = new JsonArray(new JsonObject { ["name"] = "gitlab", ["clientId"] = "id", ["clientSecret"] = "secret" }) },
+        }, ct)).Status);
+        using (var r = await app.Client.GetAsync("/api/collections/users/auth-methods", ct))
+        {
+            var text = await r.Content.ReadAsStringAsync(ct);
+            Assert.Contains("\"name\":\"gitlab\",\"displayName\":\"GitLab\",\"logo\":\"\\u003csvg", text);
+            Assert.Contains("\"logo\":\"\"", text); // the legacy authProviders list keeps an empty logo
+        }
+
+        // Record values too: the JSON is the same value, written with lowercase escapes (also through ?fields=).
+        await CreateAsync(su, new JsonObject { ["name"] = "notes", ["listRule"] = "", ["fields"] = new JsonArray(Field("a", "text")) }, ct);
+        const string value = "<b>&</b> it's 1+1 \"`q`\" \\u0027 é";
+        Assert.Equal(200, (await PostAsync(su, "/api/collections/notes/records", new JsonObject { ["a"] = value }, ct)).Status);
+        foreach (var url in new[] { "/api/collections/notes/records", "/api/collections/notes/records?fields=a" })
+        {
+            var text = await app.Client.GetStringAsync(url, ct);
+            Assert.Contains("\\u003cb\\u003e\\u0026\\u003c/b\\u003e it's 1+1 \\\"`q`\\\" \\\\u0027 \\u00e9", text);
+            Assert.Equal(value, JsonNode.Parse(text)!["items"]![0]!["a"]!.GetValue<string>());
+        }
+
+        // Field definitions have their keys in alphabetical order (PocketBase marshals a field as a map).
+        var notes = await su.GetStringAsync("/api/collections/notes", ct);
+        Assert.Contains("{\"autogeneratePattern\":\"[a-z0-9]{15}\",\"help\":\"\",\"hidden\":false,\"id\":\"text3208210256\",\"max\":15,\"min\":15,\"name\":\"id\",\"pattern\":\"^[a-z0-9]+$\",\"presentable\":false,\"primaryKey\":true,\"required\":true,\"system\":true,\"type\":\"text\"}", notes);
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Password_reset_confirm_reports_the_token_with_the_other_errors(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var users = await GetAsync(su, "/api/collections/users", ct);
+        var fields = Fields(users.Body!.AsObject());
+        FieldByName(fields, "password")!["min"] = 8;
+        Assert.Equal(200, (await PatchAsync(su, "/api/collections/users", new JsonObject { ["fields"] = fields }, ct)).Status);
+
+        var (status, error) = await PostAsync(app.Client, "/api/collections/users/confirm-password-reset",
+            new JsonObject { ["token"] = "not.a.token", ["password"] = "1234567", ["passwordConfirm"] = "7654321" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_invalid_token", Code(error!["data"]!["token"]));
+        Assert.Equal("validation_length_out_of_range", Code(error["data"]!["password"]));
+        Assert.Equal("validation_values_mismatch", Code(error["data"]!["passwordConfirm"]));
+        // A good password with a bad token: the token alone.
+        (status, error) = await PostAsync(app.Client, "/api/collections/users/confirm-password-reset",
+            new JsonObject { ["token"] = "not.a.token", ["password"] = "12345678", ["passwordConfirm"] = "12345678" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal(["token"], error!["data"]!.AsObject().Select(kv => kv.Key));
+    }
 }

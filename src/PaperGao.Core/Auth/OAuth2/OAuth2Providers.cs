@@ -26,6 +26,9 @@ public sealed class OAuth2ProviderDefinition
     public bool Discovery { get; init; }
 
     public required Func<JsonObject, OAuth2User> Map { get; init; }
+
+    /// <summary>The provider's badge as an SVG document (auth-methods and the providers list carry it, as PocketBase's "logo").</summary>
+    public string Logo => ProviderLogo.For(DisplayName);
 }
 
 /// <summary>The built-in providers (google, github, gitlab, microsoft, discord, apple, oidc, oidc2, oidc3).</summary>
@@ -102,7 +105,7 @@ public static class OAuth2Providers
             UsesIdToken = true, Issuer = "https://appleid.apple.com", JwksUrl = "https://appleid.apple.com/auth/keys",
             Map = OidcUser,
         };
-        foreach (var (name, display) in ((string, string)[])[("oidc", "OpenID Connect"), ("oidc2", "(2) OpenID Connect"), ("oidc3", "(3) OpenID Connect")])
+        foreach (var (name, display) in ((string, string)[])[("oidc", "OIDC"), ("oidc2", "OIDC"), ("oidc3", "OIDC")])
         {
             yield return new()
             {

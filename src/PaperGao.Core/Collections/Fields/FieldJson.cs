@@ -32,8 +32,21 @@ public static class FieldJson
         return field;
     }
 
-    /// <summary>Writes a field object: the common keys then the type options.</summary>
+    /// <summary>
+    /// Writes a field object with its keys in alphabetical order, as PocketBase (which marshals a field as a map) does.
+    /// </summary>
     public static void Write(Utf8JsonWriter w, Field f)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var inner = new Utf8JsonWriter(buffer)) WriteUnsorted(inner, f);
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        w.WriteStartObject();
+        foreach (var p in doc.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)) p.WriteTo(w);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The common keys then the type options.</summary>
+    private static void WriteUnsorted(Utf8JsonWriter w, Field f)
     {
         w.WriteStartObject();
         w.WriteString("id", f.Id);
