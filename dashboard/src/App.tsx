@@ -67,6 +67,7 @@ export function App() {
           {NAV.map(([key, label]) => (
             <a key={key} href={href(key)} className={page === key || (key === 'collections' && page === 'records') ? 'active' : ''}>{label}</a>
           ))}
+          <a href={`/_/graphiql/?project=${encodeURIComponent(session.project)}`}>GraphQL</a>
           <div className="spacer" />
           <div className="project" title={session.email}>{session.email}</div>
           <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>

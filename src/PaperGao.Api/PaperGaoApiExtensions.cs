@@ -10,6 +10,7 @@ using PaperGao.Api.Collections;
 using PaperGao.Api.Dashboard;
 using PaperGao.Api.Files;
 using PaperGao.Api.GraphQL;
+using PaperGao.Api.GraphiQL;
 using PaperGao.Api.Health;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Keys;
@@ -67,6 +68,7 @@ public static class PaperGaoApiExtensions
     public static WebApplication UsePaperGao(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseGraphiQL();
         app.UseDashboard();
         app.UsePaperGaoPipeline();
         foreach (var extension in app.Services.GetServices<IPaperGaoExtension>()) app.Use(extension.InvokeAsync);

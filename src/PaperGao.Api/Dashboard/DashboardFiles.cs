@@ -14,18 +14,20 @@ public sealed record DashboardFile(string Path, byte[] Content, byte[]? Gzipped,
 /// </summary>
 public sealed class DashboardFiles
 {
-    private const string Prefix = "dashboard/";
     private readonly Dictionary<string, DashboardFile> _files = new(StringComparer.Ordinal);
 
     public DashboardFiles() : this(typeof(DashboardFiles).Assembly) { }
 
-    public DashboardFiles(Assembly assembly)
+    public DashboardFiles(Assembly assembly) : this(assembly, "dashboard/") { }
+
+    /// <summary>The embedded files whose resource names start with <paramref name="prefix"/> (also "graphiql/", the GraphQL explorer).</summary>
+    public DashboardFiles(Assembly assembly, string prefix)
     {
         var types = new FileExtensionContentTypeProvider();
         foreach (var name in assembly.GetManifestResourceNames())
         {
-            if (!name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            var path = name[Prefix.Length..].Replace('\\', '/');
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var path = name[prefix.Length..].Replace('\\', '/');
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);

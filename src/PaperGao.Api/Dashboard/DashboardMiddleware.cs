@@ -38,13 +38,14 @@ public static class DashboardMiddleware
         // The app routes with the URL hash, so any other page path gets index.html; a missing asset stays a 404.
         if (file is null && !relative.StartsWith("assets/", StringComparison.Ordinal)) file = files.Find("index.html");
         if (file is null) return next(ctx);
-        return WriteAsync(ctx, file);
+        return WriteAsync(ctx, file, ContentSecurityPolicy);
     }
 
-    private static async Task WriteAsync(HttpContext ctx, DashboardFile file)
+    /// <summary>Writes one embedded file with its caching, ETag and security headers (also used for the GraphQL explorer).</summary>
+    internal static async Task WriteAsync(HttpContext ctx, DashboardFile file, string contentSecurityPolicy)
     {
         var h = ctx.Response.Headers;
-        h.ContentSecurityPolicy = ContentSecurityPolicy;
+        h.ContentSecurityPolicy = contentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
         h["Referrer-Policy"] = "same-origin";

@@ -34,7 +34,7 @@ internal static class ValidatedDocuments
 
     private static string Key(string query, bool introspection) => (introspection ? "1" : "0") + query;
 
-    /// <summary>The rules of a document seen for the first time: the spec's rules, depth and complexity, introspection when not allowed.</summary>
+    /// <summary>The rules of a document seen for the first time: the spec's rules, depth (DepthRule) and complexity, introspection when not allowed.</summary>
     public static IValidationRule[] Full(GraphQLLimits limits, bool introspection) =>
         introspection ? RulesOf(limits).WithIntrospection : RulesOf(limits).WithoutIntrospection;
 
@@ -47,9 +47,11 @@ internal static class ValidatedDocuments
     {
         public RuleSets(GraphQLLimits limits)
         {
-            var complexity = new ComplexityValidationRule(new ComplexityOptions { MaxDepth = limits.MaxDepth, MaxComplexity = limits.MaxComplexity });
-            WithIntrospection = [.. DocumentValidator.CoreRules, complexity];
-            WithoutIntrospection = [.. DocumentValidator.CoreRules, complexity, NoIntrospectionValidationRule.Instance];
+            // Depth is DepthRule's (introspection has its own bounds there); the complexity rule only weighs fields.
+            var complexity = new ComplexityValidationRule(new ComplexityOptions { MaxComplexity = limits.MaxComplexity });
+            var depth = new DepthRule(limits);
+            WithIntrospection = [.. DocumentValidator.CoreRules, depth, complexity];
+            WithoutIntrospection = [.. DocumentValidator.CoreRules, depth, complexity, NoIntrospectionValidationRule.Instance];
             Cached = [complexity];
         }
 

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 export const e2eRoot = resolve(here, '..');
 export const repoRoot = resolve(e2eRoot, '..', '..');
-const dll = process.env.PAPERGAO_E2E_DLL ?? join(repoRoot, 'artifacts', 'bin', 'PaperGao.Server', 'release', 'papergao.dll');
+export const dll = process.env.PAPERGAO_E2E_DLL ?? join(repoRoot, 'artifacts', 'bin', 'PaperGao.Server', 'release', 'papergao.dll');
 
 export const EMAIL = 'admin@papergao.test';
 export const PASSWORD = 'E2e-password-123';
