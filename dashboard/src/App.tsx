@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useRoute, href, usePendingLeave, resolvePendingLeave } from './lib/router';
 import { useSession } from './lib/useSession';
 import { signOut, switchProject } from './lib/session';
@@ -15,17 +15,21 @@ import { LogsPage } from './pages/Logs';
 import { AnalyticsPage } from './pages/Analytics';
 import { FilesPage } from './pages/Files';
 import { BackupsPage } from './pages/Backups';
+import { SqlPage } from './pages/Sql';
+import { useTheme, type Theme } from './lib/theme';
 import { Confirm, trapTab } from './components/ui';
 
-const NAV: [string, string][] = [
-  ['collections', 'Collections'],
-  ['files', 'Files'],
-  ['keys', 'API keys'],
-  ['logs', 'Logs'],
-  ['analytics', 'Analytics'],
-  ['backups', 'Backups'],
-  ['settings', 'Settings'],
-  ['projects', 'Projects'],
+/** The menu and the pages: one line per page (route key, menu label, what it shows for the route #/key/...). */
+const NAV: { key: string; label: string; page: (route: string[]) => ReactNode }[] = [
+  { key: 'collections', label: 'Collections', page: (r) => (r[1] ? <CollectionEditor key={r[1]} idOrName={r[1]} /> : <CollectionsPage />) },
+  { key: 'files', label: 'Files', page: () => <FilesPage /> },
+  { key: 'keys', label: 'API keys', page: () => <ApiKeysPage /> },
+  { key: 'logs', label: 'Logs', page: () => <LogsPage /> },
+  { key: 'analytics', label: 'Analytics', page: () => <AnalyticsPage /> },
+  { key: 'backups', label: 'Backups', page: () => <BackupsPage /> },
+  { key: 'sql', label: 'SQL', page: () => <SqlPage /> },
+  { key: 'settings', label: 'Settings', page: () => <SettingsPage /> },
+  { key: 'projects', label: 'Projects', page: () => <ProjectsPage /> },
 ];
 
 export function App() {
@@ -64,11 +68,13 @@ export function App() {
         <nav className="nav" aria-label="Main">
           <div className="brand">PaperGao</div>
           <div className="project">project <b>{session.project}</b></div>
-          {NAV.map(([key, label]) => (
-            <a key={key} href={href(key)} className={page === key || (key === 'collections' && page === 'records') ? 'active' : ''}>{label}</a>
+          {NAV.map(({ key, label }) => (
+            <a key={key} href={href(key)} className={page === key || (key === 'collections' && page === 'records') ? 'active' : ''}
+              aria-current={page === key ? 'page' : undefined}>{label}</a>
           ))}
           <a href={`/_/graphiql/?project=${encodeURIComponent(session.project)}`}>GraphQL</a>
           <div className="spacer" />
+          <ThemeSwitch />
           <div className="project" title={session.email}>{session.email}</div>
           <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>
         </nav>
@@ -97,19 +103,20 @@ function LeaveGuard() {
   );
 }
 
+function ThemeSwitch() {
+  const [theme, setTheme] = useTheme();
+  return (
+    <select className="theme" aria-label="Theme" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+      <option value="system">Theme: system</option>
+      <option value="light">Theme: light</option>
+      <option value="dark">Theme: dark</option>
+    </select>
+  );
+}
+
 function Page({ route }: { route: string[] }) {
-  switch (route[0] ?? 'collections') {
-    case 'collections':
-      if (route[1]) return <CollectionEditor key={route[1]} idOrName={route[1]} />;
-      return <CollectionsPage />;
-    case 'records': return <RecordsPage key={route[1]} collection={route[1] ?? ''} />;
-    case 'files': return <FilesPage />;
-    case 'keys': return <ApiKeysPage />;
-    case 'settings': return <SettingsPage />;
-    case 'projects': return <ProjectsPage />;
-    case 'logs': return <LogsPage />;
-    case 'analytics': return <AnalyticsPage />;
-    case 'backups': return <BackupsPage />;
-    default: return <p>Unknown page. <a href={href('collections')}>Collections</a></p>;
-  }
+  const key = route[0] ?? 'collections';
+  if (key === 'records') return <RecordsPage key={route[1]} collection={route[1] ?? ''} />;
+  const item = NAV.find((n) => n.key === key);
+  return item ? <>{item.page(route)}</> : <p>Unknown page. <a href={href('collections')}>Collections</a></p>;
 }

@@ -21,6 +21,7 @@ const SCREENS = [
   ['logs', 'Logs'],
   ['analytics', 'Analytics'],
   ['backups', 'Backups'],
+  ['sql', 'SQL'],
   ['settings', 'Settings'],
   ['projects', 'Projects'],
 ];

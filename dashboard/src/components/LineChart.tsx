@@ -22,12 +22,12 @@ export function LineChart({ title, labels, series, unit = '', height = 160 }: {
       <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}: ${series.map((s, i) => `${s.name} total ${fmt(total[i])}`).join(', ')}`} data-points={series.map((s) => s.values.filter((v) => v > 0).length).join(',')}>
         {ticks.map((t) => (
           <g key={t}>
-            <line x1={pad.l} x2={width - pad.r} y1={y(t)} y2={y(t)} stroke="#e5e8ec" />
-            <text x={pad.l - 4} y={y(t) + 4} fontSize="10" textAnchor="end" fill="#5f6b7a">{fmt(t)}{unit}</text>
+            <line x1={pad.l} x2={width - pad.r} y1={y(t)} y2={y(t)} style={{ stroke: 'var(--line)' }} />
+            <text x={pad.l - 4} y={y(t) + 4} fontSize="10" textAnchor="end" style={{ fill: 'var(--muted)' }}>{fmt(t)}{unit}</text>
           </g>
         ))}
         {labels.length > 0 && [0, Math.floor((n - 1) / 2), n - 1].map((i) => (
-          <text key={i} x={x(i)} y={height - 6} fontSize="10" textAnchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'} fill="#5f6b7a">{labels[i]}</text>
+          <text key={i} x={x(i)} y={height - 6} fontSize="10" textAnchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'} style={{ fill: 'var(--muted)' }}>{labels[i]}</text>
         ))}
         {series.map((s) => (
           <polyline key={s.name} fill="none" stroke={s.color} strokeWidth="1.6"
