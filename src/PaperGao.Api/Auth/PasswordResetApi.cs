@@ -31,11 +31,12 @@ public static class PasswordResetApi
         var c = AuthResponse.AuthCollection(project, collection);
         if (!c.Auth!.PasswordAuthEnabled) throw ApiError.BadRequest("The collection is not configured to allow password authentication.");
         var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
-        if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset"))
+        var now = ctx.UtcNow(); // read now: the mail is built after the request ended
+        if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset", now))
         {
             EmailFlows.SendInBackground(ctx, project, "password reset", _ =>
             {
-                var token = AuthTokens.NewPasswordResetToken(record);
+                var token = AuthTokens.NewPasswordResetToken(record, now);
                 return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.ResetPassword, EmailFlows.Values(project, record, token), record.GetString("email")));
             });
         }
@@ -55,7 +56,7 @@ public static class PasswordResetApi
             errors.Add("passwordConfirm", new FieldError("validation_values_mismatch", "Values don't match."));
         EmailFlows.ThrowIfInvalid(errors);
 
-        var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.RequestAborted);
+        var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.UtcNow(), ctx.RequestAborted);
         var update = new JsonObject { ["password"] = password, ["passwordConfirm"] = confirm };
         // The mail reached the record's inbox: that proves the address too.
         if (!record.GetBool("verified") && string.Equals(claims.Email, record.GetString("email"), StringComparison.OrdinalIgnoreCase)) update["verified"] = true;
