@@ -28,7 +28,11 @@ public sealed class ProjectFunctions : IDisposable
         _context = context;
         _log = log;
         BindHooks(context.Project);
+        context.Project.CollectionsChanged += BindTags;
     }
+
+    /// <summary>A tag naming a collection created after the files loaded is bound to its id once it exists.</summary>
+    private void BindTags(Project p) => Volatile.Read(ref _loaded)?.BindTags(p);
 
     public Project Project => _context.Project;
     public FunctionRuntimeContext Context => _context;
@@ -202,7 +206,11 @@ public sealed class ProjectFunctions : IDisposable
         }, ctx.RequestAborted);
     }
 
-    public void Dispose() => Swap(null);
+    public void Dispose()
+    {
+        _context.Project.CollectionsChanged -= BindTags;
+        Swap(null);
+    }
 
     /// <summary>A loaded set with its routes sorted by specificity and its hooks indexed by name.</summary>
     private sealed class Loaded
@@ -218,10 +226,24 @@ public sealed class ProjectFunctions : IDisposable
             Crons = [.. manifest.Select((r, i) => (i, r)).Where(x => x.r.Kind == RegistrationKind.Cron)];
             foreach (var (r, i) in manifest.Select((r, i) => (r, i)).Where(x => x.r.Kind == RegistrationKind.Hook))
             {
-                // Tags bind by collection id when the collection exists, so a rename keeps the hook attached.
-                var tags = r.Tags.Select(t => project.Collections.Find(t)?.Id ?? t).ToArray();
                 if (!_hooks.TryGetValue(r.Key, out var list)) _hooks[r.Key] = list = [];
-                list.Add((i, tags));
+                list.Add((i, [.. r.Tags]));
+            }
+            BindTags(project);
+        }
+
+        /// <summary>Tags bind by collection id when the collection exists, so a rename keeps the hook attached.</summary>
+        public void BindTags(Project project)
+        {
+            foreach (var list in _hooks.Values)
+            {
+                foreach (var (_, tags) in list)
+                {
+                    for (var t = 0; t < tags.Length; t++)
+                    {
+                        if (project.Collections.Find(tags[t]) is { } c && c.Id != tags[t]) tags[t] = c.Id;
+                    }
+                }
             }
         }
 

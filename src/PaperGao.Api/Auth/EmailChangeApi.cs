@@ -40,9 +40,10 @@ public static class EmailChangeApi
             errors.Add("newEmail", new FieldError("validation_invalid_new_email", "Invalid new email address."));
         EmailFlows.ThrowIfInvalid(errors);
 
+        var now = ctx.UtcNow(); // read now: the mail is built after the request ended
         EmailFlows.SendInBackground(ctx, project, "email change", _ =>
         {
-            var token = AuthTokens.NewEmailChangeToken(auth, newEmail);
+            var token = AuthTokens.NewEmailChangeToken(auth, newEmail, now);
             return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.ConfirmEmailChange, EmailFlows.Values(project, auth, token), newEmail));
         });
         JsonResponse.NoContent(ctx);
@@ -61,7 +62,7 @@ public static class EmailChangeApi
         // As PocketBase: a readable token without a new email (e.g. an auth token) is a payload error, checked first.
         if (Jwt.ReadUnverified(token) is { } unverified && string.IsNullOrEmpty(unverified.NewEmail))
             throw TokenError("validation_invalid_token_payload", "Invalid token payload - newEmail must be set.");
-        var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.EmailChange, ctx.RequestAborted);
+        var (record, claims) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.EmailChange, ctx.UtcNow(), ctx.RequestAborted);
         if (!EmailField.IsEmail(claims.NewEmail)) throw TokenError("validation_invalid_token_claims", "The token has no valid new email.");
         if (!await PasswordHasher.VerifyAsync(password, record.GetString("password"), ctx.RequestAborted))
         {

@@ -69,7 +69,7 @@ public static class EmailFlows
     /// Checks an email token (protocol.md §5.2, §5.9) for the collection and returns its record and claims.
     /// Every failure is 400 with data.token: invalid token, other collection, or (verification, reset) another email.
     /// </summary>
-    public static async Task<(Record Record, TokenClaims Claims)> CheckTokenAsync(Project project, Collection c, string token, string type, CancellationToken ct)
+    public static async Task<(Record Record, TokenClaims Claims)> CheckTokenAsync(Project project, Collection c, string token, string type, DateTimeOffset now, CancellationToken ct)
     {
         static ApiError Bad(string code, string message) =>
             ApiError.BadRequest("An error occurred while validating the submitted data.", new ErrorData().Add("token", new FieldError(code, message)));
@@ -79,7 +79,7 @@ public static class EmailFlows
             throw Bad("validation_invalid_token", "Invalid or expired token.");
         if (claims.CollectionId != c.Id) throw Bad("validation_token_collection_mismatch", "The provided token is for a different collection.");
         var record = await FindByIdAsync(project, c, claims.Id, ct);
-        if (record is null || !AuthTokens.Verify(token, record, type)) throw Bad("validation_invalid_token", "Invalid or expired token.");
+        if (record is null || !AuthTokens.Verify(token, record, type, now)) throw Bad("validation_invalid_token", "Invalid or expired token.");
         if (type != AuthTokens.EmailChange && !string.Equals(claims.Email, record.GetString("email"), StringComparison.OrdinalIgnoreCase))
             throw Bad("validation_token_email_mismatch", "The token was issued for a different email address.");
         return (record, claims);

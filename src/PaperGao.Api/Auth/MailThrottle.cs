@@ -12,9 +12,9 @@ public static class MailThrottle
     private static readonly ConcurrentDictionary<string, DateTimeOffset> Sent = new(StringComparer.Ordinal);
 
     /// <summary>True (and remembered) when no mail of that kind went to that record within the window.</summary>
-    public static bool TryTake(string project, string collectionId, string recordId, string kind)
+    /// <param name="now">The server's clock (the request's <c>ctx.UtcNow()</c>).</param>
+    public static bool TryTake(string project, string collectionId, string recordId, string kind, DateTimeOffset now)
     {
-        var now = DateTimeOffset.UtcNow;
         if (Sent.Count > 10_000)
         {
             foreach (var (k, at) in Sent) if (now - at > Window) Sent.TryRemove(k, out _);

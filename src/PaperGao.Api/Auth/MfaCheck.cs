@@ -52,7 +52,7 @@ public static class MfaCheck
         }
 
         var found = await project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, mfas, mfaId, ct), ct);
-        if (found is null || IsExpired(found, options.Duration)) throw ApiError.BadRequest("Invalid or expired MFA session.");
+        if (found is null || IsExpired(found, options.Duration, ctx.UtcNow())) throw ApiError.BadRequest("Invalid or expired MFA session.");
         if (found.GetString("recordRef") != record.Id || found.GetString("collectionRef") != record.Collection.Id)
             throw ApiError.BadRequest("Invalid MFA session.");
         if (found.GetString("method") == method) throw ApiError.BadRequest("A different authentication method is required.");
@@ -69,7 +69,7 @@ public static class MfaCheck
     /// <summary>The mfaId a client may send in the body instead of the query.</summary>
     public static string? BodyMfaId(JsonObject body) => body["mfaId"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static bool IsExpired(Record session, long durationSeconds) =>
+    private static bool IsExpired(Record session, long durationSeconds, DateTimeOffset now) =>
         !DateTimes.TryParse(session.GetString("created"), out var created)
-        || created.AddSeconds(durationSeconds) < DateTimeOffset.UtcNow;
+        || created.AddSeconds(durationSeconds) < now;
 }

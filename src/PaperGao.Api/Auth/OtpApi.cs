@@ -76,8 +76,9 @@ public static class OtpApi
         var otp = await EmailFlows.FindByIdAsync(project, otps, otpId, ctx.RequestAborted);
         if (otp is null || otp.GetString("collectionRef") != c.Id) throw ApiError.BadRequest(InvalidOtp);
         var limiterKey = OtpAttemptLimiter.Key(project.Name, c.Id, otp.GetString("recordRef"));
-        if (OtpAttemptLimiter.IsBlocked(limiterKey)) throw new ApiError(429, "Too Many Requests.");
-        if (!DateTimes.TryParse(otp.GetString("created"), out var created) || created.AddSeconds(options.Duration) < DateTimeOffset.UtcNow)
+        var now = ctx.UtcNow();
+        if (OtpAttemptLimiter.IsBlocked(limiterKey, now)) throw new ApiError(429, "Too Many Requests.");
+        if (!DateTimes.TryParse(otp.GetString("created"), out var created) || created.AddSeconds(options.Duration) < now)
         {
             await DeleteAsync(project, otps, otp.Id, ctx.RequestAborted);
             throw ApiError.BadRequest(InvalidOtp);
@@ -85,7 +86,7 @@ public static class OtpApi
         // bcrypt comparison: constant time in the code, whatever it is.
         if (!await PasswordHasher.VerifyAsync(password, otp.GetString("password"), ctx.RequestAborted))
         {
-            OtpAttemptLimiter.RecordFailure(limiterKey);
+            OtpAttemptLimiter.RecordFailure(limiterKey, now);
             throw ApiError.BadRequest(InvalidOtp);
         }
         // Single use: only the request that deletes the OTP signs in (two concurrent uses cannot both win).
@@ -93,7 +94,7 @@ public static class OtpApi
         var record = await EmailFlows.FindByIdAsync(project, c, otp.GetString("recordRef"), ctx.RequestAborted) ?? throw ApiError.BadRequest(InvalidOtp);
         if (!record.GetBool("verified") && string.Equals(otp.GetString("sentTo"), record.GetString("email"), StringComparison.OrdinalIgnoreCase))
             record = await RecordWriter.UpdateAsync(project, c, record.Id, new JsonObject { ["verified"] = true }, EmailFlows.System, ct: ctx.RequestAborted);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), "otp", mfaMethod: "otp", mfaId: MfaCheck.BodyMfaId(body));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, now: ctx.UtcNow()), "otp", mfaMethod: "otp", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     /// <summary>Deletes the OTP row; true only for the one caller whose DELETE removed it (single use under concurrency).</summary>

@@ -12,29 +12,30 @@ public static class OtpAttemptLimiter
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(180);
     private static readonly ConcurrentDictionary<string, List<DateTimeOffset>> Failures = new(StringComparer.Ordinal);
 
-    public static bool IsBlocked(string key)
+    /// <param name="now">The server's clock (the request's <c>ctx.UtcNow()</c>).</param>
+    public static bool IsBlocked(string key, DateTimeOffset now)
     {
         if (!Failures.TryGetValue(key, out var list)) return false;
         lock (list)
         {
-            var cutoff = DateTimeOffset.UtcNow - Window;
+            var cutoff = now - Window;
             list.RemoveAll(t => t < cutoff);
             return list.Count >= MaxFailures;
         }
     }
 
-    public static void RecordFailure(string key)
+    public static void RecordFailure(string key, DateTimeOffset now)
     {
-        if (Failures.Count > 10_000) Prune();
+        if (Failures.Count > 10_000) Prune(now);
         var list = Failures.GetOrAdd(key, _ => []);
-        lock (list) list.Add(DateTimeOffset.UtcNow);
+        lock (list) list.Add(now);
     }
 
     public static string Key(string project, string collectionId, string recordId) => string.Join('\n', project, collectionId, recordId);
 
-    private static void Prune()
+    private static void Prune(DateTimeOffset now)
     {
-        var cutoff = DateTimeOffset.UtcNow - Window;
+        var cutoff = now - Window;
         foreach (var (k, list) in Failures)
         {
             lock (list)

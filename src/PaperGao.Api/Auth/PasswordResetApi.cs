@@ -31,11 +31,12 @@ public static class PasswordResetApi
         var c = AuthResponse.AuthCollection(project, collection);
         if (!c.Auth!.PasswordAuthEnabled) throw ApiError.BadRequest("The collection is not configured to allow password authentication.");
         var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
-        if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset"))
+        var now = ctx.UtcNow(); // read now: the mail is built after the request ended
+        if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset", now))
         {
             EmailFlows.SendInBackground(ctx, project, "password reset", _ =>
             {
-                var token = AuthTokens.NewPasswordResetToken(record);
+                var token = AuthTokens.NewPasswordResetToken(record, now);
                 return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.ResetPassword, EmailFlows.Values(project, record, token), record.GetString("email")));
             });
         }
@@ -63,7 +64,7 @@ public static class PasswordResetApi
         (Record Record, TokenClaims Claims)? checkedToken = null;
         if (!errors.Contains("token"))
         {
-            try { checkedToken = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.RequestAborted); }
+            try { checkedToken = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.PasswordReset, ctx.UtcNow(), ctx.RequestAborted); }
             catch (ApiError e) when (!errors.IsEmpty && e.Status == 400 && e.Details["token"] is FieldError tokenError) { errors.Add("token", tokenError); }
         }
         EmailFlows.ThrowIfInvalid(errors);

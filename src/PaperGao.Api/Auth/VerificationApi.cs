@@ -32,11 +32,12 @@ public static class VerificationApi
         var c = AuthResponse.AuthCollection(project, collection);
         if (c.Name == ProjectInitializer.SuperusersName) throw ApiError.BadRequest("All superusers are verified by default.");
         var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
-        if (record is not null && !record.GetBool("verified") && MailThrottle.TryTake(project.Name, c.Id, record.Id, "verification"))
+        var now = ctx.UtcNow(); // read now: the mail is built after the request ended
+        if (record is not null && !record.GetBool("verified") && MailThrottle.TryTake(project.Name, c.Id, record.Id, "verification", now))
         {
             EmailFlows.SendInBackground(ctx, project, "verification", _ =>
             {
-                var token = AuthTokens.NewVerificationToken(record);
+                var token = AuthTokens.NewVerificationToken(record, now);
                 var to = record.GetString("email");
                 return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.Verification, EmailFlows.Values(project, record, token), to));
             });
@@ -53,7 +54,7 @@ public static class VerificationApi
         var token = BodyFields.Str(body, "token", errors, required: true, max: 4096);
         EmailFlows.ThrowIfInvalid(errors);
 
-        var (record, _) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.Verification, ctx.RequestAborted);
+        var (record, _) = await EmailFlows.CheckTokenAsync(project, c, token, AuthTokens.Verification, ctx.UtcNow(), ctx.RequestAborted);
         if (!record.GetBool("verified"))
             await RecordWriter.UpdateAsync(project, c, record.Id, new JsonObject { ["verified"] = true }, EmailFlows.System, ct: ctx.RequestAborted);
         JsonResponse.NoContent(ctx);

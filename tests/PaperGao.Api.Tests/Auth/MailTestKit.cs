@@ -12,9 +12,10 @@ internal static partial class MailTestKit
 {
     public const string Password = "user-password-123";
 
-    public static async Task<(PaperGaoApp App, TestMailServer Mail)> StartAsync(DatabaseKind db, PostgresCluster postgres, CancellationToken ct)
+    /// <param name="time">The server's clock (a FakeTimeProvider the test moves), or null for the real one.</param>
+    public static async Task<(PaperGaoApp App, TestMailServer Mail)> StartAsync(DatabaseKind db, PostgresCluster postgres, CancellationToken ct, TimeProvider? time = null)
     {
-        var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var app = time is null ? await PaperGaoApp.StartAsync(db, postgres, ct) : await PaperGaoApp.StartAsync(db, postgres, time, ct);
         try
         {
             var mail = await TestMailServer.StartAsync(ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using PaperGao.Api.Tests.Infrastructure;
 using static PaperGao.Api.Tests.Auth.MailTestKit;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
@@ -6,10 +7,10 @@ namespace PaperGao.Api.Tests.Auth;
 
 public sealed class OtpTests(PostgresCluster postgres)
 {
-    private static async Task EnableOtpAsync(PaperGaoApp app, CancellationToken ct)
+    private static async Task EnableOtpAsync(PaperGaoApp app, CancellationToken ct, int duration = 180)
     {
         using var su = await app.SuperuserClientAsync(ct);
-        var (s, b) = await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true, duration = 180, length = 6 } }, ct);
+        var (s, b) = await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true, duration, length = 6 } }, ct);
         Assert.True(s == 200, $"{s} {b}");
     }
 
@@ -79,11 +80,12 @@ public sealed class OtpTests(PostgresCluster postgres)
     public async Task More_than_five_wrong_codes_are_throttled(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (app, mail) = await StartAsync(db, postgres, ct);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, mail) = await StartAsync(db, postgres, ct, clock);
         await using var _ = app;
         await using var __ = mail;
         await CreateUserAsync(app, "hal@example.test", ct);
-        await EnableOtpAsync(app, ct);
+        await EnableOtpAsync(app, ct, duration: 600);
         var (_, b) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-otp", new { email = "hal@example.test" }, ct);
         var otpId = b!["otpId"]!.GetValue<string>();
         var code = OtpCode(await mail.WaitForMailAsync("hal@example.test", ct));
@@ -92,6 +94,12 @@ public sealed class OtpTests(PostgresCluster postgres)
             Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = wrong }, ct)).Status);
         Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = wrong }, ct)).Status);
         Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct)).Status);
+        // The 180 s window moves with the server's clock, not the wall clock: 179 s later still refused, 181 s later open.
+        clock.Advance(TimeSpan.FromSeconds(179));
+        Assert.Equal(429, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct)).Status);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var (s, signedIn) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct);
+        Assert.True(s == 200, signedIn?.ToJsonString());
     }
 
     [Theory]
@@ -99,18 +107,19 @@ public sealed class OtpTests(PostgresCluster postgres)
     public async Task An_expired_otp_is_refused(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (app, mail) = await StartAsync(db, postgres, ct);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (app, mail) = await StartAsync(db, postgres, ct, clock);
         await using var _ = app;
         await using var __ = mail;
         await CreateUserAsync(app, "ida@example.test", ct);
         using var su = await app.SuperuserClientAsync(ct);
-        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true, duration = 1, length = 8 } }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true, duration = 60, length = 8 } }, ct)).Status);
         var (_, b) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-otp", new { email = "ida@example.test" }, ct);
         var otpId = b!["otpId"]!.GetValue<string>();
         var code = OtpCode(await mail.WaitForMailAsync("ida@example.test", ct));
-        // Wait on the clock (with a deadline) until the 1 s lifetime has certainly passed.
-        var until = DateTime.UtcNow.AddSeconds(2.2);
-        while (DateTime.UtcNow < until) await Task.Delay(100, ct);
+        // Move the server's clock past the 60 s lifetime (the OTP's created time is the wall clock's: start from it).
+        clock.SetUtcNow(DateTimeOffset.UtcNow);
+        clock.Advance(TimeSpan.FromSeconds(61));
         var (s, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = code }, ct);
         Assert.Equal(400, s);
         Assert.Equal("Invalid or expired OTP.", body!["message"]!.GetValue<string>());

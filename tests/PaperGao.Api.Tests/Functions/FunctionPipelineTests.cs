@@ -98,6 +98,28 @@ public sealed class FunctionPipelineTests(PostgresCluster postgres)
         Assert.Equal("create marker", marker.Json["action"]!.GetValue<string>() + " " + marker.Json["record"]!["title"]!.GetValue<string>());
     }
 
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_hook_tagged_with_a_collection_created_later_stays_attached_through_a_rename(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var (status, body) = await DeployAsync(su, """onRecordCreateRequest((e) => { throw new BadRequestError("Tagged hook ran.") }, "later")""", ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "later", ["type"] = "base", ["createRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }),
+        }, ct);
+        var id = (await GetJsonAsync(su, "/api/collections/later", ct))["id"]!.GetValue<string>();
+        (status, body) = await SendAsync(su, HttpMethod.Patch, $"/api/collections/{id}", new { name = "renamed" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/renamed/records", new { title = "x" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("Tagged hook ran.", body!["message"]!.GetValue<string>());
+    }
+
     private static async Task<List<string>> TitlesAsync(HttpClient su, string collection, CancellationToken ct, string field = "title")
     {
         var list = await GetJsonAsync(su, $"/api/collections/{collection}/records?perPage=100&sort={field}", ct);
