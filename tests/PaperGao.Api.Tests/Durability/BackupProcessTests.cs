@@ -64,9 +64,9 @@ public sealed class BackupProcessTests(PostgresCluster postgres)
             using var su = await SignInAsync(server.BaseUrl, ct);
             await CreateNotesAsync(su, ct);
             for (var i = 0; i < 20; i++) await PostAsync(su, "/api/collections/notes/records", new { text = "n" + i }, ct);
-            // A large stored object (random, so it does not compress) makes the backup run long enough to be killed.
-            var big = Path.Combine(dir, "projects", "main", "storage", "bigcollection", "bigrecord", "big.bin");
-            Directory.CreateDirectory(Path.GetDirectoryName(big)!);
+            // A large file of a real record (random, so it does not compress) makes the backup run long enough to be
+            // killed: backups copy only referenced files, so the record is uploaded small and its stored file grown.
+            var big = await UploadRecordFileAsync(su, dir, ct);
             var block = new byte[1 << 20];
             await using (var fs = File.Create(big))
             {
@@ -117,6 +117,21 @@ public sealed class BackupProcessTests(PostgresCluster postgres)
         var token = JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["token"]!.GetValue<string>();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
         return client;
+    }
+
+    /// <summary>Creates a collection with a file field and a record holding one file; returns the file's path in storage.</summary>
+    private static async Task<string> UploadRecordFileAsync(HttpClient su, string dir, CancellationToken ct)
+    {
+        await PostAsync(su, "/api/collections", new { name = "bigfiles", type = "base", fields = new object[] { new { name = "doc", type = "file", maxSelect = 1, maxSize = 1 << 20 } } }, ct);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[16]), "doc", "big.bin" } };
+        using var r = await su.PostAsync("/api/collections/bigfiles/records", form, ct);
+        var body = await r.Content.ReadAsStringAsync(ct);
+        Assert.True(r.IsSuccessStatusCode, $"upload: {(int)r.StatusCode} {body}");
+        var record = JsonNode.Parse(body)!;
+        var path = Path.Combine(dir, "projects", "main", "storage", record["collectionId"]!.GetValue<string>(),
+            record["id"]!.GetValue<string>(), record["doc"]!.GetValue<string>());
+        Assert.True(File.Exists(path), "the uploaded file is not where the storage layout puts it: " + path);
+        return path;
     }
 
     private static Task CreateNotesAsync(HttpClient su, CancellationToken ct) =>
