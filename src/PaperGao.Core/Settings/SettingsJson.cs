@@ -77,7 +77,7 @@ public static class SettingsJson
             if (key is "meta" or "batch" || !s.Extra.ContainsKey(key)) continue;
             if (value is JsonObject incoming && s.Extra[key] is JsonObject existing)
             {
-                foreach (var (k, v) in incoming) existing[k] = v?.DeepClone();
+                Merge(existing, incoming);
             }
             else if (value is JsonArray arr && s.Extra[key] is JsonArray)
             {
@@ -91,6 +91,19 @@ public static class SettingsJson
         RateLimitSettings.Validate(s.Extra, patch, errors);
         SettingsValidator.Validate(s.Extra, patch, errors);
         return s;
+    }
+
+    /// <summary>
+    /// Merges a patch object into a stored one at every depth, as PocketBase unmarshals onto its settings: omitted keys
+    /// (a hidden secret that GET did not return, a nested section sent in part) keep their stored values.
+    /// </summary>
+    private static void Merge(JsonObject existing, JsonObject incoming)
+    {
+        foreach (var (k, v) in incoming)
+        {
+            if (v is JsonObject inner && existing[k] is JsonObject stored) Merge(stored, inner);
+            else existing[k] = v?.DeepClone();
+        }
     }
 
     public static ProjectSettings FromStored(string json)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -44,6 +45,38 @@ public sealed class SettingsValidationTests(PostgresCluster postgres)
         Assert.Equal(before, (await GetJsonAsync(su, "/api/settings", ct)).ToJsonString());
         // Files still work (the storage did not switch to the broken bucket).
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { smtp = new { enabled = false, host = "mail.example.com", port = 587 }, logs = new { maxDays = 0 } }, ct)).Status);
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_partial_nested_patch_or_a_round_trip_of_get_keeps_the_stored_secrets(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var s3 = new { enabled = false, bucket = "b", region = "us-east-1", endpoint = "https://s3.example.com", accessKey = "ak", secret = "s3-secret", forcePathStyle = true };
+        var backupsS3 = new { enabled = false, bucket = "bb", region = "us-east-1", endpoint = "https://s3.example.com", accessKey = "bak", secret = "backup-secret", forcePathStyle = true };
+        var smtp = new { enabled = false, host = "mail.example.com", port = 587, username = "u", password = "smtp-password" };
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { s3, smtp, backups = new { s3 = backupsS3 } }, ct)).Status);
+
+        // Part of a nested section: the other keys, secrets included, keep their stored values.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { backups = new { s3 = new { bucket = "other" } } }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { s3 = new { bucket = "other" }, smtp = new { host = "other.example.com" } }, ct)).Status);
+        // A client saving back what GET returned (the secrets are left out there).
+        var got = await GetJsonAsync(su, "/api/settings", ct);
+        Assert.Null(got["backups"]!["s3"]!["secret"]);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", got, ct)).Status);
+
+        var project = await app.Services.GetRequiredService<Core.Projects.ProjectRegistry>().GetAsync("main", ct);
+        var stored = Core.Settings.SettingsJson.ToJson(project.Settings, includeSecrets: true);
+        Assert.Equal("other", stored["backups"]!["s3"]!["bucket"]!.GetValue<string>());
+        Assert.Equal("bak", stored["backups"]!["s3"]!["accessKey"]!.GetValue<string>());
+        Assert.Equal("https://s3.example.com", stored["backups"]!["s3"]!["endpoint"]!.GetValue<string>());
+        Assert.Equal("backup-secret", stored["backups"]!["s3"]!["secret"]!.GetValue<string>());
+        Assert.Equal("other", stored["s3"]!["bucket"]!.GetValue<string>());
+        Assert.Equal("s3-secret", stored["s3"]!["secret"]!.GetValue<string>());
+        Assert.Equal("other.example.com", stored["smtp"]!["host"]!.GetValue<string>());
+        Assert.Equal("smtp-password", stored["smtp"]!["password"]!.GetValue<string>());
     }
 
     [Theory]
