@@ -148,6 +148,49 @@ public sealed class ProjectFunctions : IDisposable
         BindRequest(h.ListRequest, "onRecordsListRequest");
         BindRequest(h.AuthRequest, "onRecordAuthRequest");
         BindRequest(h.AuthWithPasswordRequest, "onRecordAuthWithPasswordRequest");
+        BindMailer(h.MailerSend, _ => "onMailerSend");
+        BindMailer(h.MailerRecordSend, MailerHookName);
+    }
+
+    private static string MailerHookName(MailerEvent e) => e.Kind switch
+    {
+        MailerEvent.PasswordReset => "onMailerRecordPasswordResetSend",
+        MailerEvent.Verification => "onMailerRecordVerificationSend",
+        MailerEvent.EmailChange => "onMailerRecordEmailChangeSend",
+        MailerEvent.Otp => "onMailerRecordOTPSend",
+        MailerEvent.AuthAlert => "onMailerRecordAuthAlertSend",
+        _ => "",
+    };
+
+    private static readonly string[] MailerRecordHooks =
+        ["onMailerRecordPasswordResetSend", "onMailerRecordVerificationSend", "onMailerRecordEmailChangeSend", "onMailerRecordOTPSend", "onMailerRecordAuthAlertSend"];
+
+    private void BindMailer(Hook<MailerEvent> hook, Func<MailerEvent, string> name) =>
+        hook.Bind((e, next) =>
+        {
+            var loaded = Volatile.Read(ref _loaded);
+            var handlers = loaded?.HandlersFor(name(e), e);
+            if (handlers is null || handlers.Count == 0) return next();
+            return RunMailerChainAsync(loaded!.Set, handlers, 0, e, next);
+        }, 0, null, () => ReferenceEquals(hook, _context.Project.Hooks.MailerSend) ? Has("onMailerSend") : MailerRecordHooks.Any(Has));
+
+    /// <summary>Mailer hooks run off the request path (the mail is sent in the background): e.next() waits for the send.</summary>
+    private Task RunMailerChainAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, MailerEvent e, Func<Task> next)
+    {
+        if (i >= handlers.Count) return next();
+        return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
+        {
+            var je = new JsMailerEvent(engine, e)
+            {
+                NextAction = () =>
+                {
+                    FunctionCall.Wait(RunMailerChainAsync(set, handlers, i + 1, e, next));
+                    return JsValue.Undefined;
+                },
+            };
+            engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
+            return true;
+        }, CancellationToken.None);
     }
 
     private bool Has(string name) => Volatile.Read(ref _loaded)?.Has(name) == true;
