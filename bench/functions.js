@@ -5,7 +5,8 @@
 //   3. create with a hook reading one record ($app.findRecordById) vs create without functions (target: >= 70%)
 //   4. p99 of record views while one function loops until its time limit vs the quiet p99 (target: within 2x)
 // "Without functions" phases deploy an empty version; "with" phases deploy the bench functions.
-// Usage: node bench/functions.js [--dll artifacts/bin/PaperGao.Server/release/papergao.dll] [--duration 5] [--connections 16]
+// Usage: node bench/functions.js [--dll artifacts/bin/PaperGao.Server/release/papergao.dll] [--duration 5] [--connections 16] [--warmup 5]
+// The warm-up runs every path for --warmup seconds first: on a loaded machine the JIT needs that long to leave tier 0.
 const { spawn, execFileSync } = require('child_process')
 const fs = require('fs')
 const os = require('os')
@@ -25,6 +26,7 @@ const args = parseArgs(process.argv.slice(2))
 const dll = args.dll || path.join(__dirname, '..', 'artifacts', 'bin', 'PaperGao.Server', 'release', 'papergao.dll')
 const duration = Number(args.duration || 5)
 const connections = Number(args.connections || 16)
+const warmup = Number(args.warmup || 5)
 const email = 'bench@example.com'
 const password = 'bench-password-123'
 
@@ -58,10 +60,11 @@ async function main () {
 
     // Warm-up (not measured): JIT and the engine pool of every path, so round 1 does not measure start-up.
     await call('PUT', '/api/functions', { files: {} })
-    for (const o of [view, create('plain')]) await load(o, 2)
+    for (const o of [view, create('plain')]) await load(o, warmup)
     await call('PUT', '/api/functions', { files: { 'main.pb.js': CODE } })
-    for (const o of [route, create('noop'), create('reader')]) await load(o, 2)
+    for (const o of [route, create('noop'), create('reader')]) await load(o, warmup)
 
+    load.pid = server.pid
     const rows = []
     for (const round of [1, 2]) {
       await call('PUT', '/api/functions', { files: {} })
@@ -77,10 +80,10 @@ async function main () {
       looping = false
       await loops
     }
-    console.log('| phase | round | scenario | req/s | p50 ms | p99 ms | non-2xx |')
-    console.log('|---|---|---|---|---|---|---|')
+    console.log('| phase | round | scenario | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req |')
+    console.log('|---|---|---|---|---|---|---|---|')
     for (const [phase, round, name, r] of rows) {
-      console.log(`| ${phase} | ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`)
+      console.log(`| ${phase} | ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpu.toFixed(0)} |`)
     }
     const avg = (name, key) => { const xs = rows.filter(r => r[2] === name).map(r => r[3][key]); return xs.reduce((a, b) => a + b, 0) / xs.length }
     const ratio = (a, b, key = 'rps') => (100 * avg(a, key) / avg(b, key)).toFixed(0) + '%'
@@ -88,6 +91,9 @@ async function main () {
     console.log(`route json vs view: ${ratio('route json', 'view')} (target >= 50%)`)
     console.log(`create + no-op hook vs create: ${ratio('create + no-op request hook', 'create (no functions)')} (target >= 85%)`)
     console.log(`create + reading hook vs create: ${ratio('create + hook reading a record', 'create (no functions)')} (target >= 70%)`)
+    // CPU per request is steadier than req/s on a shared machine (other processes take the cores, not our CPU time).
+    console.log(`server CPU per request, create + no-op hook vs create: ${ratio('create (no functions)', 'create + no-op request hook', 'cpu')} (higher is better; 100% = no added cost)`)
+    console.log(`server CPU per request, create + reading hook vs create: ${ratio('create (no functions)', 'create + hook reading a record', 'cpu')}`)
     console.log(`p99 view while looping vs quiet: ${(avg('view while a function loops', 'p99') / avg('view', 'p99')).toFixed(2)}x (target <= 2x)`)
   } finally {
     server.kill('SIGTERM')
@@ -96,11 +102,26 @@ async function main () {
 }
 
 function load (opts, seconds = duration) {
+  const before = cpuSeconds(load.pid)
   return new Promise((resolve, reject) => {
     autocannon({ connections, duration: seconds, timeout: 10, ...opts }, (err, res) => err ? reject(err) : resolve({
-      rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, non2xx: res.non2xx
+      rps: res.requests.average,
+      p50: res.latency.p50,
+      p99: res.latency.p99,
+      non2xx: res.non2xx,
+      cpu: 1e6 * (cpuSeconds(load.pid) - before) / Math.max(1, res.requests.total)
     }))
   })
+}
+
+// User + system CPU seconds the server process used so far (Linux /proc; 0 elsewhere).
+function cpuSeconds (pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
 }
 
 async function api (url, token, method, p, body) {

@@ -148,6 +148,49 @@ public sealed class ProjectFunctions : IDisposable
         BindRequest(h.ListRequest, "onRecordsListRequest");
         BindRequest(h.AuthRequest, "onRecordAuthRequest");
         BindRequest(h.AuthWithPasswordRequest, "onRecordAuthWithPasswordRequest");
+        BindMailer(h.MailerSend, _ => "onMailerSend");
+        BindMailer(h.MailerRecordSend, MailerHookName);
+    }
+
+    private static string MailerHookName(MailerEvent e) => e.Kind switch
+    {
+        MailerEvent.PasswordReset => "onMailerRecordPasswordResetSend",
+        MailerEvent.Verification => "onMailerRecordVerificationSend",
+        MailerEvent.EmailChange => "onMailerRecordEmailChangeSend",
+        MailerEvent.Otp => "onMailerRecordOTPSend",
+        MailerEvent.AuthAlert => "onMailerRecordAuthAlertSend",
+        _ => "",
+    };
+
+    private static readonly string[] MailerRecordHooks =
+        ["onMailerRecordPasswordResetSend", "onMailerRecordVerificationSend", "onMailerRecordEmailChangeSend", "onMailerRecordOTPSend", "onMailerRecordAuthAlertSend"];
+
+    private void BindMailer(Hook<MailerEvent> hook, Func<MailerEvent, string> name) =>
+        hook.Bind((e, next) =>
+        {
+            var loaded = Volatile.Read(ref _loaded);
+            var handlers = loaded?.HandlersFor(name(e), e);
+            if (handlers is null || handlers.Count == 0) return next();
+            return RunMailerChainAsync(loaded!.Set, handlers, 0, e, next);
+        }, 0, null, () => ReferenceEquals(hook, _context.Project.Hooks.MailerSend) ? Has("onMailerSend") : MailerRecordHooks.Any(Has));
+
+    /// <summary>Mailer hooks run off the request path (the mail is sent in the background): e.next() waits for the send.</summary>
+    private Task RunMailerChainAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, MailerEvent e, Func<Task> next)
+    {
+        if (i >= handlers.Count) return next();
+        return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
+        {
+            var je = new JsMailerEvent(engine, e)
+            {
+                NextAction = () =>
+                {
+                    FunctionCall.Wait(RunMailerChainAsync(set, handlers, i + 1, e, next));
+                    return JsValue.Undefined;
+                },
+            };
+            engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
+            return true;
+        }, CancellationToken.None);
     }
 
     private bool Has(string name) => Volatile.Read(ref _loaded)?.Has(name) == true;
@@ -164,6 +207,7 @@ public sealed class ProjectFunctions : IDisposable
     private Task RunRecordChainAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, RecordEvent e, Func<Task> next)
     {
         if (i >= handlers.Count) return next();
+        if (set.Manifest[handlers[i]].NextInTail) return RunRecordTailAsync(set, handlers, i, e, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) => FunctionCall.WithScope(e.Scope, () =>
         {
             var je = new JsRecordEvent(engine, e)
@@ -179,6 +223,19 @@ public sealed class ProjectFunctions : IDisposable
         }), CancellationToken.None);
     }
 
+    /// <summary>A handler that calls e.next() only last: it runs to its end, gives its engine back, then the chain goes on.</summary>
+    private async Task RunRecordTailAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, RecordEvent e, Func<Task> next)
+    {
+        var requested = await set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) => FunctionCall.WithScope(e.Scope, () =>
+        {
+            var called = false;
+            var je = new JsRecordEvent(engine, e) { NextAction = () => { called = true; return JsValue.Undefined; } };
+            engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
+            return called;
+        }), CancellationToken.None);
+        if (requested) await RunRecordChainAsync(set, handlers, i + 1, e, next);
+    }
+
     private void BindRequest(Hook<RecordRequestEvent> hook, string name) =>
         hook.Bind((e, next) =>
         {
@@ -191,6 +248,7 @@ public sealed class ProjectFunctions : IDisposable
     private Task RunRequestChainAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, RecordRequestEvent e, HttpContext ctx, Func<Task> next)
     {
         if (i >= handlers.Count) return next();
+        if (set.Manifest[handlers[i]].NextInTail) return RunRequestTailAsync(set, handlers, i, e, ctx, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
         {
             var je = new JsRecordRequestEvent(engine, e, ctx)
@@ -204,6 +262,18 @@ public sealed class ProjectFunctions : IDisposable
             engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
             return true;
         }, ctx.RequestAborted);
+    }
+
+    private async Task RunRequestTailAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, RecordRequestEvent e, HttpContext ctx, Func<Task> next)
+    {
+        var requested = await set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
+        {
+            var called = false;
+            var je = new JsRecordRequestEvent(engine, e, ctx) { NextAction = () => { called = true; return JsValue.Undefined; } };
+            engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
+            return called;
+        }, ctx.RequestAborted);
+        if (requested) await RunRequestChainAsync(set, handlers, i + 1, e, ctx, next);
     }
 
     public void Dispose()

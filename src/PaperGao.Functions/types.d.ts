@@ -102,6 +102,17 @@ declare function onRecordsListRequest(handler: (e: RecordRequestEvent) => void, 
 declare function onRecordAuthRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 declare function onRecordAuthWithPasswordRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 
+/** The mail being sent: subject, html and its one recipient (to[0]); assignments change the mail. */
+interface MailerMessage { subject: string; html: string; to: { address: string; name?: string }[] }
+interface MailerEvent { message: MailerMessage; app: PgApp; next(): void }
+interface MailerRecordEvent extends MailerEvent { record: Record }
+declare function onMailerSend(handler: (e: MailerEvent) => void): void
+declare function onMailerRecordPasswordResetSend(handler: (e: MailerRecordEvent) => void, ...collections: string[]): void
+declare function onMailerRecordVerificationSend(handler: (e: MailerRecordEvent) => void, ...collections: string[]): void
+declare function onMailerRecordEmailChangeSend(handler: (e: MailerRecordEvent) => void, ...collections: string[]): void
+declare function onMailerRecordOTPSend(handler: (e: MailerRecordEvent) => void, ...collections: string[]): void
+declare function onMailerRecordAuthAlertSend(handler: (e: MailerRecordEvent) => void, ...collections: string[]): void
+
 declare const $apis: {
   requireAuth(...collections: string[]): (e: RequestEvent) => void
   requireSuperuserAuth(): (e: RequestEvent) => void

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using PaperGao.Api.RateLimits;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Data;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -47,7 +48,7 @@ public static class AuthAlerts
             var info = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC - {ip} {userAgent}");
             var auth = record.Collection.Auth!;
             var values = new MailTemplates.Values(project.Settings.Meta.AppName, project.Settings.Meta.AppUrl, record, AlertInfo: info);
-            EmailFlows.SendInBackground(ctx, project, "new-login alert", _ => Task.FromResult<MailMessage?>(MailTemplates.Render(auth, MailTemplates.AuthAlert, values, email)));
+            EmailFlows.SendInBackground(ctx, project, "new-login alert", MailerEvent.AuthAlert, record, _ => Task.FromResult<MailMessage?>(MailTemplates.Render(auth, MailTemplates.AuthAlert, values, email)));
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {

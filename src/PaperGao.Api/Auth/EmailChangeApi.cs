@@ -7,6 +7,7 @@ using PaperGao.Core.Auth;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Collections.Fields;
 using PaperGao.Core.Common;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -41,7 +42,7 @@ public static class EmailChangeApi
         EmailFlows.ThrowIfInvalid(errors);
 
         var now = ctx.UtcNow(); // read now: the mail is built after the request ended
-        EmailFlows.SendInBackground(ctx, project, "email change", _ =>
+        EmailFlows.SendInBackground(ctx, project, "email change", MailerEvent.EmailChange, auth, _ =>
         {
             var token = AuthTokens.NewEmailChangeToken(auth, newEmail, now);
             return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.ConfirmEmailChange, EmailFlows.Values(project, auth, token), newEmail));

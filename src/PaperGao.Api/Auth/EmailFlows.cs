@@ -8,6 +8,7 @@ using PaperGao.Core.Collections;
 using PaperGao.Core.Collections.Fields;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -91,8 +92,10 @@ public static class EmailFlows
     /// <summary>
     /// Runs work (which builds the message, or returns null to send nothing) and sends its mail off the request path.
     /// Nothing of it reaches the caller: a failure is logged (kind and error only: no token, password or address).
+    /// The mailer hooks run around the send (MailerRecordSend for <paramref name="hookKind"/> about <paramref name="record"/>,
+    /// then MailerSend): they may change the message or send nothing.
     /// </summary>
-    public static void SendInBackground(HttpContext ctx, Project project, string kind, Func<CancellationToken, Task<MailMessage?>> build)
+    public static void SendInBackground(HttpContext ctx, Project project, string kind, string hookKind, Record? record, Func<CancellationToken, Task<MailMessage?>> build)
     {
         var mailer = ctx.RequestServices.GetRequiredService<IMailer>();
         var log = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Mail");
@@ -103,7 +106,10 @@ public static class EmailFlows
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
                 var message = await build(cts.Token);
-                if (message is not null) await mailer.SendAsync(project.Settings, message, cts.Token);
+                if (message is null) return;
+                var e = new MailerEvent(hookKind, record, message);
+                var hooks = project.Hooks;
+                await hooks.MailerRecordSend.TriggerAsync(e, () => hooks.MailerSend.TriggerAsync(e, () => mailer.SendAsync(project.Settings, e.Message, cts.Token)));
             }
 #pragma warning disable CA1031 // background work: any failure is logged, none may end the process
             catch (Exception ex)

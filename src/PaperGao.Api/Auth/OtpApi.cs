@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Core.Auth;
 using PaperGao.Core.Common;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -41,7 +42,7 @@ public static class OtpApi
         if (record is not null)
         {
             var otps = project.Collections.Find(SystemCollections.Otps) ?? throw new InvalidOperationException("The _otps collection is missing.");
-            EmailFlows.SendInBackground(ctx, project, "OTP", async ct =>
+            EmailFlows.SendInBackground(ctx, project, "OTP", MailerEvent.Otp, record, async ct =>
             {
                 var code = Digits(otp.Length);
                 var sentTo = record.GetString("email");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Core.Auth;
 using PaperGao.Core.Common;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Records;
 
@@ -34,7 +35,7 @@ public static class PasswordResetApi
         var now = ctx.UtcNow(); // read now: the mail is built after the request ended
         if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset", now))
         {
-            EmailFlows.SendInBackground(ctx, project, "password reset", _ =>
+            EmailFlows.SendInBackground(ctx, project, "password reset", MailerEvent.PasswordReset, record, _ =>
             {
                 var token = AuthTokens.NewPasswordResetToken(record, now);
                 return Task.FromResult<MailMessage?>(MailTemplates.Render(c.Auth!, MailTemplates.ResetPassword, EmailFlows.Values(project, record, token), record.GetString("email")));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Core.Auth;
 using PaperGao.Core.Common;
+using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -35,7 +36,7 @@ public static class VerificationApi
         var now = ctx.UtcNow(); // read now: the mail is built after the request ended
         if (record is not null && !record.GetBool("verified") && MailThrottle.TryTake(project.Name, c.Id, record.Id, "verification", now))
         {
-            EmailFlows.SendInBackground(ctx, project, "verification", _ =>
+            EmailFlows.SendInBackground(ctx, project, "verification", MailerEvent.Verification, record, _ =>
             {
                 var token = AuthTokens.NewVerificationToken(record, now);
                 var to = record.GetString("email");

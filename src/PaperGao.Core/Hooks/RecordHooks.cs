@@ -28,6 +28,12 @@ public sealed class RecordHooks
     public Hook<RecordRequestEvent> AuthRequest { get; } = new();
     public Hook<RecordRequestEvent> AuthWithPasswordRequest { get; } = new();
 
+    /// <summary>The auth flows' mails about a record (around MailerSend); the event's Kind names the flow.</summary>
+    public Hook<MailerEvent> MailerRecordSend { get; } = new();
+
+    /// <summary>Every mail the server sends (the last step before SMTP).</summary>
+    public Hook<MailerEvent> MailerSend { get; } = new();
+
     /// <summary>Where failures of after-commit work go (logged by the host); never swallowed silently.</summary>
     public Action<Exception>? OnAfterCommitError { get; set; }
 

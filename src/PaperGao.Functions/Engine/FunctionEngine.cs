@@ -30,6 +30,7 @@ public sealed class FunctionEngine
         Js = new Jint.Engine(o =>
         {
             o.Strict(false);
+            o.RetainFunctionSourceText = true; // fn.toString() gives the source; TailNext reads handlers with it
             o.LimitRecursion(limits.MaxRecursion);
             o.MaxStatements(limits.MaxStatements);
             o.LimitMemory(limits.MaxMemoryBytes);

@@ -32,6 +32,8 @@ function require(name) { return __host.require(String(name)); }
     "onRecordAfterCreateError", "onRecordAfterUpdateError", "onRecordAfterDeleteError",
     "onRecordCreateRequest", "onRecordUpdateRequest", "onRecordDeleteRequest", "onRecordViewRequest", "onRecordsListRequest",
     "onRecordAuthRequest", "onRecordAuthWithPasswordRequest",
+    "onMailerSend", "onMailerRecordPasswordResetSend", "onMailerRecordVerificationSend", "onMailerRecordEmailChangeSend",
+    "onMailerRecordOTPSend", "onMailerRecordAuthAlertSend",
   ];
   for (const name of hooks) {
     globalThis[name] = function (handler, ...tags) { __host.register("hook", name, "", handler, tags.map(String)); };

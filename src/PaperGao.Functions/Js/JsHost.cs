@@ -17,7 +17,7 @@ public sealed class JsHost(FunctionEngine engine)
         {
             "route" => new Registration(RegistrationKind.Route, key.ToUpperInvariant(), path, [], handler, list, engine.CurrentFile, 0),
             "middleware" => new Registration(RegistrationKind.Middleware, key, path, [], handler, [], engine.CurrentFile, 0),
-            "hook" => new Registration(RegistrationKind.Hook, key, path, [.. list.Select(v => v.ToString())], handler, [], engine.CurrentFile, 0),
+            "hook" => new Registration(RegistrationKind.Hook, key, path, [.. list.Select(v => v.ToString())], handler, [], engine.CurrentFile, 0) { NextInTail = TailNext.Check(handler.ToString()) },
             "cron" => new Registration(RegistrationKind.Cron, key, path, [], handler, [], engine.CurrentFile, 0),
             _ => throw new JavaScriptException(engine.Js.Intrinsics.TypeError, "unknown registration " + kind),
         };
