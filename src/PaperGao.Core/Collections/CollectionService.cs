@@ -54,6 +54,9 @@ public static partial class CollectionService
         }
     }
 
+    /// <summary>The longest query <c>meta/dry-run-view</c> runs, as PocketBase's.</summary>
+    public const int MaxDryRunQueryLength = 5000;
+
     // ------------------------------------------------------------------ update
 
     public static async Task<Collection> UpdateAsync(Project p, string idOrName, JsonObject body, CancellationToken ct = default)
@@ -357,6 +360,10 @@ public static partial class CollectionService
         // with the database's words ("Raw error: ...") and no field data.
         static ApiError Raw(string detail) => ApiError.BadRequest("Failed to run the view query. Raw error: " + detail);
         static ApiError Fail(ErrorData e) => Raw(string.Join("; ", e.Items.Select(i => i.Value is FieldError f ? f.Message : i.Key)));
+        // PocketBase's dry-run takes queries up to 5000 characters (a field error beyond).
+        if ((query ?? "").Trim().Length > MaxDryRunQueryLength)
+            throw ApiError.BadRequest("Failed to run the view query.", new ErrorData().Add("query",
+                new FieldError("validation_length_out_of_range", $"The length must be between 1 and {MaxDryRunQueryLength}.")));
         if (!ViewSchema.TryNormalize(query, out var q, out var error))
         {
             if (string.IsNullOrWhiteSpace(query) || query.Trim().Length > ViewSchema.MaxQueryLength)
