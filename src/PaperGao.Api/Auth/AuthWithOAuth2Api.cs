@@ -63,7 +63,7 @@ public static class AuthWithOAuth2Api
             ?? throw ApiError.BadRequest(ValidationMessage, new ErrorData().Add("provider", new FieldError("validation_invalid_provider", "The provider is not configured correctly.")));
         var token = await client.ExchangeAsync(code, codeVerifier, redirectUrl, ctx.RequestAborted)
             ?? throw ApiError.BadRequest("Failed to fetch OAuth2 token.");
-        var user = await client.FetchUserAsync(token, ctx.RequestAborted)
+        var user = await client.FetchUserAsync(token, codeVerifier, ctx.RequestAborted)
             ?? throw ApiError.BadRequest("Failed to fetch OAuth2 user.");
 
         var (record, isNew) = await SignInAsync(ctx, project, c, config, providerName, user, createData);

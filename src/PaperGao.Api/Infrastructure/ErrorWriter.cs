@@ -4,7 +4,7 @@ using PaperGao.Core.Common;
 
 namespace PaperGao.Api.Infrastructure;
 
-/// <summary>Writes the PocketBase error envelope {data, message, status}.</summary>
+/// <summary>Writes the PocketBase error envelope {data, message, status}, with Go's escapes (<see cref="GoStyleEscapes"/>).</summary>
 public static class ErrorWriter
 {
     /// <summary>Where the answered error's message is kept for the request log (Logs/RequestLogCapture).</summary>
@@ -28,7 +28,8 @@ public static class ErrorWriter
             w.WriteNumber("status", error.Status);
             w.WriteEndObject();
         }
-        await ctx.Response.Body.WriteAsync(buffer.WrittenMemory);
+        var json = System.Runtime.InteropServices.MemoryMarshal.AsMemory(buffer.WrittenMemory);
+        await ctx.Response.Body.WriteAsync(json[..GoStyleEscapes.Rewrite(json.Span)]);
     }
 
     /// <summary>First letter upper-cased, a '.' appended unless it ends in '.', '?' or '!'.</summary>

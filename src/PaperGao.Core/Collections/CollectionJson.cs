@@ -106,7 +106,7 @@ public static class CollectionJson
 
     /// <summary>
     /// Applies the keys present in a submitted collection JSON onto a collection (a scaffold on create, a clone on update).
-    /// Arrays (fields, indexes) are replaced wholesale. Type errors are added to errors keyed like the JSON.
+    /// Arrays (fields, indexes) are replaced wholesale; a submitted field with the id of a current one is merged into it. Type errors are added to errors keyed like the JSON.
     /// id, type, system, created and updated are not applied here: the caller decides.
     /// </summary>
     public static void Apply(Collection c, JsonObject body, ErrorData errors, bool allowSecrets = false)
@@ -126,10 +126,11 @@ public static class CollectionJson
             {
                 var fields = new List<Field>();
                 var fieldErrors = new ErrorData();
+                var before = c.Fields;
                 for (var i = 0; i < arr.Count; i++)
                 {
                     var fe = new ErrorData();
-                    if (arr[i] is JsonObject fo && FieldJson.Read(fo, fe) is { } field && fe.IsEmpty) fields.Add(field);
+                    if (arr[i] is JsonObject fo && FieldJson.Read(fo, fe, before) is { } field && fe.IsEmpty) fields.Add(field);
                     else if (arr[i] is not JsonObject) fieldErrors.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture), Invalid("Must be an object."));
                     fieldErrors.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture), fe);
                 }

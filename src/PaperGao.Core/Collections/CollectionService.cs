@@ -54,6 +54,9 @@ public static partial class CollectionService
         }
     }
 
+    /// <summary>The longest query <c>meta/dry-run-view</c> runs, as PocketBase's.</summary>
+    public const int MaxDryRunQueryLength = 5000;
+
     // ------------------------------------------------------------------ update
 
     public static async Task<Collection> UpdateAsync(Project p, string idOrName, JsonObject body, CancellationToken ct = default)
@@ -65,11 +68,13 @@ public static partial class CollectionService
             var current = p.Collections;
             var old = current.Find(idOrName) ?? throw ApiError.NotFound();
             var c = BuildUpdated(old, body, Fail, current: current);
+            var renamedViews = c.IsView ? new List<Collection>() : ViewsFollowingRename(current, old.Name, c.Name);
             await p.Database.WriteAsync(async tx =>
             {
                 var others = await OtherTablesAsync(p.Database, tx, current, ct);
                 if (c.IsView) await InferViewAsync(p, tx, c, old, current, Fail, ct);
                 var proposed = current.With(c);
+                foreach (var v in renamedViews) proposed = proposed.With(v);
                 var errors = CollectionValidator.Validate(c, old, proposed, others, p.Dialect);
                 if (!errors.IsEmpty) throw Fail(errors);
                 if (c.IsView)
@@ -84,14 +89,34 @@ public static partial class CollectionService
                         await RebuildViewsAsync(p, tx, current, proposed, Fail, ct, () => RunStatementsAsync(p, tx, plan.Statements, c, Fail, ct));
                 }
                 await CollectionStore.UpdateAsync(p.Database, tx, c, ct);
+                foreach (var v in renamedViews) await CollectionStore.UpdateAsync(p.Database, tx, v, ct);
             }, ct);
-            p.SetCollections(p.Collections.With(c));
+            var after = p.Collections.With(c);
+            foreach (var v in renamedViews) after = after.With(v);
+            p.SetCollections(after);
             return c;
         }
         finally
         {
             p.SchemaLock.Release();
         }
+    }
+
+    /// <summary>Copies of the view collections whose query reads a renamed collection, with the query rewritten (<see cref="ViewQueryRename"/>).</summary>
+    private static List<Collection> ViewsFollowingRename(CollectionSet current, string oldName, string newName)
+    {
+        var result = new List<Collection>();
+        if (string.Equals(oldName, newName, StringComparison.Ordinal)) return result;
+        foreach (var v in current.All.Where(x => x.IsView && !string.IsNullOrEmpty(x.ViewQuery)))
+        {
+            var query = ViewQueryRename.Rename(v.ViewQuery!, oldName, newName);
+            if (ReferenceEquals(query, v.ViewQuery)) continue;
+            var copy = v.Clone();
+            copy.ViewQuery = query;
+            copy.Updated = DateTimes.Now();
+            result.Add(copy);
+        }
+        return result;
     }
 
     // ------------------------------------------------------------------ delete
@@ -335,6 +360,10 @@ public static partial class CollectionService
         // with the database's words ("Raw error: ...") and no field data.
         static ApiError Raw(string detail) => ApiError.BadRequest("Failed to run the view query. Raw error: " + detail);
         static ApiError Fail(ErrorData e) => Raw(string.Join("; ", e.Items.Select(i => i.Value is FieldError f ? f.Message : i.Key)));
+        // PocketBase's dry-run takes queries up to 5000 characters (a field error beyond).
+        if ((query ?? "").Trim().Length > MaxDryRunQueryLength)
+            throw ApiError.BadRequest("Failed to run the view query.", new ErrorData().Add("query",
+                new FieldError("validation_length_out_of_range", $"The length must be between 1 and {MaxDryRunQueryLength}.")));
         if (!ViewSchema.TryNormalize(query, out var q, out var error))
         {
             if (string.IsNullOrWhiteSpace(query) || query.Trim().Length > ViewSchema.MaxQueryLength)
@@ -458,25 +487,39 @@ public static partial class CollectionService
         if (body["updated"] is JsonValue uv && uv.TryGetValue<string>(out var updated) && updated.Length > 0) c.Updated = updated;
     }
 
-    /// <summary>Auth collections always get their system fields, even when the body's field list omits them.</summary>
+    /// <summary>
+    /// Auth collections always get their system fields, even when the body's field list omits them. As PocketBase: the
+    /// id field first, then the submitted fields, then the missing auth fields; a submitted auth field of the right
+    /// type keeps its options but is system, and hidden and required where the default one is.
+    /// </summary>
     private static void AddMissingAuthFields(Collection c)
     {
         var scaffold = CollectionScaffolds.Create(CollectionType.Auth, c.Name);
-        var insertAt = 0;
         foreach (var f in scaffold.Fields)
         {
-            var existing = c.Fields.FindIndex(x => string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase));
-            if (existing >= 0) { insertAt = existing + 1; continue; }
-            if (!CollectionValidator.AuthSystemFields.Contains(f.Name) && f.Name is not ("created" or "updated")) continue;
-            if (f.Name is "created" or "updated") continue;
-            c.Fields.Insert(insertAt++, f);
+            if (!CollectionValidator.AuthSystemFields.Contains(f.Name)) continue;
+            var existing = c.Fields.Find(x => string.Equals(x.Name, f.Name, StringComparison.OrdinalIgnoreCase));
+            if (existing is null)
+            {
+                if (f.Name == "id") c.Fields.Insert(0, f);
+                else c.Fields.Add(f);
+                continue;
+            }
+            if (existing.Type != f.Type) continue; // the validator reports it
+            existing.System = true;
+            existing.Hidden |= f.Hidden;
+            if (existing is TextField et && f is TextField ft) et.Required |= ft.Required;
+            if (existing is PasswordField ep && f is PasswordField fp) ep.Required |= fp.Required;
+            if (existing is EmailField ee && f is EmailField fe) ee.Required |= fe.Required;
         }
     }
 
     /// <summary>Adds the id field when missing and gives fields without an id the id of the stored field of that name, else the default id.</summary>
     private static void PrepareFields(Collection c, Collection? old)
     {
-        if (!c.IsView && !c.Fields.Exists(f => f.Name == "id")) c.Fields.Insert(0, TextField.CreateIdField());
+        // A field list without the id field keeps the stored one (as PocketBase, e.g. an imported definition that omits it).
+        if (!c.IsView && !c.Fields.Exists(f => f.Name == "id"))
+            c.Fields.Insert(0, old?.Fields.Find(f => f.Name == "id" && !c.Fields.Exists(x => x.Id == f.Id))?.Clone() ?? TextField.CreateIdField());
         foreach (var f in c.Fields)
         {
             if (f.Id.Length > 0) continue;

@@ -83,9 +83,9 @@ public static partial class ViewSchema
             if (name == "id")
             {
                 var id = TextField.CreateIdField();
+                // As PocketBase's view id field: no length limits or generator, the pattern stays (views are never written).
                 id.Min = 0;
                 id.Max = 0;
-                id.Pattern = "";
                 id.AutogeneratePattern = "";
                 f = id;
             }

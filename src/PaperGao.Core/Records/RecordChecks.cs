@@ -54,7 +54,7 @@ public static class RecordChecks
             var sql = $"SELECT COUNT(*) FROM {p.Dialect.Quote(other.Name)} WHERE {p.Dialect.Quote("id")} = {prm.Add(record.Id)}";
             var n = Convert.ToInt64(await p.Database.ScalarAsync(scope.Connection, scope.Transaction, sql, prm, ct), System.Globalization.CultureInfo.InvariantCulture);
             if (n == 0) continue;
-            errors.Add("id", new FieldError("validation_not_unique", "Value must be unique."));
+            errors.Add("id", new FieldError("validation_invalid_auth_id", "Invalid or duplicated auth record id."));
             return;
         }
     }

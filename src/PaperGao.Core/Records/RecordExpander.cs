@@ -9,8 +9,10 @@ namespace PaperGao.Core.Records;
 /// <summary>
 /// Expands relations and back-relations (protocol.md §2.3): related records the requester may view (the related
 /// collection's viewRule, compiled into the fetch query), nested up to 6 levels. Invalid paths are ignored.
+/// Back-relations are asked for as "collection_via_field" or, as PocketBase still accepts, the legacy
+/// "collection(field)" (expanded under that key).
 /// </summary>
-public static class RecordExpander
+public static partial class RecordExpander
 {
     public const int MaxBackRelations = 1000;
     private const int Chunk = 500;
@@ -24,8 +26,8 @@ public static class RecordExpander
             var list = group.ToList();
             foreach (var (key, subtree) in tree.Children)
             {
-                var expanded = key.Contains("_via_", StringComparison.Ordinal)
-                    ? await ExpandBackAsync(project, conn, tx, group.Key, list, key, req, ct)
+                var expanded = BackRelation(key) is var (sourceName, fieldName)
+                    ? await ExpandBackAsync(project, conn, tx, group.Key, list, key, sourceName, fieldName, req, ct)
                     : await ExpandForwardAsync(project, conn, tx, group.Key, list, key, req, ct);
                 if (expanded is null) continue;
                 foreach (var r in list) r.Expand ??= new Dictionary<string, object>(StringComparer.Ordinal);
@@ -61,11 +63,23 @@ public static class RecordExpander
         return fetched;
     }
 
-    private static async Task<List<Record>?> ExpandBackAsync(Project project, DbConnection conn, DbTransaction? tx, Collection c, List<Record> records, string key, RequestInfo req, CancellationToken ct)
+    /// <summary>The source collection and relation field of a back-relation key ("c_via_f" or legacy "c(f)"), or null.</summary>
+    public static (string Collection, string Field)? BackRelation(string key)
     {
+        var legacy = LegacyBackRelation().Match(key);
+        if (legacy.Success) return (legacy.Groups[1].Value, legacy.Groups[2].Value);
         var at = key.IndexOf("_via_", StringComparison.Ordinal);
-        var source = project.Collections.Find(key[..at]);
-        if (source is null || source.FindField(key[(at + 5)..]) is not RelationField rel || rel.CollectionId != c.Id) return null;
+        return at > 0 && at + 5 < key.Length ? (key[..at], key[(at + 5)..]) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\w+)\((\w+)\)$")]
+    private static partial System.Text.RegularExpressions.Regex LegacyBackRelation();
+
+    private static async Task<List<Record>?> ExpandBackAsync(Project project, DbConnection conn, DbTransaction? tx, Collection c, List<Record> records, string key,
+        string sourceName, string fieldName, RequestInfo req, CancellationToken ct)
+    {
+        var source = project.Collections.Find(sourceName);
+        if (source is null || source.FindField(fieldName) is not RelationField rel || rel.CollectionId != c.Id) return null;
         var unique = !rel.IsMultiple && HasUniqueIndexOn(source, rel.Name);
         var fetched = new List<Record>();
         var byParent = new Dictionary<string, List<Record>>(StringComparer.Ordinal);

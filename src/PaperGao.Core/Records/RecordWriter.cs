@@ -105,13 +105,14 @@ public static class RecordWriter
         var wantsManage = c.IsAuth && !req.IsSuperuser && req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
             && body["verified"] is JsonValue wv && wv.TryGetValue<bool>(out var wb) && wb;
         if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req.IsSuperuser || wantsManage, errors);
+        // As PocketBase: the auth form's errors are answered alone; the record's field errors come together after them.
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
         Validate(record, null, files, errors);
-        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
-        await HashPasswordsAsync(record, prepared, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
         if (c.IsAuth) await RecordChecks.AuthIdUniqueAsync(p, scope, record, errors, ct);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
+        await HashPasswordsAsync(record, prepared, ct);
 
         var e = new RecordEvent(p, c, record, req) { Scope = scope };
         scope.OnRollback(() => AfterErrorAsync(p.Hooks.AfterCreateError, e, scope));
@@ -156,14 +157,14 @@ public static class RecordWriter
         {
             var canManage = req.IsSuperuser || await CanManageAsync(p, scope, c, id, req.With(body: ruleBody), ct);
             await AuthRecordRules.OnUpdateAsync(original, record, body, canManage, errors, ct);
+            if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
         }
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
         Validate(record, original, files, errors);
-        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
-        await HashPasswordsAsync(record, prepared, ct);
         await RecordChecks.RelationsExistAsync(p, scope, record, original, errors, ct);
         RecordChecks.FilesExist(record, original, files.NewNames, errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
+        await HashPasswordsAsync(record, prepared, ct);
 
         var e = new RecordEvent(p, c, record, req) { Original = original, Scope = scope };
         scope.OnRollback(() => AfterErrorAsync(p.Hooks.AfterUpdateError, e, scope));

@@ -310,6 +310,38 @@ public sealed class OAuth2Tests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task An_id_token_without_the_nonce_of_its_code_verifier_is_refused(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await StartAsync(db, postgres, ct);
+
+        // The authorization URL carries the nonce made from this flow's code verifier (nothing is stored server-side).
+        var p = await ProviderAsync(env.App.Client, "oidc", ct);
+        var nonce = OAuth2NonceOf(p["codeVerifier"]!.GetValue<string>());
+        Assert.Contains("&nonce=" + nonce + "&", p["authURL"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // An id_token with another nonce (replayed from another flow) or none at all: refused, nothing created.
+        foreach (var (sub, forged) in (ValueTuple<string, JsonNode?>[])[("n-1", JsonValue.Create("replayed-nonce")), ("n-2", null)])
+        {
+            var user = User(sub, sub + "@x.test", true);
+            user["nonce"] = forged;
+            var (s, e) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, user, ct), ct);
+            Assert.Equal(400, s);
+            Assert.Equal("Failed to fetch OAuth2 user.", e!["message"]!.GetValue<string>());
+        }
+
+        Assert.Empty((await GetJsonAsync(env.Su, "/api/collections/members/records", ct))["items"]!.AsArray());
+
+        // The provider's id_token echoes the nonce of the authorize request: accepted.
+        var (ok, signedIn) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, User("n-4", "n-4@x.test", true), ct), ct);
+        Assert.True(ok == 200, signedIn?.ToJsonString());
+    }
+
+    private static string OAuth2NonceOf(string verifier) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("papergao-oidc-nonce:" + verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Superusers_cannot_sign_up_with_oauth2(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;

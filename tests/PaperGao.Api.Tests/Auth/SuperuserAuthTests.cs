@@ -115,7 +115,7 @@ public sealed class SuperuserAuthTests(PostgresCluster postgres)
         var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/records",
             new { id = superuserId, email = "twin@example.test", password = "Twin-password-1", passwordConfirm = "Twin-password-1" }, ct);
         Assert.Equal(400, status);
-        Assert.Equal("validation_not_unique", body!["data"]!["id"]!["code"]!.GetValue<string>());
+        Assert.Equal("validation_invalid_auth_id", body!["data"]!["id"]!["code"]!.GetValue<string>());
         Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/users/records", ct))["totalItems"]!.GetValue<int>());
     }
 }

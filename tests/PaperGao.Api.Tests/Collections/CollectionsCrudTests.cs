@@ -383,6 +383,10 @@ public sealed class CollectionsCrudTests(PostgresCluster postgres)
         (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = " " }, ct);
         Assert.Equal(400, status);
         Assert.Equal("validation_invalid_view_query", Code(body!["data"]!["query"]));
+        // Longer than PocketBase's 5000 characters (even if not a SELECT): a field error, as PocketBase.
+        (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = new string('a', 5001) }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_length_out_of_range", Code(body!["data"]!["query"]));
         foreach (var bad in new[] { "SELECT n FROM nums", "(select 1 as id union select '' as id)", "(select 1 as id union all select 1 as id)", "CREATE TABLE t1(x INT)" })
         {
             (status, body) = await PostAsync(su, "/api/collections/meta/dry-run-view", new JsonObject { ["query"] = bad }, ct);

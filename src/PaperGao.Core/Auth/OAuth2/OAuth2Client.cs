@@ -24,6 +24,15 @@ public sealed class OAuth2Client
     public string DisplayName => Config.DisplayName.Length > 0 ? Config.DisplayName : Definition.DisplayName;
     public bool ChecksIdToken => Definition.UsesIdToken || (Definition.Discovery && Issuer.Length > 0 && JwksUrl.Length > 0);
 
+    /// <summary>
+    /// OpenID Connect providers with PKCE get a nonce, derived from the code verifier so nothing is stored server-side:
+    /// the client sends the verifier back, and the id_token must carry the nonce made from it (security.md item 4).
+    /// </summary>
+    public bool SendsNonce => ChecksIdToken && Pkce;
+
+    /// <summary>The nonce for a code verifier: base64url(SHA-256("papergao-oidc-nonce:" + verifier)).</summary>
+    public static string NonceFor(string codeVerifier) => Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes("papergao-oidc-nonce:" + codeVerifier)));
+
     /// <summary>The client, or null when the provider is unknown or can't be resolved (missing URLs, discovery failed).</summary>
     public static async Task<OAuth2Client?> ResolveAsync(OAuth2ProviderConfig config, CancellationToken ct)
     {
@@ -57,7 +66,10 @@ public sealed class OAuth2Client
 
     private static string Extra(OAuth2ProviderConfig c, string key) => OAuth2Providers.S(c.Extra[key]);
 
-    /// <summary>The authorization URL ending in "&amp;redirect_uri=" (protocol.md §5.3) and the PKCE pair ("" without PKCE).</summary>
+    /// <summary>
+    /// The authorization URL ending in "&amp;redirect_uri=" (protocol.md §5.3), with a nonce for OpenID Connect
+    /// providers (<see cref="SendsNonce"/>), and the PKCE pair ("" without PKCE).
+    /// </summary>
     public (string Url, string Verifier, string Challenge) BuildAuthUrl(string state)
     {
         var verifier = Pkce ? RandomString.Alphanumeric(43) : "";
@@ -67,6 +79,7 @@ public sealed class OAuth2Client
         if (Pkce) q.Append("&code_challenge=").Append(challenge).Append("&code_challenge_method=S256");
         if (Definition.ExtraAuthQuery.Length > 0) q.Append('&').Append(Definition.ExtraAuthQuery);
         q.Append("&response_type=code&scope=").Append(Uri.EscapeDataString(Definition.Scopes));
+        if (SendsNonce) q.Append("&nonce=").Append(NonceFor(verifier));
         q.Append("&state=").Append(Uri.EscapeDataString(state)).Append("&redirect_uri=");
         return (q.ToString(), verifier, challenge);
     }
@@ -88,8 +101,11 @@ public sealed class OAuth2Client
         return new OAuth2Token(access, OAuth2Providers.S(json["refresh_token"]), expiry, OAuth2Providers.S(json["id_token"]));
     }
 
-    /// <summary>The user behind a token; null when it can't be fetched, or when an id_token fails its checks.</summary>
-    public async Task<OAuth2User?> FetchUserAsync(OAuth2Token token, CancellationToken ct)
+    /// <summary>
+    /// The user behind a token; null when it can't be fetched, or when an id_token fails its checks (including the
+    /// nonce made from <paramref name="codeVerifier"/>, when the provider gets one).
+    /// </summary>
+    public async Task<OAuth2User?> FetchUserAsync(OAuth2Token token, string codeVerifier, CancellationToken ct)
     {
         JsonObject? claims = null;
         if (ChecksIdToken)
@@ -101,7 +117,7 @@ public sealed class OAuth2Client
             else
             {
                 claims = await IdTokenValidator.ValidateAsync(token.IdToken, Issuer, Config.ClientId, JwksUrl, ct);
-                if (claims is null) return null;
+                if (claims is null || (SendsNonce && !NonceMatches(claims, codeVerifier))) return null;
             }
         }
         JsonObject? raw = null;
@@ -121,6 +137,13 @@ public sealed class OAuth2Client
         user.RefreshToken = token.RefreshToken;
         user.Expiry = token.Expiry;
         return user;
+    }
+
+    private static bool NonceMatches(JsonObject claims, string codeVerifier)
+    {
+        var nonce = OAuth2Providers.S(claims["nonce"]);
+        if (codeVerifier.Length == 0 || nonce.Length == 0) return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(NonceFor(codeVerifier)));
     }
 
     /// <summary>GitHub: the primary verified address of GET {userInfoURL}/emails, if any.</summary>

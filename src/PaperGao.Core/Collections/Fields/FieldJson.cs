@@ -12,11 +12,16 @@ public static class FieldJson
     /// options. Missing keys keep their defaults; wrongly typed values add errors keyed like the JSON.
     /// Returns null (with an error under "type") when the type is missing or unknown.
     /// An empty id is left empty: the caller assigns <see cref="FieldIds.For"/> when adding the field to a collection.
+    /// With <paramref name="existing"/> (the collection's fields before the change), a field whose id and type match one
+    /// of them starts from a copy of it, so the keys not submitted keep their stored values (as PocketBase merges).
     /// </summary>
-    public static Field? Read(JsonObject json, ErrorData errors)
+    public static Field? Read(JsonObject json, ErrorData errors, IReadOnlyList<Field>? existing = null)
     {
         var typeName = json["type"] is JsonValue tv && tv.GetValueKind() == JsonValueKind.String ? tv.GetValue<string>() : null;
-        var field = typeName is null ? null : FieldRegistry.Create(typeName);
+        var submittedId = json["id"] is JsonValue iv && iv.GetValueKind() == JsonValueKind.String ? iv.GetValue<string>() : "";
+        var stored = submittedId.Length == 0 || existing is null ? null
+            : existing.FirstOrDefault(f => f.Id == submittedId && string.Equals(f.Type, typeName, StringComparison.Ordinal));
+        var field = typeName is null ? null : stored?.Clone() ?? FieldRegistry.Create(typeName);
         if (field is null)
         {
             errors.Add("type", new FieldError("validation_in_invalid", "Must be a valid value."));
