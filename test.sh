@@ -6,6 +6,7 @@
 # Env: PAPERGAO_REQUIRE_POSTGRES=1  a missing PostgreSQL is a failure instead of a skip
 #      PAPERGAO_REQUIRE_FIXTURES=1  a missing ../shared/fixtures/pocketbase-pb_data is a failure instead of a skip
 #      PAPERGAO_TEST_POSTGRES_CONNSTRING  use this server for the API tests instead of a throwaway cluster
+#      PAPERGAO_TEST_RELEASE=1      publish the single-file release and run it (tests/PaperGao.Api.Tests/Release)
 # A throwaway cluster (tests/pg-cluster.sh) serves the Core tests (as PAPERGAO_TEST_PG) and the SDK
 # compat run on PostgreSQL; it is stopped and deleted on exit.
 set -euo pipefail
@@ -114,6 +115,13 @@ for dir in tests/mail-server tests/oauth-server tests/s3-server; do
 done
 if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm ci --no-audit --no-fund); fi # the Web Push stand-in (docs/push.md)
 
+# The single-file release (scripts/publish.sh, docs/deploy.md): published here and run by the API tests' Release tests
+# (no dotnet on PATH) when PAPERGAO_TEST_RELEASE=1; .ci/run sets it. Publishing adds a few minutes, so it is opt-in.
+if [[ "${PAPERGAO_TEST_RELEASE:-}" == 1 ]]; then
+  # Without ReadyToRun: the configuration timed here (1.5 min); a ReadyToRun publish was not timed on this machine.
+  step "Release publish (linux-x64)" env PAPERGAO_PUBLISH_READYTORUN=0 scripts/publish.sh linux-x64
+  export PAPERGAO_RELEASE_BINARY="$root/dist/papergao-linux-x64"
+fi
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests
 

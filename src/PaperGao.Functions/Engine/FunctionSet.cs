@@ -79,6 +79,9 @@ public sealed class FunctionSet : IDisposable
             return Invoke(held.Engine, index, call, nested: true);
         }
         using var timing = Core.Telemetry.PaperGaoMetrics.TimeFunction(Manifest[index].Kind);
+        using var span = Core.Telemetry.PaperGaoTracing.Source.HasListeners()
+            ? Core.Telemetry.PaperGaoTracing.StartFunction(Manifest[index].Kind.ToString().ToLowerInvariant(), FunctionErrors.Name(Manifest[index]), _context.Project.Name)
+            : null;
         var deadline = DateTime.UtcNow + _context.Limits.QueueTimeout;
         if (!await _leases.WaitAsync(_context.Limits.QueueTimeout, ct))
             throw Busy();

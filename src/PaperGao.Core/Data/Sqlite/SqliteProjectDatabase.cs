@@ -55,6 +55,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                           "PRAGMA journal_size_limit=200000000; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000; PRAGMA foreign_keys=OFF;";
         cmd.ExecuteNonQuery();
         _open[c] = SqliteTimeLimit.Attach(c);
+        SqliteStatementSpans.Attach(c, System.IO.Path.GetFileNameWithoutExtension(Path));
         return c;
     }
 
@@ -138,6 +139,7 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
     private async Task WriterLoopAsync()
     {
         var group = new List<WriteItem>(MaxGroup);
+        Activity.Current = null; // not the span of whichever request opened the database; each write brings its own
         while (await _queue.Reader.WaitToReadAsync())
         {
             group.Clear();
@@ -186,6 +188,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                     // Writes get the time limit but not the caller's cancellation: interrupting a write statement rolls
                     // back the whole transaction, which would take the other grouped writes with it.
                     limit?.Begin(StatementTimeout, CancellationToken.None);
+                    // With tracing, the write's statements belong to the span that queued it.
+                    Activity.Current = item.Parent;
+                    var span = item.Parent is null ? null : PaperGaoTracing.Source.StartActivity("sqlite write");
                     try
                     {
                         item.RecordWait();
@@ -197,6 +202,8 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
                     }
                     finally
                     {
+                        span?.Dispose();
+                        Activity.Current = null;
                         limit?.End();
                     }
                     if (!single) tx.Release("pg_write");
@@ -319,6 +326,9 @@ public sealed class SqliteProjectDatabase : ProjectDatabase
         private readonly long _queued = PaperGaoMetrics.SqliteWriteWait.Enabled ? Stopwatch.GetTimestamp() : 0;
 
         public CancellationToken Cancellation { get; } = cancellation;
+
+        /// <summary>The span that queued this write, while traces are exported.</summary>
+        public Activity? Parent { get; } = PaperGaoTracing.Source.HasListeners() ? Activity.Current : null;
 
         public void RecordWait()
         {
