@@ -78,7 +78,7 @@ public static class OtpApi
         if (otp is null || otp.GetString("collectionRef") != c.Id) throw ApiError.BadRequest(InvalidOtp);
         var limiterKey = OtpAttemptLimiter.Key(project.Name, c.Id, otp.GetString("recordRef"));
         var now = ctx.UtcNow();
-        if (OtpAttemptLimiter.IsBlocked(limiterKey, now)) throw new ApiError(429, "Too Many Requests.");
+        if (await OtpAttemptLimiter.IsBlockedAsync(project, limiterKey, now, ctx.RequestAborted)) throw new ApiError(429, "Too Many Requests.");
         if (!DateTimes.TryParse(otp.GetString("created"), out var created) || created.AddSeconds(options.Duration) < now)
         {
             await DeleteAsync(project, otps, otp.Id, ctx.RequestAborted);
@@ -87,7 +87,7 @@ public static class OtpApi
         // bcrypt comparison: constant time in the code, whatever it is.
         if (!await PasswordHasher.VerifyAsync(password, otp.GetString("password"), ctx.RequestAborted))
         {
-            OtpAttemptLimiter.RecordFailure(limiterKey, now);
+            await OtpAttemptLimiter.RecordFailureAsync(project, limiterKey, now, CancellationToken.None);
             throw ApiError.BadRequest(InvalidOtp);
         }
         // Single use: only the request that deletes the OTP signs in (two concurrent uses cannot both win).

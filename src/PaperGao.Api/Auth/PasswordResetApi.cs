@@ -33,7 +33,7 @@ public static class PasswordResetApi
         if (!c.Auth!.PasswordAuthEnabled) throw ApiError.BadRequest("The collection is not configured to allow password authentication.");
         var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
         var now = ctx.UtcNow(); // read now: the mail is built after the request ended
-        if (record is not null && MailThrottle.TryTake(project.Name, c.Id, record.Id, "passwordReset", now))
+        if (record is not null && await MailThrottle.TryTakeAsync(project, c.Id, record.Id, "passwordReset", now, ctx.RequestAborted))
         {
             EmailFlows.SendInBackground(ctx, project, "password reset", MailerEvent.PasswordReset, record, _ =>
             {

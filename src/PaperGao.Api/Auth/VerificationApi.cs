@@ -34,7 +34,7 @@ public static class VerificationApi
         if (c.Name == ProjectInitializer.SuperusersName) throw ApiError.BadRequest("All superusers are verified by default.");
         var record = await EmailFlows.FindRequestedRecordAsync(ctx, project, c);
         var now = ctx.UtcNow(); // read now: the mail is built after the request ended
-        if (record is not null && !record.GetBool("verified") && MailThrottle.TryTake(project.Name, c.Id, record.Id, "verification", now))
+        if (record is not null && !record.GetBool("verified") && await MailThrottle.TryTakeAsync(project, c.Id, record.Id, "verification", now, ctx.RequestAborted))
         {
             EmailFlows.SendInBackground(ctx, project, "verification", MailerEvent.Verification, record, _ =>
             {

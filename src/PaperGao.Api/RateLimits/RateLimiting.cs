@@ -15,7 +15,8 @@ namespace PaperGao.Api.RateLimits;
 /// PocketBase's order: "collection:action", "*:action" (and ":auth" for the auth-with-* actions), then the longest
 /// "METHOD /path" or "/path" ("/prefix/" matches below it). Counted per client IP; the auth endpoints also per
 /// submitted identity (IP + identity, and the identity from any IP at 10x the limit). Superusers (and superuser
-/// keys) are not limited. Over the limit: 429 in the error envelope with Retry-After. In memory, per server.
+/// keys) are not limited. Over the limit: 429 in the error envelope with Retry-After. Counted in PostgreSQL when the project is there (shared
+/// by the nodes of a cluster), in memory on SQLite.
 /// </summary>
 public static class RateLimiting
 {
@@ -43,16 +44,14 @@ public static class RateLimiting
             var ip = ClientIp.Resolve(ctx.Connection.RemoteIpAddress, ctx.Request.Headers, settings);
             if (!ClientIp.IsExcluded(ip, settings))
             {
-                var limiter = LimiterOf(project);
-                var now = Environment.TickCount64;
                 var duration = rule.Duration * 1000L;
                 var bucket = rule.Label + "\n" + rule.Audience + "\n";
                 var identity = route.Action is not null ? await IdentityAsync(ctx, route.Action) : null;
-                long retry;
-                var ok = identity is null
-                    ? limiter.TryAcquire(bucket + ip, rule.MaxRequests, duration, now, out retry)
-                    : limiter.TryAcquire(bucket + ip + "\n" + identity, rule.MaxRequests, duration, now, out retry)
-                      && limiter.TryAcquire(bucket + "*\n" + identity, rule.MaxRequests * 10, duration, now, out retry);
+                var (ok, retry) = identity is null
+                    ? await AcquireAsync(ctx, project, bucket + ip, rule.MaxRequests, duration)
+                    : await AcquireAsync(ctx, project, bucket + ip + "\n" + identity, rule.MaxRequests, duration) is { Ok: false } refused
+                        ? refused
+                        : await AcquireAsync(ctx, project, bucket + "*\n" + identity, rule.MaxRequests * 10, duration);
                 if (!ok)
                 {
                     // Set when the answer starts: the error writer clears the response before writing the envelope.
@@ -68,6 +67,18 @@ public static class RateLimiting
             }
         }
         await next(ctx);
+    }
+
+    /// <summary>
+    /// Counts one request under <paramref name="key"/>: in the database every node shares (PostgreSQL), so N nodes do
+    /// not allow N times the limit, or in this process's memory (SQLite, one process).
+    /// </summary>
+    private static async Task<(bool Ok, long RetryAfterMs)> AcquireAsync(HttpContext ctx, Project project, string key, int max, long durationMs)
+    {
+        if (project.Database.SharedCounters is { } shared)
+            return await shared.TryAcquireAsync("rate\n" + key, max, durationMs, ctx.UtcNow().ToUnixTimeMilliseconds(), ctx.RequestAborted);
+        var ok = LimiterOf(project).TryAcquire(key, max, durationMs, Environment.TickCount64, out var retry);
+        return (ok, retry);
     }
 
     private static bool IsGuest(HttpContext ctx) => ctx.Auth() is null && ctx.ApiKey() is null;

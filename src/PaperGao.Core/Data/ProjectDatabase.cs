@@ -38,6 +38,17 @@ public abstract class ProjectDatabase : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     /// <summary>
+    /// Counters shared by every process that opens this database (rate limits, OTP attempts, the mail throttle), or null
+    /// when this process is the only one (SQLite): then they are kept in memory.
+    /// </summary>
+    public virtual Cluster.ISharedCounters? SharedCounters => null;
+
+    /// <summary>Called after the project's tables changed (here or on another node): drops what was prepared for the old ones.</summary>
+    public virtual void SchemaChanged()
+    {
+    }
+
+    /// <summary>
     /// Runs superuser console SQL (one or more statements; POST /api/sql) that writes, in one write transaction (all or
     /// nothing) under the statement time limit, and answers the rows the INSERT/UPDATE/DELETE statements changed.
     /// <see cref="ConsoleConfined"/> says whether the database keeps it inside the project.

@@ -66,11 +66,16 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     public void SetCollections(CollectionSet set)
     {
         Volatile.Write(ref _collections, set);
+        Database.SchemaChanged();
         CollectionsChanged?.Invoke(this);
     }
 
     /// <summary>Takes a snapshot reloaded after another node changed the schema (raises no event).</summary>
-    public void ReplaceCollections(CollectionSet set) => Volatile.Write(ref _collections, set);
+    public void ReplaceCollections(CollectionSet set)
+    {
+        Volatile.Write(ref _collections, set);
+        Database.SchemaChanged();
+    }
     /// <summary>Raised after this node changed the settings (not when it took another node's change).</summary>
     public event Action<Project>? SettingsChanged;
 

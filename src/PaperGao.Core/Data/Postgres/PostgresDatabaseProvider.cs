@@ -83,10 +83,12 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         var limitMs = StatementTimeout <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(StatementTimeout.TotalMilliseconds);
         builder.Options = ((builder.Options ?? "") + FormattableString.Invariant($" -c statement_timeout={limitMs}")).Trim();
         builder.CommandTimeout = limitMs == 0 ? 0 : (int)Math.Min(int.MaxValue, limitMs / 1000 + 5);
-        // No automatic preparation: a prepared SELECT of a table whose column type changed fails with
-        // "cached plan must not change result type" (on this node after DDL, and on every other node of a cluster).
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new PostgresProjectDatabase(dataSource, schema, StatementTimeout) { StatementTimeout = StatementTimeout };
+        // Superuser console SQL may change session state (SET, LISTEN, PREPARE): it runs on connections that are reset
+        // when they go back to their pool and prepare nothing, apart from the request path's.
+        var consoleSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        var fast = PostgresConnectionTuning.Apply(new NpgsqlConnectionStringBuilder(builder.ConnectionString));
+        var dataSource = new NpgsqlDataSourceBuilder(fast.ConnectionString).Build();
+        return new PostgresProjectDatabase(dataSource, consoleSource, schema, StatementTimeout) { StatementTimeout = StatementTimeout };
     }
 
     public async Task DeleteAsync(string project, CancellationToken ct = default)

@@ -4,7 +4,11 @@ using Npgsql;
 namespace PaperGao.Core.Data.Postgres;
 
 /// <summary>A project's PostgreSQL schema: a data source whose search_path is the project's schema.</summary>
-public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string schema, TimeSpan connectionStatementTimeout) : ProjectDatabase
+/// <remarks>
+/// Two pools: the request path's (tuned by <see cref="PostgresConnectionTuning"/>: statements prepared, no reset between
+/// uses) and the superuser console's, whose connections are reset when they go back (console SQL may change session state).
+/// </remarks>
+public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource consoleSource, string schema, TimeSpan connectionStatementTimeout) : ProjectDatabase
 {
     public string Schema { get; } = schema;
 
@@ -12,30 +16,74 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
     /// The connections carry the provider's statement_timeout; when <see cref="ProjectDatabase.StatementTimeout"/> was
     /// changed since, each unit of work sets its own (reset when the connection goes back to the pool).
     /// </summary>
-    private async Task ApplyLimitAsync(NpgsqlConnection conn, bool local, CancellationToken ct)
+    private async Task<bool> ApplyLimitAsync(NpgsqlConnection conn, bool local, CancellationToken ct)
     {
-        if (StatementTimeout == connectionStatementTimeout) return;
+        if (StatementTimeout == connectionStatementTimeout) return false;
         var ms = StatementTimeout <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(StatementTimeout.TotalMilliseconds);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = FormattableString.Invariant($"SET {(local ? "LOCAL " : "")}statement_timeout = {ms}");
         await cmd.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     public override ISqlDialect Dialect => PostgresDialect.Instance;
 
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            await ApplyLimitAsync(conn, local: false, ct);
+            return await ReadOnceAsync(work, ct);
+        }
+        catch (PostgresException ex) when (IsStalePlan(ex))
+        {
+            // A statement prepared before a column changed type (the schema notice of another node not here yet, or a
+            // read that overlapped this node's change): drop the prepared statements with their connections, once.
+            dataSource.Clear();
+            return await ReadOnceAsync(work, ct);
+        }
+    }
+
+    private async Task<T> ReadOnceAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var limited = false;
+        try
+        {
+            limited = await ApplyLimitAsync(conn, local: false, ct);
             return await work(conn);
         }
         catch (Exception ex) when (Translate(ex, ct) is { } stopped)
         {
             throw stopped;
         }
+        finally
+        {
+            // Pooled connections are not reset (PostgresConnectionTuning): the next user must not inherit the limit.
+            if (limited && conn.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await using var reset = new NpgsqlCommand("RESET statement_timeout", conn);
+                    await reset.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+                {
+                    conn.Close(); // a broken connection is not reused
+                }
+            }
+        }
     }
+
+    /// <summary>"cached plan must not change result type": a prepared statement outlived a change of its result's columns.</summary>
+    public static bool IsStalePlan(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.FeatureNotSupported && ex.MessageText.Contains("cached plan", StringComparison.Ordinal);
+
+    public override Cluster.ISharedCounters SharedCounters => _counters ??= new Cluster.PostgresSharedCounters(dataSource);
+
+    private Cluster.ISharedCounters? _counters;
+
+    /// <summary>The tables changed: statements prepared on the pooled connections may no longer fit, so the pool is emptied.</summary>
+    public override void SchemaChanged() => dataSource.Clear();
 
     /// <summary>
     /// The statement stopped by statement_timeout (57014 without a cancellation of ours) or by Npgsql's command
@@ -58,9 +106,12 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
         return await work(conn, tx);
     }
 
-    public override async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default)
+    public override Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken ct = default) =>
+        WriteOnAsync(dataSource, work, ct);
+
+    private async Task<T> WriteOnAsync<T>(NpgsqlDataSource source, Func<DbTransaction, Task<T>> work, CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
@@ -80,7 +131,7 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
     public override bool ConsoleConfined => false;
 
     public override Task<long> ConsoleExecuteAsync(string sql, CancellationToken ct) =>
-        WriteAsync(async tx =>
+        WriteOnAsync(consoleSource, async tx =>
         {
             await using var cmd = tx.Connection!.CreateCommand();
             cmd.Transaction = tx;
@@ -88,12 +139,15 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
             return (long)Math.Max(0, await cmd.ExecuteNonQueryAsync(ct));
         }, ct);
 
-    public override Task<T> ConsoleReadAsync<T>(string sql, Func<DbCommand, Task<T>> run, CancellationToken ct) =>
-        ReadAsync(async conn =>
+    public override async Task<T> ConsoleReadAsync<T>(string sql, Func<DbCommand, Task<T>> run, CancellationToken ct)
+    {
+        await using var conn = await consoleSource.OpenConnectionAsync(ct);
+        try
         {
-            await using var tx = await ((NpgsqlConnection)conn).BeginTransactionAsync(ct);
-            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY", (NpgsqlConnection)conn, tx)) await ro.ExecuteNonQueryAsync(ct);
-            await using var cmd = new NpgsqlCommand(sql, (NpgsqlConnection)conn, tx);
+            await ApplyLimitAsync(conn, local: false, ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using (var ro = new NpgsqlCommand("SET TRANSACTION READ ONLY", conn, tx)) await ro.ExecuteNonQueryAsync(ct);
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
             try
             {
                 return await run(cmd);
@@ -102,7 +156,12 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
             {
                 try { await tx.RollbackAsync(CancellationToken.None); } catch (Exception e) when (e is InvalidOperationException or NpgsqlException) { /* connection broken */ }
             }
-        }, ct);
+        }
+        catch (Exception ex) when (Translate(ex, ct) is { } stopped)
+        {
+            throw stopped;
+        }
+    }
 
     /// <summary>
     /// Takes the session-level advisory lock named <paramref name="key"/> (database-wide, so every node of a cluster sees
@@ -148,5 +207,9 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, string 
         }
     }
 
-    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await consoleSource.DisposeAsync();
+        await dataSource.DisposeAsync();
+    }
 }

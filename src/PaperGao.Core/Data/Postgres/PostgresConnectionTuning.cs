@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace PaperGao.Core.Data.Postgres;
+
+/// <summary>
+/// The connection options of the request path (docs/scaling.md, "PostgreSQL"): what they save per request, measured
+/// with bench/run.sh, and what keeps them safe. An option the operator set in the connection string is kept.
+/// </summary>
+public static class PostgresConnectionTuning
+{
+    /// <summary>Statements kept prepared per connection (Npgsql's auto-prepare, least recently used out).</summary>
+    public const int MaxAutoPrepare = 256;
+
+    /// <summary>
+    /// <list type="bullet">
+    /// <item>No reset on close: without it every pooled connection runs a reset (DISCARD ALL, or Npgsql's longer
+    /// script once statements are prepared) in front of its next statement, i.e. on every request. The request path sets
+    /// no session state that outlives its unit of work (a changed statement_timeout is reset, advisory locks are released
+    /// or die with their connection); console SQL runs on a separate, resetting pool.</item>
+    /// <item>Auto-prepare: a statement run twice on a connection is prepared there, so PostgreSQL skips parsing and
+    /// planning it. A column whose type changed makes such a plan fail ("cached plan must not change result type"):
+    /// the pool is cleared on every schema change (this node's and the other nodes', through the bus) and a read that
+    /// meets it anyway is retried once on a fresh connection (<see cref="PostgresProjectDatabase"/>).</item>
+    /// <item>No enlisting in ambient System.Transactions (never used here; the check costs on every open).</item>
+    /// </list>
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder Apply(NpgsqlConnectionStringBuilder b)
+    {
+        // Npgsql's builder answers ContainsKey for every keyword it knows: look at what the string itself names.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = b.ConnectionString };
+        bool Set(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
+        if (!Set("No Reset On Close")) b.NoResetOnClose = true;
+        if (!Set("Max Auto Prepare")) b.MaxAutoPrepare = MaxAutoPrepare;
+        if (!Set("Auto Prepare Min Usages")) b.AutoPrepareMinUsages = 2;
+        if (!Set("Enlist")) b.Enlist = false;
+        return b;
+    }
+}
