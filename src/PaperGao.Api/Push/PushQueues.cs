@@ -18,13 +18,19 @@ public sealed class PushQueues(ILogger<PushQueues> log)
     /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
     public HttpClient? Client { get; init; }
 
+    /// <summary>
+    /// The outbound client APNs deliveries use (null: <see cref="Client"/>, else the shared guarded client). A test sets
+    /// a guarded client that trusts its stand-in's self-signed certificate for this client alone.
+    /// </summary>
+    public HttpClient? ApnsClient { get; set; }
+
     public PushQueue For(Project project)
     {
         lock (_lock)
         {
             if (_queues.TryGetValue(project, out var existing)) return existing;
             var queue = new PushQueue(PushLimits.QueueCapacity,
-                (job, ct) => new PushDelivery(project, Client).RunAsync(job, ct),
+                (job, ct) => new PushDelivery(project, Client, apnsClient: ApnsClient).RunAsync(job, ct),
                 job => MarkAsync(project, job, "The server stopped before the send ran."),
                 (job, e) =>
                 {

@@ -24,7 +24,7 @@ public static class PushSendApi
     {
         var g = app.MapGroup("/api/push").WithTags("Push");
         g.MapPost("/send", (Func<HttpContext, PushQueues, Task>)SendAsync).WithName("SendPush")
-            .WithSummary("Queue a push notification {users | topic | collection + filter, title, body, data, ttl, urgency, collapseKey, dryRun}.");
+            .WithSummary("Queue a push notification {users | topic | collection + filter, title, body, data, badge, sound, ttl, urgency, collapseKey, dryRun}.");
         g.MapGet("/sends/{id}", GetAsync).WithName("GetPushSend").WithSummary("The delivery log of one send: recipients, accepted, rejected, invalid, retried.");
         return app;
     }
@@ -47,7 +47,8 @@ public static class PushSendApi
         var body = await RequestBody.ReadObjectAsync(ctx);
         var (target, message, dryRun) = PushSendInput.Parse(project, body);
         var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
-        var (where, p) = Recipients(project, target);
+        var platforms = settings.ReadyPlatforms();
+        var (where, p) = Recipients(project, target, platforms);
         var recipients = await PushDeviceStore.CountAsync(project.Database, where, p, ctx.RequestAborted);
         if (dryRun)
         {
@@ -57,12 +58,13 @@ public static class PushSendApi
                 ["dryRun"] = true,
                 ["recipients"] = recipients,
                 ["maxRecipients"] = settings.MaxRecipients,
+                ["platforms"] = new JsonArray([.. platforms.Select(x => (JsonNode)x)]),
                 ["devices"] = new JsonArray([.. first.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["collectionId"] = d.CollectionId, ["userId"] = d.UserId, ["platform"] = d.Platform })]),
             });
             return;
         }
-        if (!settings.Enabled || string.IsNullOrEmpty(settings.VapidPrivateKey))
-            throw ApiError.BadRequest("Web Push is not enabled: generate the VAPID keys and enable it in the push settings.");
+        if (platforms.Count == 0)
+            throw ApiError.BadRequest("Push is not enabled: switch on and configure Web Push, FCM or APNs in the push settings.");
         if (recipients > settings.MaxRecipients)
         {
             var errors = new ErrorData().Add("users", new FieldError("validation_too_many_recipients",
@@ -83,9 +85,9 @@ public static class PushSendApi
         await JsonResponse.WriteNodeAsync(ctx, ToJson(log), StatusCodes.Status202Accepted);
     }
 
-    private static (string Where, Core.Data.SqlParams Params) Recipients(Project project, PushTarget target)
+    private static (string Where, Core.Data.SqlParams Params) Recipients(Project project, PushTarget target, IReadOnlyList<string> platforms)
     {
-        try { return PushRecipients.Condition(project, target); }
+        try { return PushRecipients.Condition(project, target, platforms); }
         catch (FilterException ex)
         {
             var errors = new ErrorData().Add("filter", new FieldError("validation_invalid_filter", ex.Message));
