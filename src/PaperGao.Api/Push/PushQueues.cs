@@ -7,13 +7,29 @@ using PaperGao.Core.Push;
 namespace PaperGao.Api.Push;
 
 /// <summary>
-/// The send queue of each open project, made on first use and owned by the project (closed with it). A send that
-/// fails unexpectedly is logged by id only (never its payload or a key) and its log row marked failed.
+/// The send queue of each open project, made on first use and owned by the project (closed with it); one per project
+/// in the process, whichever caller makes it. A send that fails unexpectedly is logged by id only (never its payload
+/// or a key) and its log row marked failed.
 /// </summary>
-public sealed class PushQueues(ILogger<PushQueues> log)
+public sealed class PushQueues
 {
-    private readonly ConditionalWeakTable<Project, PushQueue> _queues = new();
-    private readonly Lock _lock = new();
+    private static readonly ConditionalWeakTable<Project, PushQueue> Queues = new();
+    private static readonly Lock Gate = new();
+    private static volatile PushQueues? _server;
+    private readonly ILogger log;
+
+    public PushQueues(ILogger<PushQueues> log)
+    {
+        this.log = log;
+        _server = this;
+    }
+
+    /// <summary>
+    /// The project's queue for callers outside dependency injection (a function's $push.send): made with the server's
+    /// PushQueues (its logger and clients) when it exists, else with the defaults.
+    /// </summary>
+    public static PushQueue ForProject(Project project) =>
+        (_server ?? new PushQueues(Microsoft.Extensions.Logging.Abstractions.NullLogger<PushQueues>.Instance)).For(project);
 
     /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
     public HttpClient? Client { get; init; }
@@ -26,9 +42,9 @@ public sealed class PushQueues(ILogger<PushQueues> log)
 
     public PushQueue For(Project project)
     {
-        lock (_lock)
+        lock (Gate)
         {
-            if (_queues.TryGetValue(project, out var existing)) return existing;
+            if (Queues.TryGetValue(project, out var existing)) return existing;
             var queue = new PushQueue(PushLimits.QueueCapacity,
                 (job, ct) => new PushDelivery(project, Client, apnsClient: ApnsClient).RunAsync(job, ct),
                 job => MarkAsync(project, job, "The server stopped before the send ran."),
@@ -42,7 +58,7 @@ public sealed class PushQueues(ILogger<PushQueues> log)
                 _ = queue.DisposeAsync().AsTask();
                 throw ApiError.NotFound("The project is closed.");
             }
-            _queues.Add(project, queue);
+            Queues.Add(project, queue);
             return queue;
         }
     }

@@ -18,8 +18,6 @@ namespace PaperGao.Api.Push;
 /// </summary>
 public static class PushSendApi
 {
-    private const int DryRunListed = 100;
-
     public static IEndpointRouteBuilder MapPushSendApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/push").WithTags("Push");
@@ -45,53 +43,15 @@ public static class PushSendApi
         RequireSender(ctx);
         var project = ctx.Project();
         var body = await RequestBody.ReadObjectAsync(ctx);
-        var (target, message, dryRun) = PushSendInput.Parse(project, body);
-        var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
-        var platforms = settings.ReadyPlatforms();
-        var (where, p) = Recipients(project, target, platforms);
-        var recipients = await PushDeviceStore.CountAsync(project.Database, where, p, ctx.RequestAborted);
-        if (dryRun)
+        try
         {
-            var first = await PushDeviceStore.PageAsync(project.Database, where, p.Values, "", DryRunListed, ctx.RequestAborted);
-            await JsonResponse.WriteNodeAsync(ctx, new JsonObject
-            {
-                ["dryRun"] = true,
-                ["recipients"] = recipients,
-                ["maxRecipients"] = settings.MaxRecipients,
-                ["platforms"] = new JsonArray([.. platforms.Select(x => (JsonNode)x)]),
-                ["devices"] = new JsonArray([.. first.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["collectionId"] = d.CollectionId, ["userId"] = d.UserId, ["platform"] = d.Platform })]),
-            });
-            return;
+            var (queued, answer) = await PushSendService.SendAsync(project, queues.For, body, ctx.RequestAborted);
+            await JsonResponse.WriteNodeAsync(ctx, answer, queued is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
         }
-        if (platforms.Count == 0)
-            throw ApiError.BadRequest("Push is not enabled: switch on and configure Web Push, FCM or APNs in the push settings.");
-        if (recipients > settings.MaxRecipients)
+        catch (ApiError e) when (e.Status == StatusCodes.Status429TooManyRequests)
         {
-            var errors = new ErrorData().Add("users", new FieldError("validation_too_many_recipients",
-                $"The send reaches {recipients} devices; the project allows at most {settings.MaxRecipients} per send (settings push.maxRecipients)."));
-            throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
-        }
-
-        var queue = queues.For(project);
-        var now = DateTimes.Now();
-        var log = new PushSendLog(PushDeviceStore.NewId(), PushSendLog.Queued, target.Describe(), recipients, 0, 0, 0, 0, "", now, now);
-        await PushSendStore.InsertAsync(project.Database, log, ctx.RequestAborted);
-        if (!queue.TryEnqueue(new PushJob(log.Id, target, message, recipients, now)))
-        {
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The push queue was full.", Updated = DateTimes.Now() }, ctx.RequestAborted);
             ctx.Response.Headers.RetryAfter = "10";
-            throw new ApiError(429, $"The project's push queue is full ({PushLimits.QueueCapacity} sends waiting); try again later.");
-        }
-        await JsonResponse.WriteNodeAsync(ctx, ToJson(log), StatusCodes.Status202Accepted);
-    }
-
-    private static (string Where, Core.Data.SqlParams Params) Recipients(Project project, PushTarget target, IReadOnlyList<string> platforms)
-    {
-        try { return PushRecipients.Condition(project, target, platforms); }
-        catch (FilterException ex)
-        {
-            var errors = new ErrorData().Add("filter", new FieldError("validation_invalid_filter", ex.Message));
-            throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
+            throw;
         }
     }
 
