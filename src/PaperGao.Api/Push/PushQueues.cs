@@ -25,11 +25,25 @@ public sealed class PushQueues
     }
 
     /// <summary>
-    /// The project's queue for callers outside dependency injection (a function's $push.send): made with the server's
-    /// PushQueues (its logger and clients) when it exists, else with the defaults.
+    /// For callers outside dependency injection (a function's $push.send): the server's PushQueues (its logger and
+    /// clients) when it exists, else one with the defaults.
     /// </summary>
-    public static PushQueue ForProject(Project project) =>
-        (_server ?? new PushQueues(Microsoft.Extensions.Logging.Abstractions.NullLogger<PushQueues>.Instance)).For(project);
+    public static PushQueues Current => _server ?? new PushQueues(Microsoft.Extensions.Logging.Abstractions.NullLogger<PushQueues>.Instance);
+
+    /// <summary>The sends this process holds (waiting or running), by id: their leases are renewed, they are never claimed here again.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Project> Held = new(StringComparer.Ordinal);
+
+    /// <summary>Queues a send whose job row is written; false when the project's queue is full.</summary>
+    public bool TryEnqueue(Project project, PushJob job)
+    {
+        Held[job.SendId] = project;
+        if (For(project).TryEnqueue(job)) return true;
+        Held.TryRemove(job.SendId, out _);
+        return false;
+    }
+
+    /// <summary>The ids of the sends of <paramref name="project"/> this process holds.</summary>
+    public static IReadOnlyList<string> HeldBy(Project project) => [.. Held.Where(h => ReferenceEquals(h.Value, project)).Select(h => h.Key)];
 
     /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
     public HttpClient? Client { get; init; }
@@ -46,8 +60,8 @@ public sealed class PushQueues
         {
             if (Queues.TryGetValue(project, out var existing)) return existing;
             var queue = new PushQueue(PushLimits.QueueCapacity,
-                (job, ct) => new PushDelivery(project, Client, apnsClient: ApnsClient).RunAsync(job, ct),
-                job => MarkAsync(project, job, "The server stopped before the send ran."),
+                (job, ct) => RunAsync(project, job, ct),
+                job => ReleaseAsync(project, job),
                 (job, e) =>
                 {
                     log.LogError(e, "Push send {SendId} of project {Project} failed", job.SendId, project.Name);
@@ -63,17 +77,48 @@ public sealed class PushQueues
         }
     }
 
+    /// <summary>Runs one send (PushResumer renews its lease meanwhile); the job row goes once the send is done or failed.</summary>
+    private async Task RunAsync(Project project, PushJob job, CancellationToken ct)
+    {
+        try
+        {
+            await new PushDelivery(project, Client, apnsClient: ApnsClient).RunAsync(job, ct);
+            await PushJobStore.DeleteAsync(project.Database, job.SendId, CancellationToken.None);
+        }
+        finally
+        {
+            Held.TryRemove(job.SendId, out _);
+        }
+    }
+
+    /// <summary>
+    /// The server is stopping (or the project closing) before the send finished: its job is handed back (lease
+    /// cleared) so the next start, or another node, runs it again. If the database is already closed the lease
+    /// simply runs out.
+    /// </summary>
+    private static async Task ReleaseAsync(Project project, PushJob job)
+    {
+        Held.TryRemove(job.SendId, out _);
+        try { await PushJobStore.SetLeaseAsync(project.Database, job.SendId, "", CancellationToken.None); }
+        catch (Exception)
+        {
+            // closing
+        }
+    }
+
     private static async Task MarkAsync(Project project, PushJob job, string error)
     {
+        Held.TryRemove(job.SendId, out _);
         try
         {
             var now = DateTimes.Now();
             await PushSendStore.UpdateAsync(project.Database,
                 new PushSendLog(job.SendId, PushSendLog.Failed, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, error, job.Created, now), CancellationToken.None);
+            await PushJobStore.DeleteAsync(project.Database, job.SendId, CancellationToken.None);
         }
         catch (Exception)
         {
-            // The database may be closing with the project; the row then stays "queued".
+            // The database may be closing with the project; the job then runs again after a restart.
         }
     }
 }

@@ -45,7 +45,7 @@ public static class PushSendApi
         var body = await RequestBody.ReadObjectAsync(ctx);
         try
         {
-            var (queued, answer) = await PushSendService.SendAsync(project, queues.For, body, ctx.RequestAborted);
+            var (queued, answer) = await PushSendService.SendAsync(project, queues, body, ctx.RequestAborted);
             await JsonResponse.WriteNodeAsync(ctx, answer, queued is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
         }
         catch (ApiError e) when (e.Status == StatusCodes.Status429TooManyRequests)

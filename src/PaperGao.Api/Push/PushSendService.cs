@@ -16,7 +16,7 @@ public static class PushSendService
     private const int DryRunListed = 100;
 
     /// <returns>The queued send's log (Log not null), or the dry run's report.</returns>
-    public static async Task<(PushSendLog? Log, JsonObject Answer)> SendAsync(Project project, Func<Project, PushQueue> queueOf, JsonObject body, CancellationToken ct)
+    public static async Task<(PushSendLog? Log, JsonObject Answer)> SendAsync(Project project, PushQueues queues, JsonObject body, CancellationToken ct)
     {
         var (target, message, dryRun) = PushSendInput.Parse(project, body);
         var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
@@ -44,12 +44,15 @@ public static class PushSendService
             throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
         }
 
-        var queue = queueOf(project);
+        queues.For(project); // a closed project fails here, before anything is written
         var now = DateTimes.Now();
         var log = new PushSendLog(PushDeviceStore.NewId(), PushSendLog.Queued, target.Describe(), recipients, 0, 0, 0, 0, "", now, now);
+        var job = new PushJob(log.Id, target, message, recipients, now);
         await PushSendStore.InsertAsync(project.Database, log, ct);
-        if (!queue.TryEnqueue(new PushJob(log.Id, target, message, recipients, now)))
+        await PushJobStore.InsertAsync(project.Database, job, PushJobStore.LeaseFromNow(), ct);
+        if (!queues.TryEnqueue(project, job))
         {
+            await PushJobStore.DeleteAsync(project.Database, job.SendId, ct);
             await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The push queue was full.", Updated = DateTimes.Now() }, ct);
             throw new ApiError(429, $"The project's push queue is full ({PushLimits.QueueCapacity} sends waiting); try again later.");
         }

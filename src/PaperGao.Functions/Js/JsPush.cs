@@ -28,12 +28,12 @@ public sealed class JsPush(FunctionEngine engine)
             var log = engine.Context.Log;
             scope.AfterCommit(async () =>
             {
-                try { await PushSendService.SendAsync(project, PushQueues.ForProject, body, CancellationToken.None); }
+                try { await PushSendService.SendAsync(project, PushQueues.Current, body, CancellationToken.None); }
                 catch (Exception e) { log.LogWarning("$push.send after the commit failed: {Message}", e.Message); }
             });
             return JsConvert.FromNode(engine.Js, new JsonObject { ["deferred"] = true });
         }
-        var (_, answer) = FunctionCall.Wait(PushSendService.SendAsync(project, PushQueues.ForProject, body, CancellationToken.None));
+        var (_, answer) = FunctionCall.Wait(PushSendService.SendAsync(project, PushQueues.Current, body, CancellationToken.None));
         return JsConvert.FromNode(engine.Js, answer);
     }
 }
