@@ -50,6 +50,7 @@ public static class PaperGaoApiExtensions
         services.AddHostedService<FilesGcService>();
         services.AddPaperGaoBackups();
         services.AddSingleton<Push.PushQueues>();
+        services.AddHostedService<Push.PushResumer>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";

@@ -136,4 +136,7 @@ declare const $http: {
   send(config: { url: string; method?: string; body?: any; headers?: { [k: string]: string }; timeout?: number }): { statusCode: number; headers: { [k: string]: string[] }; cookies: { [k: string]: string }; raw: string; body: number[]; json: any }
 }
 declare const $os: { getenv(name: string): string }
+declare const $push: {
+  send(message: { users?: string[]; topic?: string; collection?: string; filter?: string; title: string; body?: string; data?: { [k: string]: any }; badge?: number; sound?: string; ttl?: number; urgency?: "very-low" | "low" | "normal" | "high"; collapseKey?: string; dryRun?: boolean }): { id?: string; status?: string; recipients?: number; dryRun?: boolean; deferred?: boolean; [k: string]: any }
+}
 declare const console: { log(...a: any[]): void; info(...a: any[]): void; debug(...a: any[]): void; warn(...a: any[]): void; error(...a: any[]): void }

@@ -8,10 +8,26 @@
 //        k= key, aud = this origin, exp within 24 h, sub an https:/mailto: URL, via jws and web-push's helpers), decrypts
 //        the aes128gcm body with http_ece and the subscription's keys, records the message and answers as scripted.
 //        A message that fails a check is recorded with its error and answered 400 (bad crypto) or 401 (bad VAPID).
-//   GET /messages[?sub=ID]                             what was received, in order
+//   GET /messages[?sub=ID]                             what was received, in order (every service; "service" says which)
 //   GET /stats                                         counts only (for the bench)
+//   GET /info                                          {port, apnsPort}
+// FCM (HTTP v1), on the same port:
+//   POST /fcm/config {projectId, clientEmail, publicKeyPem}  the service account the tokens must be signed by
+//   POST /fcm/devices {count?, status?, script?}      -> [{token}] registration tokens (status/script as above)
+//   POST /fcm/token                                    the OAuth2 token endpoint: a JWT bearer grant whose RS256
+//        assertion verifies with the configured key (jws), iss = clientEmail, scope firebase.messaging, aud = this URL,
+//        iat now, exp at most 1 h later -> {access_token, expires_in, token_type}; else 400 invalid_grant
+//   POST /v1/projects/:project/messages:send           needs a bearer token issued above; answers 200 {name} or the
+//        scripted status with FCM's error body (404 UNREGISTERED, 429 RESOURCE_EXHAUSTED + retry-after, ...)
+// APNs, over HTTP/2 with TLS on apnsPort (argv[3]/argv[4]: the certificate and key PEM the test made and trusts):
+//   POST /apns/config {keyId, teamId, topic, publicKeyPem} (on the HTTP port) what the provider tokens must match
+//   POST /apns/devices {count?, status?, script?}     -> [{token}] (on the HTTP port) 64-hex device tokens
+//   POST /3/device/:token                              checks the ES256 provider token (kid, iss, iat under 1 h),
+//        apns-topic, apns-push-type and the payload (JSON with aps, at most 4096 bytes); answers 200 + apns-id or the
+//        scripted status with APNs' {reason} (410 Unregistered, 429 TooManyRequests, ...); an unknown token: 400 BadDeviceToken
 // Everything is independent of the server under test: only the npm packages do the crypto.
 import http from 'node:http';
+import http2 from 'node:http2';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -22,8 +38,152 @@ const vapidHelper = require('web-push/src/vapid-helper.js');
 
 const subs = new Map();
 const messages = [];
-const stats = { received: 0, decrypted: 0, failed: 0, byStatus: {} };
+const stats = { received: 0, decrypted: 0, failed: 0, byStatus: {}, fcmTokenExchanges: 0, fcmTokensRefused: 0 };
 let port = 0;
+let apnsPort = 0;
+const fcm = { config: null, devices: new Map(), accessTokens: new Set() };
+const apns = { config: null, devices: new Map() };
+
+function newDevice(map, token, status, script) {
+  map.set(token, { status: status ?? 200, script: [...(script ?? [])] });
+  return { token };
+}
+
+function nextStep(device) {
+  return device.script.length > 0 ? device.script.shift() : { status: device.status };
+}
+
+function retryHeaders(step) {
+  return step.retryAfter !== undefined ? { 'retry-after': String(step.retryAfter) } : {};
+}
+
+// Verifies a compact JWS with the given algorithm and key; returns {header, claims} or throws with the reason.
+function verifyJwt(token, alg, publicKeyPem) {
+  if (!jws.verify(token, alg, publicKeyPem)) throw new Error(`the ${alg} signature does not verify with the configured key`);
+  const decoded = jws.decode(token);
+  if (decoded.header.alg !== alg) throw new Error('unexpected alg ' + decoded.header.alg);
+  const claims = typeof decoded.payload === 'string' ? JSON.parse(decoded.payload) : decoded.payload;
+  return { header: decoded.header, claims };
+}
+
+async function onFcmToken(req, res) {
+  stats.fcmTokenExchanges++;
+  const form = new URLSearchParams((await readBody(req)).toString());
+  const refuse = (why) => {
+    stats.fcmTokensRefused++;
+    messages.push({ service: 'fcm-token', at: Date.now(), error: why });
+    return answer(res, 400, { error: 'invalid_grant', error_description: why });
+  };
+  if (!fcm.config) return refuse('no service account configured');
+  if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return refuse('grant_type is not jwt-bearer');
+  let jwt;
+  try { jwt = verifyJwt(form.get('assertion') ?? '', 'RS256', fcm.config.publicKeyPem); } catch (e) { return refuse(e.message); }
+  const { header, claims } = jwt;
+  const now = Math.floor(Date.now() / 1000);
+  if (header.typ !== 'JWT') return refuse('typ is not JWT');
+  if (claims.iss !== fcm.config.clientEmail) return refuse(`iss ${claims.iss} is not the service account`);
+  if (!String(claims.scope ?? '').split(' ').includes('https://www.googleapis.com/auth/firebase.messaging')) return refuse('scope lacks firebase.messaging');
+  if (claims.aud !== `http://${req.headers.host}/fcm/token`) return refuse(`aud ${claims.aud} is not the token URL`);
+  if (Math.abs(claims.iat - now) > 300) return refuse('iat is not now');
+  if (!(claims.exp > now && claims.exp - claims.iat <= 3600)) return refuse('exp is not within an hour of iat');
+  const accessToken = 'ya29.' + crypto.randomBytes(24).toString('base64url');
+  fcm.accessTokens.add(accessToken);
+  return answer(res, 200, { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' });
+}
+
+function fcmError(res, status, code, extra = {}) {
+  const names = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
+  const details = code ? [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: code }] : [];
+  return answer(res, status, { error: { code: status, message: code ?? names[status] ?? 'error', status: names[status] ?? 'UNKNOWN', details } }, extra);
+}
+
+async function onFcmSend(req, res, project) {
+  stats.received++;
+  const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  if (!auth || !fcm.accessTokens.has(auth[1])) {
+    messages.push({ service: 'fcm', at: Date.now(), error: 'unknown bearer token', status: 401 });
+    return fcmError(res, 401, null);
+  }
+  if (!fcm.config || project !== fcm.config.projectId) return fcmError(res, 403, 'SENDER_ID_MISMATCH');
+  let body;
+  try { body = JSON.parse((await readBody(req)).toString('utf8')); } catch { return fcmError(res, 400, 'INVALID_ARGUMENT'); }
+  const message = body?.message ?? {};
+  const record = { service: 'fcm', sub: message.token ?? null, at: Date.now(), message };
+  const device = fcm.devices.get(message.token);
+  const badData = Object.entries(message.data ?? {}).find(([, v]) => typeof v !== 'string');
+  if (badData) {
+    record.error = `data.${badData[0]} is not a string`;
+    record.status = 400;
+    messages.push(record);
+    return fcmError(res, 400, 'INVALID_ARGUMENT');
+  }
+  if (!device) {
+    record.status = 404;
+    messages.push(record);
+    return fcmError(res, 404, 'UNREGISTERED');
+  }
+  const step = nextStep(device);
+  record.status = step.status;
+  messages.push(record);
+  if (step.status === 200) return answer(res, 200, { name: `projects/${project}/messages/${crypto.randomBytes(8).toString('hex')}` });
+  const code = { 404: 'UNREGISTERED', 429: 'QUOTA_EXCEEDED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 403: 'SENDER_ID_MISMATCH', 400: 'INVALID_ARGUMENT' }[step.status];
+  return fcmError(res, step.status, code, retryHeaders(step));
+}
+
+function onApns(stream, headers, body) {
+  stats.received++;
+  const path = headers[':path'] ?? '';
+  const m = /^\/3\/device\/([0-9a-fA-F]+)$/.exec(path);
+  const reply = (status, reason, extra = {}) => {
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    stream.respond({ ':status': status, 'apns-id': crypto.randomUUID(), ...(reason ? { 'content-type': 'application/json' } : {}), ...extra });
+    stream.end(reason ? JSON.stringify(status === 410 ? { reason, timestamp: Date.now() } : { reason }) : '');
+  };
+  const record = {
+    service: 'apns',
+    sub: m ? m[1] : null,
+    at: Date.now(),
+    topic: headers['apns-topic'] ?? null,
+    pushType: headers['apns-push-type'] ?? null,
+    priority: headers['apns-priority'] ?? null,
+    expiration: headers['apns-expiration'] ?? null,
+    collapseId: headers['apns-collapse-id'] ?? null,
+    protocol: stream.session?.alpnProtocol ?? null,
+    size: body.length,
+  };
+  const fail = (status, reason) => { record.error = reason; record.status = status; messages.push(record); return reply(status, reason); };
+  if (headers[':method'] !== 'POST' || !m) return fail(404, 'BadPath');
+  if (!apns.config) return fail(403, 'InvalidProviderToken');
+  const bearer = /^bearer (.+)$/.exec(headers.authorization ?? '');
+  if (!bearer) return fail(403, 'MissingProviderToken');
+  try {
+    const { header, claims } = verifyJwt(bearer[1], 'ES256', apns.config.publicKeyPem);
+    if (header.kid !== apns.config.keyId) throw new Error('kid');
+    if (claims.iss !== apns.config.teamId) throw new Error('iss');
+    const now = Math.floor(Date.now() / 1000);
+    if (!(claims.iat <= now + 60)) throw new Error('iat in the future');
+    if (now - claims.iat > 3600) return fail(403, 'ExpiredProviderToken');
+    record.jwt = { kid: header.kid, iss: claims.iss };
+  } catch (e) {
+    record.jwtError = e.message;
+    return fail(403, 'InvalidProviderToken');
+  }
+  if (record.topic !== apns.config.topic) return fail(400, 'DeviceTokenNotForTopic');
+  if (!['alert', 'background', 'voip', 'complication', 'fileprovider', 'mdm', 'location', 'liveactivity', 'pushtotalk'].includes(record.pushType)) return fail(400, 'InvalidPushType');
+  if (body.length > 4096) return fail(413, 'PayloadTooLarge');
+  try { record.payload = JSON.parse(body.toString('utf8')); } catch { return fail(400, 'BadPayload'); }
+  if (typeof record.payload?.aps !== 'object') return fail(400, 'PayloadEmpty');
+  const device = apns.devices.get(m[1].toLowerCase());
+  if (!device) return fail(400, 'BadDeviceToken');
+  const step = nextStep(device);
+  record.status = step.status;
+  messages.push(record);
+  if (step.status === 200) return reply(200, null);
+  const reason = { 410: 'Unregistered', 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 400: 'BadDeviceToken', 403: 'InvalidProviderToken' }[step.status] ?? 'Error';
+  stats.byStatus[step.status] = (stats.byStatus[step.status] ?? 0) + 1;
+  stream.respond({ ':status': step.status, 'content-type': 'application/json', ...retryHeaders(step) });
+  return stream.end(JSON.stringify(step.status === 410 ? { reason, timestamp: Date.now() } : { reason }));
+}
 
 function b64url(buf) {
   return Buffer.from(buf).toString('base64url');
@@ -134,6 +294,30 @@ const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'POST' && parts[0] === 'push' && parts.length === 2) return await onPush(req, res, parts[1]);
+    if (req.method === 'POST' && url.pathname === '/fcm/token') return await onFcmToken(req, res);
+    if (req.method === 'POST' && parts[0] === 'v1' && parts[1] === 'projects' && parts[3] === 'messages:send' && parts.length === 4) return await onFcmSend(req, res, decodeURIComponent(parts[2]));
+    if (req.method === 'POST' && (url.pathname === '/fcm/config' || url.pathname === '/apns/config')) {
+      const config = JSON.parse((await readBody(req)).toString() || '{}');
+      if (url.pathname === '/fcm/config') fcm.config = config; else apns.config = config;
+      res.writeHead(204);
+      return res.end();
+    }
+    if (req.method === 'POST' && (url.pathname === '/fcm/devices' || url.pathname === '/apns/devices')) {
+      const opts = JSON.parse((await readBody(req)).toString() || '{}');
+      const count = Math.min(Math.max(opts.count ?? 1, 1), 100000);
+      const list = [];
+      for (let i = 0; i < count; i++) {
+        list.push(url.pathname === '/fcm/devices'
+          ? newDevice(fcm.devices, 'f' + crypto.randomBytes(8).toString('hex') + ':APA91b' + crypto.randomBytes(96).toString('base64url'), opts.status, opts.script)
+          : newDevice(apns.devices, crypto.randomBytes(32).toString('hex'), opts.status, opts.script));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(list));
+    }
+    if (req.method === 'GET' && url.pathname === '/info') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ port, apnsPort }));
+    }
     if (req.method === 'POST' && url.pathname === '/subscriptions') {
       const opts = JSON.parse((await readBody(req)).toString() || '{}');
       const count = Math.min(Math.max(opts.count ?? 1, 1), 100000);
@@ -168,12 +352,27 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
+// APNs: HTTP/2 only (no HTTP/1.1 fallback, like Apple's servers), TLS with the test's certificate when given.
+const [certPem, keyPem] = [process.argv[3], process.argv[4]];
+const apnsServer = certPem && keyPem ? http2.createSecureServer({ cert: certPem, key: keyPem, allowHTTP1: false }) : null;
+apnsServer?.on('stream', (stream, headers) => {
+  const chunks = [];
+  let size = 0;
+  stream.on('data', (c) => { size += c.length; if (size <= 64 * 1024) chunks.push(c); });
+  stream.on('end', () => {
+    try { onApns(stream, headers, Buffer.concat(chunks)); } catch (e) { stream.respond({ ':status': 500 }); stream.end(String(e?.message ?? e)); }
+  });
+});
+apnsServer?.on('sessionError', () => {});
+
 server.listen(0, '127.0.0.1', () => {
   port = server.address().port;
-  process.stdout.write(JSON.stringify({ port }) + '\n');
+  const ready = () => process.stdout.write(JSON.stringify({ port, apnsPort }) + '\n');
+  if (!apnsServer) return ready();
+  apnsServer.listen(0, '127.0.0.1', () => { apnsPort = apnsServer.address().port; ready(); });
 });
 
-const stop = () => server.close(() => process.exit(0));
+const stop = () => { apnsServer?.close(); server.close(() => process.exit(0)); };
 process.stdin.resume();
 process.stdin.on('end', stop);
 process.on('SIGTERM', stop);

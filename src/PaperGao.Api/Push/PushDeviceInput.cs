@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PaperGao.Core.Common;
-using PaperGao.Core.Net;
 using PaperGao.Core.Push;
 
 namespace PaperGao.Api.Push;
 
-/// <summary>Validates a device registration {platform, subscription:{endpoint, keys:{p256dh, auth}}, topics}.</summary>
+/// <summary>
+/// Validates a device registration: {platform: "web", subscription: {endpoint, keys: {p256dh, auth}}, topics} or
+/// {platform: "fcm" | "apns", token, topics}.
+/// </summary>
 public static partial class PushDeviceInput
 {
     public static PushDevice Parse(JsonObject body, string collectionId, string userId)
@@ -14,13 +16,21 @@ public static partial class PushDeviceInput
         var errors = new ErrorData();
         var platform = body["platform"] is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : null;
         if (platform is null) errors.Add("platform", body["platform"] is null ? FieldError.Required() : new FieldError("validation_invalid_value", "Must be a string."));
-        else if (platform is "fcm" or "apns")
-            errors.Add("platform", new FieldError("validation_platform_not_supported", "Only \"web\" (Web Push) is supported in this version; FCM and APNs are planned."));
-        else if (platform != PushDevice.Web)
-            errors.Add("platform", new FieldError("validation_invalid_platform", "Must be \"web\"."));
+        else if (!PushDevice.Platforms.Contains(platform))
+            errors.Add("platform", new FieldError("validation_invalid_platform", "Must be \"web\", \"fcm\" or \"apns\"."));
 
         string endpoint = "", p256dh = "", auth = "";
-        if (body["subscription"] is not JsonObject sub)
+        if (platform is PushDevice.Fcm or PushDevice.Apns)
+        {
+            endpoint = body["token"] is JsonValue tv && tv.TryGetValue<string>(out var ts) ? ts : "";
+            if (body["subscription"] is not null) errors.Add("subscription", new FieldError("validation_invalid_value", "Only \"web\" devices have a subscription; give \"token\"."));
+            if (endpoint.Length == 0) errors.Add("token", body["token"] is null ? FieldError.Required() : new FieldError("validation_invalid_value", "Must be a string."));
+            else if (!IsToken(platform, endpoint))
+                errors.Add("token", new FieldError("validation_invalid_token", platform == PushDevice.Apns
+                    ? "Must be the APNs device token in hex (64 to 200 characters)."
+                    : $"Must be the FCM registration token (1 to {MaxFcmTokenLength} characters of letters, digits, '_', '-', ':' and '.')."));
+        }
+        else if (body["subscription"] is not JsonObject sub)
             errors.Add("subscription", body["subscription"] is null ? FieldError.Required() : new FieldError("validation_invalid_subscription", "Must be a Web Push subscription object {endpoint, keys: {p256dh, auth}}."));
         else
         {
@@ -46,23 +56,23 @@ public static partial class PushDeviceInput
         var topics = ParseTopics(body["topics"], errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
         var now = DateTimes.Now();
-        return new PushDevice(PushDeviceStore.NewId(), collectionId, userId, PushDevice.Web, endpoint, p256dh.TrimEnd('='), auth.TrimEnd('='), topics, now, now);
+        if (platform == PushDevice.Apns) endpoint = endpoint.ToLowerInvariant();
+        return new PushDevice(PushDeviceStore.NewId(), collectionId, userId, platform!, endpoint, p256dh.TrimEnd('='), auth.TrimEnd('='), topics, now, now);
     }
+
+    public const int MaxFcmTokenLength = 4096;
+
+    /// <summary>An APNs token is hex (32 bytes today; Apple says the length may grow); an FCM token is opaque URL-safe text.</summary>
+    public static bool IsToken(string platform, string token) => platform == PushDevice.Apns
+        ? token.Length is >= 64 and <= 200 && token.Length % 2 == 0 && token.All(char.IsAsciiHexDigit)
+        : token.Length is > 0 and <= MaxFcmTokenLength && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or ':' or '.');
 
     /// <summary>
     /// Null when the endpoint can be registered: an absolute https URL without credentials, at most 2048 characters.
     /// http is accepted only for a host the operator allow-listed for outbound requests (a local push service in tests).
     /// Where it may be reached is checked again on every delivery by the guarded client.
     /// </summary>
-    public static string? CheckEndpoint(string endpoint)
-    {
-        if (endpoint.Length > PushLimits.MaxEndpointLength) return $"Must be no more than {PushLimits.MaxEndpointLength} characters.";
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var u) || u.Host.Length == 0 || u.UserInfo.Length > 0 || u.Fragment.Length > 0)
-            return "Must be an absolute URL without credentials.";
-        if (u.Scheme == Uri.UriSchemeHttps) return null;
-        if (u.Scheme == Uri.UriSchemeHttp && OutboundHttp.OperatorAllowList.AllowsHost(u.Host)) return null;
-        return "Must be an https URL.";
-    }
+    public static string? CheckEndpoint(string endpoint) => PushSettings.CheckServiceUrl(endpoint);
 
     public static IReadOnlyList<string> ParseTopics(JsonNode? node, ErrorData errors)
     {

@@ -19,7 +19,7 @@ public static class PushDevicesApi
     {
         var g = app.MapGroup("/api/push/devices").WithTags("Push");
         g.MapPost("", (Func<HttpContext, Task>)RegisterAsync).WithName("RegisterPushDevice")
-            .WithSummary("Register a device of the signed-in record: {platform: \"web\", subscription: {endpoint, keys: {p256dh, auth}}, topics}.");
+            .WithSummary("Register a device of the signed-in record: {platform: \"web\", subscription: {endpoint, keys: {p256dh, auth}}, topics} or {platform: \"fcm\" | \"apns\", token, topics}.");
         g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListPushDevices").WithSummary("The signed-in record's own devices.");
         g.MapDelete("/{id}", DeleteAsync).WithName("DeletePushDevice").WithSummary("Unregister one of the signed-in record's devices.");
         return app;
@@ -51,12 +51,12 @@ public static class PushDevicesApi
         JsonResponse.NoContent(ctx);
     }
 
-    /// <summary>The device as its owner sees it (the subscription's keys are not echoed).</summary>
+    /// <summary>The device as its owner sees it: a Web Push endpoint (the subscription's keys are not echoed) or an FCM/APNs token.</summary>
     public static JsonObject ToJson(PushDevice d) => new()
     {
         ["id"] = d.Id,
         ["platform"] = d.Platform,
-        ["endpoint"] = d.Endpoint,
+        [d.Platform == PushDevice.Web ? "endpoint" : "token"] = d.Endpoint,
         ["topics"] = new JsonArray([.. d.Topics.Select(t => (JsonNode)t)]),
         ["created"] = d.Created,
         ["updated"] = d.Updated,

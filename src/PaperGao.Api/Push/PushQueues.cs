@@ -7,25 +7,61 @@ using PaperGao.Core.Push;
 namespace PaperGao.Api.Push;
 
 /// <summary>
-/// The send queue of each open project, made on first use and owned by the project (closed with it). A send that
-/// fails unexpectedly is logged by id only (never its payload or a key) and its log row marked failed.
+/// The send queue of each open project, made on first use and owned by the project (closed with it); one per project
+/// in the process, whichever caller makes it. A send that fails unexpectedly is logged by id only (never its payload
+/// or a key) and its log row marked failed.
 /// </summary>
-public sealed class PushQueues(ILogger<PushQueues> log)
+public sealed class PushQueues
 {
-    private readonly ConditionalWeakTable<Project, PushQueue> _queues = new();
-    private readonly Lock _lock = new();
+    private static readonly ConditionalWeakTable<Project, PushQueue> Queues = new();
+    private static readonly Lock Gate = new();
+    private static volatile PushQueues? _server;
+    private readonly ILogger log;
+
+    public PushQueues(ILogger<PushQueues> log)
+    {
+        this.log = log;
+        _server = this;
+    }
+
+    /// <summary>
+    /// For callers outside dependency injection (a function's $push.send): the server's PushQueues (its logger and
+    /// clients) when it exists, else one with the defaults.
+    /// </summary>
+    public static PushQueues Current => _server ?? new PushQueues(Microsoft.Extensions.Logging.Abstractions.NullLogger<PushQueues>.Instance);
+
+    /// <summary>The sends this process holds (waiting or running), by id: their leases are renewed, they are never claimed here again.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Project> Held = new(StringComparer.Ordinal);
+
+    /// <summary>Queues a send whose job row is written; false when the project's queue is full.</summary>
+    public bool TryEnqueue(Project project, PushJob job)
+    {
+        Held[job.SendId] = project;
+        if (For(project).TryEnqueue(job)) return true;
+        Held.TryRemove(job.SendId, out _);
+        return false;
+    }
+
+    /// <summary>The ids of the sends of <paramref name="project"/> this process holds.</summary>
+    public static IReadOnlyList<string> HeldBy(Project project) => [.. Held.Where(h => ReferenceEquals(h.Value, project)).Select(h => h.Key)];
 
     /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
     public HttpClient? Client { get; init; }
 
+    /// <summary>
+    /// The outbound client APNs deliveries use (null: <see cref="Client"/>, else the shared guarded client). A test sets
+    /// a guarded client that trusts its stand-in's self-signed certificate for this client alone.
+    /// </summary>
+    public HttpClient? ApnsClient { get; set; }
+
     public PushQueue For(Project project)
     {
-        lock (_lock)
+        lock (Gate)
         {
-            if (_queues.TryGetValue(project, out var existing)) return existing;
+            if (Queues.TryGetValue(project, out var existing)) return existing;
             var queue = new PushQueue(PushLimits.QueueCapacity,
-                (job, ct) => new PushDelivery(project, Client).RunAsync(job, ct),
-                job => MarkAsync(project, job, "The server stopped before the send ran."),
+                (job, ct) => RunAsync(project, job, ct),
+                job => ReleaseAsync(project, job),
                 (job, e) =>
                 {
                     log.LogError(e, "Push send {SendId} of project {Project} failed", job.SendId, project.Name);
@@ -36,22 +72,53 @@ public sealed class PushQueues(ILogger<PushQueues> log)
                 _ = queue.DisposeAsync().AsTask();
                 throw ApiError.NotFound("The project is closed.");
             }
-            _queues.Add(project, queue);
+            Queues.Add(project, queue);
             return queue;
+        }
+    }
+
+    /// <summary>Runs one send (PushResumer renews its lease meanwhile); the job row goes once the send is done or failed.</summary>
+    private async Task RunAsync(Project project, PushJob job, CancellationToken ct)
+    {
+        try
+        {
+            await new PushDelivery(project, Client, apnsClient: ApnsClient).RunAsync(job, ct);
+            await PushJobStore.DeleteAsync(project.Database, job.SendId, CancellationToken.None);
+        }
+        finally
+        {
+            Held.TryRemove(job.SendId, out _);
+        }
+    }
+
+    /// <summary>
+    /// The server is stopping (or the project closing) before the send finished: its job is handed back (lease
+    /// cleared) so the next start, or another node, runs it again. If the database is already closed the lease
+    /// simply runs out.
+    /// </summary>
+    private static async Task ReleaseAsync(Project project, PushJob job)
+    {
+        Held.TryRemove(job.SendId, out _);
+        try { await PushJobStore.SetLeaseAsync(project.Database, job.SendId, "", CancellationToken.None); }
+        catch (Exception)
+        {
+            // closing
         }
     }
 
     private static async Task MarkAsync(Project project, PushJob job, string error)
     {
+        Held.TryRemove(job.SendId, out _);
         try
         {
             var now = DateTimes.Now();
             await PushSendStore.UpdateAsync(project.Database,
                 new PushSendLog(job.SendId, PushSendLog.Failed, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, error, job.Created, now), CancellationToken.None);
+            await PushJobStore.DeleteAsync(project.Database, job.SendId, CancellationToken.None);
         }
         catch (Exception)
         {
-            // The database may be closing with the project; the row then stays "queued".
+            // The database may be closing with the project; the job then runs again after a restart.
         }
     }
 }

@@ -18,13 +18,11 @@ namespace PaperGao.Api.Push;
 /// </summary>
 public static class PushSendApi
 {
-    private const int DryRunListed = 100;
-
     public static IEndpointRouteBuilder MapPushSendApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/push").WithTags("Push");
         g.MapPost("/send", (Func<HttpContext, PushQueues, Task>)SendAsync).WithName("SendPush")
-            .WithSummary("Queue a push notification {users | topic | collection + filter, title, body, data, ttl, urgency, collapseKey, dryRun}.");
+            .WithSummary("Queue a push notification {users | topic | collection + filter, title, body, data, badge, sound, ttl, urgency, collapseKey, dryRun}.");
         g.MapGet("/sends/{id}", GetAsync).WithName("GetPushSend").WithSummary("The delivery log of one send: recipients, accepted, rejected, invalid, retried.");
         return app;
     }
@@ -45,51 +43,15 @@ public static class PushSendApi
         RequireSender(ctx);
         var project = ctx.Project();
         var body = await RequestBody.ReadObjectAsync(ctx);
-        var (target, message, dryRun) = PushSendInput.Parse(project, body);
-        var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
-        var (where, p) = Recipients(project, target);
-        var recipients = await PushDeviceStore.CountAsync(project.Database, where, p, ctx.RequestAborted);
-        if (dryRun)
+        try
         {
-            var first = await PushDeviceStore.PageAsync(project.Database, where, p.Values, "", DryRunListed, ctx.RequestAborted);
-            await JsonResponse.WriteNodeAsync(ctx, new JsonObject
-            {
-                ["dryRun"] = true,
-                ["recipients"] = recipients,
-                ["maxRecipients"] = settings.MaxRecipients,
-                ["devices"] = new JsonArray([.. first.Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["collectionId"] = d.CollectionId, ["userId"] = d.UserId, ["platform"] = d.Platform })]),
-            });
-            return;
+            var (queued, answer) = await PushSendService.SendAsync(project, queues, body, ctx.RequestAborted);
+            await JsonResponse.WriteNodeAsync(ctx, answer, queued is null ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
         }
-        if (!settings.Enabled || string.IsNullOrEmpty(settings.VapidPrivateKey))
-            throw ApiError.BadRequest("Web Push is not enabled: generate the VAPID keys and enable it in the push settings.");
-        if (recipients > settings.MaxRecipients)
+        catch (ApiError e) when (e.Status == StatusCodes.Status429TooManyRequests)
         {
-            var errors = new ErrorData().Add("users", new FieldError("validation_too_many_recipients",
-                $"The send reaches {recipients} devices; the project allows at most {settings.MaxRecipients} per send (settings push.maxRecipients)."));
-            throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
-        }
-
-        var queue = queues.For(project);
-        var now = DateTimes.Now();
-        var log = new PushSendLog(PushDeviceStore.NewId(), PushSendLog.Queued, target.Describe(), recipients, 0, 0, 0, 0, "", now, now);
-        await PushSendStore.InsertAsync(project.Database, log, ctx.RequestAborted);
-        if (!queue.TryEnqueue(new PushJob(log.Id, target, message, recipients, now)))
-        {
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The push queue was full.", Updated = DateTimes.Now() }, ctx.RequestAborted);
             ctx.Response.Headers.RetryAfter = "10";
-            throw new ApiError(429, $"The project's push queue is full ({PushLimits.QueueCapacity} sends waiting); try again later.");
-        }
-        await JsonResponse.WriteNodeAsync(ctx, ToJson(log), StatusCodes.Status202Accepted);
-    }
-
-    private static (string Where, Core.Data.SqlParams Params) Recipients(Project project, PushTarget target)
-    {
-        try { return PushRecipients.Condition(project, target); }
-        catch (FilterException ex)
-        {
-            var errors = new ErrorData().Add("filter", new FieldError("validation_invalid_filter", ex.Message));
-            throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
+            throw;
         }
     }
 

@@ -7,14 +7,16 @@ using PaperGao.Core.Push;
 namespace PaperGao.Api.Push;
 
 /// <summary>
-/// Validates a send {users | topic | collection + filter, title, body, data, ttl, urgency, collapseKey, dryRun}:
-/// exactly one target, a payload that fits a Web Push message, RFC 8030's header values.
+/// Validates a send {users | topic | collection + filter, title, body, data, badge, sound, ttl, urgency, collapseKey,
+/// dryRun}: exactly one target, a payload that fits a Web Push message (and so FCM's and APNs' 4 KB), RFC 8030's header values.
 /// </summary>
 public static partial class PushSendInput
 {
     public const int MaxTitleLength = 255;
     public const int MaxBodyLength = 2000;
     public const int MaxFilterLength = 3500;
+    public const int MaxBadge = 99_999;
+    public const int MaxSoundLength = 64;
 
     public static (PushTarget Target, PushMessage Message, bool DryRun) Parse(Project project, JsonObject b)
     {
@@ -34,11 +36,18 @@ public static partial class PushSendInput
         var collapseKey = Str(b, "collapseKey", errors, PushLimits.MaxCollapseKeyLength, required: false);
         if (collapseKey.Length > 0 && !CollapseKeyRegex().IsMatch(collapseKey) && !errors.Contains("collapseKey"))
             errors.Add("collapseKey", new FieldError("validation_invalid_collapse_key", $"At most {PushLimits.MaxCollapseKeyLength} characters of letters, digits, '-' and '_'."));
+        int? badge = null;
+        if (b["badge"] is not null)
+        {
+            if (PushSettings.TryNumber(b["badge"], out var bd) && bd == Math.Floor(bd) && bd >= 0 && bd <= MaxBadge) badge = (int)bd;
+            else errors.Add("badge", new FieldError("validation_invalid_value", $"Must be a whole number between 0 and {MaxBadge}."));
+        }
+        var sound = Str(b, "sound", errors, MaxSoundLength, required: false);
         var dryRun = false;
         if (b["dryRun"] is not null && !(b["dryRun"] is JsonValue dv && dv.TryGetValue(out dryRun)))
             errors.Add("dryRun", new FieldError("validation_invalid_value", "Must be a boolean."));
 
-        var message = new PushMessage(title, text, data, ttl, urgency, collapseKey);
+        var message = new PushMessage(title, text, data, ttl, urgency, collapseKey, badge, sound);
         if (errors.IsEmpty && message.Payload().Length > WebPushEncryption.MaxPlaintext)
             errors.Add("data", new FieldError("validation_payload_too_large", $"The title, body and data together must fit in {WebPushEncryption.MaxPlaintext} bytes of JSON."));
         if (!errors.IsEmpty || target is null) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);

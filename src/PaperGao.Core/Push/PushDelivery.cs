@@ -11,7 +11,9 @@ namespace PaperGao.Core.Push;
 /// retried after Retry-After (capped at <see cref="PushLimits.MaxRetryDelay"/>) or an exponential backoff; a 404/410
 /// removes the device. The log row is updated after each page and at the end.
 /// </summary>
-public sealed class PushDelivery(Project project, HttpClient? client = null, int concurrency = PushLimits.Concurrency)
+/// <param name="client">The outbound client for Web Push and FCM (default: the shared guarded client).</param>
+/// <param name="apnsClient">The outbound client for APNs (default: the shared guarded client; a test gives one that trusts its stand-in's certificate).</param>
+public sealed class PushDelivery(Project project, HttpClient? client = null, int concurrency = PushLimits.Concurrency, HttpClient? apnsClient = null)
 {
     private long _accepted, _rejected, _invalid, _retried;
 
@@ -20,19 +22,18 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         var log = new PushSendLog(job.SendId, PushSendLog.Sending, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, "", job.Created, DateTimes.Now());
         await PushSendStore.UpdateAsync(project.Database, log, ct);
         var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
-        using var signer = settings.Enabled ? settings.Keys.TryCreateSigner() : null;
-        if (signer is null)
+        var (senders, owned) = CreateSenders(settings);
+        using var keys = owned;
+        if (senders.Count == 0)
         {
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "Web Push is not enabled or its VAPID keys are missing.", Updated = DateTimes.Now() }, ct);
+            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "Push is not enabled, or no platform is fully configured.", Updated = DateTimes.Now() }, ct);
             return;
         }
-        var sender = new WebPushSender(signer, settings.VapidPublicKey, settings.Subject, client);
-        var payload = job.Message.Payload();
         string where;
         IReadOnlyList<object?> values;
         try
         {
-            var (w, p) = PushRecipients.Condition(project, job.Target);
+            var (w, p) = PushRecipients.Condition(project, job.Target, [.. senders.Keys]);
             (where, values) = (w, p.Values);
         }
         catch (Exception e) when (e is Filter.FilterException or ApiError)
@@ -46,7 +47,11 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         {
             await foreach (var d in devices.Reader.ReadAllAsync(ct))
             {
-                try { await DeliverAsync(sender, d, job.Message, payload, ct); }
+                try
+                {
+                    if (senders.TryGetValue(d.Platform, out var sender)) await DeliverAsync(sender, d, job.Message, ct);
+                    else Interlocked.Increment(ref _rejected); // its platform was switched off after the send was queued
+                }
                 catch (Exception) when (!ct.IsCancellationRequested) { Interlocked.Increment(ref _rejected); } // e.g. the removal of a gone device failed
             }
         }, ct)).ToArray();
@@ -70,7 +75,39 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
             devices.Writer.TryComplete();
         }
         await Task.WhenAll(workers);
-        await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Done), ct);
+        var problems = string.Join(" ", senders.Values.Select(x => x.Problem).OfType<string>());
+        await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Done) with { Error = problems }, ct);
+    }
+
+    /// <summary>A sender per platform that is switched on and whose credentials parse; the keys they hold are disposed with the returned object.</summary>
+    private (Dictionary<string, IPushSender> Senders, IDisposable Owned) CreateSenders(PushSettings settings)
+    {
+        var senders = new Dictionary<string, IPushSender>(StringComparer.Ordinal);
+        var owned = new Disposables();
+        var ready = settings.ReadyPlatforms();
+        if (ready.Contains(PushDevice.Web) && owned.Add(settings.Keys.TryCreateSigner()) is { } vapid)
+            senders[PushDevice.Web] = new WebPushSender(vapid, settings.VapidPublicKey, settings.Subject, client);
+        if (ready.Contains(PushDevice.Fcm) && FcmServiceAccount.TryParse(settings.FcmServiceAccount, out _) is { } account)
+            senders[PushDevice.Fcm] = new FcmSender(account, settings.FcmEndpoint, settings.FcmTokenUrl, client);
+        if (ready.Contains(PushDevice.Apns) && owned.Add(settings.ApnsKey.TryCreateSigner()) is { } apns)
+            senders[PushDevice.Apns] = new ApnsSender(settings.ApnsKey, apns, settings.ApnsTopic, settings.ApnsBaseUrl, apnsClient ?? client);
+        return (senders, owned);
+    }
+
+    private sealed class Disposables : IDisposable
+    {
+        private readonly List<IDisposable> _items = [];
+
+        public T? Add<T>(T? item) where T : class, IDisposable
+        {
+            if (item is not null) _items.Add(item);
+            return item;
+        }
+
+        public void Dispose()
+        {
+            foreach (var i in _items) i.Dispose();
+        }
     }
 
     private PushSendLog Snapshot(PushSendLog log, string status) => log with
@@ -83,11 +120,11 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         Updated = DateTimes.Now(),
     };
 
-    private async Task DeliverAsync(WebPushSender sender, PushDevice device, PushMessage message, byte[] payload, CancellationToken ct)
+    private async Task DeliverAsync(IPushSender sender, PushDevice device, PushMessage message, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await sender.SendAsync(device, message, payload, ct);
+            var outcome = await sender.SendAsync(device, message, ct);
             switch (outcome.Kind)
             {
                 case PushOutcomeKind.Accepted:

@@ -14,10 +14,11 @@ namespace PaperGao.Core.Push;
 /// </summary>
 public static class PushRecipients
 {
-    public static (string Where, SqlParams Params) Condition(Project project, PushTarget target)
+    /// <param name="platforms">The platforms whose devices count (those switched on and configured); none: no device.</param>
+    public static (string Where, SqlParams Params) Condition(Project project, PushTarget target, IReadOnlyList<string> platforms)
     {
         var p = new SqlParams();
-        var sb = new StringBuilder($"d.\"platform\" = {p.Add(PushDevice.Web)}");
+        var sb = new StringBuilder(platforms.Count == 0 ? "1 = 0" : $"d.\"platform\" IN ({string.Join(", ", platforms.Select(x => p.Add(x)))})");
         switch (target)
         {
             case PushToUsers u:

@@ -9,12 +9,27 @@ namespace PaperGao.Core.Push;
 /// classifies the answer. The VAPID token is made once per push service origin and reused for the whole send.
 /// Redirects are not followed (push services do not redirect; a 3xx counts as rejected).
 /// </summary>
-public sealed class WebPushSender(ECDsa signer, string publicKey, string subject, HttpClient? client = null)
+public sealed class WebPushSender(ECDsa signer, string publicKey, string subject, HttpClient? client = null) : IPushSender
 {
     private readonly HttpClient _client = client ?? OutboundHttp.For([], followRedirects: false);
 
     private readonly Dictionary<string, string> _authorization = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private (PushMessage Message, byte[] Payload)? _payload;
+
+    public string? Problem => null;
+
+    /// <summary>Encrypts <paramref name="message"/>'s payload for the device (the payload bytes are made once per message).</summary>
+    public Task<PushOutcome> SendAsync(PushDevice device, PushMessage message, CancellationToken ct)
+    {
+        byte[] payload;
+        lock (_lock)
+        {
+            if (_payload is not { } cached || !ReferenceEquals(cached.Message, message)) _payload = cached = (message, message.Payload());
+            payload = cached.Payload;
+        }
+        return SendAsync(device, message, payload, ct);
+    }
 
     public async Task<PushOutcome> SendAsync(PushDevice device, PushMessage message, byte[] payload, CancellationToken ct)
     {
@@ -32,27 +47,14 @@ public sealed class WebPushSender(ECDsa signer, string publicKey, string subject
         request.Headers.TryAddWithoutValidation("Urgency", message.Urgency);
         if (message.CollapseKey.Length > 0) request.Headers.TryAddWithoutValidation("Topic", message.CollapseKey);
         request.Headers.TryAddWithoutValidation("Authorization", Authorization(endpoint));
-        try
+        return await PushHttp.SendAsync(_client, request, response =>
         {
-            using var response = await OutboundHttp.SendAsync(request, ct, _client);
             var status = (int)response.StatusCode;
-            if (status is >= 200 and < 300) return new PushOutcome(PushOutcomeKind.Accepted, status);
-            if (status is 404 or 410) return new PushOutcome(PushOutcomeKind.Gone, status);
-            if (status == 429 || status >= 500) return new PushOutcome(PushOutcomeKind.Retry, status, RetryAfter(response));
-            return new PushOutcome(PushOutcomeKind.Rejected, status);
-        }
-        catch (OutboundException)
-        {
-            return new PushOutcome(PushOutcomeKind.Rejected, 0);
-        }
-        catch (HttpRequestException)
-        {
-            return new PushOutcome(PushOutcomeKind.Retry, 0);
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return new PushOutcome(PushOutcomeKind.Retry, 0); // the client's timeout
-        }
+            if (status is >= 200 and < 300) return Task.FromResult(new PushOutcome(PushOutcomeKind.Accepted, status));
+            if (status is 404 or 410) return Task.FromResult(new PushOutcome(PushOutcomeKind.Gone, status));
+            if (status == 429 || status >= 500) return Task.FromResult(new PushOutcome(PushOutcomeKind.Retry, status, PushHttp.RetryAfter(response)));
+            return Task.FromResult(new PushOutcome(PushOutcomeKind.Rejected, status));
+        }, ct);
     }
 
     private string Authorization(Uri endpoint)
@@ -65,14 +67,5 @@ public sealed class WebPushSender(ECDsa signer, string publicKey, string subject
             _authorization[audience] = header;
             return header;
         }
-    }
-
-    /// <summary>Retry-After as seconds or as an HTTP date (RFC 9110 §10.2.3); null when absent.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var h = response.Headers.RetryAfter;
-        if (h?.Delta is { } delta) return delta;
-        if (h?.Date is { } date) return date - DateTimeOffset.UtcNow;
-        return null;
     }
 }

@@ -7,7 +7,7 @@ namespace PaperGao.Core.Settings;
 /// <summary>Settings JSON in both directions; secrets are written only for storage.</summary>
 public static class SettingsJson
 {
-    private static readonly (string Section, string Key)[] Secrets = [("smtp", "password"), ("s3", "secret"), (Push.PushSettings.Section, Push.PushSettings.PrivateKeyField)];
+    private static readonly (string Section, string Key)[] Secrets = [("smtp", "password"), ("s3", "secret"), (Push.PushSettings.Section, Push.PushSettings.PrivateKeyField), (Push.PushSettings.Section, Push.PushSettings.FcmServiceAccountField), (Push.PushSettings.Section, Push.PushSettings.ApnsPrivateKeyField)];
 
     public static JsonObject ToJson(ProjectSettings s, bool includeSecrets)
     {

@@ -49,6 +49,7 @@ public sealed class FunctionEngine
         Js.SetValue("$security", new JsSecurity(this));
         Js.SetValue("$http", new JsHttp(this));
         Js.SetValue("$os", new JsOs(this));
+        Js.SetValue("$push", new JsPush(this));
         Js.Execute(PreludeCode, "prelude.js");
     }
 

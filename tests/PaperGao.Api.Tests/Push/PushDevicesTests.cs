@@ -61,7 +61,12 @@ public sealed class PushDevicesTests(PostgresCluster postgres)
     private static readonly (string Json, string Path, string Code)[] BadRegistrations =
     [
         ("""{"platform":"pager","subscription":{}}""", "platform", "validation_invalid_platform"),
-        ("""{"platform":"fcm","token":"x"}""", "platform", "validation_platform_not_supported"),
+        ("""{"platform":"fcm"}""", "token", "validation_required"),
+        ("""{"platform":"fcm","token":"not a token!"}""", "token", "validation_invalid_token"),
+        ("""{"platform":"fcm","token":42}""", "token", "validation_invalid_value"),
+        ("""{"platform":"fcm","token":"abc","subscription":{}}""", "subscription", "validation_invalid_value"),
+        ("""{"platform":"apns","token":"abc123"}""", "token", "validation_invalid_token"),
+        ("""{"platform":"apns","token":"zz00000000000000000000000000000000000000000000000000000000000000"}""", "token", "validation_invalid_token"),
         ("""{"subscription":{}}""", "platform", "validation_required"),
         ("""{"platform":"web"}""", "subscription", "validation_required"),
         ("""{"platform":"web","subscription":"https://push.example.test/x"}""", "subscription", "validation_invalid_subscription"),

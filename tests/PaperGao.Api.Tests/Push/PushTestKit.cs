@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Push;
 using PaperGao.Api.Tests.Infrastructure;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Push;
@@ -22,6 +24,78 @@ internal static class PushTestKit
         var (patched, body) = await SendAsync(su, HttpMethod.Patch, "/api/settings", new JsonObject { ["push"] = push }, ct);
         Assert.True(patched == 200, body?.ToJsonString());
         return keys!["vapidPublicKey"]!.GetValue<string>();
+    }
+
+    public const string FcmProject = "papergao-test";
+    public const string FcmClientEmail = "push@papergao-test.iam.gserviceaccount.com";
+    public const string ApnsKeyId = "KEY1234567";
+    public const string ApnsTeamId = "TEAM123456";
+    public const string ApnsTopic = "com.papergao.test";
+
+    /// <summary>A service-account key file like the Firebase console's, with a fresh RSA key; returns (JSON text, public key PEM).</summary>
+    public static (string Json, string PublicKeyPem) ServiceAccount()
+    {
+        using var rsa = RSA.Create(2048);
+        var json = new JsonObject
+        {
+            ["type"] = "service_account",
+            ["project_id"] = FcmProject,
+            ["private_key_id"] = "0123456789abcdef",
+            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
+            ["client_email"] = FcmClientEmail,
+            ["token_uri"] = "https://oauth2.googleapis.com/token",
+        }.ToJsonString();
+        return (json, rsa.ExportSubjectPublicKeyInfoPem());
+    }
+
+    /// <summary>A .p8 key like Apple's (P-256, PKCS#8 PEM); returns (private PEM, public PEM).</summary>
+    public static (string P8, string PublicKeyPem) ApnsKey()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (ec.ExportPkcs8PrivateKeyPem(), ec.ExportSubjectPublicKeyInfoPem());
+    }
+
+    /// <summary>Configures and switches on FCM against the stand-in (which verifies with <paramref name="standInKeyPem"/>, by default the account's own key).</summary>
+    public static async Task EnableFcmAsync(HttpClient su, TestPushServer push, CancellationToken ct, string? standInKeyPem = null)
+    {
+        var (json, publicKey) = ServiceAccount();
+        await push.ConfigureFcmAsync(FcmProject, FcmClientEmail, standInKeyPem ?? publicKey, ct);
+        var (status, body) = await SendAsync(su, HttpMethod.Patch, "/api/settings", new JsonObject
+        {
+            ["push"] = new JsonObject { ["fcmEnabled"] = true, ["fcmServiceAccount"] = json, ["fcmEndpoint"] = push.FcmEndpoint, ["fcmTokenUrl"] = push.FcmTokenUrl },
+        }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+    }
+
+    /// <summary>
+    /// Configures and switches on APNs against the stand-in (HTTP/2 + TLS); the app's APNs deliveries use a client that
+    /// trusts the stand-in's certificate (and nothing else beyond the usual).
+    /// </summary>
+    public static async Task EnableApnsAsync(PaperGaoApp app, HttpClient su, TestPushServer push, CancellationToken ct, string? standInKeyPem = null)
+    {
+        var (p8, publicKey) = ApnsKey();
+        await push.ConfigureApnsAsync(ApnsKeyId, ApnsTeamId, ApnsTopic, standInKeyPem ?? publicKey, ct);
+        app.Services.GetRequiredService<PushQueues>().ApnsClient = push.TrustingClient();
+        var (status, body) = await SendAsync(su, HttpMethod.Patch, "/api/settings", new JsonObject
+        {
+            ["push"] = new JsonObject
+            {
+                ["apnsEnabled"] = true, ["apnsKeyId"] = ApnsKeyId, ["apnsTeamId"] = ApnsTeamId, ["apnsPrivateKey"] = p8,
+                ["apnsTopic"] = ApnsTopic, ["apnsEndpoint"] = push.ApnsEndpoint,
+            },
+        }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+    }
+
+    /// <summary>Registers an FCM or APNs token of the stand-in as the client's user; returns (token, device id).</summary>
+    public static async Task<(string Token, string Device)> RegisterTokenAsync(HttpClient user, TestPushServer push, string platform, CancellationToken ct, string[]? topics = null, int status = 200, object[]? script = null)
+    {
+        var token = (await push.DeviceTokensAsync(platform, ct, 1, status, script))[0];
+        var (code, device) = await SendAsync(user, HttpMethod.Post, "/api/push/devices",
+            new JsonObject { ["platform"] = platform, ["token"] = token, ["topics"] = new JsonArray([.. (topics ?? []).Select(t => (JsonNode)t)]) }, ct);
+        Assert.True(code == 200, device?.ToJsonString());
+        Assert.Equal(token, device!["token"]!.GetValue<string>());
+        return (token, device["id"]!.GetValue<string>());
     }
 
     /// <summary>Registers a stand-in subscription as the client's user; returns (stand-in id, device id).</summary>

@@ -21,5 +21,7 @@ public static class SystemSchema
         """CREATE UNIQUE INDEX IF NOT EXISTS "_pushDevices_endpoint_idx" ON "_pushDevices" ("endpoint")""",
         """CREATE INDEX IF NOT EXISTS "_pushDevices_user_idx" ON "_pushDevices" ("userId", "collectionId")""",
         """CREATE TABLE IF NOT EXISTS "_pushSends" ("id" TEXT PRIMARY KEY NOT NULL, "status" TEXT NOT NULL, "target" TEXT NOT NULL, "recipients" BIGINT NOT NULL, "accepted" BIGINT NOT NULL, "rejected" BIGINT NOT NULL, "invalid" BIGINT NOT NULL, "retried" BIGINT NOT NULL, "error" TEXT NOT NULL, "created" TEXT NOT NULL, "updated" TEXT NOT NULL)""",
+        // Sends not finished yet (Push/PushJobStore): the job as JSON and the lease of the node running it.
+        """CREATE TABLE IF NOT EXISTS "_pushJobs" ("id" TEXT PRIMARY KEY NOT NULL, "job" TEXT NOT NULL, "lease" TEXT NOT NULL, "created" TEXT NOT NULL)""",
     ];
 }
