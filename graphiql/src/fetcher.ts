@@ -1,10 +1,17 @@
-// GraphiQL's fetcher: POST to the project's endpoint with the session's token (GraphQL-over-HTTP, docs/graphql.md).
+// GraphiQL's fetcher: queries and mutations POST to the project's endpoint with the session's token (GraphQL-over-HTTP);
+// subscriptions open a WebSocket to the same path speaking graphql-transport-ws, the token in connection_init's payload
+// (browsers cannot set headers on a WebSocket). docs/graphql.md.
 import type { GraphiQLProps } from 'graphiql';
+import { subscribe } from './subscribe';
 
 type Fetcher = GraphiQLProps['fetcher'];
+type DocumentNode = { definitions: readonly { kind: string; operation?: string; name?: { value: string } }[] };
 
 export function createFetcher(url: string, token: string): Fetcher {
   return async (params, opts) => {
+    if (isSubscription(opts?.documentAST as DocumentNode | undefined, params.operationName)) {
+      return subscribe(webSocketUrl(url), token, params);
+    }
     const response = await fetch(url, {
       method: 'POST',
       headers: {
@@ -22,4 +29,17 @@ export function createFetcher(url: string, token: string): Fetcher {
       return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
     }
   };
+}
+
+/** The operation GraphiQL runs (the named one, else the only one) is a subscription. */
+function isSubscription(doc: DocumentNode | undefined, operationName: string | null | undefined): boolean {
+  const operations = doc?.definitions.filter((d) => d.kind === 'OperationDefinition') ?? [];
+  const op = operationName ? operations.find((d) => d.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  return op?.operation === 'subscription';
+}
+
+function webSocketUrl(path: string): string {
+  const u = new URL(path, window.location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
 }

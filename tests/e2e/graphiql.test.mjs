@@ -100,3 +100,53 @@ test('GraphQL explorer: a project other than main uses /p/<project>/api/graphql;
     await b.close().finally(() => server.stop());
   }
 });
+
+test('GraphQL explorer: a subscription runs over a WebSocket with the session and shows the events as they come', async () => {
+  const server = await startServer();
+  const b = await openBrowser('graphiql-subscription');
+  const admin = new PocketBase(server.url);
+  await admin.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
+  await admin.collections.create({ name: 'posts', type: 'base', fields: [{ name: 'title', type: 'text' }] });
+  try {
+    const { page } = b;
+    await signIn(page, server.url, EMAIL, PASSWORD);
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.getByRole('link', { name: 'GraphQL' }).click();
+    await page.waitForURL(/\/_\/graphiql\/\?project=main$/);
+    await runQuery(page, 'subscription { posts(filter: "title ~ \'live\'") { action record { title } } }');
+
+    // The subscription is live once an event arrives: create matching records until one shows (deadline 30 s), and a
+    // record the filter excludes never does.
+    const response = page.locator('.graphiql-response .CodeMirror');
+    await admin.collection('posts').create({ title: 'not shown' });
+    const deadline = Date.now() + 30_000;
+    let shown = null;
+    for (let i = 0; !shown; i++) {
+      assert.ok(Date.now() < deadline, 'no subscription event reached the explorer within 30 s');
+      await admin.collection('posts').create({ title: `live ${i}` });
+      try {
+        await response.getByText(`live ${i}`).waitFor({ timeout: 1_000 });
+        shown = `live ${i}`;
+      } catch { /* not subscribed yet: the next record */ }
+    }
+    const text = await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue());
+    assert.deepEqual(JSON.parse(text), { data: { posts: { action: 'create', record: { title: shown } } } });
+    assert.doesNotMatch(text, /not shown/);
+    assert.deepEqual([...new Set(sockets)], [`${server.url.replace('http:', 'ws:')}/api/graphql`]);
+    await b.shot('subscription-event');
+
+    // Stopping it closes the socket: no HTTP request carried the subscription.
+    await page.getByRole('button', { name: /Stop query/ }).click();
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+
+    // Bad input: a subscription whose filter names an unknown field gets the server's error in the response pane.
+    await runQuery(page, 'subscription { posts(filter: "nope = 1") { action } }');
+    await response.getByText('"errors"').waitFor();
+    const error = JSON.parse(await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()));
+    assert.ok(Array.isArray(error.errors) && error.errors.length > 0, JSON.stringify(error));
+    assert.match(error.errors[0].message, /nope/);
+  } finally {
+    await b.close().finally(() => server.stop());
+  }
+});

@@ -26,23 +26,28 @@ internal static class GraphQLHttpRequest
         if (charset is not null && !charset[8..].Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase))
             return (null, new Failure(415, "The request body must be UTF-8."));
 
-        byte[] bytes;
-        using (var ms = new MemoryStream())
+        // Read into a buffer sized by Content-Length (grown when absent or wrong) and parse it in place: no copies.
+        if (ctx.Request.ContentLength > MaxBodyBytes) return (null, new Failure(413, "The request body is too large."));
+        using var ms = new MemoryStream((int)(ctx.Request.ContentLength ?? 1024));
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var buffer = new byte[16 * 1024];
             int n;
             while ((n = await ctx.Request.Body.ReadAsync(buffer, ctx.RequestAborted)) > 0)
             {
                 if (ms.Length + n > MaxBodyBytes) return (null, new Failure(413, "The request body is too large."));
                 ms.Write(buffer, 0, n);
             }
-            bytes = ms.ToArray();
         }
-        if (bytes.Length == 0) return (null, new Failure(400, "The request body is missing."));
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        if (ms.Length == 0) return (null, new Failure(400, "The request body is missing."));
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            doc = JsonDocument.Parse(ms.GetBuffer().AsMemory(0, (int)ms.Length), new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException)
         {

@@ -18,12 +18,15 @@ namespace PaperGao.GraphQL.Execution;
 public static class GraphQLExecutor
 {
     /// <summary>
-    /// Queries run with the serial strategy: the resolvers are synchronous except the root lists and the relation
-    /// batches, and batches still load once per level (data loader nodes wait until the other nodes are done), so the
-    /// parallel strategy's task per node only costs CPU.
+    /// Queries and mutations run with a serial strategy (RecordExecutionStrategy): the resolvers are synchronous except
+    /// the root lists and the relation batches, and batches still load once per level (data loader nodes wait until the
+    /// other nodes are done), so the parallel strategy's task per node only costs CPU.
     /// </summary>
     private static readonly DocumentExecuter Executer = new(new GraphQLDocumentBuilder(), new global::GraphQL.Validation.DocumentValidator(),
-        new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(SerialExecutionStrategy.Instance, OperationType.Query)]), []);
+        new DefaultExecutionStrategySelector([
+            new ExecutionStrategyRegistration(RecordExecutionStrategy.Instance, OperationType.Query),
+            new ExecutionStrategyRegistration(RecordExecutionStrategy.Instance, OperationType.Mutation),
+        ]), []);
 
     public static GraphQLSerializer Serializer { get; } = new(new PaperGaoErrorInfoProvider());
 
@@ -33,7 +36,7 @@ public static class GraphQLExecutor
         if (request.Query.Length > limits.MaxQueryLength)
             return RequestError($"The query is too long: at most {limits.MaxQueryLength} characters.", "QUERY_TOO_LONG");
         var schema = SchemaCache.Get(rc.Project.Collections, access);
-        var doc = ValidatedDocuments.Find(schema, request.Query, introspection);
+        var doc = ValidatedDocuments.Find(schema, request.Query, introspection, limits);
         var cached = doc is not null;
         if (doc is null)
         {
@@ -90,7 +93,7 @@ public static class GraphQLExecutor
             UserContext = rc,
             CancellationToken = timeout.Token,
             ThrowOnUnhandledException = false,
-            ValidationRules = cached ? ValidatedDocuments.Cached(limits) : ValidatedDocuments.Full(limits, introspection),
+            ValidationRules = cached ? ValidatedDocuments.Cached(limits, operations.Count, operation) : ValidatedDocuments.Full(limits, introspection),
             UnhandledExceptionDelegate = ctx =>
             {
                 ctx.Exception = Map(rc, ctx.OriginalException, timeout.IsCancellationRequested && !ct.IsCancellationRequested, onUnexpected);
@@ -100,11 +103,11 @@ public static class GraphQLExecutor
         if (operation.Operation != OperationType.Mutation)
         {
             var result = await Executer.ExecuteAsync(options);
-            if (result.Executed && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
+            if (result.Executed && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, limits, doc);
             return new GraphQLOutcome(result, !result.Executed);
         }
         var outcome = await MutateAsync(rc, options, timeout.Token);
-        if (!outcome.IsRequestError && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, doc);
+        if (!outcome.IsRequestError && !cached) ValidatedDocuments.Keep(schema, request.Query, introspection, limits, doc);
         return outcome;
     }
 

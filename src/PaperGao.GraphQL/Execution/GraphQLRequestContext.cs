@@ -1,4 +1,6 @@
 using System.Data.Common;
+using GraphQL.Types;
+using GraphQLParser.AST;
 using PaperGao.Core.Auth;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -13,6 +15,7 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
 {
     private readonly SemaphoreSlim _connectionGate = new(1, 1);
     private readonly Dictionary<string, RelationBatch> _batches = new(StringComparer.Ordinal);
+    private readonly Dictionary<(GraphQLSelectionSet, IObjectGraphType), (GraphQLField, FieldType)[]> _collectedFields = [];
     private string? _fileToken;
 
     public GraphQLRequestContext(Project project, RequestInfo request, string pathBase)
@@ -52,6 +55,17 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
             if (!_batches.TryGetValue(key, out var b)) _batches[key] = b = new RelationBatch(this, key);
             return b;
         }
+    }
+
+    /// <summary>The fields of a selection set on one object type, collected once per request (variables are fixed within it).</summary>
+    internal bool TryGetCollectedFields(GraphQLSelectionSet selection, IObjectGraphType type, out (GraphQLField Field, FieldType Definition)[] fields)
+    {
+        lock (_collectedFields) return _collectedFields.TryGetValue((selection, type), out fields!);
+    }
+
+    internal void KeepCollectedFields(GraphQLSelectionSet selection, IObjectGraphType type, (GraphQLField Field, FieldType Definition)[] fields)
+    {
+        lock (_collectedFields) _collectedFields[(selection, type)] = fields;
     }
 
     /// <summary>Runs a read on the mutation's transaction (one at a time) or on a pooled read connection.</summary>

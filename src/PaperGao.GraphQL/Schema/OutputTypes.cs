@@ -23,9 +23,9 @@ internal static class OutputTypes
     {
         var names = new NameScope();
         var su = m.Access.Superuser;
-        Add(t, names.Claim("id"), new NonNullGraphType(new IdGraphType()), ctx => Rec(ctx).Id);
-        Add(t, names.Claim("collectionId"), new NonNullGraphType(new StringGraphType()), _ => c.Id);
-        Add(t, names.Claim("collectionName"), new NonNullGraphType(new StringGraphType()), _ => c.Name);
+        Add(t, names.Claim("id"), new NonNullGraphType(new IdGraphType()), Plain(r => r.Id));
+        Add(t, names.Claim("collectionId"), new NonNullGraphType(new StringGraphType()), Plain(_ => c.Id));
+        Add(t, names.Claim("collectionName"), new NonNullGraphType(new StringGraphType()), Plain(_ => c.Name));
         foreach (var f in RecordVisibility.ReadableFields(c, su))
         {
             if (f.Name == "id") continue;
@@ -112,34 +112,40 @@ internal static class OutputTypes
         _ => new NonNullGraphType(new StringGraphType()),
     };
 
-    private static Func<IResolveFieldContext, object?> ScalarResolver(Collection c, Field f)
+    /// <summary>The email depends on the request (who asks, which records it manages); every other scalar only on the record.</summary>
+    private static IFieldResolver ScalarResolver(Collection c, Field f)
     {
         var name = f.Name;
         if (RecordVisibility.IsEmail(c, f))
         {
-            return ctx =>
+            return new FuncFieldResolver<object?>(ctx =>
             {
                 var rc = (GraphQLRequestContext)ctx.UserContext;
                 var r = Rec(ctx);
                 var viewer = rc.ManagedRecords.Contains(r) ? rc.Viewer with { ShowAllEmails = true } : rc.Viewer;
                 return RecordVisibility.ShowsEmail(viewer, r) ? r.GetString(name) : null;
-            };
+            });
         }
-        return f switch
+        return Plain(f switch
         {
-            NumberField { OnlyInt: true } => ctx => Rec(ctx).Get(name) is double d ? checked((int)d) : 0,
-            NumberField => ctx => Rec(ctx).Get(name) is double d ? d : 0d,
-            BoolField => ctx => Rec(ctx).GetBool(name),
-            DateField or AutodateField => ctx => Rec(ctx).GetString(name) is { Length: > 0 } s ? s : null,
-            JsonField => ctx => Rec(ctx).Get(name),
-            GeoPointField => ctx => Rec(ctx).Get(name) is GeoPoint g ? g : GeoPoint.Zero,
-            SelectField { IsMultiple: true } => ctx => Rec(ctx).GetStrings(name),
-            _ => ctx => Rec(ctx).Get(name) as string ?? "",
-        };
+            NumberField { OnlyInt: true } => r => r.Get(name) is double d ? checked((int)d) : 0,
+            NumberField => r => r.Get(name) is double d ? d : 0d,
+            BoolField => r => r.GetBool(name),
+            DateField or AutodateField => r => r.GetString(name) is { Length: > 0 } s ? s : null,
+            JsonField => r => r.Get(name),
+            GeoPointField => r => r.Get(name) is GeoPoint g ? g : GeoPoint.Zero,
+            SelectField { IsMultiple: true } => r => r.GetStrings(name),
+            _ => r => r.Get(name) as string ?? "",
+        });
     }
+
+    private static PlainFieldResolver<Record> Plain(Func<Record, object?> read) => new(read);
 
     private static Record Rec(IResolveFieldContext ctx) => (Record)ctx.Source!;
 
     private static void Add(ObjectGraphType t, string name, IGraphType type, Func<IResolveFieldContext, object?> resolve) =>
-        t.AddField(new FieldType { Name = name, ResolvedType = type, Resolver = new FuncFieldResolver<object?>(resolve) });
+        Add(t, name, type, new FuncFieldResolver<object?>(resolve));
+
+    private static void Add(ObjectGraphType t, string name, IGraphType type, IFieldResolver resolver) =>
+        t.AddField(new FieldType { Name = name, ResolvedType = type, Resolver = resolver });
 }

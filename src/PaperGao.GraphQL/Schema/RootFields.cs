@@ -33,10 +33,10 @@ internal static class RootFields
         if (m.Access.Root(c, ApiKeyActions.List) is { } listAs)
         {
             var page = new ObjectGraphType { Name = m.TypeNames.Claim(type.Name + "ListResult"), Description = $"A page of {c.Name} records." };
-            page.AddField(new FieldType { Name = "page", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new FuncFieldResolver<object?>(x => ((RecordPage)x.Source!).Page) });
-            page.AddField(new FieldType { Name = "perPage", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new FuncFieldResolver<object?>(x => ((RecordPage)x.Source!).PerPage) });
-            page.AddField(new FieldType { Name = "totalItems", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new FuncFieldResolver<object?>(x => (int)Math.Min(((RecordPage)x.Source!).TotalItems, int.MaxValue)) });
-            page.AddField(new FieldType { Name = "totalPages", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new FuncFieldResolver<object?>(x => (int)Math.Min(((RecordPage)x.Source!).TotalPages, int.MaxValue)) });
+            page.AddField(new FieldType { Name = "page", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => p.Page) });
+            page.AddField(new FieldType { Name = "perPage", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => p.PerPage) });
+            page.AddField(new FieldType { Name = "totalItems", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalItems, int.MaxValue)) });
+            page.AddField(new FieldType { Name = "totalPages", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalPages, int.MaxValue)) });
             page.AddField(new FieldType { Name = "items", ResolvedType = new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), Resolver = new FuncFieldResolver<object?>(x => ((RecordPage)x.Source!).Items) })
                 .WithComplexityImpact(1, 1);
             query.AddField(new FieldType

@@ -13,6 +13,47 @@ public sealed class GraphQLLimitsTests(PostgresCluster postgres)
 {
     [Theory]
     [DatabaseMatrix]
+    public async Task A_cached_document_is_still_held_to_the_complexity_limit_when_another_operation_or_other_variables_are_used(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateSchemaAsync(su, ct);
+        await SendAsync(su, HttpMethod.Post, "/api/collections/posts/records", new { title = "a" }, ct);
+        const string heavy = "postsList(perPage: 1000) { items { comments_via_post { post { comments_via_post { id } } } } }";
+
+        // Two operations: the cheap one runs (and the document is cached), the heavy one of the same text is refused.
+        var twoOps = "query Cheap { postsList(perPage: 1) { totalItems } } query Heavy { " + heavy + " }";
+        for (var round = 0; round < 2; round++)
+        {
+            var cheap = await PostJsonAsync(app.Client, new { query = twoOps, operationName = "Cheap" }, ct);
+            Assert.Equal(1, cheap["data"]!["postsList"]!["totalItems"]!.GetValue<int>());
+            var refused = await PostJsonAsync(app.Client, new { query = twoOps, operationName = "Heavy" }, ct);
+            Assert.Null(refused["data"]);
+            Assert.Contains("complex", refused["errors"]![0]!["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Variables: perPage 1 runs (cached), perPage 1000 with the same text is refused.
+        const string byVariable = "query($n: Int) { postsList(perPage: $n) { items { comments_via_post { post { comments_via_post { id } } } } } }";
+        Assert.NotNull((await PostAsync(app.Client, byVariable, new { n = 1 }, ct)).Body["data"]!["postsList"]);
+        var (_, tooMany) = await PostAsync(app.Client, byVariable, new { n = 1000 }, ct);
+        Assert.Null(tooMany["data"]);
+        Assert.NotEmpty(tooMany["errors"]!.AsArray());
+
+        // A cached document without variables gives the same answer every time (plain fields resolved inline).
+        var first = (await PostAsync(app.Client, "{ postsList { items { id title } } }", ct: ct)).Body.ToJsonString();
+        Assert.Contains("\"title\":\"a\"", first, StringComparison.Ordinal);
+        Assert.Equal(first, (await PostAsync(app.Client, "{ postsList { items { id title } } }", ct: ct)).Body.ToJsonString());
+    }
+
+    private static async Task<JsonNode> PostJsonAsync(HttpClient client, object body, CancellationToken ct)
+    {
+        using var r = await client.PostAsJsonAsync("/api/graphql", body, ct);
+        return JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!;
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Bad_input_and_oversized_queries_are_refused(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
