@@ -59,6 +59,14 @@ function localFieldErrors(fields: FieldSchema[]): Record<string, string> {
   return out;
 }
 
+/** An index of `from` rewritten for the table `to`, with a fresh index name (names are unique per database). */
+function renameIndex(sql: string, from: string, to: string): string {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  return sql
+    .replace(/(INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)([`"]?)([\w]+)\2/i, (_m, head: string, q: string, n: string) => `${head}${q}${n}_${suffix}${q}`)
+    .replace(new RegExp(`(\\bON\\s+)([\`"]?)${from}\\2`, 'i'), (_m, on: string, q: string) => `${on}${q}${to}${q}`);
+}
+
 const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '' };
 
 export function CollectionEditor({ idOrName }: { idOrName: string }) {
@@ -170,12 +178,45 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
     }
   }
 
+  async function truncate() {
+    if (!saved || !(await ask({ title: 'Truncate collection?', message: `Delete every record of "${saved.name}" (cascades and files included)? The collection and its schema stay. This cannot be undone.`, confirmLabel: 'Delete all records' }))) return;
+    try {
+      await pb().collections.truncate(saved.id);
+      setOk(`All records of ${saved.name} deleted.`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  /** A copy named <name>_duplicate: same fields (new ids), rules and indexes (renamed to the new table); no records. */
+  async function duplicate() {
+    if (!saved) return;
+    const taken = new Set(all.map((c) => c.name));
+    let name = `${saved.name}_duplicate`;
+    for (let i = 2; taken.has(name); i++) name = `${saved.name}_duplicate${i}`;
+    const { id: _id, created: _c, updated: _u, ...rest } = saved as unknown as Record<string, unknown>;
+    const body = {
+      ...rest, name, system: false,
+      fields: (saved.fields as FieldSchema[]).map(({ id: _f, ...f }) => f),
+      indexes: (saved.indexes ?? []).map((sql) => renameIndex(sql, saved.name, name)),
+    };
+    try {
+      const c = await pb().collections.create(body);
+      navigate('collections', c.name);
+    } catch (err) {
+      setError(errorText(err));
+      setErrors(fieldErrors(err));
+    }
+  }
+
   const others = all.filter((c) => c.id !== saved?.id);
   return (
     <form onSubmit={submit} aria-label="Collection" ref={form} noValidate>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{isNew ? 'New collection' : `Collection ${saved?.name ?? ''}`}</h1>
         {saved && <a className="btn" href={href('records', saved.name)}>Records</a>}
+        {saved && saved.type !== 'view' && <button type="button" onClick={truncate}>Truncate</button>}
+        {saved && !saved.system && <button type="button" onClick={duplicate}>Duplicate</button>}
         {saved && !saved.system && <button type="button" className="danger" onClick={remove}>Delete</button>}
       </div>
       <Notice kind="error">{error}</Notice>
