@@ -6,6 +6,7 @@ import { FIELD_TYPES, newField, type FieldSchema } from '../lib/fieldTypes';
 import { checkFilter } from '../lib/filterSyntax';
 import { riskyChanges, type SchemaChange } from '../lib/schemaChanges';
 import { FieldEditor } from '../components/FieldEditor';
+import { AuthOptions, AUTH_KEYS, type AuthDraft } from '../components/AuthOptions';
 import { RuleInput } from '../components/RuleInput';
 import { Confirm, Notice, useConfirm, useFocusFirstError } from '../components/ui';
 
@@ -20,7 +21,14 @@ type Draft = {
   rules: Partial<Record<RuleKey, string | null>>;
   indexes: string;
   viewQuery: string;
+  /** Auth collections: sign-in methods, token lifetimes, email templates (components/AuthOptions). */
+  auth: AuthDraft;
 };
+
+function authOf(c: CollectionModel | undefined): AuthDraft {
+  const src = (c ?? {}) as unknown as Record<string, unknown>;
+  return Object.fromEntries(AUTH_KEYS.filter((k) => src[k] && typeof src[k] === 'object').map((k) => [k, structuredClone(src[k]) as Record<string, unknown>]));
+}
 
 function toDraft(c: CollectionModel): Draft {
   const rules: Draft['rules'] = {};
@@ -32,6 +40,7 @@ function toDraft(c: CollectionModel): Draft {
     rules,
     indexes: (c.indexes ?? []).join('\n'),
     viewQuery: (c as unknown as { viewQuery?: string }).viewQuery ?? '',
+    auth: authOf(c),
   };
 }
 
@@ -67,7 +76,7 @@ function renameIndex(sql: string, from: string, to: string): string {
     .replace(new RegExp(`(\\bON\\s+)([\`"]?)${from}\\2`, 'i'), (_m, on: string, q: string) => `${on}${q}${to}${q}`);
 }
 
-const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '' };
+const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '', auth: {} };
 
 export function CollectionEditor({ idOrName }: { idOrName: string }) {
   const isNew = idOrName === 'new';
@@ -118,7 +127,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
     const own = draft.fields.filter((f) => !f.system && !(f.type === 'autodate' && (f.name === 'created' || f.name === 'updated') && !f.id));
     const sys = scaffolds ? startFields(scaffolds, type) : [];
     const tail = sys.filter((f) => f.type === 'autodate');
-    update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail] });
+    update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail], auth: type === 'auth' ? authOf(scaffolds?.auth) : {} });
   }
 
   const fieldNames = useMemo(() => ['id', ...draft.fields.map((f) => f.name).filter((n) => n && n !== 'id')], [draft.fields]);
@@ -152,6 +161,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       ...Object.fromEntries(ruleKeys.map((k) => [k, draft.rules[k] ?? null])),
     };
     if (draft.type === 'view') body.viewQuery = draft.viewQuery;
+    if (draft.type === 'auth') Object.assign(body, draft.auth);
     else body.fields = draft.fields;
     try {
       const c = isNew ? await pb().collections.create(body) : await pb().collections.update(saved!.id, body);
@@ -259,6 +269,10 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
           </div>
           {errors.fields && <div className="error">{errors.fields}</div>}
         </div>
+      )}
+
+      {draft.type === 'auth' && (
+        <AuthOptions value={draft.auth} onChange={(auth) => update({ auth })} fields={draft.fields} collection={saved?.name ?? null} errors={errors} />
       )}
 
       <div className="panel">
