@@ -74,6 +74,11 @@ test('analytics charts and the request log show real traffic (1280x800)', async 
     await page.getByLabel('Path contains').fill('/api/collections/nope');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('3 requests').waitFor();
+    // The chart over time follows the filter: 24 hourly points, the 3 matching requests in the total.
+    const perHour = page.getByRole('figure', { name: 'Requests per hour (UTC)' }).getByRole('img');
+    await waitFor(async () => /requests total 3$/.test(await perHour.getAttribute('aria-label') ?? ''), 'the hourly chart to count the 3 filtered requests');
+    assert.match(await perHour.getAttribute('data-points'), /^[12]$/, 'in the current hour (or the one before)');
+    assert.equal(await perHour.locator('polyline').getAttribute('points').then((p) => p.split(' ').length), 24);
     const statuses = await page.locator('tbody tr td:nth-child(2)').allTextContents();
     assert.deepEqual(statuses, ['404', '404', '404']);
     await page.locator('tbody tr').first().press('Enter');

@@ -1,8 +1,10 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { isMultiple, type FieldSchema } from '../lib/fieldTypes';
 import { Modal, Notice, useFocusFirstError } from './ui';
+import { RecordInfo } from './RecordInfo';
+import { RelationPicker } from './RelationPicker';
 
 type Values = Record<string, unknown>;
 
@@ -65,10 +67,10 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
   }
 
   return (
-    <Modal title={record ? `Edit ${collection.name} record` : `New ${collection.name} record`} onClose={onClose}>
+    <Modal side title={record ? `Edit ${collection.name} record` : `New ${collection.name} record`} onClose={onClose}>
       <form onSubmit={submit} aria-label="Record" ref={form} noValidate>
         <Notice kind="error">{error}</Notice>
-        {record && <p className="muted mono">id {record.id}</p>}
+        {record && <RecordInfo record={record} />}
         {fields.map((f) => (
           <div key={f.name}>
             <FieldInput field={f} value={values[f.name]} record={record}
@@ -153,7 +155,7 @@ function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRem
         <option value="">—</option>{values.map((v) => <option key={v} value={v}>{v}</option>)}</select></label>;
     }
     case 'relation':
-      return <RelationInput field={f} value={value} label={label} onChange={onChange} a11y={a11y} />;
+      return <RelationPicker field={f} value={value} onChange={onChange} a11y={a11y} />;
     case 'geoPoint': {
       const p = (value as { lon: number; lat: number }) ?? { lon: 0, lat: 0 };
       return <div className="row">
@@ -178,23 +180,4 @@ function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRem
     default:
       return <label>{label}<input {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
   }
-}
-
-function RelationInput({ field: f, value, label, onChange, a11y }: { field: FieldSchema; value: unknown; label: React.ReactNode; onChange: (v: unknown) => void; a11y: A11y }) {
-  const [options, setOptions] = useState<{ id: string; label: string }[]>([]);
-  useEffect(() => {
-    const target = String(f.collectionId ?? '');
-    if (!target) return;
-    pb().collections.getOne(target).then(async (c) => {
-      const shown = (c.fields as FieldSchema[]).find((x) => x.presentable)?.name;
-      const page = await pb().collection(c.name).getList(1, 200, { sort: '-created' }).catch(() => pb().collection(c.name).getList(1, 200));
-      setOptions(page.items.map((r) => ({ id: r.id, label: shown ? `${r[shown]} (${r.id})` : r.id })));
-    }).catch(() => setOptions([]));
-  }, [f.collectionId]);
-  if (isMultiple(f)) {
-    return <label>{label}<select {...a11y} multiple value={(value as string[]) ?? []} onChange={(e) => onChange([...e.target.selectedOptions].map((o) => o.value))}>
-      {options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
-  }
-  return <label>{label}<select {...a11y} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
-    <option value="">—</option>{options.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}</select></label>;
 }

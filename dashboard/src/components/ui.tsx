@@ -45,7 +45,7 @@ export function trapTab(e: KeyboardEvent | React.KeyboardEvent, root: HTMLElemen
 }
 
 /** A dialog: focus moves into it and stays there (Tab wraps), Escape closes it, focus returns where it was. */
-export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+export function Modal({ title, onClose, children, side }: { title: string; onClose: () => void; children: ReactNode; side?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const close = useRef(onClose);
@@ -65,8 +65,8 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     return () => { window.removeEventListener('keydown', onKey); prev?.focus?.(); };
   }, []);
   return (
-    <div className="overlay" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
+    <div className={side ? 'overlay overlay-side' : 'overlay'} onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+      <div className={side ? 'modal side' : 'modal'} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
         <h2 id={titleId} style={{ marginTop: 0 }}>{title}</h2>
         {children}
       </div>

@@ -6,6 +6,7 @@ import { FIELD_TYPES, newField, type FieldSchema } from '../lib/fieldTypes';
 import { checkFilter } from '../lib/filterSyntax';
 import { riskyChanges, type SchemaChange } from '../lib/schemaChanges';
 import { FieldEditor } from '../components/FieldEditor';
+import { AuthOptions, AUTH_KEYS, type AuthDraft } from '../components/AuthOptions';
 import { RuleInput } from '../components/RuleInput';
 import { Confirm, Notice, useConfirm, useFocusFirstError } from '../components/ui';
 
@@ -20,7 +21,14 @@ type Draft = {
   rules: Partial<Record<RuleKey, string | null>>;
   indexes: string;
   viewQuery: string;
+  /** Auth collections: sign-in methods, token lifetimes, email templates (components/AuthOptions). */
+  auth: AuthDraft;
 };
+
+function authOf(c: CollectionModel | undefined): AuthDraft {
+  const src = (c ?? {}) as unknown as Record<string, unknown>;
+  return Object.fromEntries(AUTH_KEYS.filter((k) => src[k] && typeof src[k] === 'object').map((k) => [k, structuredClone(src[k]) as Record<string, unknown>]));
+}
 
 function toDraft(c: CollectionModel): Draft {
   const rules: Draft['rules'] = {};
@@ -32,6 +40,7 @@ function toDraft(c: CollectionModel): Draft {
     rules,
     indexes: (c.indexes ?? []).join('\n'),
     viewQuery: (c as unknown as { viewQuery?: string }).viewQuery ?? '',
+    auth: authOf(c),
   };
 }
 
@@ -59,7 +68,15 @@ function localFieldErrors(fields: FieldSchema[]): Record<string, string> {
   return out;
 }
 
-const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '' };
+/** An index of `from` rewritten for the table `to`, with a fresh index name (names are unique per database). */
+function renameIndex(sql: string, from: string, to: string): string {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  return sql
+    .replace(/(INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)([`"]?)([\w]+)\2/i, (_m, head: string, q: string, n: string) => `${head}${q}${n}_${suffix}${q}`)
+    .replace(new RegExp(`(\\bON\\s+)([\`"]?)${from}\\2`, 'i'), (_m, on: string, q: string) => `${on}${q}${to}${q}`);
+}
+
+const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '', auth: {} };
 
 export function CollectionEditor({ idOrName }: { idOrName: string }) {
   const isNew = idOrName === 'new';
@@ -110,7 +127,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
     const own = draft.fields.filter((f) => !f.system && !(f.type === 'autodate' && (f.name === 'created' || f.name === 'updated') && !f.id));
     const sys = scaffolds ? startFields(scaffolds, type) : [];
     const tail = sys.filter((f) => f.type === 'autodate');
-    update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail] });
+    update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail], auth: type === 'auth' ? authOf(scaffolds?.auth) : {} });
   }
 
   const fieldNames = useMemo(() => ['id', ...draft.fields.map((f) => f.name).filter((n) => n && n !== 'id')], [draft.fields]);
@@ -144,6 +161,7 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       ...Object.fromEntries(ruleKeys.map((k) => [k, draft.rules[k] ?? null])),
     };
     if (draft.type === 'view') body.viewQuery = draft.viewQuery;
+    if (draft.type === 'auth') Object.assign(body, draft.auth);
     else body.fields = draft.fields;
     try {
       const c = isNew ? await pb().collections.create(body) : await pb().collections.update(saved!.id, body);
@@ -170,12 +188,45 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
     }
   }
 
+  async function truncate() {
+    if (!saved || !(await ask({ title: 'Truncate collection?', message: `Delete every record of "${saved.name}" (cascades and files included)? The collection and its schema stay. This cannot be undone.`, confirmLabel: 'Delete all records' }))) return;
+    try {
+      await pb().collections.truncate(saved.id);
+      setOk(`All records of ${saved.name} deleted.`);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  /** A copy named <name>_duplicate: same fields (new ids), rules and indexes (renamed to the new table); no records. */
+  async function duplicate() {
+    if (!saved) return;
+    const taken = new Set(all.map((c) => c.name));
+    let name = `${saved.name}_duplicate`;
+    for (let i = 2; taken.has(name); i++) name = `${saved.name}_duplicate${i}`;
+    const { id: _id, created: _c, updated: _u, ...rest } = saved as unknown as Record<string, unknown>;
+    const body = {
+      ...rest, name, system: false,
+      fields: (saved.fields as FieldSchema[]).map(({ id: _f, ...f }) => f),
+      indexes: (saved.indexes ?? []).map((sql) => renameIndex(sql, saved.name, name)),
+    };
+    try {
+      const c = await pb().collections.create(body);
+      navigate('collections', c.name);
+    } catch (err) {
+      setError(errorText(err));
+      setErrors(fieldErrors(err));
+    }
+  }
+
   const others = all.filter((c) => c.id !== saved?.id);
   return (
     <form onSubmit={submit} aria-label="Collection" ref={form} noValidate>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{isNew ? 'New collection' : `Collection ${saved?.name ?? ''}`}</h1>
         {saved && <a className="btn" href={href('records', saved.name)}>Records</a>}
+        {saved && saved.type !== 'view' && <button type="button" onClick={truncate}>Truncate</button>}
+        {saved && !saved.system && <button type="button" onClick={duplicate}>Duplicate</button>}
         {saved && !saved.system && <button type="button" className="danger" onClick={remove}>Delete</button>}
       </div>
       <Notice kind="error">{error}</Notice>
@@ -218,6 +269,10 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
           </div>
           {errors.fields && <div className="error">{errors.fields}</div>}
         </div>
+      )}
+
+      {draft.type === 'auth' && (
+        <AuthOptions value={draft.auth} onChange={(auth) => update({ auth })} fields={draft.fields} collection={saved?.name ?? null} errors={errors} />
       )}
 
       <div className="panel">

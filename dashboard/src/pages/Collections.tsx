@@ -3,24 +3,31 @@ import type { CollectionModel } from 'pocketbase';
 import { pb, errorText } from '../lib/session';
 import { href } from '../lib/router';
 import { Notice } from '../components/ui';
+import { ExportDialog, ImportDialog } from '../components/CollectionsTransfer';
 
 export function CollectionsPage() {
   const [items, setItems] = useState<CollectionModel[] | null>(null);
   const [error, setError] = useState('');
   const [showSystem, setShowSystem] = useState(false);
+  const [dialog, setDialog] = useState<'import' | 'export' | null>(null);
+  const [ok, setOk] = useState('');
 
-  useEffect(() => {
-    pb().collections.getFullList({ sort: 'name' }).then(setItems).catch((e) => setError(errorText(e)));
-  }, []);
+  const load = () => pb().collections.getFullList({ sort: 'name' }).then(setItems).catch((e) => setError(errorText(e)));
+  useEffect(() => { void load(); }, []);
 
   const shown = (items ?? []).filter((c) => showSystem || !c.system);
   return (
     <div>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>Collections</h1>
+        <button type="button" onClick={() => setDialog('import')} disabled={!items}>Import</button>
+        <button type="button" onClick={() => setDialog('export')} disabled={!items}>Export</button>
         <a className="btn primary" href={href("collections", "new")}>New collection</a>
       </div>
       <Notice kind="error">{error}</Notice>
+      <Notice kind="ok">{ok}</Notice>
+      {dialog === 'export' && items && <ExportDialog collections={items} onClose={() => setDialog(null)} />}
+      {dialog === 'import' && items && <ImportDialog collections={items} onClose={() => setDialog(null)} onImported={() => { setDialog(null); setOk('Imported.'); void load(); }} />}
       <label className="check"><input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} /><span>Show system collections</span></label>
       {items === null ? <p className="muted">Loading…</p> : (
         <div className="table-wrap">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { pb, errorText } from '../lib/session';
 import { Modal, Notice, Pager } from '../components/ui';
 import { stamp } from './Analytics';
+import { LogsChart } from '../components/LogsChart';
 
 type LogItem = { id: string; created: string; level: number; message: string; data: Record<string, unknown> };
 type Page = { page: number; totalPages: number; totalItems: number; items: LogItem[] };
@@ -19,6 +20,7 @@ export function LogsPage() {
   const [list, setList] = useState<Page | null>(null);
   const [open, setOpen] = useState<LogItem | null>(null);
   const [error, setError] = useState('');
+  const [refresh, setRefresh] = useState(0);
 
   const load = useCallback(async () => {
     try {
@@ -41,7 +43,7 @@ export function LogsPage() {
     <div>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>Logs</h1>
-        <button type="button" onClick={() => void load()}>Refresh</button>
+        <button type="button" onClick={() => { void load(); setRefresh((n) => n + 1); }}>Refresh</button>
       </div>
       <Notice kind="error">{error}</Notice>
       <form className="panel row" onSubmit={submit} aria-label="Log filters" style={{ alignItems: 'flex-end' }}>
@@ -56,6 +58,7 @@ export function LogsPage() {
         <label style={{ margin: 0 }}><span>To</span><input type="datetime-local" value={filters.to} onChange={(e) => set('to', e.target.value)} /></label>
         <button type="submit" className="primary">Apply</button>
       </form>
+      <LogsChart filter={toFilter(applied)} from={applied.from ? new Date(applied.from) : null} to={applied.to ? new Date(applied.to) : null} refresh={refresh} />
       <div className="table-wrap">
         <table aria-label="Request log">
           <thead><tr><th>Time (UTC)</th><th>Status</th><th>Method</th><th>URL</th><th>ms</th><th>Auth</th></tr></thead>

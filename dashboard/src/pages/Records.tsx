@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CollectionModel, ListResult, RecordModel } from 'pocketbase';
-import { pb, errorText } from '../lib/session';
+import { pb, errorText, getSession } from '../lib/session';
 import { href, setQuery, useQuery } from '../lib/router';
 import { checkFilter } from '../lib/filterSyntax';
 import type { FieldSchema } from '../lib/fieldTypes';
 import { RuleInput } from '../components/RuleInput';
 import { RecordForm } from '../components/RecordForm';
 import { UserActions } from '../components/UserActions';
+import { RecordCell } from '../components/RecordCell';
+import { ColumnPicker, useColumns } from '../components/ColumnPicker';
+import { CollectionsSidebar } from '../components/CollectionsSidebar';
 import { Notice, Pager, plural, useConfirm } from '../components/ui';
 
-const PER_PAGE = 20;
+const PAGE_SIZES = [20, 50, 100, 200];
 
 export function RecordsPage({ collection: name }: { collection: string }) {
   const [collection, setCollection] = useState<CollectionModel | null>(null);
@@ -17,6 +20,8 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   // a reload keeps them and the address can be shared.
   const query = useQuery();
   const page = Math.max(1, Number(query.get('page')) || 1);
+  const perPage = PAGE_SIZES.includes(Number(query.get('perPage'))) ? Number(query.get('perPage')) : PAGE_SIZES[0];
+  const [all, setAll] = useState<CollectionModel[]>([]);
   const applied = query.get('filter') ?? '';
   const defaultSort = (collection?.fields as FieldSchema[] | undefined)?.some((f) => f.name === 'created') ? '-created' : '-id';
   const sort = query.get('sort') ?? defaultSort;
@@ -31,12 +36,16 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   const [fileToken, setFileToken] = useState('');
   const [confirmDialog, ask] = useConfirm();
 
-  const go = (patch: { filter?: string; sort?: string; page?: number; record?: string }) => {
-    const next = { filter: applied, sort: query.get('sort') ?? '', page: page > 1 ? page : '', record: openId, ...patch };
+  const go = (patch: { filter?: string; sort?: string; page?: number; record?: string; perPage?: number }) => {
+    const next = { filter: applied, sort: query.get('sort') ?? '', page: page > 1 ? page : '', perPage: query.get('perPage') ?? '', record: openId, ...patch };
     if (next.page === 1) next.page = '';
+    if (next.perPage === PAGE_SIZES[0]) next.perPage = '';
     setQuery(next, true);
   };
   useEffect(() => { setFilter(applied); }, [applied]);
+
+  useEffect(() => { pb().collections.getFullList({ sort: 'name' }).then(setAll).catch(() => {}); }, []);
+  const byId = new Map(all.map((c) => [c.id, c]));
 
   useEffect(() => {
     pb().collections.getOne(name).then((c) => {
@@ -46,10 +55,16 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     }).catch((e) => setError(errorText(e)));
   }, [name]);
 
+  const fields = ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
+  const [shownNames, setShownNames] = useColumns(getSession().project, name, fields.filter((f) => f.name !== 'id').map((f) => f.name));
+  const columns = shownNames.map((n) => fields.find((f) => f.name === n)!).filter(Boolean);
+  // Related records come expanded so their cells show names, not bare ids.
+  const expand = columns.filter((f) => f.type === 'relation').map((f) => f.name).join(',');
+
   const load = useCallback(async () => {
     if (!collection) return;
     try {
-      const res = await pb().collection(collection.name).getList(page, PER_PAGE, { sort, filter: applied });
+      const res = await pb().collection(collection.name).getList(page, perPage, { sort, filter: applied, ...(expand ? { expand } : {}) });
       // A page past the end (after deleting its records): show the last one instead.
       if (res.items.length === 0 && page > 1 && res.totalPages > 0) { setQuery({ ...Object.fromEntries(new URLSearchParams(window.location.hash.split('?')[1] ?? '')), page: res.totalPages > 1 ? res.totalPages : '' }); return; }
       setList(res);
@@ -62,7 +77,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
       setError(errorText(e));
       setFilterError(applied ? errorText(e) : '');
     }
-  }, [collection, page, sort, applied]);
+  }, [collection, page, perPage, sort, applied, expand]);
   useEffect(() => { void load(); }, [load]);
 
   // The record named in the URL opens in the form (fetched when it is not on this page).
@@ -77,9 +92,6 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   }, [collection, openId, list]);
   const openRecord = (id: string) => go({ record: id });
   const closeRecord = () => go({ record: '' });
-
-  const fields = ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
-  const columns = fields.slice(0, 8);
 
   function toggleSort(col: string) {
     go({ sort: sort === col ? `-${col}` : col, page: 1 });
@@ -114,9 +126,12 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   const allSelected = items.length > 0 && items.every((r) => selected.has(r.id));
   const readOnly = collection?.type === 'view';
   return (
-    <div>
+    <div className="records-layout">
+    <CollectionsSidebar collections={all} current={name} />
+    <div className="records-main">
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{name}</h1>
+        <ColumnPicker all={fields.filter((f) => f.name !== 'id').map((f) => f.name)} shown={shownNames} onChange={setShownNames} />
         <a className="btn" href={href('collections', name)}>Schema &amp; rules</a>
         {!readOnly && <button type="button" className="primary" onClick={() => openRecord('new')}>New record</button>}
       </div>
@@ -138,7 +153,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
             <tr>
               <th style={{ width: 30 }}><input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(items.map((r) => r.id)) : new Set())} /></th>
               <th><SortButton col="id" sort={sort} onSort={toggleSort} /></th>
-              {columns.filter((f) => f.name !== 'id').map((f) => <th key={f.name}><SortButton col={f.name} sort={sort} onSort={toggleSort} /></th>)}
+              {columns.map((f) => <th key={f.name}><SortButton col={f.name} sort={sort} onSort={toggleSort} /></th>)}
               {collection?.type === 'auth' && <th className="sticky-end">Actions</th>}
             </tr>
           </thead>
@@ -147,7 +162,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
               <tr key={r.id}>
                 <td><input type="checkbox" aria-label={`Select ${r.id}`} checked={selected.has(r.id)} onChange={(e) => { const s = new Set(selected); if (e.target.checked) s.add(r.id); else s.delete(r.id); setSelected(s); }} /></td>
                 <td className="mono">{readOnly ? r.id : <a href={`${href('records', name)}?${new URLSearchParams({ ...Object.fromEntries(query), record: r.id })}`} onClick={(e) => { e.preventDefault(); openRecord(r.id); }}>{r.id}</a>}</td>
-                {columns.filter((f) => f.name !== 'id').map((f) => <td key={f.name}><Cell field={f} record={r} token={fileToken} /></td>)}
+                {columns.map((f) => <td key={f.name} className={`cell-${f.type}`}><RecordCell field={f} record={r} token={fileToken} collections={byId} /></td>)}
                 {collection?.type === 'auth' && <td className="sticky-end"><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
               </tr>
             ))}
@@ -156,7 +171,15 @@ export function RecordsPage({ collection: name }: { collection: string }) {
           </tbody>
         </table>
       </div>
-      {list && <Pager page={list.page} totalPages={list.totalPages} count={plural(list.totalItems, 'record')} onPage={(p) => go({ page: p })} />}
+      {list && (
+        <div className="row pager-row">
+          <Pager page={list.page} totalPages={list.totalPages} count={plural(list.totalItems, 'record')} onPage={(p) => go({ page: p })} />
+          <label className="inline"><span>Per page</span>
+            <select value={perPage} onChange={(e) => go({ perPage: Number(e.target.value), page: 1 })}>{PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}</select>
+          </label>
+          {list.totalPages > 1 && <JumpToPage totalPages={list.totalPages} onPage={(p) => go({ page: p })} />}
+        </div>
+      )}
       {editing && collection && (
         <RecordForm key={editing === 'new' ? 'new' : editing.id} collection={collection} record={editing === 'new' ? null : editing}
           onClose={closeRecord}
@@ -165,25 +188,23 @@ export function RecordsPage({ collection: name }: { collection: string }) {
       )}
       {confirmDialog}
     </div>
+    </div>
+  );
+}
+
+function JumpToPage({ totalPages, onPage }: { totalPages: number; onPage: (p: number) => void }) {
+  const [v, setV] = useState('');
+  return (
+    <form className="row" aria-label="Jump to page" onSubmit={(e) => { e.preventDefault(); const n = Math.trunc(Number(v)); if (n >= 1) { onPage(Math.min(n, totalPages)); setV(''); } }}>
+      <label className="inline"><span>Go to page</span>
+        <input type="number" min={1} max={totalPages} step={1} value={v} onChange={(e) => setV(e.target.value)} style={{ width: 80 }} />
+      </label>
+      <button type="submit">Go</button>
+    </form>
   );
 }
 
 function SortButton({ col, sort, onSort }: { col: string; sort: string; onSort: (c: string) => void }) {
   const mark = sort === col ? ' ▲' : sort === `-${col}` ? ' ▼' : '';
   return <button type="button" className="sort" onClick={() => onSort(col)} aria-label={`Sort by ${col}`}>{col}{mark}</button>;
-}
-
-function Cell({ field: f, record: r, token }: { field: FieldSchema; record: RecordModel; token: string }) {
-  const v = r[f.name];
-  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return <span className="muted">—</span>;
-  if (f.type === 'file') {
-    const names = ([] as string[]).concat(v as string | string[]);
-    return <span className="row">{names.slice(0, 3).map((n) => /\.(png|jpe?g|gif|webp)$/i.test(n)
-      ? <img key={n} className="thumb" alt={n} src={pb().files.getURL(r, n, f.protected ? { thumb: '100x100', token } : { thumb: '100x100' })} />
-      : <span key={n} className="badge">{n}</span>)}</span>;
-  }
-  if (f.type === 'relation') return <span className="mono">{([] as string[]).concat(v as string | string[]).join(', ')}</span>;
-  if (f.type === 'bool') return <span>{v ? 'true' : 'false'}</span>;
-  if (typeof v === 'object') return <span className="mono">{JSON.stringify(v)}</span>;
-  return <span>{String(v)}</span>;
 }

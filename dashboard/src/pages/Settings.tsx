@@ -6,7 +6,9 @@ import { OAuth2Settings } from '../components/OAuth2Settings';
 type Settings = Record<string, Record<string, unknown>>;
 type Draft = Record<string, string | boolean>;
 type Input = {
-  key: string; label: string; kind: 'text' | 'number' | 'bool' | 'password' | 'list' | 'json';
+  key: string; label: string; kind: 'text' | 'number' | 'bool' | 'password' | 'list' | 'json' | 'select';
+  /** kind 'select': [value, label] pairs. */
+  options?: [string, string][];
   /** Required while the section is enabled (its `enabled` box checked). */
   requiredWhenEnabled?: boolean;
   /** Whole numbers in this range (checked before sending; the server checks again). */
@@ -39,7 +41,14 @@ const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] 
     { key: 'endpoint', label: 'Endpoint', kind: 'text', requiredWhenEnabled: true }, { key: 'accessKey', label: 'Access key', kind: 'text', requiredWhenEnabled: true },
     { key: 'secret', label: 'Secret (write-only; empty keeps it)', kind: 'password' }, { key: 'forcePathStyle', label: 'Path-style URLs', kind: 'bool' },
   ] },
-  { id: 'logs', title: 'Logs', inputs: [{ key: 'maxDays', label: 'Keep request logs (days, 0 = none kept)', kind: 'number', range: [0, 36_500] }, { key: 'logIP', label: 'Log client IPs', kind: 'bool' }] },
+  { id: 'logs', title: 'Logs', inputs: [{ key: 'maxDays', label: 'Keep request logs (days, 0 = none kept)', kind: 'number', range: [0, 36_500] }, { key: 'logIP', label: 'Log client IPs', kind: 'bool' },
+    { key: 'minLevel', label: 'Minimum level (-4 debug, 0 info, 4 warning, 8 error)', kind: 'number', range: [-100, 100] }, { key: 'logAuthId', label: 'Log the caller\'s auth id', kind: 'bool' }] },
+  { id: 'trustedProxy', title: 'Trusted proxy', note: 'Only when the server is behind a proxy you run: the client IP (rate limits, logs) is then read from these headers.', inputs: [
+    { key: 'headers', label: 'Client IP headers (e.g. X-Forwarded-For, X-Real-IP)', kind: 'list' }, { key: 'useLeftmostIP', label: 'Use the leftmost IP of the header', kind: 'bool' },
+  ] },
+  { id: 'graphql', title: 'GraphQL', inputs: [
+    { key: 'introspection', label: 'Schema introspection', kind: 'select', options: [['superusers', 'Superusers only'], ['all', 'Everyone'], ['none', 'Nobody']] },
+  ] },
 ];
 
 export function SettingsPage() {
@@ -127,6 +136,12 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
       <div className="grid2">
         {inputs.map((i) => i.kind === 'bool' ? (
           <label key={i.key} className="check"><input type="checkbox" checked={!!draft[i.key]} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.checked })} /><span>{i.label}</span></label>
+        ) : i.kind === 'select' ? (
+          <label key={i.key}><span>{i.label}</span>
+            <select value={String(draft[i.key])} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)}>
+              {(i.options ?? []).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            </select>
+          </label>
         ) : i.kind === 'json' ? (
           <div key={i.key} style={{ gridColumn: '1 / -1' }}>
             <label><span>{i.label}</span><textarea value={String(draft[i.key])} rows={8} onChange={(e) => setDraft({ ...draft, [i.key]: e.target.value })} {...invalid(i.key)} /></label>
