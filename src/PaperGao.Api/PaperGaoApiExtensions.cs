@@ -39,7 +39,7 @@ public static class PaperGaoApiExtensions
         Core.Net.OutboundHttp.Configure(options.OutboundAllowHosts);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddPaperGaoRealtime(options);
-        services.AddSingleton<Core.Mail.IMailer, Core.Mail.SmtpMailer>();
+        services.AddSingleton<Core.Mail.IMailer>(_ => new Core.Mail.SmtpMailer(Core.Mail.SendmailProgram.Resolve(options.Sendmail)));
         // Request logs (docs/logs.md): the bounded queue, the log databases, the background writer.
         services.AddSingleton(_ => new RequestLogQueue(options.LogQueueCapacity));
         services.AddSingleton<LogStores>();

@@ -40,4 +40,10 @@ public sealed class PaperGaoOptions
     /// private or link-local (Core/Net/OutboundHttp). Empty by default; env PAPERGAO_OUTBOUND_ALLOW, comma-separated.
     /// </summary>
     public IReadOnlyList<string> OutboundAllowHosts { get; set; } = [];
+
+    /// <summary>
+    /// The local mail program that gets a project's mail while its SMTP is off (Core/Mail/SendmailProgram): a path,
+    /// "auto" (sendmail on PATH, in /usr/sbin or /usr/lib, as PocketBase) or "off".
+    /// </summary>
+    public string Sendmail { get; set; } = "auto";
 }

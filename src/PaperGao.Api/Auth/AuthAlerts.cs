@@ -44,7 +44,7 @@ public static class AuthAlerts
             var hadOrigins = await StoreAsync(project, record, fingerprint, ctx.RequestAborted);
             if (hadOrigins is not true || !Enabled(record.Collection.Auth)) return;
             var email = record.GetString("email");
-            if (email.Length == 0 || !SmtpSettings.From(project.Settings).Enabled) return;
+            if (email.Length == 0 || !ctx.RequestServices.GetRequiredService<IMailer>().CanSend(project.Settings)) return;
             var info = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC - {ip} {userAgent}");
             var auth = record.Collection.Auth!;
             var values = new MailTemplates.Values(project.Settings.Meta.AppName, project.Settings.Meta.AppUrl, record, AlertInfo: info);

@@ -6,4 +6,7 @@ namespace PaperGao.Core.Mail;
 public interface IMailer
 {
     Task SendAsync(ProjectSettings settings, MailMessage message, CancellationToken ct = default);
+
+    /// <summary>Whether mail can go out at all for these settings (SMTP on, or a local mail program while it is off).</summary>
+    bool CanSend(ProjectSettings settings);
 }

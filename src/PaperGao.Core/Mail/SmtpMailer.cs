@@ -7,16 +7,22 @@ namespace PaperGao.Core.Mail;
 
 /// <summary>
 /// IMailer over SMTP (MailKit): implicit TLS when smtp.tls is set, otherwise STARTTLS when the server offers it;
-/// AUTH only when a username is set, restricted to smtp.authMethod (PLAIN, LOGIN...) when one is given.
+/// AUTH only when a username is set, restricted to smtp.authMethod (PLAIN, LOGIN...) when one is given. While a project's
+/// SMTP is off, mail goes to the operator's local mail program (<see cref="SendmailProgram"/>) when there is one.
 /// </summary>
-public sealed class SmtpMailer : IMailer
+public sealed class SmtpMailer(SendmailProgram? sendmail = null) : IMailer
 {
     private const int TimeoutMs = 30_000;
 
     public async Task SendAsync(ProjectSettings settings, MailMessage message, CancellationToken ct = default)
     {
         var smtp = SmtpSettings.From(settings);
-        if (!smtp.Enabled) throw new MailException("SMTP is not enabled in the settings.");
+        if (!smtp.Enabled)
+        {
+            if (sendmail is null) throw new MailException("SMTP is not enabled in the settings.");
+            await sendmail.SendAsync(BuildMessage(settings, message), ct);
+            return;
+        }
         if (string.IsNullOrWhiteSpace(smtp.Host) || smtp.Port is <= 0 or > 65535) throw new MailException("The SMTP host or port is not set.");
 
         using var client = new SmtpClient { Timeout = TimeoutMs };
@@ -39,6 +45,8 @@ public sealed class SmtpMailer : IMailer
             throw new MailException($"Failed to send the email via {smtp.Host}:{smtp.Port}: {ex.GetType().Name}: {ex.Message}", ex);
         }
     }
+
+    public bool CanSend(ProjectSettings settings) => sendmail is not null || SmtpSettings.From(settings).Enabled;
 
     private static MimeMessage BuildMessage(ProjectSettings settings, MailMessage message)
     {

@@ -41,6 +41,7 @@ public static class ServeCommand
             RealtimeIdleTimeout = Seconds("realtime-idle-seconds"),
             RealtimeMaxLifetime = Seconds("realtime-max-lifetime-seconds"),
             OutboundAllowHosts = OptionValues.List(config["outbound-allow"] ?? ""),
+            Sendmail = config["sendmail"] ?? "auto",
             RealtimeQueueCapacity = config.IsSet("realtime-queue") ? OptionValues.Int(config["realtime-queue"]!) : null,
         };
         if (config.IsSet("statement-timeout-seconds"))

@@ -11,6 +11,7 @@ public static class OptionCatalog
         new("log-format", "logFormat", OptionKind.LogFormat, "text", "Console log format: text or json (one JSON object per line, with the trace id)."),
         new("statement-timeout-seconds", "statementTimeoutSeconds", OptionKind.SecondsOrOff, "30", "Longest one SQL statement may run; 0 turns the limit off.", "PaperGao:StatementTimeoutSeconds"),
         new("outbound-allow", "outboundAllow", OptionKind.List, null, "Comma-separated hosts, IPs or CIDR blocks server-side requests may reach although private or loopback.", "PaperGao:OutboundAllow"),
+        new("sendmail", "sendmail", OptionKind.Text, "auto", "Mail program for a project whose SMTP is off: a path, auto (sendmail on PATH, /usr/sbin, /usr/lib) or off.", "PaperGao:Sendmail"),
         new("files-gc-interval", "filesGcInterval", OptionKind.Interval, "06:00:00", "How often unreferenced stored files are deleted (hh:mm:ss); 0 turns the job off.", "PaperGao:FilesGcInterval"),
         new("realtime-idle-seconds", "realtime.idleSeconds", OptionKind.PositiveSeconds, "300", "End a realtime stream after this long without a message.", "PaperGao:RealtimeIdleSeconds"),
         new("realtime-max-lifetime-seconds", "realtime.maxLifetimeSeconds", OptionKind.PositiveSeconds, "1800", "End a realtime stream after this long whatever happens.", "PaperGao:RealtimeMaxLifetimeSeconds"),

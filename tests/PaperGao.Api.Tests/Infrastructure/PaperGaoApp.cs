@@ -44,12 +44,16 @@ public sealed class PaperGaoApp : IAsyncDisposable
     public static Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, TimeProvider time, CancellationToken ct = default) =>
         StartAsync(kind, postgres, static _ => Task.CompletedTask, time, ct);
 
-    private static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, TimeProvider? time, CancellationToken ct)
+    /// <summary>Starts a server whose projects hand their mail to <paramref name="sendmail"/> while their SMTP is off.</summary>
+    public static Task<PaperGaoApp> StartWithSendmailAsync(DatabaseKind kind, PostgresCluster postgres, string sendmail, CancellationToken ct = default) =>
+        StartAsync(kind, postgres, static _ => Task.CompletedTask, null, ct, sendmail);
+
+    private static async Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, Func<PaperGaoHostSettings, Task> prepare, TimeProvider? time, CancellationToken ct, string? sendmail = null)
     {
         TestDatabase? database = kind == DatabaseKind.Postgres ? await postgres.CreateDatabaseAsync(ct) : null;
         var dir = Path.Combine(Path.GetTempPath(), "papergao-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
-        var settings = new PaperGaoHostSettings(dir, database?.ConnectionString, time);
+        var settings = new PaperGaoHostSettings(dir, database?.ConnectionString, time, sendmail);
         try
         {
             await prepare(settings);

@@ -25,6 +25,8 @@ public sealed class PaperGaoFactory(PaperGaoHostSettings settings) : WebApplicat
         // The local OAuth2 and S3 test servers are reached as "localhost"; 127.0.0.1, ::1 and the rest stay refused
         // for outbound requests, so the SSRF tests see the guard as production does.
         builder.UseSetting("PaperGao:OutboundAllow", "localhost");
+        // No local mail program unless a test brings one: a sendmail installed on the machine must not change results.
+        builder.UseSetting("PaperGao:Sendmail", _settings.Sendmail ?? "off");
         // Request logs of every test drown the failures; warnings and errors still show.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (_settings.Time is { } time) builder.ConfigureTestServices(services => services.AddSingleton(time));

@@ -4,4 +4,4 @@ namespace PaperGao.Api.Tests.Infrastructure;
 /// What a test server is started with: <c>PaperGao:Dir</c> and, for PostgreSQL, <c>PaperGao:Db</c>; optionally the
 /// clock the server's time-driven work reads (a fake one lets a test move time instead of waiting for it).
 /// </summary>
-public sealed record PaperGaoHostSettings(string Dir, string? Db, TimeProvider? Time = null);
+public sealed record PaperGaoHostSettings(string Dir, string? Db, TimeProvider? Time = null, string? Sendmail = null);
