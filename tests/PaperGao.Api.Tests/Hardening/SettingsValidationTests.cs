@@ -67,7 +67,7 @@ public sealed class SettingsValidationTests(PostgresCluster postgres)
         Assert.Null(got["backups"]!["s3"]!["secret"]);
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", got, ct)).Status);
 
-        var project = await app.Services.GetRequiredService<Core.Projects.ProjectRegistry>().GetAsync("main", ct);
+        var project = (await app.Services.GetRequiredService<Core.Projects.ProjectRegistry>().GetAsync("main", ct))!;
         var stored = Core.Settings.SettingsJson.ToJson(project.Settings, includeSecrets: true);
         Assert.Equal("other", stored["backups"]!["s3"]!["bucket"]!.GetValue<string>());
         Assert.Equal("bak", stored["backups"]!["s3"]!["accessKey"]!.GetValue<string>());
