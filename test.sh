@@ -120,7 +120,7 @@ if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm 
 if [[ "${PAPERGAO_TEST_RELEASE:-}" == 1 ]]; then
   # Without ReadyToRun: the configuration timed here (1.5 min); a ReadyToRun publish was not timed on this machine.
   step "Release publish (linux-x64)" env PAPERGAO_PUBLISH_READYTORUN=0 scripts/publish.sh linux-x64
-  export PAPERGAO_RELEASE_BINARY="$root/dist/papergao-linux-x64"
+  export PAPERGAO_TEST_RELEASE_BINARY="$root/dist/papergao-linux-x64"
 fi
 step "Core unit tests" core_tests
 step "API tests (sqlite+postgres)" dotnet_tests tests/PaperGao.Api.Tests

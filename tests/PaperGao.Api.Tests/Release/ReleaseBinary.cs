@@ -4,13 +4,13 @@ using System.Text;
 namespace PaperGao.Api.Tests.Release;
 
 /// <summary>
-/// The single-file executable made by scripts/publish.sh, named by PAPERGAO_RELEASE_BINARY (./test.sh sets it after
+/// The single-file executable made by scripts/publish.sh, named by PAPERGAO_TEST_RELEASE_BINARY (./test.sh sets it after
 /// publishing when PAPERGAO_TEST_RELEASE=1, which .ci/run sets). Without it the tests using it are skipped; with
 /// PAPERGAO_TEST_RELEASE=1 and no binary they fail. Runs it with a PATH that holds no dotnet and no DOTNET_* variable.
 /// </summary>
 internal sealed class ReleaseBinary : IAsyncDisposable
 {
-    public const string BinaryVariable = "PAPERGAO_RELEASE_BINARY";
+    public const string BinaryVariable = "PAPERGAO_TEST_RELEASE_BINARY";
     public const string RequireVariable = "PAPERGAO_TEST_RELEASE";
     private readonly Process _process;
     private readonly StringBuilder _output = new();
