@@ -2,6 +2,7 @@
 // subscriptions open a WebSocket to the same path speaking graphql-transport-ws, the token in connection_init's payload
 // (browsers cannot set headers on a WebSocket). docs/graphql.md.
 import type { GraphiQLProps } from 'graphiql';
+import { parse } from 'graphql';
 import { subscribe } from './subscribe';
 
 type Fetcher = GraphiQLProps['fetcher'];
@@ -9,7 +10,8 @@ type DocumentNode = { definitions: readonly { kind: string; operation?: string; 
 
 export function createFetcher(url: string, token: string): Fetcher {
   return async (params, opts) => {
-    if (isSubscription(opts?.documentAST as DocumentNode | undefined, params.operationName)) {
+    // The query text is what runs: GraphiQL's documentAST can still be the editor's previous text right after a change.
+    if (isSubscription(documentOf(params.query) ?? (opts?.documentAST as DocumentNode | undefined), params.operationName)) {
       return subscribe(webSocketUrl(url), token, params);
     }
     const response = await fetch(url, {
@@ -29,6 +31,14 @@ export function createFetcher(url: string, token: string): Fetcher {
       return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
     }
   };
+}
+
+function documentOf(query: string): DocumentNode | undefined {
+  try {
+    return parse(query) as unknown as DocumentNode;
+  } catch {
+    return undefined; // a syntax error: the server answers it
+  }
 }
 
 /** The operation GraphiQL runs (the named one, else the only one) is a subscription. */

@@ -104,9 +104,11 @@ public static class RecordWriter
         // A non-superuser asking for verified=true keeps it only if the manageRule matches the new row (checked after the insert).
         var wantsManage = c.IsAuth && !req.IsSuperuser && req.Auth is not null && !string.IsNullOrWhiteSpace(c.Auth?.ManageRule)
             && body["verified"] is JsonValue wv && wv.TryGetValue<bool>(out var wb) && wb;
+        var beforeForm = errors.Count;
         if (c.IsAuth) AuthRecordRules.OnCreate(record, body, req.IsSuperuser || wantsManage, errors);
-        // As PocketBase: the auth form's errors are answered alone; the record's field errors come together after them.
-        if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to create record.", errors);
+        // As PocketBase: the auth form's errors are answered alone; the record's field errors come together after them
+        // (with the values the body could not be read as, which are field errors too).
+        if (errors.Count > beforeForm) throw ApiError.BadRequest("Failed to create record.", errors);
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
         Validate(record, null, files, errors);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
@@ -156,8 +158,9 @@ public static class RecordWriter
         if (c.IsAuth)
         {
             var canManage = req.IsSuperuser || await CanManageAsync(p, scope, c, id, req.With(body: ruleBody), ct);
+            var beforeForm = errors.Count;
             await AuthRecordRules.OnUpdateAsync(original, record, body, canManage, errors, ct);
-            if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update record.", errors);
+            if (errors.Count > beforeForm) throw ApiError.BadRequest("Failed to update record.", errors);
         }
         foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
         Validate(record, original, files, errors);
