@@ -144,8 +144,9 @@ public sealed class GraphQLLimitsTests(PostgresCluster postgres)
         var queries = project.Database.CommandCount - before;
         Assert.Equal(100, data["postsList"]!["items"]!.AsArray().Count);
         Assert.All(data["postsList"]!["items"]!.AsArray(), p => Assert.Single(p!["comments_via_post"]!.AsArray()));
-        // count + page + author + comments + the authors' posts: 5 statements, whatever the page size.
-        Assert.True(queries <= 6, $"{queries} queries");
+        // count + page + author + comments + the authors' posts: 5 statements, whatever the page size (N+1 would be
+        // over 200). PostgreSQL can add the statement_timeout set/reset around a read of a pooled, unreset connection.
+        Assert.True(queries <= 8, $"{queries} queries");
     }
 
     [Theory]
