@@ -56,6 +56,7 @@ public sealed class KubernetesManifestsTests
         var podLabels = pod["metadata"]!["labels"]!.AsObject();
         Assert.Equal(Labels(deployment["spec"]!["selector"]!["matchLabels"]), Labels(podLabels));
         Assert.True((bool)pod["spec"]!["securityContext"]!["runAsNonRoot"]!);
+        Assert.False((bool)pod["spec"]!["automountServiceAccountToken"]!);
         Assert.True((int)pod["spec"]!["terminationGracePeriodSeconds"]! > 30, "longer than the server's 30 s drain");
         var container = Assert.Single(pod["spec"]!["containers"]!.AsArray())!;
         // Liveness never asks the database (a restart would not bring it back); readiness does.
