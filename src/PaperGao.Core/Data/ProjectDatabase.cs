@@ -49,6 +49,15 @@ public abstract class ProjectDatabase : IAsyncDisposable
     }
 
     /// <summary>
+    /// Makes the rest of the write transaction <paramref name="tx"/> the only one that migrates this database, across
+    /// every node that shares it: call it first in a transaction that creates system tables. On PostgreSQL a
+    /// transaction-level advisory lock named after the schema (released at commit or rollback, or when the session dies);
+    /// "CREATE TABLE IF NOT EXISTS" of two sessions at once can fail there with a duplicate key. SQLite has one writer
+    /// per file already: nothing to do.
+    /// </summary>
+    public virtual Task LockMigrationsAsync(DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// Runs superuser console SQL (one or more statements; POST /api/sql) that writes, in one write transaction (all or
     /// nothing) under the statement time limit, and answers the rows the INSERT/UPDATE/DELETE statements changed.
     /// <see cref="ConsoleConfined"/> says whether the database keeps it inside the project.

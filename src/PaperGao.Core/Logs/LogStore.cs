@@ -27,6 +27,7 @@ public sealed class LogStore : IAsyncDisposable
         {
             await database.WriteAsync(async tx =>
             {
+                await database.LockMigrationsAsync(tx, ct);
                 foreach (var sql in LogSchema.CreateStatements(database.Dialect)) await database.ExecuteAsync(tx, sql, null, ct);
             }, ct);
             return new LogStore(database);

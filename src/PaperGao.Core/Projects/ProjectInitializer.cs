@@ -17,6 +17,7 @@ public static class ProjectInitializer
     {
         await db.WriteAsync(async tx =>
         {
+            await db.LockMigrationsAsync(tx, ct); // nodes starting together on one PostgreSQL database migrate one after the other
             foreach (var sql in SystemSchema.CreateStatements) await db.ExecuteAsync(tx, sql, null, ct);
             var count = Convert.ToInt64(await db.ScalarAsync(tx.Connection!, tx, "SELECT COUNT(*) FROM \"_collections\"", null, ct), System.Globalization.CultureInfo.InvariantCulture);
             if (count == 0) await SeedAsync(db, tx, name, ct);

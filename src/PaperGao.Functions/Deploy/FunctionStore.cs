@@ -26,6 +26,7 @@ public static class FunctionStore
     public static Task EnsureTablesAsync(Project p, CancellationToken ct) =>
         p.Database.WriteAsync(async tx =>
         {
+            await p.Database.LockMigrationsAsync(tx, ct);
             await p.Database.ExecuteAsync(tx, $"CREATE TABLE IF NOT EXISTS {VersionsTable} (version INTEGER PRIMARY KEY, files TEXT NOT NULL, created TEXT NOT NULL, author TEXT NOT NULL, note TEXT NOT NULL)", null, ct);
             await p.Database.ExecuteAsync(tx, $"CREATE TABLE IF NOT EXISTS {SettingsTable} (name TEXT PRIMARY KEY, value TEXT NOT NULL)", null, ct);
             await p.Database.ExecuteAsync(tx, $"CREATE TABLE IF NOT EXISTS {TicksTable} (job TEXT NOT NULL, tick TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (job, tick))", null, ct);

@@ -15,7 +15,7 @@ public static class CommandLine
           papergao backup create [<name>.zip] | restore <name>.zip | list [--project main] [--dir ...] [--db ...]
           papergao typegen [--lang ts|cs] [--namespace My.Models] [--project main] [--dir ...] [--db ...]
           papergao functions deploy <folder> [--project main] [--dir ...] [--db ...]
-          papergao health [--http 127.0.0.1:8090]   (exit 0 when the server there answers /api/health)
+          papergao health [--ready] [--http 127.0.0.1:8090]   (exit 0 when the server there answers /api/health; --ready: /api/health/ready)
 
         Every option may also come from a PAPERGAO_* environment variable (--db: PAPERGAO_DB) or the config file;
         the command line wins over the environment, which wins over the file. Without --db, projects live in SQLite files under --dir.

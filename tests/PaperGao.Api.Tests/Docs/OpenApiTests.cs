@@ -16,7 +16,7 @@ public sealed class OpenApiTests(PostgresCluster postgres)
         Assert.True(docResponse.IsSuccessStatusCode && text.Length > 0, $"{(int)docResponse.StatusCode} {docResponse.Content.Headers.ContentType} [{text}]");
         var doc = JsonNode.Parse(text)!;
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
-        foreach (var expected in new[] { "/api/health", "/api/batch", "/api/settings", "/api/collections", "/api/collections/{collection}/records",
+        foreach (var expected in new[] { "/api/health", "/api/health/ready", "/api/batch", "/api/settings", "/api/collections", "/api/collections/{collection}/records",
                      "/api/collections/{collection}/records/{id}", "/api/collections/{collection}/auth-with-password", "/api/platform/projects",
                      "/api/settings/test/email", "/api/keys", "/api/collections/{collection}/request-otp", "/api/collections/{collection}/auth-with-oauth2",
                      "/api/collections/{collection}/impersonate/{id}", "/api/collections/{collection}/request-password-reset",

@@ -131,6 +131,16 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>pg_ctl stop (fast, waits): the cluster refuses connections until <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        var stop = await _bins.RunAsync(_bins.PgCtl, ["-D", DataDir, "-m", "fast", "-w", "stop"], TimeSpan.FromSeconds(60));
+        if (!stop.Succeeded) throw new InvalidOperationException($"pg_ctl stop failed (exit {stop.ExitCode}):\n{stop.Output}");
+    }
+
+    /// <summary>Starts the stopped cluster again on the same port; returns once it accepts connections.</summary>
+    public Task StartAgainAsync() => StartServerAsync();
+
     private async Task StopServerAsync()
     {
         if (!File.Exists(Path.Combine(DataDir, "postmaster.pid"))) return;

@@ -30,5 +30,22 @@ public sealed class HealthCommandTests
         await server.WaitHealthyAsync($"http://127.0.0.1:{port}", ct);
         var up = await Executable.RunAsync(["health"], new Dictionary<string, string> { ["PAPERGAO_HTTP"] = $"0.0.0.0:{port}" }, ct);
         Assert.True(up.ExitCode == 0, $"exit {up.ExitCode}: {up.Stderr}");
+        var ready = await Executable.RunAsync(["health", "--ready", "--http", $"127.0.0.1:{port}"], null, ct);
+        Assert.True(ready.ExitCode == 0, $"exit {ready.ExitCode}: {ready.Stderr}");
+    }
+
+    [Fact]
+    public void Ready_asks_the_readiness_path() =>
+        Assert.Equal("http://127.0.0.1:8090/api/health/ready", HealthCommand.HealthUrl("0.0.0.0:8090", ready: true).ToString());
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("extra")]
+    public async Task Health_refuses_an_unknown_argument_with_exit_2(string argument)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var run = await Executable.RunAsync(["health", argument], null, ct);
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Stderr}");
+        Assert.Contains(argument, run.Stderr, StringComparison.Ordinal);
     }
 }

@@ -15,41 +15,55 @@ public sealed class KubernetesManifestsTests
 {
     private static async Task<List<JsonObject>> RenderAsync(string layout)
     {
-        var kubectl = Tool.Require("kubectl", "kubectl or Debian's kubernetes-client");
+        var kubectl = await DeployTools.RequireKubectlAsync();
         var dir = RepositoryRoot.Combine("deploy", "k8s", layout);
         var yaml = Path.Combine(Path.GetTempPath(), $"papergao-k8s-{layout}-{Guid.NewGuid():N}.yaml");
         var rendered = await ProcessRunner.RunAsync(kubectl, ["kustomize", dir, "-o", yaml], TimeSpan.FromSeconds(60));
         Assert.True(rendered.Succeeded, $"kubectl kustomize {layout}: {rendered.Output}");
         Assert.DoesNotContain("Warning", rendered.Output, StringComparison.Ordinal);
-        var json = await ProcessRunner.RunAsync(kubectl, ["label", "--local", "-f", yaml, "-o", "json", CheckedLabel + "=yes", "--kubeconfig", "/dev/null"], TimeSpan.FromSeconds(60));
-        Assert.True(json.Succeeded, $"kubectl could not decode the {layout} objects: {json.Output}");
+        var objects = await DecodeAsync(kubectl, yaml, layout);
         File.Delete(yaml);
+        return objects;
+    }
+
+    /// <summary>
+    /// The objects of a manifest file (or of every file under a folder) as JSON, decoded by kubectl offline (label --local
+    /// reads every object with its schema).
+    /// </summary>
+    internal static async Task<List<JsonObject>> DecodeAsync(string kubectl, string path, string what)
+    {
+        var json = await ProcessRunner.RunAsync(kubectl, ["label", "--local", "-f", path, .. Directory.Exists(path) ? new[] { "-R" } : [], "-o", "json", CheckedLabel + "=yes", "--kubeconfig", "/dev/null"], TimeSpan.FromSeconds(60));
+        Assert.True(json.Succeeded, $"kubectl could not decode the {what} objects: {json.Output}");
         var objects = new List<JsonObject>();
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json.Output[json.Output.IndexOf('{', StringComparison.Ordinal)..]), new JsonReaderOptions { AllowMultipleValues = true });
         while (reader.Read()) objects.Add(JsonNode.Parse(ref reader)!.AsObject());
         return objects;
     }
 
-    private static JsonObject Single(List<JsonObject> objects, string kind) =>
+    internal static JsonObject Single(List<JsonObject> objects, string kind) =>
         Assert.Single(objects, o => (string?)o["kind"] == kind);
 
     /// <summary>A label set as text, without the label the JSON conversion adds to every object's metadata.</summary>
-    private static string Labels(JsonNode? labels) =>
+    internal static string Labels(JsonNode? labels) =>
         string.Join(",", (labels as JsonObject ?? []).Where(p => p.Key != CheckedLabel).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
     private const string CheckedLabel = "papergao.checked";
 
-    private static JsonObject CheckCommon(List<JsonObject> objects)
+    internal static JsonObject CheckCommon(List<JsonObject> objects)
     {
         var deployment = Single(objects, "Deployment");
         var pod = deployment["spec"]!["template"]!;
         var podLabels = pod["metadata"]!["labels"]!.AsObject();
         Assert.Equal(Labels(deployment["spec"]!["selector"]!["matchLabels"]), Labels(podLabels));
         Assert.True((bool)pod["spec"]!["securityContext"]!["runAsNonRoot"]!);
+        Assert.False((bool)pod["spec"]!["automountServiceAccountToken"]!);
         Assert.True((int)pod["spec"]!["terminationGracePeriodSeconds"]! > 30, "longer than the server's 30 s drain");
         var container = Assert.Single(pod["spec"]!["containers"]!.AsArray())!;
-        foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+        // Liveness never asks the database (a restart would not bring it back); readiness does.
+        foreach (var probe in new[] { "startupProbe", "livenessProbe" })
             Assert.Equal("/api/health", (string?)container[probe]?["httpGet"]?["path"]);
+        Assert.Equal("/api/health/ready", (string?)container["readinessProbe"]?["httpGet"]?["path"]);
+        Assert.True((int)container["readinessProbe"]!["timeoutSeconds"]! > 2, "longer than the server's 2 s limit on the database check");
         Assert.NotNull(container["resources"]!["requests"]!["cpu"]);
         Assert.NotNull(container["resources"]!["requests"]!["memory"]);
         Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);

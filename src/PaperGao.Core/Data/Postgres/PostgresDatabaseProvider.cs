@@ -56,8 +56,7 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         var schema = SchemaOf(project);
         if (create)
         {
-            await using var cmd = _admin.CreateCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Instance.Quote(schema)}");
-            await cmd.ExecuteNonQueryAsync(ct);
+            await CreateSchemaAsync(schema, ct);
         }
         else if (!await ExistsAsync(project, ct))
         {
@@ -69,9 +68,26 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
     public async Task<ProjectDatabase> OpenLogsAsync(string project, CancellationToken ct = default)
     {
         var schema = LogSchemaOf(project);
-        await using (var cmd = _admin.CreateCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Instance.Quote(schema)}"))
-            await cmd.ExecuteNonQueryAsync(ct);
+        await CreateSchemaAsync(schema, ct);
         return Open(schema, maxPoolSize: 4);
+    }
+
+    /// <summary>
+    /// CREATE SCHEMA IF NOT EXISTS under the schema's migration lock: two nodes that start together on an empty database
+    /// would otherwise both try to insert it into pg_namespace, and one fails with a duplicate key.
+    /// </summary>
+    private async Task CreateSchemaAsync(string schema, CancellationToken ct)
+    {
+        await using var conn = await _admin.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", conn, tx))
+        {
+            lockCmd.Parameters.AddWithValue(PostgresProjectDatabase.MigrationLockKey(schema));
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Instance.Quote(schema)}", conn, tx))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private PostgresProjectDatabase Open(string schema, int? maxPoolSize = null)

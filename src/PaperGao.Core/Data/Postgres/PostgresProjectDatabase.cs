@@ -163,6 +163,16 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
         }
     }
 
+    public override async Task LockMigrationsAsync(DbTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", (NpgsqlConnection)tx.Connection!, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue(MigrationLockKey(Schema));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The advisory lock key of a schema's migrations (also taken around CREATE SCHEMA by the provider).</summary>
+    public static string MigrationLockKey(string schema) => "papergao-migrate:" + schema;
+
     /// <summary>
     /// Takes the session-level advisory lock named <paramref name="key"/> (database-wide, so every node of a cluster sees
     /// it) on a connection of its own, without waiting: null when another session holds it. Disposing unlocks it; a
