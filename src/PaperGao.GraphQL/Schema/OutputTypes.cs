@@ -127,10 +127,9 @@ internal static class OutputTypes
         {
             return new FuncFieldResolver<object?>(ctx =>
             {
-                var rc = (GraphQLRequestContext)ctx.UserContext;
+                // EmailShown is set by EmailAccess for the caller's own record and the ones it manages, as on REST.
                 var r = Rec(ctx);
-                var viewer = rc.ManagedRecords.Contains(r) ? rc.Viewer with { ShowAllEmails = true } : rc.Viewer;
-                return RecordVisibility.ShowsEmail(viewer, r) ? r.GetString(name) : null;
+                return RecordVisibility.ShowsEmail(((GraphQLRequestContext)ctx.UserContext).Viewer, r) ? r.GetString(name) : null;
             });
         }
         return Plain(f switch

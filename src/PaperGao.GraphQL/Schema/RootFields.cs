@@ -120,13 +120,8 @@ internal static class RootFields
         return await rc.ReadAsync(async (conn, tx) =>
         {
             var r = await RecordLister.FetchOneAsync(rc.Project, conn, tx, c, c.ViewRule, id, rc.Request, ctx.CancellationToken);
-            // A caller the auth collection's manageRule allows also sees the email (protocol.md §3.10), as on REST.
-            var manageRule = c.Auth?.ManageRule;
-            if (r is not null && !rc.Request.IsSuperuser && rc.Request.Auth is { } auth && auth.Id != r.Id && !string.IsNullOrWhiteSpace(manageRule)
-                && await RecordWriter.MatchesRuleAsync(rc.Project, conn, tx, c, manageRule, r.Id, rc.Request, ctx.CancellationToken))
-            {
-                lock (rc.ManagedRecords) rc.ManagedRecords.Add(r);
-            }
+            // A caller the auth collection's manageRule allows also sees the email (protocol.md §3.10): REST's marks.
+            if (r is not null) await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken);
             return r;
         }, ctx.CancellationToken);
     }
@@ -137,7 +132,11 @@ internal static class RootFields
         if (rc.MutationFailed) throw new ExecutionError("Not run: an earlier mutation of this request failed, so nothing was written.") { Code = "NOT_RUN" };
         try
         {
-            return await work(rc);
+            var result = await work(rc);
+            // The written record is answered as REST answers it: with its email when the caller is or manages it.
+            if (result is Record r && EmailAccess.NeedsQuery(r.Collection, rc.Request))
+                await rc.ReadAsync(async (conn, tx) => { await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken); return true; }, ctx.CancellationToken);
+            return result;
         }
         catch
         {
