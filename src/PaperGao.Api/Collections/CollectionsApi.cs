@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -64,21 +62,14 @@ public static class CollectionsApi
             throw ex.Forbidden ? ApiError.Forbidden(ex.Message) : ApiError.BadRequest(ex.Message);
         }
         var d = project.Dialect;
-        var from = new StringBuilder(" FROM ").Append(d.Quote(meta.Name)).Append(" AS t");
-        foreach (var j in fctx.Joins.Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
-        if (!string.IsNullOrEmpty(where)) from.Append(" WHERE ").Append(where);
+        var from = PagedList.FromWhere(d, meta.Name, fctx.Joins, where);
         var snapshot = project.Collections;
         var (total, ids) = await project.Database.ReadAsync(async conn =>
         {
-            long count = -1;
-            if (!q.SkipTotal)
-                count = Convert.ToInt64(await project.Database.ScalarAsync(conn, null, "SELECT COUNT(*)" + from, fctx.Params, ctx.RequestAborted), CultureInfo.InvariantCulture);
-            var sql = new StringBuilder("SELECT t.").Append(d.Quote("id")).Append(from);
-            sql.Append(" ORDER BY ").Append(string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy);
-            sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
-               .Append(" OFFSET ").Append(((long)(q.Page - 1) * q.PerPage).ToString(CultureInfo.InvariantCulture));
+            var count = await PagedList.CountAsync(project.Database, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
+            var sql = PagedList.PageSql("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window);
             var list = new List<string>();
-            await using var cmd = project.Database.Command(conn, null, sql.ToString(), fctx.Params);
+            await using var cmd = project.Database.Command(conn, null, sql, fctx.Params);
             await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
             while (await r.ReadAsync(ctx.RequestAborted)) list.Add(r.GetString(0));
             return (count, list);
@@ -86,10 +77,7 @@ public static class CollectionsApi
         await JsonResponse.WriteAsync(ctx, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("page", q.Page);
-            w.WriteNumber("perPage", q.PerPage);
-            w.WriteNumber("totalItems", total);
-            w.WriteNumber("totalPages", total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage));
+            PagedList.WriteCounts(w, q.Window, total);
             w.WritePropertyName("items");
             w.WriteStartArray();
             foreach (var id in ids)

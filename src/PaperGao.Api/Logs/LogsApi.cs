@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -69,22 +68,14 @@ public static class LogsApi
         var db = store.Database;
         var (total, rows) = await db.ReadAsync(async conn =>
         {
-            long count = -1;
-            if (!q.SkipTotal)
-                count = Convert.ToInt64(await db.ScalarAsync(conn, null, "SELECT COUNT(*)" + from, fctx.Params, ctx.RequestAborted), CultureInfo.InvariantCulture);
-            var sql = new StringBuilder("SELECT ").Append(Columns(d)).Append(from).Append(" ORDER BY ")
-                .Append(string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy)
-                .Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
-                .Append(" OFFSET ").Append(((long)(q.Page - 1) * q.PerPage).ToString(CultureInfo.InvariantCulture));
-            return (count, await ReadRowsAsync(db, conn, sql.ToString(), fctx.Params, ctx.RequestAborted));
+            var count = await PagedList.CountAsync(db, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
+            var sql = PagedList.PageSql(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window);
+            return (count, await ReadRowsAsync(db, conn, sql, fctx.Params, ctx.RequestAborted));
         }, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, w =>
         {
             w.WriteStartObject();
-            w.WriteNumber("page", q.Page);
-            w.WriteNumber("perPage", q.PerPage);
-            w.WriteNumber("totalItems", total);
-            w.WriteNumber("totalPages", total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage));
+            PagedList.WriteCounts(w, q.Window, total);
             w.WritePropertyName("items");
             w.WriteStartArray();
             foreach (var row in rows) Write(w, row);
@@ -141,13 +132,7 @@ public static class LogsApi
     private static string Columns(ISqlDialect d) =>
         string.Join(", ", ((string[])["id", "created", "level", "message"]).Select(c => "t." + d.Quote(c))) + ", " + d.JsonToText("t." + d.Quote("data"));
 
-    private static string From(ISqlDialect d, RecordQueryContext fctx, string? where)
-    {
-        var from = new StringBuilder(" FROM ").Append(d.Quote(LogSchema.LogsTable)).Append(" AS t");
-        foreach (var j in fctx.Joins.Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
-        if (!string.IsNullOrEmpty(where)) from.Append(" WHERE ").Append(where);
-        return from.ToString();
-    }
+    private static string From(ISqlDialect d, RecordQueryContext fctx, string? where) => PagedList.FromWhere(d, LogSchema.LogsTable, fctx.Joins, where);
 
     private sealed record Row(string Id, string Created, double Level, string Message, string? Data);
 

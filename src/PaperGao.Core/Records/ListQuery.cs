@@ -5,4 +5,7 @@ public sealed record ListQuery(int Page, int PerPage, string Sort, string Filter
 {
     public const int DefaultPerPage = 30;
     public const int MaxPerPage = 1000;
+
+    /// <summary>The page part, for <see cref="Data.PagedList"/>.</summary>
+    public Data.PageWindow Window => new(Page, PerPage, SkipTotal);
 }

@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
+using PaperGao.Core.Data;
 using PaperGao.Core.Filter;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Rules;
@@ -27,20 +26,19 @@ public static class RecordLister
         await WriteAsync(project, c, q, request, compiled, parameters, w, ct);
     }
 
-    /// <summary>One page of a list as records (GraphQL builds its own output from them): same SQL, rules and cache as the JSON list.</summary>
+    /// <summary>
+    /// One page of a list as records (GraphQL builds its own output from them): same SQL, rules and cache as the JSON
+    /// list, and the same email marks (<see cref="EmailAccess"/>: the requester's own record and those it manages).
+    /// </summary>
     public static async Task<RecordPage> FetchPageAsync(Project project, Collection c, ListQuery q, RequestInfo request,
         System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, CancellationToken ct)
     {
         var (compiled, parameters) = GetCompiled(project, c, q, request);
-        long total = -1;
-        if (!q.SkipTotal)
-        {
-            await using var countCmd = project.Database.Command(conn, tx, "SELECT COUNT(*)" + compiled.FromWhere, parameters);
-            total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
+        var total = await PagedList.CountAsync(project.Database, conn, tx, compiled.FromWhere, parameters, q.Window, ct);
         await using var cmd = project.Database.Command(conn, tx, PageSql(project, c, q, compiled), parameters);
         var items = await RecordSql.ReadAllAsync(c, cmd, ct);
-        return new RecordPage(q.Page, q.PerPage, total, total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage), items);
+        await EmailAccess.MarkAsync(project, conn, tx, items, request, ct);
+        return new RecordPage(q.Page, q.PerPage, total, q.Window.TotalPages(total), items);
     }
 
     /// <summary>The compiled list from the cache (or compiled now) and a fresh copy of its parameters.</summary>
@@ -65,15 +63,8 @@ public static class RecordLister
         return (compiled, parameters);
     }
 
-    private static string PageSql(Project project, Collection c, ListQuery q, CompiledList compiled)
-    {
-        var sql = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, project.Dialect)).Append(compiled.FromWhere);
-        if (!string.IsNullOrEmpty(compiled.OrderBy)) sql.Append(" ORDER BY ").Append(compiled.OrderBy);
-        var offset = (long)(q.Page - 1) * q.PerPage;
-        sql.Append(" LIMIT ").Append(q.PerPage.ToString(CultureInfo.InvariantCulture))
-           .Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
-        return sql.ToString();
-    }
+    private static string PageSql(Project project, Collection c, ListQuery q, CompiledList compiled) =>
+        PagedList.PageSql(RecordSql.SelectList(c, project.Dialect), compiled.FromWhere, compiled.OrderBy, q.Window);
 
     private static CompiledList Compile(Project project, Collection c, ListQuery q, RequestInfo request)
     {
@@ -93,11 +84,9 @@ public static class RecordLister
             throw ex.Forbidden ? ApiError.Forbidden(ex.Message) : ApiError.BadRequest(ex.Message);
         }
 
-        var from = new StringBuilder(" FROM ").Append(d.Quote(c.Name)).Append(" AS t");
-        foreach (var j in ruleCtx.Joins.Concat(filterCtx.Joins).Distinct(StringComparer.Ordinal)) from.Append(' ').Append(j);
-        RuleQuery.AppendWhere(from, [ruleSql, filterSql]);
+        var from = PagedList.FromWhere(d, c.Name, ruleCtx.Joins.Concat(filterCtx.Joins), ruleSql, filterSql);
         var reusable = ruleCtx.Dependencies.IsConstant && filterCtx.Dependencies.IsConstant && !q.Sort.Contains("@random", StringComparison.Ordinal);
-        return new CompiledList(from.ToString(), orderBy, [.. ruleCtx.Params.Values], reusable);
+        return new CompiledList(from, orderBy, [.. ruleCtx.Params.Values], reusable);
     }
 
     private static async Task WriteAsync(Project project, Collection c, ListQuery q, RequestInfo request, CompiledList compiled, Data.SqlParams parameters, Utf8JsonWriter w, CancellationToken ct)
@@ -108,12 +97,7 @@ public static class RecordLister
 
         await project.Database.ReadAsync(async conn =>
         {
-            long total = -1;
-            if (!q.SkipTotal)
-            {
-                await using var countCmd = project.Database.Command(conn, null, "SELECT COUNT(*)" + fromWhere, parameters);
-                total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-            }
+            var total = await PagedList.CountAsync(project.Database, conn, null, fromWhere, parameters, q.Window, ct);
             w.WriteStartObject();
             w.WritePropertyName("items");
             await using var cmd = project.Database.Command(conn, null, PageSql(project, c, q, compiled), parameters);
@@ -133,10 +117,7 @@ public static class RecordLister
                 foreach (var r in records) RecordJsonWriter.Write(w, r, viewer);
                 w.WriteEndArray();
             }
-            w.WriteNumber("page", q.Page);
-            w.WriteNumber("perPage", q.PerPage);
-            w.WriteNumber("totalItems", total);
-            w.WriteNumber("totalPages", total < 0 ? -1 : (long)Math.Ceiling(total / (double)q.PerPage));
+            PagedList.WriteCounts(w, q.Window, total);
             w.WriteEndObject();
             return true;
         }, ct);

@@ -42,9 +42,6 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
     /// <summary>Set when a mutation field failed: the rest are not run, and the transaction rolls back.</summary>
     public bool MutationFailed { get; set; }
 
-    /// <summary>Records whose email the caller may see because the auth collection's manageRule allows it (single-record views, as REST).</summary>
-    public HashSet<Record> ManagedRecords { get; } = new(ReferenceEqualityComparer.Instance);
-
     /// <summary>A file token for protected files, made once per request for an authenticated caller.</summary>
     public string? FileToken => Request.Auth is null ? null : _fileToken ??= AuthTokens.NewFileToken(Request.Auth);
 

@@ -33,14 +33,14 @@ internal static class InputTypes
             if (f is AutodateField or FileField) continue;
             if (f.Name == "id")
             {
-                if (!update) Add("id", "id", new IdGraphType());
+                if (!update) Add("id", "id", Scalars.Id);
                 continue;
             }
             if (f is PasswordField)
             {
-                Add(f.Name, f.Name, new StringGraphType());
-                Add("passwordConfirm", "passwordConfirm", new StringGraphType());
-                if (update) Add("oldPassword", "oldPassword", new StringGraphType());
+                Add(f.Name, f.Name, Scalars.String);
+                Add("passwordConfirm", "passwordConfirm", Scalars.String);
+                if (update) Add("oldPassword", "oldPassword", Scalars.String);
                 continue;
             }
             if (!RecordVisibility.IsReadable(c, f, m.Access.Superuser)) continue;
@@ -51,15 +51,15 @@ internal static class InputTypes
             switch (f)
             {
                 case NumberField:
-                    Add(f.Name + "+", f.Name + "_add", new FloatGraphType());
-                    Add(f.Name + "-", f.Name + "_subtract", new FloatGraphType());
+                    Add(f.Name + "+", f.Name + "_add", Scalars.Float);
+                    Add(f.Name + "-", f.Name + "_subtract", Scalars.Float);
                     break;
                 case SelectField { IsMultiple: true }:
                 case RelationField { IsMultiple: true }:
-                    IGraphType item = f is RelationField ? new IdGraphType() : new StringGraphType();
-                    Add(f.Name + "+", f.Name + "_append", new ListGraphType(new NonNullGraphType(item)));
-                    Add("+" + f.Name, f.Name + "_prepend", new ListGraphType(new NonNullGraphType(item)));
-                    Add(f.Name + "-", f.Name + "_remove", new ListGraphType(new NonNullGraphType(item)));
+                    var items = f is RelationField ? Scalars.IdList : Scalars.StringList;
+                    Add(f.Name + "+", f.Name + "_append", items);
+                    Add("+" + f.Name, f.Name + "_prepend", items);
+                    Add(f.Name + "-", f.Name + "_remove", items);
                     break;
             }
         }
@@ -68,15 +68,15 @@ internal static class InputTypes
 
     private static IGraphType? InputType(SchemaModel m, Field f) => f switch
     {
-        NumberField { OnlyInt: true } => new IntGraphType(),
-        NumberField => new FloatGraphType(),
-        BoolField => new BooleanGraphType(),
-        DateField => m.Shared.DateTime,
-        JsonField => m.Shared.Json,
+        NumberField { OnlyInt: true } => Scalars.Int,
+        NumberField => Scalars.Float,
+        BoolField => Scalars.Boolean,
+        DateField => Scalars.DateTime,
+        JsonField => Scalars.Json,
         GeoPointField => m.Shared.GeoPointInput,
-        SelectField { IsMultiple: true } => new ListGraphType(new NonNullGraphType(new StringGraphType())),
-        RelationField { IsMultiple: true } => new ListGraphType(new NonNullGraphType(new IdGraphType())),
-        RelationField => new IdGraphType(),
-        _ => new StringGraphType(),
+        SelectField { IsMultiple: true } => Scalars.StringList,
+        RelationField { IsMultiple: true } => Scalars.IdList,
+        RelationField => Scalars.Id,
+        _ => Scalars.String,
     };
 }

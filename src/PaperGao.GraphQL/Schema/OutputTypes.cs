@@ -23,9 +23,9 @@ internal static class OutputTypes
     {
         var names = new NameScope();
         var su = m.Access.Superuser;
-        Add(t, names.Claim("id"), new NonNullGraphType(new IdGraphType()), Plain(r => r.Id));
-        Add(t, names.Claim("collectionId"), new NonNullGraphType(new StringGraphType()), Plain(_ => c.Id));
-        Add(t, names.Claim("collectionName"), new NonNullGraphType(new StringGraphType()), Plain(_ => c.Name));
+        Add(t, names.Claim("id"), Scalars.NonNullId, Plain(r => r.Id));
+        Add(t, names.Claim("collectionId"), Scalars.NonNullString, Plain(_ => c.Id));
+        Add(t, names.Claim("collectionName"), Scalars.NonNullString, Plain(_ => c.Name));
         foreach (var f in RecordVisibility.ReadableFields(c, su))
         {
             if (f.Name == "id") continue;
@@ -57,17 +57,24 @@ internal static class OutputTypes
         }
     }
 
-    /// <summary>Relations of visible collections that point at c, through fields the caller may read.</summary>
-    private static IEnumerable<(Collection Source, RelationField Rel)> BackRelations(SchemaModel m, Collection c)
+    /// <summary>Relations of visible collections that point at c, through fields the caller may read (in collection order).</summary>
+    private static List<(Collection Source, RelationField Rel)> BackRelations(SchemaModel m, Collection c)
     {
-        foreach (var source in m.Collections)
+        if (m.BackRelations is null)
         {
-            if (!m.Types.ContainsKey(source.Id)) continue;
-            foreach (var f in source.Fields)
+            // One pass over every field of the schema, instead of one per collection.
+            m.BackRelations = new(StringComparer.Ordinal);
+            foreach (var source in m.Collections)
             {
-                if (f is RelationField rel && rel.CollectionId == c.Id && RecordVisibility.IsReadable(source, rel, m.Access.Superuser)) yield return (source, rel);
+                foreach (var f in source.Fields)
+                {
+                    if (f is not RelationField rel || !RecordVisibility.IsReadable(source, rel, m.Access.Superuser)) continue;
+                    if (!m.BackRelations.TryGetValue(rel.CollectionId, out var list)) m.BackRelations[rel.CollectionId] = list = [];
+                    list.Add((source, rel));
+                }
             }
         }
+        return m.BackRelations.TryGetValue(c.Id, out var found) ? found : [];
     }
 
     private static FieldType AddRelation(ObjectGraphType t, string name, string collectionId, string expandKey, ObjectGraphType target, bool many)
@@ -101,15 +108,15 @@ internal static class OutputTypes
 
     public static IGraphType ScalarType(SchemaModel m, Field f) => f switch
     {
-        NumberField { OnlyInt: true } => new NonNullGraphType(new IntGraphType()),
-        NumberField => new NonNullGraphType(new FloatGraphType()),
-        BoolField => new NonNullGraphType(new BooleanGraphType()),
-        DateField or AutodateField => m.Shared.DateTime,
-        JsonField => m.Shared.Json,
+        NumberField { OnlyInt: true } => Scalars.NonNullInt,
+        NumberField => Scalars.NonNullFloat,
+        BoolField => Scalars.NonNullBoolean,
+        DateField or AutodateField => Scalars.DateTime,
+        JsonField => Scalars.Json,
         GeoPointField => new NonNullGraphType(m.Shared.GeoPoint),
-        SelectField { IsMultiple: true } => new NonNullGraphType(new ListGraphType(new NonNullGraphType(new StringGraphType()))),
-        EmailField => new StringGraphType(), // null when the caller may not see it
-        _ => new NonNullGraphType(new StringGraphType()),
+        SelectField { IsMultiple: true } => Scalars.NonNullStringList,
+        EmailField => Scalars.String, // null when the caller may not see it
+        _ => Scalars.NonNullString,
     };
 
     /// <summary>The email depends on the request (who asks, which records it manages); every other scalar only on the record.</summary>
@@ -120,10 +127,9 @@ internal static class OutputTypes
         {
             return new FuncFieldResolver<object?>(ctx =>
             {
-                var rc = (GraphQLRequestContext)ctx.UserContext;
+                // EmailShown is set by EmailAccess for the caller's own record and the ones it manages, as on REST.
                 var r = Rec(ctx);
-                var viewer = rc.ManagedRecords.Contains(r) ? rc.Viewer with { ShowAllEmails = true } : rc.Viewer;
-                return RecordVisibility.ShowsEmail(viewer, r) ? r.GetString(name) : null;
+                return RecordVisibility.ShowsEmail(((GraphQLRequestContext)ctx.UserContext).Viewer, r) ? r.GetString(name) : null;
             });
         }
         return Plain(f switch

@@ -26,17 +26,17 @@ internal static class RootFields
                 Name = names.Claim(fieldName),
                 Description = $"One record of {c.Name} by id (null when missing or the view rule hides it).",
                 ResolvedType = type,
-                Arguments = new QueryArguments(new QueryArgument<NonNullGraphType<IdGraphType>> { Name = "id" }),
+                Arguments = new QueryArguments(new QueryArgument(Scalars.NonNullId) { Name = "id" }),
                 Resolver = new FuncFieldResolver<object?>(ctx => ViewAsync(ctx, viewAs)),
             });
         }
         if (m.Access.Root(c, ApiKeyActions.List) is { } listAs)
         {
             var page = new ObjectGraphType { Name = m.TypeNames.Claim(type.Name + "ListResult"), Description = $"A page of {c.Name} records." };
-            page.AddField(new FieldType { Name = "page", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => p.Page) });
-            page.AddField(new FieldType { Name = "perPage", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => p.PerPage) });
-            page.AddField(new FieldType { Name = "totalItems", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalItems, int.MaxValue)) });
-            page.AddField(new FieldType { Name = "totalPages", Description = "-1 with skipTotal.", ResolvedType = new NonNullGraphType(new IntGraphType()), Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalPages, int.MaxValue)) });
+            page.AddField(new FieldType { Name = "page", ResolvedType = Scalars.NonNullInt, Resolver = new PlainFieldResolver<RecordPage>(p => p.Page) });
+            page.AddField(new FieldType { Name = "perPage", ResolvedType = Scalars.NonNullInt, Resolver = new PlainFieldResolver<RecordPage>(p => p.PerPage) });
+            page.AddField(new FieldType { Name = "totalItems", Description = "-1 with skipTotal.", ResolvedType = Scalars.NonNullInt, Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalItems, int.MaxValue)) });
+            page.AddField(new FieldType { Name = "totalPages", Description = "-1 with skipTotal.", ResolvedType = Scalars.NonNullInt, Resolver = new PlainFieldResolver<RecordPage>(p => (int)Math.Min(p.TotalPages, int.MaxValue)) });
             page.AddField(new FieldType { Name = "items", ResolvedType = new NonNullGraphType(new ListGraphType(new NonNullGraphType(type))), Resolver = new FuncFieldResolver<object?>(x => ((RecordPage)x.Source!).Items) })
                 .WithComplexityImpact(1, 1);
             query.AddField(new FieldType
@@ -45,11 +45,11 @@ internal static class RootFields
                 Description = $"A page of {c.Name} records: filter and sort in the PocketBase filter language, as on REST.",
                 ResolvedType = new NonNullGraphType(page),
                 Arguments = new QueryArguments(
-                    new QueryArgument<StringGraphType> { Name = "filter" },
-                    new QueryArgument<StringGraphType> { Name = "sort" },
-                    new QueryArgument<IntGraphType> { Name = "page" },
-                    new QueryArgument<IntGraphType> { Name = "perPage" },
-                    new QueryArgument<BooleanGraphType> { Name = "skipTotal" }),
+                    new QueryArgument(Scalars.String) { Name = "filter" },
+                    new QueryArgument(Scalars.String) { Name = "sort" },
+                    new QueryArgument(Scalars.Int) { Name = "page" },
+                    new QueryArgument(Scalars.Int) { Name = "perPage" },
+                    new QueryArgument(Scalars.Boolean) { Name = "skipTotal" }),
                 Resolver = new FuncFieldResolver<object?>(ctx => ListAsync(ctx, listAs)),
             }).WithComplexityImpact(ctx => new FieldComplexityResult(1, PerPage(ctx.GetArgument<int?>("perPage", null))));
         }
@@ -79,7 +79,7 @@ internal static class RootFields
                 Name = names.Claim("update" + typeName),
                 ResolvedType = type,
                 Arguments = new QueryArguments(
-                    new QueryArgument<NonNullGraphType<IdGraphType>> { Name = "id" },
+                    new QueryArgument(Scalars.NonNullId) { Name = "id" },
                     new QueryArgument(new NonNullGraphType(input.Type)) { Name = "data" }),
                 Resolver = new FuncFieldResolver<object?>(ctx => MutateAsync(ctx, rc =>
                     RecordWriter.UpdateAsync(rc.Project, updateAs, ctx.GetArgument<string>("id"), Body(ctx, input), rc.Request.With(method: "PATCH"), rc.Scope, ctx.CancellationToken))),
@@ -91,8 +91,8 @@ internal static class RootFields
             {
                 Name = names.Claim("delete" + typeName),
                 Description = "True when the record was deleted.",
-                ResolvedType = new NonNullGraphType(new BooleanGraphType()),
-                Arguments = new QueryArguments(new QueryArgument<NonNullGraphType<IdGraphType>> { Name = "id" }),
+                ResolvedType = Scalars.NonNullBoolean,
+                Arguments = new QueryArguments(new QueryArgument(Scalars.NonNullId) { Name = "id" }),
                 Resolver = new FuncFieldResolver<object?>(ctx => MutateAsync<object?>(ctx, async rc =>
                 {
                     await RecordWriter.DeleteAsync(rc.Project, deleteAs, ctx.GetArgument<string>("id"), rc.Request.With(method: "DELETE"), rc.Scope, ctx.CancellationToken);
@@ -120,13 +120,8 @@ internal static class RootFields
         return await rc.ReadAsync(async (conn, tx) =>
         {
             var r = await RecordLister.FetchOneAsync(rc.Project, conn, tx, c, c.ViewRule, id, rc.Request, ctx.CancellationToken);
-            // A caller the auth collection's manageRule allows also sees the email (protocol.md §3.10), as on REST.
-            var manageRule = c.Auth?.ManageRule;
-            if (r is not null && !rc.Request.IsSuperuser && rc.Request.Auth is { } auth && auth.Id != r.Id && !string.IsNullOrWhiteSpace(manageRule)
-                && await RecordWriter.MatchesRuleAsync(rc.Project, conn, tx, c, manageRule, r.Id, rc.Request, ctx.CancellationToken))
-            {
-                lock (rc.ManagedRecords) rc.ManagedRecords.Add(r);
-            }
+            // A caller the auth collection's manageRule allows also sees the email (protocol.md §3.10): REST's marks.
+            if (r is not null) await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken);
             return r;
         }, ctx.CancellationToken);
     }
@@ -137,7 +132,11 @@ internal static class RootFields
         if (rc.MutationFailed) throw new ExecutionError("Not run: an earlier mutation of this request failed, so nothing was written.") { Code = "NOT_RUN" };
         try
         {
-            return await work(rc);
+            var result = await work(rc);
+            // The written record is answered as REST answers it: with its email when the caller is or manages it.
+            if (result is Record r && EmailAccess.NeedsQuery(r.Collection, rc.Request))
+                await rc.ReadAsync(async (conn, tx) => { await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken); return true; }, ctx.CancellationToken);
+            return result;
         }
         catch
         {

@@ -41,9 +41,9 @@ public static class SchemaBuilder
         if (query.Fields.Count == 0)
         {
             // A schema needs a query field; a caller who can read nothing gets this one.
-            query.AddField(new FieldType { Name = "_empty", Description = "Always null: there is nothing this caller may query.", ResolvedType = new BooleanGraphType(), Resolver = new FuncFieldResolver<object?>(_ => null) });
+            query.AddField(new FieldType { Name = "_empty", Description = "Always null: there is nothing this caller may query.", ResolvedType = Scalars.Boolean, Resolver = new FuncFieldResolver<object?>(_ => null) });
         }
-        var schema = new global::GraphQL.Types.Schema
+        var schema = new GeneratedSchema
         {
             Query = query,
             Mutation = mutation.Fields.Count > 0 ? mutation : null,
@@ -54,6 +54,16 @@ public static class SchemaBuilder
         schema.WithIntrospectionComplexityImpact(IntrospectionImpact);
         schema.Initialize();
         return schema;
+    }
+
+    /// <summary>
+    /// Runs GraphQL.NET's full schema validation (names, unique fields and arguments, output and input types) on a built
+    /// schema; <see cref="Build"/> skips it (GeneratedSchema). For tests; throws on the first invalid schema part.
+    /// </summary>
+    public static void ValidateFully(ISchema schema)
+    {
+        global::GraphQL.Utilities.SchemaValidationVisitor.Run(schema);
+        global::GraphQL.Utilities.AppliedDirectivesValidationVisitor.Run(schema);
     }
 
     /// <summary>A superuser sees every collection; others those with a rule that is not locked, or that their API key opens.</summary>

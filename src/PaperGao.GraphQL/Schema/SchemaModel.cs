@@ -18,4 +18,7 @@ internal sealed class SchemaModel(CollectionSet set, GraphQLAccess access)
 
     /// <summary>Object type per visible collection id.</summary>
     public Dictionary<string, ObjectGraphType> Types { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Readable relation fields of the visible collections by the id of the collection they point at (OutputTypes).</summary>
+    public Dictionary<string, List<(Collection Source, Core.Collections.Fields.RelationField Rel)>>? BackRelations { get; set; }
 }

@@ -26,6 +26,6 @@ public static class ManagedEmail
         {
             if (RecordVisibility.IsEmail(c, f)) record.Values[f.Name] = current.Get(f.Name);
         }
-        lock (rc.ManagedRecords) rc.ManagedRecords.Add(record);
+        record.EmailShown = true; // this record is the subscriber's own copy of the event
     }
 }

@@ -18,14 +18,14 @@ internal static class SubscriptionFields
     {
         if (m.Access.Root(c, ApiKeyActions.List) is null) return;
         var evt = new ObjectGraphType { Name = m.TypeNames.Claim(type.Name + "Event"), Description = $"A change of a {c.Name} record." };
-        evt.AddField(new FieldType { Name = "action", Description = "create, update or delete.", ResolvedType = new NonNullGraphType(new StringGraphType()), Resolver = new FuncFieldResolver<object?>(x => ((SubscriptionEvent)x.Source!).Action) });
+        evt.AddField(new FieldType { Name = "action", Description = "create, update or delete.", ResolvedType = Scalars.NonNullString, Resolver = new FuncFieldResolver<object?>(x => ((SubscriptionEvent)x.Source!).Action) });
         evt.AddField(new FieldType { Name = "record", ResolvedType = new NonNullGraphType(type), Resolver = new FuncFieldResolver<object?>(x => ((SubscriptionEvent)x.Source!).Record) });
         subscription.AddField(new FieldType
         {
             Name = names.Claim(fieldName),
             Description = $"Changes of {c.Name} records the caller may list, optionally filtered (WebSocket, graphql-transport-ws).",
             ResolvedType = new NonNullGraphType(evt),
-            Arguments = new QueryArguments(new QueryArgument<StringGraphType> { Name = "filter" }),
+            Arguments = new QueryArguments(new QueryArgument(Scalars.String) { Name = "filter" }),
             Resolver = new FuncFieldResolver<object?>(x => x.Source),
             StreamResolver = new SourceStreamResolver<object?>(x =>
             {

@@ -109,6 +109,54 @@ public sealed class GraphQLRulesTests(PostgresCluster postgres)
         Assert.Equal("s3cr3t", (await DataAsync(adminKey, "{ authorsList { items { secret } } }", ct: ct))["authorsList"]!["items"]![0]!["secret"]!.GetValue<string>());
     }
 
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_manager_sees_the_emails_it_manages_in_lists_views_relations_and_mutations_as_on_REST(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        const string managers = "@request.auth.collectionName = 'users'";
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "members", ["type"] = "auth", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
+            ["updateRule"] = managers, ["manageRule"] = managers,
+        }, ct);
+        var members = await GetJsonAsync(su, "/api/collections/members", ct);
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "teams", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "member", ["type"] = "relation", ["collectionId"] = members["id"]!.GetValue<string>(), ["maxSelect"] = 1 }),
+        }, ct);
+        var dan = await SignUpAsync(app.Client, "users", "dan@example.com", false, ct);
+        var m1 = await SignUpAsync(app.Client, "members", "m1@example.com", false, ct);
+        await SignUpAsync(app.Client, "members", "m2@example.com", false, ct);
+        await SendAsync(su, HttpMethod.Post, "/api/collections/teams/records", new { member = m1.Id }, ct);
+        using var danClient = app.CreateClient();
+        danClient.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", dan.Token);
+
+        foreach (var (client, managed) in new[] { (app.Client, false), (danClient, true) })
+        {
+            // List: the same emails as REST's list (all for the manager, none for a guest: emailVisibility is off).
+            var rest = (await GetJsonAsync(client, "/api/collections/members/records?sort=email", ct))["items"]!.AsArray();
+            var gql = (await DataAsync(client, "{ membersList(sort: \"email\") { items { email } } }", ct: ct))["membersList"]!["items"]!.AsArray();
+            Assert.Equal(rest.Select(r => r!["email"]?.GetValue<string>()), gql.Select(r => r!["email"]?.GetValue<string>()));
+            Assert.Equal(managed ? ["m1@example.com", "m2@example.com"] : new string?[] { null, null }, gql.Select(r => r!["email"]?.GetValue<string>()));
+
+            // View and relation (REST view and expand).
+            var view = (await DataAsync(client, "query($id: ID!) { members(id: $id) { email } }", new { id = m1.Id }, ct))["members"]!;
+            Assert.Equal((await GetJsonAsync(client, $"/api/collections/members/records/{m1.Id}", ct))["email"]?.GetValue<string>(), view["email"]?.GetValue<string>());
+            var team = (await DataAsync(client, "{ teamsList { items { member { email } } } }", ct: ct))["teamsList"]!["items"]![0]!["member"]!;
+            var restTeam = (await GetJsonAsync(client, "/api/collections/teams/records?expand=member", ct))["items"]![0]!["expand"]!["member"]!;
+            Assert.Equal(restTeam["email"]?.GetValue<string>(), team["email"]?.GetValue<string>());
+            Assert.Equal(managed ? "m1@example.com" : null, team["email"]?.GetValue<string>());
+        }
+
+        // A mutation answers the written record as REST's update does: the manager sees its email.
+        var updated = (await DataAsync(danClient, "mutation($id: ID!) { updateMembers(id: $id, data: { emailVisibility: false }) { email } }", new { id = m1.Id }, ct))["updateMembers"]!;
+        Assert.Equal("m1@example.com", updated["email"]!.GetValue<string>());
+    }
+
     internal static async Task<(string Id, string Token)> SignUpAsync(HttpClient guest, string collection, string email, bool emailVisibility, CancellationToken ct)
     {
         const string password = "Pass-word-1234";
