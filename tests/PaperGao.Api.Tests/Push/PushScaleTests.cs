@@ -75,6 +75,40 @@ public sealed class PushScaleTests(PostgresCluster postgres)
         Assert.Equal(0, first["repeated"]!.GetValue<int>());
     }
 
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_send_stopped_with_its_server_continues_after_its_cursor_when_the_server_starts_again(DatabaseKind db)
+    {
+        const int users = 6_000;
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        await using var push = await TestPushServer.StartAsync(ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await EnableFcmAsync(su, push, ct);
+        await push.ConfigureFcmBulkAsync(BulkPrefix, 2, ct); // a slower push service: 2 ms per message
+        await SeedAsync(app, users, ct);
+        var id = await SendAsync202(su, new { collection = "users", filter = "email ~ '@bulk.test'", title = "Survives a restart" }, ct);
+
+        // Stop the server once half of the devices (6 of 12 pages) were reached, then start it again on the same data.
+        await WaitForAsync(async () => (await push.FcmBulkAsync(ct))["messages"]!.GetValue<int>() >= users / 2, "half delivered", ct);
+        su.Dispose();
+        await app.RestartAsync();
+        var before = (await push.FcmBulkAsync(ct))["messages"]!.GetValue<int>();
+        Assert.True(before < users, "the send finished before the stop: " + before);
+
+        using var again = await app.SuperuserClientAsync(ct);
+        var log = await WaitForSendAsync(again, id, ct, TimeSpan.FromMinutes(3));
+        var reached = await push.FcmBulkAsync(ct);
+        Assert.True(reached["devices"]!.GetValue<int>() == users, reached.ToJsonString()); // every device at least once
+        // Only the pages in flight at the stop go out twice (3 pages of 500 at most, plus what the workers held), not the
+        // 3,000 or more reached before it (a send resumed from its first device would repeat all of those).
+        var repeated = reached["repeated"]!.GetValue<int>();
+        Assert.True(repeated <= 3 * PushLimits.PageSize + PushLimits.Concurrency && repeated < before, reached.ToJsonString() + " before the stop: " + before);
+        Assert.True(log["status"]!.GetValue<string>() == "done" && log["accepted"]!.GetValue<long>() == users, log.ToJsonString());
+        var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
+        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, 10, new HashSet<string>(), ct)); // the job row is gone
+    }
+
     private static async Task<PushProgress> JobProgressAsync(Project project, string id, CancellationToken ct)
     {
         var json = await project.Database.ReadAsync(async conn =>
