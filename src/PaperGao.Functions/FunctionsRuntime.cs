@@ -25,10 +25,13 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     private readonly RequestLogQueue? _logQueue;
     private readonly ProjectRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Api.Push.PushQueues? _push;
 
     /// <param name="time">The clock of the refresh loop and cron (tests move it instead of waiting on the wall clock).</param>
-    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null)
+    /// <param name="push">The server's push queues, which the functions' $push.send uses (this server's own, never another's in the process).</param>
+    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null, Api.Push.PushQueues? push = null)
     {
+        _push = push;
         _registry = registry;
         _time = time;
         Limits = limits;
@@ -59,6 +62,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         {
             LogSink = (level, source, message, data) => WriteLog(p, level, source, message, data),
             Time = _time,
+            Push = _push,
         };
         state.Functions = new ProjectFunctions(context, _log);
         _projects[p.Name] = state;

@@ -19,6 +19,8 @@
 //        iat now, exp at most 1 h later -> {access_token, expires_in, token_type}; else 400 invalid_grant
 //   POST /v1/projects/:project/messages:send           needs a bearer token issued above; answers 200 {name} or the
 //        scripted status with FCM's error body (404 UNREGISTERED, 429 RESOURCE_EXHAUSTED + retry-after, ...)
+//   POST /fcm/bulk {prefix, delayMs?}                  every token starting with prefix is a device answering 200
+//        (after delayMs); only counts are kept.  GET /fcm/bulk -> {messages, devices, repeated}
 // APNs, over HTTP/2 with TLS on apnsPort (argv[3]/argv[4]: the certificate and key PEM the test made and trusts):
 //   POST /apns/config {keyId, teamId, topic, publicKeyPem} (on the HTTP port) what the provider tokens must match
 //   POST /apns/devices {count?, status?, script?}     -> [{token}] (on the HTTP port) 64-hex device tokens
@@ -41,7 +43,7 @@ const messages = [];
 const stats = { received: 0, decrypted: 0, failed: 0, byStatus: {}, fcmTokenExchanges: 0, fcmTokensRefused: 0 };
 let port = 0;
 let apnsPort = 0;
-const fcm = { config: null, devices: new Map(), accessTokens: new Set() };
+const fcm = { config: null, devices: new Map(), accessTokens: new Set(), bulk: null };
 const apns = { config: null, devices: new Map() };
 
 function newDevice(map, token, status, script) {
@@ -108,6 +110,7 @@ async function onFcmSend(req, res, project) {
   let body;
   try { body = JSON.parse((await readBody(req)).toString('utf8')); } catch { return fcmError(res, 400, 'INVALID_ARGUMENT'); }
   const message = body?.message ?? {};
+  if (fcm.bulk && typeof message.token === 'string' && message.token.startsWith(fcm.bulk.prefix)) return onFcmBulk(res, project, message.token);
   const record = { service: 'fcm', sub: message.token ?? null, at: Date.now(), message };
   const device = fcm.devices.get(message.token);
   const badData = Object.entries(message.data ?? {}).find(([, v]) => typeof v !== 'string');
@@ -128,6 +131,24 @@ async function onFcmSend(req, res, project) {
   if (step.status === 200) return answer(res, 200, { name: `projects/${project}/messages/${crypto.randomBytes(8).toString('hex')}` });
   const code = { 404: 'UNREGISTERED', 429: 'QUOTA_EXCEEDED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 403: 'SENDER_ID_MISMATCH', 400: 'INVALID_ARGUMENT' }[step.status];
   return fcmError(res, step.status, code, retryHeaders(step));
+}
+
+// Bulk devices: every token with the configured prefix is a device that answers 200 after delayMs; only a count per
+// token is kept (no message bodies), so a test can send to 100,000 of them and check each got exactly one.
+function onFcmBulk(res, project, token) {
+  const bulk = fcm.bulk;
+  bulk.messages++;
+  bulk.counts.set(token, (bulk.counts.get(token) ?? 0) + 1);
+  const done = () => answer(res, 200, { name: `projects/${project}/messages/b${bulk.messages}` });
+  if (bulk.delayMs > 0) setTimeout(done, bulk.delayMs); else done();
+}
+
+function bulkSummary() {
+  const b = fcm.bulk;
+  if (!b) return { messages: 0, devices: 0, repeated: 0 };
+  let repeated = 0;
+  for (const n of b.counts.values()) if (n > 1) repeated++;
+  return { messages: b.messages, devices: b.counts.size, repeated };
 }
 
 function onApns(stream, headers, body) {
@@ -313,6 +334,16 @@ const server = http.createServer(async (req, res) => {
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(list));
+    }
+    if (req.method === 'POST' && url.pathname === '/fcm/bulk') {
+      const opts = JSON.parse((await readBody(req)).toString() || '{}');
+      fcm.bulk = { prefix: String(opts.prefix ?? 'bulk-'), delayMs: Number(opts.delayMs ?? 0), messages: 0, counts: new Map() };
+      res.writeHead(204);
+      return res.end();
+    }
+    if (req.method === 'GET' && url.pathname === '/fcm/bulk') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(bulkSummary()));
     }
     if (req.method === 'GET' && url.pathname === '/info') {
       res.writeHead(200, { 'content-type': 'application/json' });

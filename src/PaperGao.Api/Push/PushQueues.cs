@@ -7,43 +7,30 @@ using PaperGao.Core.Push;
 namespace PaperGao.Api.Push;
 
 /// <summary>
-/// The send queue of each open project, made on first use and owned by the project (closed with it); one per project
-/// in the process, whichever caller makes it. A send that fails unexpectedly is logged by id only (never its payload
-/// or a key) and its log row marked failed.
+/// The send queue of each open project of one server (a singleton of its services: the API, the resumer and the
+/// functions' $push.send all use the server's own), made on first use and owned by the project (closed with it). Nothing
+/// is static, so several servers in one process (tests) never reach each other's queues, clients or held sends. A send
+/// that fails unexpectedly is logged by id only (never its payload or a key) and its log row marked failed.
 /// </summary>
-public sealed class PushQueues
+public sealed class PushQueues(ILogger<PushQueues> log)
 {
-    private static readonly ConditionalWeakTable<Project, PushQueue> Queues = new();
-    private static readonly Lock Gate = new();
-    private static volatile PushQueues? _server;
-    private readonly ILogger log;
+    private readonly ConditionalWeakTable<Project, PushQueue> _queues = new();
+    private readonly Lock _gate = new();
 
-    public PushQueues(ILogger<PushQueues> log)
-    {
-        this.log = log;
-        _server = this;
-    }
-
-    /// <summary>
-    /// For callers outside dependency injection (a function's $push.send): the server's PushQueues (its logger and
-    /// clients) when it exists, else one with the defaults.
-    /// </summary>
-    public static PushQueues Current => _server ?? new PushQueues(Microsoft.Extensions.Logging.Abstractions.NullLogger<PushQueues>.Instance);
-
-    /// <summary>The sends this process holds (waiting or running), by id: their leases are renewed, they are never claimed here again.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Project> Held = new(StringComparer.Ordinal);
+    /// <summary>The sends this server holds (waiting or running), by id: their leases are renewed, they are never claimed here again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Project> _held = new(StringComparer.Ordinal);
 
     /// <summary>Queues a send whose job row is written; false when the project's queue is full.</summary>
     public bool TryEnqueue(Project project, PushJob job)
     {
-        Held[job.SendId] = project;
+        _held[job.SendId] = project;
         if (For(project).TryEnqueue(job)) return true;
-        Held.TryRemove(job.SendId, out _);
+        _held.TryRemove(job.SendId, out _);
         return false;
     }
 
     /// <summary>The ids of the sends of <paramref name="project"/> this process holds.</summary>
-    public static IReadOnlyList<string> HeldBy(Project project) => [.. Held.Where(h => ReferenceEquals(h.Value, project)).Select(h => h.Key)];
+    public IReadOnlyList<string> HeldBy(Project project) => [.. _held.Where(h => ReferenceEquals(h.Value, project)).Select(h => h.Key)];
 
     /// <summary>The outbound client deliveries use (null: the shared guarded client). Tests and the bench keep the default.</summary>
     public HttpClient? Client { get; init; }
@@ -54,11 +41,14 @@ public sealed class PushQueues
     /// </summary>
     public HttpClient? ApnsClient { get; set; }
 
+    /// <summary>Whether this server made a queue for the project (tests: which server a send went through).</summary>
+    public bool Serves(Project project) => _queues.TryGetValue(project, out _);
+
     public PushQueue For(Project project)
     {
-        lock (Gate)
+        lock (_gate)
         {
-            if (Queues.TryGetValue(project, out var existing)) return existing;
+            if (_queues.TryGetValue(project, out var existing)) return existing;
             var queue = new PushQueue(PushLimits.QueueCapacity,
                 (job, ct) => RunAsync(project, job, ct),
                 job => ReleaseAsync(project, job),
@@ -72,7 +62,7 @@ public sealed class PushQueues
                 _ = queue.DisposeAsync().AsTask();
                 throw ApiError.NotFound("The project is closed.");
             }
-            Queues.Add(project, queue);
+            _queues.Add(project, queue);
             return queue;
         }
     }
@@ -87,7 +77,7 @@ public sealed class PushQueues
         }
         finally
         {
-            Held.TryRemove(job.SendId, out _);
+            _held.TryRemove(job.SendId, out _);
         }
     }
 
@@ -96,9 +86,9 @@ public sealed class PushQueues
     /// cleared) so the next start, or another node, runs it again. If the database is already closed the lease
     /// simply runs out.
     /// </summary>
-    private static async Task ReleaseAsync(Project project, PushJob job)
+    private async Task ReleaseAsync(Project project, PushJob job)
     {
-        Held.TryRemove(job.SendId, out _);
+        _held.TryRemove(job.SendId, out _);
         try { await PushJobStore.SetLeaseAsync(project.Database, job.SendId, "", CancellationToken.None); }
         catch (Exception)
         {
@@ -106,9 +96,9 @@ public sealed class PushQueues
         }
     }
 
-    private static async Task MarkAsync(Project project, PushJob job, string error)
+    private async Task MarkAsync(Project project, PushJob job, string error)
     {
-        Held.TryRemove(job.SendId, out _);
+        _held.TryRemove(job.SendId, out _);
         try
         {
             var now = DateTimes.Now();

@@ -10,7 +10,8 @@ namespace PaperGao.Api.Push;
 /// Runs again the sends that did not finish: when a project opens (after a restart) and every
 /// <see cref="Interval"/> for the open projects, it claims the "_pushJobs" rows whose lease has passed (their node
 /// stopped, or died and stopped renewing) and queues them here. A claim is a conditional UPDATE, so across nodes one
-/// node takes each job. A resumed send starts over: devices reached before the stop may receive it twice.
+/// node takes each job. A resumed send continues after its cursor (the last page all of whose devices were done):
+/// devices of the pages in flight at the stop may receive it twice.
 /// </summary>
 public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILogger<PushResumer> log) : BackgroundService
 {
@@ -50,7 +51,7 @@ public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILo
     /// <summary>Extends the leases of the sends this process holds for the project (waiting or running).</summary>
     private async Task RenewAsync(Project project, CancellationToken ct)
     {
-        var held = PushQueues.HeldBy(project);
+        var held = queues.HeldBy(project);
         if (held.Count == 0 || project.IsClosed) return;
         try { await PushJobStore.RenewAsync(project.Database, held, PushJobStore.LeaseFromNow(), ct); }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -67,7 +68,7 @@ public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILo
             var queue = queues.For(project);
             var free = PushLimits.QueueCapacity - queue.Waiting;
             if (free <= 0) return;
-            var held = PushQueues.HeldBy(project).ToHashSet(StringComparer.Ordinal);
+            var held = queues.HeldBy(project).ToHashSet(StringComparer.Ordinal);
             foreach (var job in await PushJobStore.ClaimExpiredAsync(project.Database, free, held, ct))
             {
                 var stored = await PushSendStore.FindAsync(project.Database, job.SendId, ct);

@@ -23,6 +23,9 @@ public static class PushSendApi
         var g = app.MapGroup("/api/push").WithTags("Push");
         g.MapPost("/send", (Func<HttpContext, PushQueues, Task>)SendAsync).WithName("SendPush")
             .WithSummary("Queue a push notification {users | topic | collection + filter, title, body, data, badge, sound, ttl, urgency, collapseKey, dryRun}.");
+        g.MapGet("/sends", ListAsync).WithName("ListPushSends").WithSummary("The delivery logs of the most recent sends, newest first (?limit=1..200, default 20).");
+        g.MapGet("/credentials", CredentialsAsync).WithName("GetPushCredentials")
+            .WithSummary("Which write-only push credentials are set (never their values) and which platforms are ready to send.");
         g.MapGet("/sends/{id}", GetAsync).WithName("GetPushSend").WithSummary("The delivery log of one send: recipients, accepted, rejected, invalid, retried.");
         return app;
     }
@@ -30,7 +33,7 @@ public static class PushSendApi
     /// <summary>The paths an API key with the push flag may call (ApiKeyAccess).</summary>
     public static bool IsPushKeyPath(string method, string normalizedPath) =>
         (HttpMethods.IsPost(method) && normalizedPath == "/api/push/send") ||
-        (HttpMethods.IsGet(method) && normalizedPath.StartsWith("/api/push/sends/", StringComparison.Ordinal));
+        (HttpMethods.IsGet(method) && (normalizedPath == "/api/push/sends" || normalizedPath.StartsWith("/api/push/sends/", StringComparison.Ordinal)));
 
     private static void RequireSender(HttpContext ctx)
     {
@@ -53,6 +56,34 @@ public static class PushSendApi
             ctx.Response.Headers.RetryAfter = "10";
             throw;
         }
+    }
+
+    private static async Task ListAsync(HttpContext ctx)
+    {
+        RequireSender(ctx);
+        var limit = 20;
+        if (ctx.Request.Query.TryGetValue("limit", out var raw) &&
+            !(int.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= 200))
+        {
+            var errors = new ErrorData().Add("limit", new FieldError("validation_invalid_limit", "Must be a whole number from 1 to 200."));
+            throw ApiError.BadRequest("Invalid limit.", errors);
+        }
+        var logs = await PushSendStore.ListRecentAsync(ctx.Project().Database, limit, ctx.RequestAborted);
+        await JsonResponse.WriteNodeAsync(ctx, new JsonArray([.. logs.Select(l => (JsonNode)ToJson(l))]));
+    }
+
+    /// <summary>Superusers only: whether each write-only credential is set (true/false, never the value) and the platforms ready to send.</summary>
+    private static Task CredentialsAsync(HttpContext ctx)
+    {
+        ctx.RequireSuperuser();
+        var s = PushSettings.From(ctx.Project().Settings.Extra[PushSettings.Section]);
+        return JsonResponse.WriteNodeAsync(ctx, new JsonObject
+        {
+            [PushSettings.PrivateKeyField] = s.VapidPrivateKey.Length > 0,
+            [PushSettings.FcmServiceAccountField] = s.FcmServiceAccount.Length > 0,
+            [PushSettings.ApnsPrivateKeyField] = s.ApnsPrivateKey.Length > 0,
+            ["platforms"] = new JsonArray([.. s.ReadyPlatforms().Select(x => (JsonNode)x)]),
+        });
     }
 
     private static async Task GetAsync(HttpContext ctx, string id)

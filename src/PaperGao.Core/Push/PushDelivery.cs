@@ -9,7 +9,9 @@ namespace PaperGao.Core.Push;
 /// into a small channel that <see cref="PushLimits.Concurrency"/> workers drain, so memory stays bounded whatever the
 /// audience. Each device gets up to <see cref="PushLimits.MaxAttempts"/> attempts: 429, 5xx and network failures are
 /// retried after Retry-After (capped at <see cref="PushLimits.MaxRetryDelay"/>) or an exponential backoff; a 404/410
-/// removes the device. The log row is updated after each page and at the end.
+/// removes the device. The log row is updated after each page and at the end. Once every device of a page is done the
+/// cursor (the page's last id, and the counts so far) is stored in the job's row: a send resumed after a stop continues
+/// after the last finished page, and its counts start from the cursor's (devices past it are reached, and counted, again).
 /// </summary>
 /// <param name="client">The outbound client for Web Push and FCM (default: the shared guarded client).</param>
 /// <param name="apnsClient">The outbound client for APNs (default: the shared guarded client; a test gives one that trusts its stand-in's certificate).</param>
@@ -19,8 +21,10 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
 
     public async Task RunAsync(PushJob job, CancellationToken ct)
     {
+        var start = job.Progress;
+        (_accepted, _rejected, _invalid, _retried) = (start.Accepted, start.Rejected, start.Invalid, start.Retried);
         var log = new PushSendLog(job.SendId, PushSendLog.Sending, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, "", job.Created, DateTimes.Now());
-        await PushSendStore.UpdateAsync(project.Database, log, ct);
+        await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Sending), ct);
         var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
         var (senders, owned) = CreateSenders(settings);
         using var keys = owned;
@@ -42,31 +46,36 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
             return;
         }
 
-        var devices = Channel.CreateBounded<PushDevice>(new BoundedChannelOptions(PushLimits.PageSize) { SingleWriter = true });
+        var devices = Channel.CreateBounded<(PushDevice Device, Page Page)>(new BoundedChannelOptions(PushLimits.PageSize) { SingleWriter = true });
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            await foreach (var d in devices.Reader.ReadAllAsync(ct))
+            await foreach (var (d, page) in devices.Reader.ReadAllAsync(ct))
             {
                 try
                 {
-                    if (senders.TryGetValue(d.Platform, out var sender)) await DeliverAsync(sender, d, job.Message, ct);
-                    else Interlocked.Increment(ref _rejected); // its platform was switched off after the send was queued
+                    if (senders.TryGetValue(d.Platform, out var sender)) await DeliverAsync(sender, d, job.Message, page, ct);
+                    else page.Count(ref _rejected, ref page.Rejected); // its platform was switched off after the send was queued
                 }
-                catch (Exception) when (!ct.IsCancellationRequested) { Interlocked.Increment(ref _rejected); } // e.g. the removal of a gone device failed
+                catch (Exception) when (!ct.IsCancellationRequested) { page.Count(ref _rejected, ref page.Rejected); } // e.g. the removal of a gone device failed
+                finally { Interlocked.Decrement(ref page.Remaining); }
             }
         }, ct)).ToArray();
+        // The pages handed to the workers, oldest first; the cursor moves past a page once all of its devices are done.
+        var pending = new Queue<Page>();
+        var progress = start;
         try
         {
-            var after = "";
-            long read = 0;
             var cap = Math.Min(job.Recipients, settings.MaxRecipients);
-            while (read < cap)
+            while (progress.Read + pending.Sum(x => x.Size) < cap)
             {
-                var page = await PushDeviceStore.PageAsync(project.Database, where, values, after, (int)Math.Min(PushLimits.PageSize, cap - read), ct);
-                if (page.Count == 0) break;
-                foreach (var d in page) await devices.Writer.WriteAsync(d, ct);
-                read += page.Count;
-                after = page[^1].Id;
+                var after = pending.Count > 0 ? pending.Last().LastId : progress.After;
+                var read = progress.Read + pending.Sum(x => x.Size);
+                var list = await PushDeviceStore.PageAsync(project.Database, where, values, after, (int)Math.Min(PushLimits.PageSize, cap - read), ct);
+                if (list.Count == 0) break;
+                var page = new Page(list[^1].Id, list.Count);
+                pending.Enqueue(page);
+                foreach (var d in list) await devices.Writer.WriteAsync((d, page), ct);
+                progress = await CommitAsync(job, progress, pending, ct);
                 await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Sending), ct);
             }
         }
@@ -77,6 +86,37 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         await Task.WhenAll(workers);
         var problems = string.Join(" ", senders.Values.Select(x => x.Problem).OfType<string>());
         await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Done) with { Error = problems }, ct);
+    }
+
+    /// <summary>Moves the cursor past the finished pages at the head and stores it with their counts (when it moved).</summary>
+    private async Task<PushProgress> CommitAsync(PushJob job, PushProgress progress, Queue<Page> pending, CancellationToken ct)
+    {
+        var moved = false;
+        while (pending.TryPeek(out var head) && Volatile.Read(ref head.Remaining) == 0)
+        {
+            pending.Dequeue();
+            progress = new PushProgress(head.LastId, progress.Read + head.Size, progress.Accepted + Volatile.Read(ref head.Accepted),
+                progress.Rejected + Volatile.Read(ref head.Rejected), progress.Invalid + Volatile.Read(ref head.Invalid), progress.Retried + Volatile.Read(ref head.Retried));
+            moved = true;
+        }
+        if (moved) await PushJobStore.SaveProgressAsync(project.Database, job with { Progress = progress }, ct);
+        return progress;
+    }
+
+    /// <summary>One page of devices handed to the workers: how many are still being delivered, and its own outcome counts.</summary>
+    private sealed class Page(string lastId, int size)
+    {
+        public readonly string LastId = lastId;
+        public readonly int Size = size;
+        public int Remaining = size;
+        public long Accepted, Rejected, Invalid, Retried;
+
+        /// <summary>Counts one outcome for the send and for this page.</summary>
+        public void Count(ref long total, ref long own)
+        {
+            Interlocked.Increment(ref total);
+            Interlocked.Increment(ref own);
+        }
     }
 
     /// <summary>A sender per platform that is switched on and whose credentials parse; the keys they hold are disposed with the returned object.</summary>
@@ -120,7 +160,7 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         Updated = DateTimes.Now(),
     };
 
-    private async Task DeliverAsync(IPushSender sender, PushDevice device, PushMessage message, CancellationToken ct)
+    private async Task DeliverAsync(IPushSender sender, PushDevice device, PushMessage message, Page page, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -128,22 +168,22 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
             switch (outcome.Kind)
             {
                 case PushOutcomeKind.Accepted:
-                    Interlocked.Increment(ref _accepted);
+                    page.Count(ref _accepted, ref page.Accepted);
                     return;
                 case PushOutcomeKind.Gone:
-                    Interlocked.Increment(ref _invalid);
+                    page.Count(ref _invalid, ref page.Invalid);
                     await PushDeviceStore.DeleteGoneAsync(project.Database, device, ct);
                     return;
                 case PushOutcomeKind.Rejected:
-                    Interlocked.Increment(ref _rejected);
+                    page.Count(ref _rejected, ref page.Rejected);
                     return;
             }
             if (attempt >= PushLimits.MaxAttempts)
             {
-                Interlocked.Increment(ref _rejected);
+                page.Count(ref _rejected, ref page.Rejected);
                 return;
             }
-            Interlocked.Increment(ref _retried);
+            page.Count(ref _retried, ref page.Retried);
             await Task.Delay(RetryDelay(outcome.RetryAfter, attempt), ct);
         }
     }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PaperGao.Core.Push;
 
-/// <summary>A <see cref="PushJob"/> as stored in "_pushJobs" (so a send survives a restart): target, message, counts.</summary>
+/// <summary>A <see cref="PushJob"/> as stored in "_pushJobs" (so a send survives a restart): target, message, counts, progress.</summary>
 public static class PushJobJson
 {
     public static string Write(PushJob job)
@@ -29,6 +29,11 @@ public static class PushJobJson
             ["sound"] = m.Sound,
             ["recipients"] = job.Recipients,
             ["created"] = job.Created,
+            ["progress"] = new JsonObject
+            {
+                ["after"] = job.Progress.After, ["read"] = job.Progress.Read, ["accepted"] = job.Progress.Accepted,
+                ["rejected"] = job.Progress.Rejected, ["invalid"] = job.Progress.Invalid, ["retried"] = job.Progress.Retried,
+            },
         }.ToJsonString();
     }
 
@@ -47,7 +52,11 @@ public static class PushJobJson
             };
             var message = new PushMessage(o["title"]!.GetValue<string>(), o["body"]!.GetValue<string>(), o["data"] as JsonObject, o["ttl"]!.GetValue<int>(),
                 o["urgency"]!.GetValue<string>(), o["collapseKey"]!.GetValue<string>(), o["badge"]?.GetValue<int>(), o["sound"]?.GetValue<string>() ?? "");
-            return new PushJob(o["sendId"]!.GetValue<string>(), target, message, o["recipients"]!.GetValue<long>(), o["created"]!.GetValue<string>());
+            var progress = o["progress"] is JsonObject g
+                ? new PushProgress(g["after"]!.GetValue<string>(), g["read"]!.GetValue<long>(), g["accepted"]!.GetValue<long>(), g["rejected"]!.GetValue<long>(),
+                    g["invalid"]!.GetValue<long>(), g["retried"]!.GetValue<long>())
+                : PushProgress.Start; // a row written before the cursor existed: from the start
+            return new PushJob(o["sendId"]!.GetValue<string>(), target, message, o["recipients"]!.GetValue<long>(), o["created"]!.GetValue<string>()) { Progress = progress };
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or NullReferenceException)
         {

@@ -5,8 +5,9 @@ namespace PaperGao.Core.Push;
 
 /// <summary>
 /// The "_pushJobs" table: every accepted send until it is done, with a lease (a time) held by the node running it and
-/// renewed while it runs. A job whose lease has passed (its node stopped or died) is claimed by one node (a
-/// conditional UPDATE, so two nodes never both take it) and run again from the start.
+/// renewed while it runs, and its progress (a cursor over the devices, after every finished page). A job whose lease
+/// has passed (its node stopped or died) is claimed by one node (a conditional UPDATE, so two nodes never both take it)
+/// and continues after its cursor.
 /// </summary>
 public static class PushJobStore
 {
@@ -26,6 +27,14 @@ public static class PushJobStore
     {
         var p = new SqlParams();
         await db.WriteAsync(tx => db.ExecuteAsync(tx, $"DELETE FROM \"_pushJobs\" WHERE \"id\" = {p.Add(id)}", p, ct), ct);
+    }
+
+    /// <summary>Stores how far the send got (the job with its <see cref="PushJob.Progress"/>): a resumed send continues after it.</summary>
+    public static async Task SaveProgressAsync(ProjectDatabase db, PushJob job, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        var sql = $"UPDATE \"_pushJobs\" SET \"job\" = {p.Add(PushJobJson.Write(job))} WHERE \"id\" = {p.Add(job.SendId)}";
+        await db.WriteAsync(tx => db.ExecuteAsync(tx, sql, p, ct), ct);
     }
 
     /// <summary>Sets the lease (renewal while running, or "" to hand the job back at once when the node stops).</summary>

@@ -24,16 +24,27 @@ public static class PushSendStore
         await db.WriteAsync(tx => db.ExecuteAsync(tx, sql, p, ct), ct);
     }
 
-    public static Task<PushSendLog?> FindAsync(ProjectDatabase db, string id, CancellationToken ct) =>
+    public static async Task<PushSendLog?> FindAsync(ProjectDatabase db, string id, CancellationToken ct)
+    {
+        var p = new SqlParams();
+        var list = await ReadAsync(db, $"SELECT {Columns} FROM \"_pushSends\" WHERE \"id\" = {p.Add(id)}", p, ct);
+        return list.Count > 0 ? list[0] : null;
+    }
+
+    /// <summary>The most recent sends, newest first.</summary>
+    public static Task<List<PushSendLog>> ListRecentAsync(ProjectDatabase db, int limit, CancellationToken ct) =>
+        ReadAsync(db, $"SELECT {Columns} FROM \"_pushSends\" ORDER BY \"created\" DESC, \"id\" DESC LIMIT {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}", new SqlParams(), ct);
+
+    private static Task<List<PushSendLog>> ReadAsync(ProjectDatabase db, string sql, SqlParams p, CancellationToken ct) =>
         db.ReadAsync(async conn =>
         {
-            var p = new SqlParams();
-            await using var cmd = db.Command(conn, null, $"SELECT {Columns} FROM \"_pushSends\" WHERE \"id\" = {p.Add(id)}", p);
+            await using var cmd = db.Command(conn, null, sql, p);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            return new PushSendLog(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt64(r.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
+            var list = new List<PushSendLog>();
+            while (await r.ReadAsync(ct)) list.Add(new PushSendLog(r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt64(r.GetValue(3), System.Globalization.CultureInfo.InvariantCulture),
                 Convert.ToInt64(r.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(5), System.Globalization.CultureInfo.InvariantCulture),
                 Convert.ToInt64(r.GetValue(6), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
-                r.GetString(8), r.GetString(9), r.GetString(10));
+                r.GetString(8), r.GetString(9), r.GetString(10)));
+            return list;
         }, ct);
 }

@@ -22,18 +22,19 @@ public sealed class JsPush(FunctionEngine engine)
         if (message is not ObjectInstance || JsConvert.ToNode(engine.Js, message) is not JsonObject body)
             throw new JavaScriptException(engine.Js.Intrinsics.Error, "$push.send expects an object {users | topic | collection + filter, title, body, data, ...}.");
         var project = engine.Context.Project;
+        var queues = engine.Context.Push ?? throw new JavaScriptException(engine.Js.Intrinsics.Error, "$push.send is available in the server only.");
         if (FunctionCall.Scope is { } scope)
         {
             PushSendInput.Parse(project, body); // bad input fails the hook now
             var log = engine.Context.Log;
             scope.AfterCommit(async () =>
             {
-                try { await PushSendService.SendAsync(project, PushQueues.Current, body, CancellationToken.None); }
+                try { await PushSendService.SendAsync(project, queues, body, CancellationToken.None); }
                 catch (Exception e) { log.LogWarning("$push.send after the commit failed: {Message}", e.Message); }
             });
             return JsConvert.FromNode(engine.Js, new JsonObject { ["deferred"] = true });
         }
-        var (_, answer) = FunctionCall.Wait(PushSendService.SendAsync(project, PushQueues.Current, body, CancellationToken.None));
+        var (_, answer) = FunctionCall.Wait(PushSendService.SendAsync(project, queues, body, CancellationToken.None));
         return JsConvert.FromNode(engine.Js, answer);
     }
 }

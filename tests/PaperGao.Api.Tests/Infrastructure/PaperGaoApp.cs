@@ -12,7 +12,7 @@ public sealed class PaperGaoApp : IAsyncDisposable
     public const string SuperuserEmail = "admin@papergao.test";
     public const string SuperuserPassword = "Test-password-123";
 
-    private readonly IPaperGaoHost _host;
+    private IPaperGaoHost _host;
     private readonly TestDatabase? _database;
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private string? _superuserToken;
@@ -30,8 +30,8 @@ public sealed class PaperGaoApp : IAsyncDisposable
 
     public PaperGaoHostSettings Settings { get; }
 
-    /// <summary>A guest client (no Authorization header).</summary>
-    public HttpClient Client { get; }
+    /// <summary>A guest client (no Authorization header); a new one after <see cref="RestartAsync"/>.</summary>
+    public HttpClient Client { get; private set; }
 
     public static Task<PaperGaoApp> StartAsync(DatabaseKind kind, PostgresCluster postgres, CancellationToken ct = default) =>
         StartAsync(kind, postgres, static _ => Task.CompletedTask, ct);
@@ -79,6 +79,19 @@ public sealed class PaperGaoApp : IAsyncDisposable
         Directory.CreateDirectory(dir);
         var settings = new PaperGaoHostSettings(dir, Settings.Db, time ?? Settings.Time);
         return new PaperGaoApp(Kind, settings, CreateHost(settings), null);
+    }
+
+    /// <summary>
+    /// Stops the server (as on shutdown: its projects close, running work is handed back) and starts a new one on the
+    /// same data dir and database. Clients made before it no longer reach a server: make new ones.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        Client.Dispose();
+        await _host.DisposeAsync();
+        _superuserToken = null;
+        _host = CreateHost(Settings);
+        Client = _host.CreateClient();
     }
 
     /// <summary>The glue to the server composition.</summary>

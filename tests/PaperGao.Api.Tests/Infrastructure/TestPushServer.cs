@@ -107,6 +107,19 @@ public sealed class TestPushServer : IAsyncDisposable
         return [.. JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!.AsArray().Select(d => d!["token"]!.GetValue<string>())];
     }
 
+    /// <summary>
+    /// Every FCM token starting with <paramref name="prefix"/> becomes a device that answers 200 after
+    /// <paramref name="delayMs"/>; the stand-in keeps only a count per token (for sends to very many devices).
+    /// </summary>
+    public async Task ConfigureFcmBulkAsync(string prefix, int delayMs, CancellationToken ct)
+    {
+        using var r = await _http.PostAsJsonAsync("/fcm/bulk", new { prefix, delayMs }, ct);
+        r.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The bulk devices' counts: {messages, devices (distinct tokens reached), repeated (tokens reached more than once)}.</summary>
+    public async Task<JsonNode> FcmBulkAsync(CancellationToken ct) => JsonNode.Parse(await _http.GetStringAsync("/fcm/bulk", ct))!;
+
     public async Task<JsonNode> StatsAsync(CancellationToken ct) => JsonNode.Parse(await _http.GetStringAsync("/stats", ct))!;
 
     /// <summary>New subscriptions: each {id, subscription: {endpoint, keys: {p256dh, auth}}}.</summary>

@@ -200,6 +200,30 @@ public sealed class PushSendTests(PostgresCluster postgres)
             Assert.True(error!["data"]![field] is not null, System.Text.Json.JsonSerializer.Serialize(body) + " -> " + error.ToJsonString());
         }
         Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/api/push/sends/nosuchsend", null, ct)).Status);
+
+        // The recent sends' logs, newest first (the dashboard's delivery log): superusers and push keys only.
+        var (listed, recent) = await SendAsync(su, HttpMethod.Get, "/api/push/sends?limit=1", null, ct);
+        Assert.True(listed == 200, recent?.ToJsonString());
+        Assert.Equal(log["id"]!.GetValue<string>(), Assert.Single(recent!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Equal(200, (await SendAsync(keyClient, HttpMethod.Get, "/api/push/sends", null, ct)).Status);
+        Assert.Equal(403, (await SendAsync(erin, HttpMethod.Get, "/api/push/sends", null, ct)).Status);
+        Assert.Equal(401, (await SendAsync(app.Client, HttpMethod.Get, "/api/push/sends", null, ct)).Status);
+        foreach (var limit in new[] { "0", "201", "abc", "-1" })
+        {
+            var (status, error) = await SendAsync(su, HttpMethod.Get, "/api/push/sends?limit=" + limit, null, ct);
+            Assert.True(status == 400 && error!["data"]!["limit"] is not null, limit + " -> " + status);
+        }
+
+        // Which credentials are set, never their values: superusers only.
+        var (credStatus, creds) = await SendAsync(su, HttpMethod.Get, "/api/push/credentials", null, ct);
+        Assert.True(credStatus == 200, creds?.ToJsonString());
+        Assert.True(creds!["vapidPrivateKey"]!.GetValue<bool>());
+        Assert.False(creds["fcmServiceAccount"]!.GetValue<bool>());
+        Assert.False(creds["apnsPrivateKey"]!.GetValue<bool>());
+        Assert.Equal("web", Assert.Single(creds["platforms"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(403, (await SendAsync(erin, HttpMethod.Get, "/api/push/credentials", null, ct)).Status);
+        Assert.Equal(403, (await SendAsync(keyClient, HttpMethod.Get, "/api/push/credentials", null, ct)).Status);
+        Assert.Equal(401, (await SendAsync(app.Client, HttpMethod.Get, "/api/push/credentials", null, ct)).Status);
     }
 
     [Theory]

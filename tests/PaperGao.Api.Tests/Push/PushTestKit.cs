@@ -117,10 +117,10 @@ internal static class PushTestKit
         return log["id"]!.GetValue<string>();
     }
 
-    /// <summary>Waits (deadline 30 s) for a send's log to reach "done" or "failed".</summary>
-    public static async Task<JsonNode> WaitForSendAsync(HttpClient su, string id, CancellationToken ct)
+    /// <summary>Waits (deadline <paramref name="timeout"/>, by default 30 s) for a send's log to reach "done" or "failed".</summary>
+    public static async Task<JsonNode> WaitForSendAsync(HttpClient su, string id, CancellationToken ct, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             var log = await GetJsonAsync(su, "/api/push/sends/" + id, ct);
