@@ -31,7 +31,7 @@ function require(name) { return __host.require(String(name)); }
     "onRecordAfterCreateSuccess", "onRecordAfterUpdateSuccess", "onRecordAfterDeleteSuccess",
     "onRecordAfterCreateError", "onRecordAfterUpdateError", "onRecordAfterDeleteError",
     "onRecordCreateRequest", "onRecordUpdateRequest", "onRecordDeleteRequest", "onRecordViewRequest", "onRecordsListRequest",
-    "onRecordAuthRequest", "onRecordAuthWithPasswordRequest",
+    "onRecordAuthRequest", "onRecordAuthWithPasswordRequest", "onRecordEnrich",
     "onMailerSend", "onMailerRecordPasswordResetSend", "onMailerRecordVerificationSend", "onMailerRecordEmailChangeSend",
     "onMailerRecordOTPSend", "onMailerRecordAuthAlertSend",
   ];
