@@ -34,6 +34,12 @@ declare class Record {
   setPassword(password: string): void
   validatePassword(password: string): boolean
   publicExport(): object
+  /** Leaves fields (or "expand") out of what clients see (onRecordEnrich, e.json(record)). */
+  hide(...fields: string[]): Record
+  /** Shows fields again, also fields the collection marks hidden (never password or tokenKey). */
+  unhide(...fields: string[]): Record
+  /** Allows set() of names that are not fields: they are added to the output. */
+  withCustomData(allow: boolean): Record
 }
 
 interface PgLogger { debug(msg: string, ...attrs: any[]): void; info(msg: string, ...attrs: any[]): void; warn(msg: string, ...attrs: any[]): void; error(msg: string, ...attrs: any[]): void }
@@ -101,6 +107,10 @@ declare function onRecordViewRequest(handler: (e: RecordRequestEvent) => void, .
 declare function onRecordsListRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 declare function onRecordAuthRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 declare function onRecordAuthWithPasswordRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
+interface RequestInfo { method: string; context: string; query: { [k: string]: string }; headers: { [k: string]: string }; body: { [k: string]: any }; auth: Record | null }
+interface RecordEnrichEvent { record: Record; collection: PgCollection; app: PgApp; requestInfo: RequestInfo; next(): void }
+/** Every record on its way to a client (view, list, expand, create/update and auth responses, realtime): change, hide or add values. */
+declare function onRecordEnrich(handler: (e: RecordEnrichEvent) => void, ...collections: string[]): void
 
 /** The mail being sent: subject, html and its one recipient (to[0]); assignments change the mail. */
 interface MailerMessage { subject: string; html: string; to: { address: string; name?: string }[] }
