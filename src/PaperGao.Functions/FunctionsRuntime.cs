@@ -25,10 +25,12 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     private readonly RequestLogQueue? _logQueue;
     private readonly ProjectRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Core.Mail.IMailer? _mailer;
 
     /// <param name="time">The clock of the refresh loop and cron (tests move it instead of waiting on the wall clock).</param>
-    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null)
+    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null, Core.Mail.IMailer? mailer = null)
     {
+        _mailer = mailer;
         _registry = registry;
         _time = time;
         Limits = limits;
@@ -59,6 +61,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         {
             LogSink = (level, source, message, data) => WriteLog(p, level, source, message, data),
             Time = _time,
+            Mailer = _mailer,
         };
         state.Functions = new ProjectFunctions(context, _log);
         _projects[p.Name] = state;

@@ -19,6 +19,9 @@ public sealed class FunctionRuntimeContext(Project project, ILogger log, Functio
     /// <summary>The clock of cron and of the load time (tests move a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The server's mailer ($app.newMailClient()); null when the host has none.</summary>
+    public Core.Mail.IMailer? Mailer { get; init; }
+
     /// <summary>Function log lines (console.*, $app.logger()) go here too: the project's request logs.</summary>
     public Action<string, string, string, string>? LogSink { get; init; }
 }
