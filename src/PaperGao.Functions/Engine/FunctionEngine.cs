@@ -50,6 +50,7 @@ public sealed class FunctionEngine
         Js.SetValue("$http", new JsHttp(this));
         Js.SetValue("$os", new JsOs(this));
         Js.SetValue("$push", new JsPush(this));
+        Js.SetValue("$mails", new JsMails(this));
         Js.Execute(PreludeCode, "prelude.js");
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Jint.Native;
 using Jint.Native.Object;
+using PaperGao.Core.Auth;
 using PaperGao.Core.Common;
 using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
@@ -184,5 +185,50 @@ internal static class JsMailView
     public static void ThrowIfInvalid(ErrorData errors, string what)
     {
         if (!errors.IsEmpty) throw ApiError.BadRequest("Invalid " + what + ".", errors);
+    }
+}
+
+/// <summary>
+/// $mails: the auth flows' mails sent from a function (PocketBase's $mails): a password reset, a verification or an
+/// email change mail for an auth record, with the collection's template and a fresh token, through the record mailer
+/// hooks and onMailerSend. Synchronous; no throttle (the function decides when).
+/// </summary>
+public sealed class JsMails(FunctionEngine engine)
+{
+    public void SendRecordPasswordReset(JsValue app, JsRecord record) =>
+        Send(record, MailerEvent.PasswordReset, MailTemplates.ResetPassword, r => AuthTokens.NewPasswordResetToken(r, Now), r => r.GetString("email"));
+
+    public void SendRecordVerification(JsValue app, JsRecord record) =>
+        Send(record, MailerEvent.Verification, MailTemplates.Verification, r => AuthTokens.NewVerificationToken(r, Now), r => r.GetString("email"));
+
+    public void SendRecordChangeEmail(JsValue app, JsRecord record, string newEmail)
+    {
+        if (!Core.Collections.Fields.EmailField.IsEmail(newEmail))
+            throw ApiError.BadRequest("The new email is not valid.", new ErrorData().Add("newEmail", new FieldError("validation_is_email", "Must be a valid email address.")));
+        Send(record, MailerEvent.EmailChange, MailTemplates.ConfirmEmailChange, r => AuthTokens.NewEmailChangeToken(r, newEmail, Now), _ => newEmail);
+    }
+
+    private DateTimeOffset Now => engine.Context.Time.GetUtcNow();
+
+    private void Send(JsRecord js, string kind, string template, Func<Core.Records.Record, string> token, Func<Core.Records.Record, string> to)
+    {
+        var record = js.Inner;
+        if (record.Collection.Auth is not { } auth) throw ApiError.BadRequest("$mails needs a record of an auth collection.");
+        var mailer = engine.Context.Mailer ?? throw new ApiError(500, "No mailer is configured on this server.");
+        var project = engine.Context.Project;
+        var address = to(record);
+        if (!Core.Collections.Fields.EmailField.IsEmail(address)) throw ApiError.BadRequest("The record has no valid email address.");
+        if (!mailer.CanSend(project.Settings)) throw new ApiError(500, "Mail is off for this project: enable SMTP in the settings.");
+        var message = MailTemplates.Render(auth, template, Api.Auth.EmailFlows.Values(project, record, token(record)), address);
+        var e = new MailerEvent(kind, record, message);
+        var hooks = project.Hooks;
+        try
+        {
+            FunctionCall.Wait(hooks.MailerRecordSend.TriggerAsync(e, () => hooks.MailerSend.TriggerAsync(e, () => mailer.SendAsync(project.Settings, e.Message, CancellationToken.None))));
+        }
+        catch (MailException ex)
+        {
+            throw new ApiError(500, ex.Message);
+        }
     }
 }

@@ -26,6 +26,14 @@ public sealed class FunctionMailTests(PostgresCluster postgres)
           }))
           return e.json(200, { sent: true })
         })
+        routerAdd("POST", "/api/mails/{kind}", (e) => {
+          const user = $app.findFirstRecordByData("users", "email", e.requestInfo().body.email)
+          if (e.request.pathValue("kind") === "reset") $mails.sendRecordPasswordReset($app, user)
+          else if (e.request.pathValue("kind") === "verify") $mails.sendRecordVerification($app, user)
+          else $mails.sendRecordChangeEmail($app, user, e.requestInfo().body.newEmail)
+          return e.noContent(204)
+        })
+        onMailerRecordPasswordResetSend((e) => { e.message.subject = "Reset from a function for " + e.record.email(); e.next() }, "users")
         onMailerSend((e) => {
           if (e.message.subject === "Order") {
             e.message.cc = e.message.cc.concat([{ address: "audit@example.test" }])
@@ -78,6 +86,23 @@ public sealed class FunctionMailTests(PostgresCluster postgres)
         await AssertBadAsync(app, new { to = "a@example.test", headers = new JsonObject { ["X-Inject"] = "a\r\nBcc: sneaky@example.test" } }, "headers", ct);
         await AssertBadAsync(app, new { to = "a@example.test", subject = "two\r\nlines" }, "subject", ct);
         Assert.Equal(before, mail.ReceivedCount);
+
+        // $mails: the auth flows' mails for a record, with a token that works, through the record mailer hooks.
+        await CreateUserAsync(app, "uma@example.test", ct);
+        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/mails/reset", new { email = "uma@example.test" }, ct)).Status);
+        var reset = await mail.WaitForMailAsync("uma@example.test", ct);
+        Assert.Equal("Reset from a function for uma@example.test", reset.Subject);
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/confirm-password-reset",
+            new { token = LinkToken(reset, "password-reset"), password = "new-password-123", passwordConfirm = "new-password-123" }, ct);
+        Assert.True(status == 204, body?.ToJsonString());
+        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/mails/verify", new { email = "uma@example.test" }, ct)).Status);
+        var verify = await mail.WaitForMailAsync("uma@example.test", ct);
+        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/confirm-verification", new { token = LinkToken(verify, "verification") }, ct)).Status);
+        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/mails/change", new { email = "uma@example.test", newEmail = "uma2@example.test" }, ct)).Status);
+        await mail.WaitForMailAsync("uma2@example.test", ct);
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/change", new { email = "uma@example.test", newEmail = "nope" }, ct);
+        Assert.Equal(400, status);
+        Assert.NotNull(body!["data"]!["newEmail"]);
     }
 
     private static async Task AssertBadAsync(PaperGaoApp app, object input, string field, CancellationToken ct)
