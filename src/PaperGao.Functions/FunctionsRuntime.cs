@@ -109,6 +109,13 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         {
             s.Settings = await FunctionStore.LoadSettingsAsync(p, ct);
             s.Revision = revision;
+            // The project's limits: a change rebuilds the running set (its engines were built with the old ones).
+            var limits = Limits.WithOverrides(FunctionStore.LimitOverrides(s.Settings));
+            if (limits != s.Functions.Context.Limits)
+            {
+                s.Functions.Context.Limits = limits;
+                if (s.Functions.Current is { } running) TryLoad(s, [.. running.Files], running.Version);
+            }
         }
         if (version > 0)
         {
@@ -194,7 +201,15 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     {
         if (_logQueue is null) return;
         var lvl = level switch { "debug" => LogLevels.Debug, "warn" => LogLevels.Warn, "error" => LogLevels.Error, _ => LogLevels.Info };
-        var json = new JsonObject { ["type"] = "function", ["function"] = source, ["level"] = level };
+        // The function (route, hook or cron job) and the invocation: the dashboard groups one call's lines by it.
+        var json = new JsonObject
+        {
+            ["type"] = "function",
+            ["function"] = FunctionSet.CurrentFunction ?? source,
+            ["source"] = source,
+            ["invocation"] = FunctionSet.CurrentInvocation ?? "",
+            ["level"] = level,
+        };
         if (data.Length > 0) json["data"] = data;
         _logQueue.TryEnqueue(p, new RequestLogEntry
         {

@@ -8,7 +8,8 @@ public sealed class FunctionRuntimeContext(Project project, ILogger log, Functio
 {
     public Project Project { get; } = project;
     public ILogger Log { get; } = log;
-    public FunctionLimits Limits { get; } = limits;
+    /// <summary>This project's limits: the server's with the project's overrides (swapped when the settings change; a set keeps the limits it was loaded with).</summary>
+    public FunctionLimits Limits { get; set; } = limits;
 
     /// <summary>The guarded outbound client for this project (its allow-list applied).</summary>
     public Func<HttpClient> Http { get; } = http;
