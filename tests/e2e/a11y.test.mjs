@@ -22,6 +22,7 @@ const SCREENS = [
   ['analytics', 'Analytics'],
   ['backups', 'Backups'],
   ['sql', 'SQL'],
+  ['functions', 'Functions'],
   ['settings', 'Settings'],
   ['projects', 'Projects'],
 ];

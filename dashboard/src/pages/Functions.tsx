@@ -15,7 +15,8 @@ type Running = {
 type Version = { version: number; created: string; author: string; note: string; files: Record<string, string> | string[] };
 type LogItem = { id: string; created: string; level: number; message: string; data: { function?: string; invocation?: string; level?: string; data?: string } };
 
-const STARTER = `routerAdd("GET", "/api/hello/{name}", (e) => e.json(200, { message: "Hello " + e.request.pathValue("name") }))\n`;
+// Short lines: the editor has no line wrapping, and a line wider than it makes a scroller axe wants focusable.
+const STARTER = `routerAdd("GET", "/api/hello/{name}", (e) => {\n  const name = e.request.pathValue("name")\n  return e.json(200, { message: "Hi " + name })\n})\n`;
 /** Globals of the functions API offered while typing (docs/functions.md). */
 const WORDS = ['routerAdd', 'routerUse', 'cronAdd', 'cronRemove', 'onRecordCreate', 'onRecordUpdate', 'onRecordDelete',
   'onRecordAfterCreateSuccess', 'onRecordAfterUpdateSuccess', 'onRecordAfterDeleteSuccess', 'onRecordCreateRequest',
