@@ -4,8 +4,11 @@
 //   2. create with a no-op onRecordCreateRequest hook vs create without functions (target: >= 85%)
 //   3. create with a hook reading one record ($app.findRecordById) vs create without functions (target: >= 70%)
 //   4. p99 of record views while one function loops until its time limit vs the quiet p99 (target: within 2x)
+//   5. a list (30 records) with a no-op onRecordEnrich hook vs the same list without functions, and a list of another
+//      collection (no enrich hook for it, functions loaded) vs without functions (target: ~100%, lists without such a
+//      hook keep their fast path)
 // "Without functions" phases deploy an empty version; "with" phases deploy the bench functions.
-// Usage: node bench/functions.js [--dll artifacts/bin/PaperGao.Server/release/papergao.dll] [--duration 5] [--connections 16] [--warmup 5]
+// Usage: node bench/functions.js [--dll artifacts/bin/PaperGao.Server/release/papergao.dll] [--duration 5] [--connections 16] [--warmup 5] [--only list|core]
 // The warm-up runs every path for --warmup seconds first: on a loaded machine the JIT needs that long to leave tier 0.
 const { spawn, execFileSync } = require('child_process')
 const fs = require('fs')
@@ -27,6 +30,9 @@ const dll = args.dll || path.join(__dirname, '..', 'artifacts', 'bin', 'PaperGao
 const duration = Number(args.duration || 5)
 const connections = Number(args.connections || 16)
 const warmup = Number(args.warmup || 5)
+const only = args.only || ''
+const runCore = only !== 'list'
+const runList = only !== 'core'
 const email = 'bench@example.com'
 const password = 'bench-password-123'
 
@@ -36,6 +42,7 @@ routerAdd("GET", "/api/bench/loop", (e) => { while (true) {} })
 onRecordCreateRequest((e) => e.next(), "noop")
 let target = null
 onRecordCreate((e) => { target = target || $app.findFirstRecordByFilter("posts", "").id; $app.findRecordById("posts", target); e.next() }, "reader")
+onRecordEnrich((e) => e.next(), "posts")
 `
 
 async function main () {
@@ -48,11 +55,14 @@ async function main () {
     await waitHealthy(url)
     const token = (await api(url, null, 'POST', '/api/collections/_superusers/auth-with-password', { identity: email, password })).token
     const call = (m, p, b) => api(url, token, m, p, b)
-    for (const name of ['posts', 'plain', 'noop', 'reader']) {
+    for (const name of ['posts', 'plain', 'noop', 'reader', 'listed']) {
       await call('POST', '/api/collections', { name, type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'views', type: 'number' }] })
     }
     let id = null
     for (let i = 0; i < 100; i++) id = (await call('POST', '/api/collections/posts/records', { title: 'post ' + i, views: i })).id
+    for (let i = 0; i < 100; i++) await call('POST', '/api/collections/listed/records', { title: 'post ' + i, views: i })
+    const list = { url: `${url}/api/collections/posts/records?perPage=30&skipTotal=1` }
+    const listOther = { url: `${url}/api/collections/listed/records?perPage=30&skipTotal=1` }
     const body = JSON.stringify({ title: 'bench', views: 1 })
     const view = { url: `${url}/api/collections/posts/records/${id}` }
     const route = { url: `${url}/api/bench/json` }
@@ -60,17 +70,28 @@ async function main () {
 
     // Warm-up (not measured): JIT and the engine pool of every path, so round 1 does not measure start-up.
     await call('PUT', '/api/functions', { files: {} })
-    for (const o of [view, create('plain')]) await load(o, warmup)
+    for (const o of [...(runCore ? [view, create('plain')] : []), ...(runList ? [list, listOther] : [])]) await load(o, warmup)
     await call('PUT', '/api/functions', { files: { 'main.pb.js': CODE } })
-    for (const o of [route, create('noop'), create('reader')]) await load(o, warmup)
+    for (const o of [...(runCore ? [route, create('noop'), create('reader')] : []), ...(runList ? [list, listOther] : [])]) await load(o, warmup)
 
     load.pid = server.pid
     const rows = []
     for (const round of [1, 2]) {
       await call('PUT', '/api/functions', { files: {} })
-      rows.push(['A', round, 'view', await load(view)])
-      rows.push(['A', round, 'create (no functions)', await load(create('plain'))])
+      if (runList) {
+        rows.push(['A', round, 'list', await load(list)])
+        rows.push(['A', round, 'list other', await load(listOther)])
+      }
+      if (runCore) {
+        rows.push(['A', round, 'view', await load(view)])
+        rows.push(['A', round, 'create (no functions)', await load(create('plain'))])
+      }
       await call('PUT', '/api/functions', { files: { 'main.pb.js': CODE } })
+      if (runList) {
+        rows.push(['B', round, 'list + no-op enrich hook', await load(list)])
+        rows.push(['B', round, 'list other (no enrich hook for it)', await load(listOther)])
+      }
+      if (!runCore) continue
       rows.push(['B', round, 'route json', await load(route)])
       rows.push(['B', round, 'create + no-op request hook', await load(create('noop'))])
       rows.push(['B', round, 'create + hook reading a record', await load(create('reader'))])
@@ -88,6 +109,11 @@ async function main () {
     const avg = (name, key) => { const xs = rows.filter(r => r[2] === name).map(r => r[3][key]); return xs.reduce((a, b) => a + b, 0) / xs.length }
     const ratio = (a, b, key = 'rps') => (100 * avg(a, key) / avg(b, key)).toFixed(0) + '%'
     console.log()
+    if (runList) {
+      console.log(`list + no-op enrich vs list: ${ratio('list + no-op enrich hook', 'list')} (CPU/req: ${ratio('list', 'list + no-op enrich hook', 'cpu')})`)
+      console.log(`list without an enrich hook for it, functions loaded, vs no functions: ${ratio('list other (no enrich hook for it)', 'list other')} (CPU/req: ${ratio('list other', 'list other (no enrich hook for it)', 'cpu')})`)
+    }
+    if (!runCore) return
     console.log(`route json vs view: ${ratio('route json', 'view')} (target >= 50%)`)
     console.log(`create + no-op hook vs create: ${ratio('create + no-op request hook', 'create (no functions)')} (target >= 85%)`)
     console.log(`create + reading hook vs create: ${ratio('create + hook reading a record', 'create (no functions)')} (target >= 70%)`)

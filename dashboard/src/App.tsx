@@ -16,6 +16,7 @@ import { AnalyticsPage } from './pages/Analytics';
 import { FilesPage } from './pages/Files';
 import { BackupsPage } from './pages/Backups';
 import { SqlPage } from './pages/Sql';
+import { FunctionsPage } from './pages/Functions';
 import { PushPage } from './pages/Push';
 import { useTheme, type Theme } from './lib/theme';
 import { Confirm, trapTab } from './components/ui';
@@ -29,6 +30,7 @@ const NAV: { key: string; label: string; page: (route: string[]) => ReactNode }[
   { key: 'analytics', label: 'Analytics', page: () => <AnalyticsPage /> },
   { key: 'backups', label: 'Backups', page: () => <BackupsPage /> },
   { key: 'sql', label: 'SQL', page: () => <SqlPage /> },
+  { key: 'functions', label: 'Functions', page: () => <FunctionsPage /> },
   { key: 'push', label: 'Push', page: () => <PushPage /> },
   { key: 'settings', label: 'Settings', page: () => <SettingsPage /> },
   { key: 'projects', label: 'Projects', page: () => <ProjectsPage /> },

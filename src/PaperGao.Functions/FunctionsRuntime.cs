@@ -26,12 +26,15 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     private readonly ProjectRegistry _registry;
     private readonly TimeProvider _time;
     private readonly Api.Push.PushQueues? _push;
+    private readonly Core.Mail.IMailer? _mailer;
 
     /// <param name="time">The clock of the refresh loop and cron (tests move it instead of waiting on the wall clock).</param>
     /// <param name="push">The server's push queues, which the functions' $push.send uses (this server's own, never another's in the process).</param>
-    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null, Api.Push.PushQueues? push = null)
+    /// <param name="mailer">The server's mailer ($app.newMailClient()).</param>
+    public FunctionsRuntime(ProjectRegistry registry, FunctionLimits limits, ILoggerFactory loggers, TimeProvider time, RequestLogQueue? logQueue = null, Api.Push.PushQueues? push = null, Core.Mail.IMailer? mailer = null)
     {
         _push = push;
+        _mailer = mailer;
         _registry = registry;
         _time = time;
         Limits = limits;
@@ -63,6 +66,7 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
             LogSink = (level, source, message, data) => WriteLog(p, level, source, message, data),
             Time = _time,
             Push = _push,
+            Mailer = _mailer,
         };
         state.Functions = new ProjectFunctions(context, _log);
         _projects[p.Name] = state;
@@ -110,6 +114,13 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
         {
             s.Settings = await FunctionStore.LoadSettingsAsync(p, ct);
             s.Revision = revision;
+            // The project's limits: a change rebuilds the running set (its engines were built with the old ones).
+            var limits = Limits.WithOverrides(FunctionStore.LimitOverrides(s.Settings));
+            if (limits != s.Functions.Context.Limits)
+            {
+                s.Functions.Context.Limits = limits;
+                if (s.Functions.Current is { } running) TryLoad(s, [.. running.Files], running.Version);
+            }
         }
         if (version > 0)
         {
@@ -195,7 +206,15 @@ public sealed partial class FunctionsRuntime : BackgroundService, IPaperGaoExten
     {
         if (_logQueue is null) return;
         var lvl = level switch { "debug" => LogLevels.Debug, "warn" => LogLevels.Warn, "error" => LogLevels.Error, _ => LogLevels.Info };
-        var json = new JsonObject { ["type"] = "function", ["function"] = source, ["level"] = level };
+        // The function (route, hook or cron job) and the invocation: the dashboard groups one call's lines by it.
+        var json = new JsonObject
+        {
+            ["type"] = "function",
+            ["function"] = FunctionSet.CurrentFunction ?? source,
+            ["source"] = source,
+            ["invocation"] = FunctionSet.CurrentInvocation ?? "",
+            ["level"] = level,
+        };
         if (data.Length > 0) json["data"] = data;
         _logQueue.TryEnqueue(p, new RequestLogEntry
         {

@@ -148,6 +148,7 @@ public sealed class ProjectFunctions : IDisposable
         BindRequest(h.ListRequest, "onRecordsListRequest");
         BindRequest(h.AuthRequest, "onRecordAuthRequest");
         BindRequest(h.AuthWithPasswordRequest, "onRecordAuthWithPasswordRequest");
+        BindEnrich(h.Enrich);
         BindMailer(h.MailerSend, _ => "onMailerSend");
         BindMailer(h.MailerRecordSend, MailerHookName);
     }
@@ -194,6 +195,43 @@ public sealed class ProjectFunctions : IDisposable
     }
 
     private bool Has(string name) => Volatile.Read(ref _loaded)?.Has(name) == true;
+
+    private const string EnrichHook = "onRecordEnrich";
+
+    private void BindEnrich(Hook<RecordEnrichEvent> hook) =>
+        hook.Bind((e, next) =>
+        {
+            var loaded = Volatile.Read(ref _loaded);
+            var handlers = loaded?.HandlersFor(EnrichHook, e);
+            if (handlers is null || handlers.Count == 0) return next();
+            return RunEnrichAsync(loaded!.Set, handlers, e, next);
+        }, 0, null, () => Has(EnrichHook), e => Volatile.Read(ref _loaded)?.HasFor(EnrichHook, e) == true);
+
+    /// <summary>Every record of the event through the handler chain, in one engine call (a list costs one lease, not one per record).</summary>
+    private async Task RunEnrichAsync(FunctionSet set, IReadOnlyList<int> handlers, RecordEnrichEvent e, Func<Task> next)
+    {
+        await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) =>
+        {
+            JsValue? info = null;
+            JsValue Info() => info ??= JsRecordEnrichEvent.BuildRequestInfo(engine, e.Request);
+            var fns = handlers.Select(i => engine.Registrations[i].Handler).ToArray();
+            foreach (var record in e.Records)
+            {
+                var je = new JsRecordEnrichEvent(engine, e, record, Info);
+                var arg = JsValue.FromObject(engine.Js, je);
+                var position = -1;
+                JsValue Step()
+                {
+                    position++;
+                    return position < fns.Length ? engine.Js.Invoke(fns[position], JsValue.Undefined, [arg]).UnwrapIfPromise() : JsValue.Undefined;
+                }
+                je.NextAction = Step;
+                Step();
+            }
+            return true;
+        }, CancellationToken.None);
+        await next();
+    }
 
     private void Bind(Hook<RecordEvent> hook, string name) =>
         hook.Bind((e, next) =>
@@ -326,6 +364,18 @@ public sealed class ProjectFunctions : IDisposable
         public List<(int Index, Registration Job)> Crons { get; }
 
         public bool Has(string hook) => _hooks.ContainsKey(hook);
+
+        /// <summary>True when a handler of the hook is bound to the event's collection (or to every collection).</summary>
+        public bool HasFor(string hook, IHookEvent e)
+        {
+            if (!_hooks.TryGetValue(hook, out var list)) return false;
+            foreach (var (_, tags) in list)
+            {
+                if (tags.Length == 0) return true;
+                foreach (var t in tags) if (e.MatchesTag(t)) return true;
+            }
+            return false;
+        }
 
         public List<int>? HandlersFor(string hook, IHookEvent e) =>
             _hooks.TryGetValue(hook, out var list) ? [.. list.Where(h => h.Tags.Length == 0 || h.Tags.Any(e.MatchesTag)).Select(h => h.Index)] : null;

@@ -34,6 +34,12 @@ declare class Record {
   setPassword(password: string): void
   validatePassword(password: string): boolean
   publicExport(): object
+  /** Leaves fields (or "expand") out of what clients see (onRecordEnrich, e.json(record)). */
+  hide(...fields: string[]): Record
+  /** Shows fields again, also fields the collection marks hidden (never password or tokenKey). */
+  unhide(...fields: string[]): Record
+  /** Allows set() of names that are not fields: they are added to the output. */
+  withCustomData(allow: boolean): Record
 }
 
 interface PgLogger { debug(msg: string, ...attrs: any[]): void; info(msg: string, ...attrs: any[]): void; warn(msg: string, ...attrs: any[]): void; error(msg: string, ...attrs: any[]): void }
@@ -49,6 +55,8 @@ interface PgApp {
   delete(record: Record): void
   runInTransaction(fn: (txApp: PgApp) => void): void
   logger(): PgLogger
+  /** Sends through the project's mailer (SMTP, or the local mail program while SMTP is off) and the onMailerSend hooks. */
+  newMailClient(): PgMailClient
   /** An $app whose finders and writes apply the collections' API rules for this caller (null = guest). */
   asUser(auth: Record | null): PgApp
 }
@@ -101,9 +109,18 @@ declare function onRecordViewRequest(handler: (e: RecordRequestEvent) => void, .
 declare function onRecordsListRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 declare function onRecordAuthRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
 declare function onRecordAuthWithPasswordRequest(handler: (e: RecordRequestEvent) => void, ...collections: string[]): void
+interface RequestInfo { method: string; context: string; query: { [k: string]: string }; headers: { [k: string]: string }; body: { [k: string]: any }; auth: Record | null }
+interface RecordEnrichEvent { record: Record; collection: PgCollection; app: PgApp; requestInfo: RequestInfo; next(): void }
+/** Every record on its way to a client (view, list, expand, create/update and auth responses, realtime): change, hide or add values. */
+declare function onRecordEnrich(handler: (e: RecordEnrichEvent) => void, ...collections: string[]): void
 
-/** The mail being sent: subject, html and its one recipient (to[0]); assignments change the mail. */
-interface MailerMessage { subject: string; html: string; to: { address: string; name?: string }[] }
+interface MailAddress { address: string; name?: string }
+/** An attachment: text (sent as UTF-8), bytes, or {base64 | text, contentType}. */
+type MailAttachmentContent = string | number[] | { base64?: string; text?: string; contentType?: string }
+/** A mail: to needs at least one address; from defaults to the project's sender. In the mailer hooks every assignment changes the mail (attachments read back as {contentType, base64}). */
+interface MailerMessageData { from?: MailAddress; to: MailAddress[]; cc?: MailAddress[]; bcc?: MailAddress[]; subject: string; html?: string; text?: string; headers?: { [name: string]: string }; attachments?: { [fileName: string]: MailAttachmentContent } }
+declare class MailerMessage implements MailerMessageData { constructor(data: MailerMessageData); from?: MailAddress; to: MailAddress[]; cc?: MailAddress[]; bcc?: MailAddress[]; subject: string; html?: string; text?: string; headers?: { [name: string]: string }; attachments?: { [fileName: string]: MailAttachmentContent } }
+interface PgMailClient { send(message: MailerMessage | MailerMessageData): void }
 interface MailerEvent { message: MailerMessage; app: PgApp; next(): void }
 interface MailerRecordEvent extends MailerEvent { record: Record }
 declare function onMailerSend(handler: (e: MailerEvent) => void): void
@@ -136,6 +153,11 @@ declare const $http: {
   send(config: { url: string; method?: string; body?: any; headers?: { [k: string]: string }; timeout?: number }): { statusCode: number; headers: { [k: string]: string[] }; cookies: { [k: string]: string }; raw: string; body: number[]; json: any }
 }
 declare const $os: { getenv(name: string): string }
+declare const $mails: {
+  sendRecordPasswordReset(app: PgApp, authRecord: Record): void
+  sendRecordVerification(app: PgApp, authRecord: Record): void
+  sendRecordChangeEmail(app: PgApp, authRecord: Record, newEmail: string): void
+}
 declare const $push: {
   send(message: { users?: string[]; topic?: string; collection?: string; filter?: string; title: string; body?: string; data?: { [k: string]: any }; badge?: number; sound?: string; ttl?: number; urgency?: "very-low" | "low" | "normal" | "high"; collapseKey?: string; dryRun?: boolean }): { id?: string; status?: string; recipients?: number; dryRun?: boolean; deferred?: boolean; [k: string]: any }
 }

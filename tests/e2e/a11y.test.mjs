@@ -22,6 +22,7 @@ const SCREENS = [
   ['analytics', 'Analytics'],
   ['backups', 'Backups'],
   ['sql', 'SQL'],
+  ['functions', 'Functions'],
   ['push', 'Push notifications'],
   ['settings', 'Settings'],
   ['projects', 'Projects'],

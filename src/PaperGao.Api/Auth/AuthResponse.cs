@@ -53,6 +53,7 @@ public static class AuthResponse
                 return true;
             }, ctx.RequestAborted);
         }
+        if (project.Hooks.Enrich.HasHandlers) await RecordEnricher.EnrichAsync(project, record, ctx.RequestInfo());
         await JsonResponse.WriteAsync(ctx, w =>
         {
             w.WriteStartObject();

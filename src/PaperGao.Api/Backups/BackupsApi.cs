@@ -112,7 +112,7 @@ public static class BackupsApi
     {
         var project = ctx.Project();
         var token = ctx.Request.Query["token"].ToString();
-        var auth = token.Length is > 0 and < 4096 ? await AuthTokenLoader.VerifyAsync(project, token, AuthTokens.File, ctx.RequestAborted) : null;
+        var auth = token.Length is > 0 and < 4096 ? await AuthTokenLoader.VerifyAsync(project, token, AuthTokens.File, ctx.RequestAborted, ctx.UtcNow()) : null;
         if (auth?.Collection.Name != ProjectInitializer.SuperusersName) throw ApiError.Forbidden("Insufficient permissions to access the resource.");
         using var store = BackupStore.For(project);
         var obj = BackupNames.IsValid(key) ? await store.Storage.StatAsync(key, ctx.RequestAborted) : null;

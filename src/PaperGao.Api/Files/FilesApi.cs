@@ -33,7 +33,7 @@ public static class FilesApi
     private static async Task TokenAsync(HttpContext ctx)
     {
         var auth = ctx.Auth() ?? throw ApiError.Unauthorized("The request requires valid record authorization token.");
-        var token = AuthTokens.NewFileToken(auth);
+        var token = AuthTokens.NewFileToken(auth, ctx.UtcNow());
         await JsonResponse.WriteAsync(ctx, w => { w.WriteStartObject(); w.WriteString("token", token); w.WriteEndObject(); });
     }
 
@@ -86,7 +86,7 @@ public static class FilesApi
     private static async Task<bool> CanViewProtectedAsync(HttpContext ctx, Project project, Collection c, Record record)
     {
         var token = ctx.Request.Query["token"].ToString();
-        var auth = token.Length is > 0 and < 4096 ? await AuthTokenLoader.VerifyAsync(project, token, AuthTokens.File, ctx.RequestAborted) : null;
+        var auth = token.Length is > 0 and < 4096 ? await AuthTokenLoader.VerifyAsync(project, token, AuthTokens.File, ctx.RequestAborted, ctx.UtcNow()) : null;
         var isSuperuser = auth?.Collection.Name == ProjectInitializer.SuperusersName;
         if (isSuperuser) return true;
         if (c.ViewRule is null) return false;

@@ -17,18 +17,19 @@ public static class AuthTokenLoader
     /// The auth record of a valid token whose record still satisfies the collection's authRule (AuthRuleGate);
     /// RefusedByAuthRule tells a valid token of a record the rule now refuses (the request continues as a guest).
     /// </summary>
-    public static async Task<(Record? Record, bool RefusedByAuthRule)> LoadCheckedAsync(Project project, string? header, CancellationToken ct)
+    public static async Task<(Record? Record, bool RefusedByAuthRule)> LoadCheckedAsync(Project project, string? header, CancellationToken ct, DateTimeOffset? now = null)
     {
         if (string.IsNullOrWhiteSpace(header)) return (null, false);
         var token = header.Trim();
         if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = token[7..].Trim();
-        var record = await VerifyAsync(project, token, "auth", ct);
+        var record = await VerifyAsync(project, token, "auth", ct, now);
         if (record is null) return (null, false);
         return await AuthRuleGate.AllowsAsync(project, record, ct) ? (record, false) : (null, true);
     }
 
     /// <summary>Verifies a token of the given type against its record's tokenKey and the collection secret for that type.</summary>
-    public static async Task<Record?> VerifyAsync(Project project, string token, string type, CancellationToken ct)
+    /// <param name="now">The request's clock (the server's TimeProvider); null: the system clock.</param>
+    public static async Task<Record?> VerifyAsync(Project project, string token, string type, CancellationToken ct, DateTimeOffset? now = null)
     {
         var claims = Jwt.ReadUnverified(token);
         if (claims is null || claims.Type != type || claims.Id.Length == 0) return null;
@@ -46,6 +47,6 @@ public static class AuthTokenLoader
             _ => null,
         };
         if (secret is null) return null;
-        return Jwt.Verify(token, record.GetString("tokenKey") + secret, DateTimeOffset.UtcNow) ? record : null;
+        return Jwt.Verify(token, record.GetString("tokenKey") + secret, now ?? DateTimeOffset.UtcNow) ? record : null;
     }
 }

@@ -114,7 +114,7 @@ public static class PaperGaoPipeline
         if (gated) await Backups.BackupsGate.EnterAsync(ctx, project);
         try
         {
-            var (auth, refused) = await AuthTokenLoader.LoadCheckedAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted);
+            var (auth, refused) = await AuthTokenLoader.LoadCheckedAsync(project, ctx.Request.Headers.Authorization.FirstOrDefault(), ctx.RequestAborted, ctx.UtcNow());
             ApiContext.SetAuth(ctx, auth);
             if (refused) ApiContext.SetAuthRefused(ctx);
             await next(ctx);

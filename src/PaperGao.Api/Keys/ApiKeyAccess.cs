@@ -36,7 +36,7 @@ public static class ApiKeyAccess
             return;
         }
         var project = ctx.Project();
-        var key = await AuthenticateAsync(project, presented, ctx.RequestAborted)
+        var key = await AuthenticateAsync(project, presented, ctx.RequestAborted, ctx.UtcNow())
                   ?? throw ApiError.Unauthorized("The API key is invalid, revoked or expired.");
         ApiContext.SetAuth(ctx, null);
         ctx.Items[ItemKey] = key;
@@ -54,12 +54,12 @@ public static class ApiKeyAccess
         return ApiKeySecret.LooksLikeKey(auth) ? auth : null;
     }
 
-    public static async Task<ApiKey?> AuthenticateAsync(Project project, string presented, CancellationToken ct)
+    public static async Task<ApiKey?> AuthenticateAsync(Project project, string presented, CancellationToken ct, DateTimeOffset? now = null)
     {
         var id = ApiKeySecret.IdOf(presented);
         if (id is null) return null;
         var key = await ApiKeyStore.FindAsync(project.Database, id, ct);
-        if (key is null || !ApiKeySecret.Matches(presented, key.Hash) || key.IsExpired(DateTimeOffset.UtcNow)) return null;
+        if (key is null || !ApiKeySecret.Matches(presented, key.Hash) || key.IsExpired(now ?? DateTimeOffset.UtcNow)) return null;
         return key;
     }
 

@@ -46,8 +46,9 @@ public static class ApiKeysApi
         var project = ctx.Project();
         var body = await RequestBody.ReadObjectAsync(ctx);
         var (id, secret) = ApiKeySecret.Generate();
-        var now = DateTimes.Now();
-        var key = Validate(project, body, id, ApiKeySecret.Hash(secret), now);
+        var clock = ctx.UtcNow();
+        var now = DateTimes.Format(clock);
+        var key = Validate(project, body, id, ApiKeySecret.Hash(secret), now, clock);
         await ApiKeyStore.InsertAsync(project.Database, key, ctx.RequestAborted);
         var json = ToJson(project, key);
         json["key"] = secret;
@@ -61,7 +62,7 @@ public static class ApiKeysApi
         JsonResponse.NoContent(ctx);
     }
 
-    private static ApiKey Validate(Project project, JsonObject body, string id, string hash, string now)
+    private static ApiKey Validate(Project project, JsonObject body, string id, string hash, string now, DateTimeOffset clock)
     {
         var errors = new ErrorData();
         var name = body["name"] is JsonValue nv && nv.TryGetValue<string>(out var ns) ? ns.Trim() : null;
@@ -93,7 +94,7 @@ public static class ApiKeysApi
         {
             if (ex is not JsonValue ev || !ev.TryGetValue<string>(out var es) || !DateTimes.TryNormalize(es, out expires))
                 errors.Add("expires", new FieldError("validation_invalid_date", "Must be a valid date."));
-            else if (expires.Length > 0 && DateTimes.TryParse(expires, out var at) && at <= DateTimeOffset.UtcNow)
+            else if (expires.Length > 0 && DateTimes.TryParse(expires, out var at) && at <= clock)
                 errors.Add("expires", new FieldError("validation_date_in_past", "Must be in the future."));
         }
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);

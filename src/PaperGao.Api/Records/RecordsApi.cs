@@ -59,9 +59,14 @@ public static class RecordsApi
         {
             var e = RecordRequestHooks.Event(project, c, req, ctx);
             e.Record = record;
-            await RecordRequestHooks.RunAsync(ctx, project.Hooks.ViewRequest, e, () => JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, e.Record!, viewer)));
+            await RecordRequestHooks.RunAsync(ctx, project.Hooks.ViewRequest, e, async () =>
+            {
+                await RecordEnricher.EnrichAsync(project, e.Record!, req);
+                await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, e.Record!, viewer));
+            });
             return;
         }
+        await RecordEnricher.EnrichAsync(project, record, req);
         await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
     }
 
@@ -150,6 +155,7 @@ public static class RecordsApi
             }, ctx.RequestAborted);
         }
         var viewer = await ViewerForAsync(project, record, req, ctx.RequestAborted);
+        await RecordEnricher.EnrichAsync(project, record, req);
         await JsonResponse.WriteAsync(ctx, w => RecordJsonWriter.Write(w, record, viewer));
     }
 

@@ -9,7 +9,7 @@ namespace PaperGao.Core.Hooks;
 public sealed class Hook<TEvent> where TEvent : IHookEvent
 {
     private readonly object _gate = new();
-    private (int Priority, string? Tag, Func<TEvent, Func<Task>, Task> Handler, Func<bool>? Active)[] _handlers = [];
+    private (int Priority, string? Tag, Func<TEvent, Func<Task>, Task> Handler, Func<bool>? Active, Func<TEvent, bool>? Applies)[] _handlers = [];
 
     /// <summary>True when a handler would run (callers skip preparing an event nobody reads).</summary>
     public bool HasHandlers
@@ -21,14 +21,27 @@ public sealed class Hook<TEvent> where TEvent : IHookEvent
         }
     }
 
+    /// <summary>True when a handler would run for this event (its tag and its "applies" check): callers skip work nobody reads.</summary>
+    public bool HasHandlersFor(TEvent e)
+    {
+        foreach (var h in Volatile.Read(ref _handlers))
+        {
+            if ((h.Tag is null || e.MatchesTag(h.Tag)) && (h.Active is null || h.Active()) && (h.Applies is null || h.Applies(e))) return true;
+        }
+        return false;
+    }
+
     public void Bind(Func<TEvent, Func<Task>, Task> handler, int priority = 0, string? tag = null) => Bind(handler, priority, tag, null);
 
     /// <summary>Binds a handler that runs only while <paramref name="active"/> says so.</summary>
-    public void Bind(Func<TEvent, Func<Task>, Task> handler, int priority, string? tag, Func<bool>? active)
+    public void Bind(Func<TEvent, Func<Task>, Task> handler, int priority, string? tag, Func<bool>? active) => Bind(handler, priority, tag, active, null);
+
+    /// <summary>Binds a handler that runs only while <paramref name="active"/> says so and, when given, for events <paramref name="applies"/> accepts.</summary>
+    public void Bind(Func<TEvent, Func<Task>, Task> handler, int priority, string? tag, Func<bool>? active, Func<TEvent, bool>? applies)
     {
         lock (_gate)
         {
-            _handlers = [.. _handlers.Append((priority, tag, handler, active)).OrderBy(h => h.Item1)];
+            _handlers = [.. _handlers.Append((priority, tag, handler, active, applies)).OrderBy(h => h.Item1)];
         }
     }
 
@@ -47,7 +60,7 @@ public sealed class Hook<TEvent> where TEvent : IHookEvent
             await action();
             return true;
         }
-        var matching = handlers.Where(h => (h.Tag is null || e.MatchesTag(h.Tag)) && (h.Active is null || h.Active())).ToArray();
+        var matching = handlers.Where(h => (h.Tag is null || e.MatchesTag(h.Tag)) && (h.Active is null || h.Active()) && (h.Applies is null || h.Applies(e))).ToArray();
         var reached = false;
         await Run(0);
         return reached;

@@ -28,6 +28,9 @@ public sealed class RecordHooks
     public Hook<RecordRequestEvent> AuthRequest { get; } = new();
     public Hook<RecordRequestEvent> AuthWithPasswordRequest { get; } = new();
 
+    /// <summary>Records on their way to a client (view, list, expand, write and auth responses, realtime): see <see cref="RecordEnrichEvent"/>.</summary>
+    public Hook<RecordEnrichEvent> Enrich { get; } = new();
+
     /// <summary>The auth flows' mails about a record (around MailerSend); the event's Kind names the flow.</summary>
     public Hook<MailerEvent> MailerRecordSend { get; } = new();
 

@@ -51,10 +51,21 @@ public sealed class SmtpMailer(SendmailProgram? sendmail = null) : IMailer
     private static MimeMessage BuildMessage(ProjectSettings settings, MailMessage message)
     {
         var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress(settings.Meta.SenderName, settings.Meta.SenderAddress));
-        mime.To.Add(new MailboxAddress(message.ToName, message.ToAddress));
+        mime.From.Add(message.From is { } from ? new MailboxAddress(from.Name, from.Address) : new MailboxAddress(settings.Meta.SenderName, settings.Meta.SenderAddress));
+        foreach (var a in message.AllTo) mime.To.Add(new MailboxAddress(a.Name, a.Address));
+        foreach (var a in message.Cc) mime.Cc.Add(new MailboxAddress(a.Name, a.Address));
+        // MailKit sends to Bcc recipients and leaves the Bcc header out of what it transmits; sendmail -t does the same.
+        foreach (var a in message.Bcc) mime.Bcc.Add(new MailboxAddress(a.Name, a.Address));
         mime.Subject = message.Subject;
-        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody }.ToMessageBody();
+        foreach (var (name, value) in message.Headers) mime.Headers.Add(name, value);
+        var body = new BodyBuilder
+        {
+            HtmlBody = message.HtmlBody.Length > 0 || message.Text.Length == 0 ? message.HtmlBody : null,
+            TextBody = message.Text.Length > 0 ? message.Text : null,
+        };
+        foreach (var a in message.Attachments)
+            body.Attachments.Add(a.Name, a.Data, ContentType.TryParse(a.ContentType, out var type) ? type : new ContentType("application", "octet-stream"));
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 }

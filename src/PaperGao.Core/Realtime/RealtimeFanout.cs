@@ -226,6 +226,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
             foreach (var t in allowed)
             {
                 var data = await payloads.ForAsync(t.Client, t.Subscription, t.Request, ct);
+                if (data.IsEmpty) continue;
                 t.Client.TrySend(new RealtimeMessage(t.Subscription.Raw, data));
             }
             return true;

@@ -10,7 +10,8 @@ namespace PaperGao.Core.Realtime;
 /// <summary>
 /// Builds the event data {"action","record"} for each subscriber (protocol.md §6.3 step 3): a fresh copy of the
 /// record, expand with the subscriber's auth, hidden fields and emails as that subscriber may see them, then the
-/// fields option. Subscribers with the same auth, expand and fields share one serialized payload.
+/// fields option. Subscribers with the same auth, expand and fields share one serialized payload. Empty: send nothing
+/// (the enrich hook failed for this subscriber).
 /// </summary>
 internal sealed class RealtimePayloads(Project project, DbConnection conn, Record record, string action, Func<JsonNode?, string, JsonNode?>? fieldsPicker)
 {
@@ -24,6 +25,17 @@ internal sealed class RealtimePayloads(Project project, DbConnection conn, Recor
         await EmailAccess.MarkAsync(project, conn, null, [copy], req, ct);
         if (!string.IsNullOrWhiteSpace(s.Expand))
             await RecordExpander.ExpandAsync(project, conn, null, [copy], ExpandTree.Parse(s.Expand), req, ct);
+        try
+        {
+            await RecordEnricher.EnrichAsync(project, copy, req);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // An enrich hook may hide what this subscriber must not see: when it fails, the subscriber gets no event.
+            project.Hooks.ReportAfterCommitError(e);
+            _cache[key] = ReadOnlyMemory<byte>.Empty;
+            return ReadOnlyMemory<byte>.Empty;
+        }
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
         {

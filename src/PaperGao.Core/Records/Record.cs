@@ -22,6 +22,12 @@ public sealed class Record(Collection collection)
     /// </summary>
     public bool EmailShown { get; set; }
 
+    /// <summary>
+    /// What an onRecordEnrich handler (or a function's hide/withCustomData) changed about this record's output: hidden
+    /// and unhidden fields, custom keys. Null for nearly every record (the writer's fast path). Not copied by <see cref="Clone"/>.
+    /// </summary>
+    public RecordEnrichment? Enrichment { get; set; }
+
     public string Id
     {
         get => Values.TryGetValue("id", out var v) && v is string s ? s : "";
@@ -47,4 +53,20 @@ public sealed class Record(Collection collection)
         foreach (var (k, v) in Values) r.Values[k] = v;
         return r;
     }
+}
+
+/// <summary>Output changes of one record (see <see cref="Record.Enrichment"/>).</summary>
+public sealed class RecordEnrichment
+{
+    /// <summary>Field names (or "expand") left out of the output.</summary>
+    public HashSet<string> Hidden { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Fields marked hidden in the collection shown anyway (never password or tokenKey).</summary>
+    public HashSet<string> Unhidden { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When true, set() of a name that is not a field adds a custom key to the output.</summary>
+    public bool AllowCustom { get; set; }
+
+    /// <summary>Custom keys and their values, in the output next to the fields.</summary>
+    public Dictionary<string, System.Text.Json.Nodes.JsonNode?> Custom { get; } = new(StringComparer.Ordinal);
 }

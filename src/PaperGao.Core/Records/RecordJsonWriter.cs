@@ -54,6 +54,11 @@ public static class RecordJsonWriter
     /// <summary>Writes a record held in memory (with its expand, if any).</summary>
     public static void Write(Utf8JsonWriter w, Record r, Viewer viewer)
     {
+        if (r.Enrichment is { } enrichment)
+        {
+            WriteEnriched(w, r, viewer, enrichment);
+            return;
+        }
         var plan = GetPlan(r.Collection, viewer.IsSuperuser);
         var showEmail = RecordVisibility.ShowsEmail(viewer, r);
         w.WriteStartObject();
@@ -71,6 +76,60 @@ public static class RecordJsonWriter
             e.Field!.WriteValue(w, r.Values.GetValueOrDefault(e.Field.Name));
         }
         if (!expandWritten) WriteExpand(w, r, viewer);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A record an enrich hook changed: the viewer's fields minus the hidden ones, plus unhidden fields (never password
+    /// or tokenKey) and custom keys, sorted like every other record.
+    /// </summary>
+    private static void WriteEnriched(Utf8JsonWriter w, Record r, Viewer viewer, RecordEnrichment x)
+    {
+        var plan = GetPlan(r.Collection, viewer.IsSuperuser);
+        var showEmail = RecordVisibility.ShowsEmail(viewer, r);
+        var keys = new List<(string Key, Entry? Entry, Field? Field)>();
+        foreach (var e in plan.Entries)
+        {
+            if (e.IsEmail && !showEmail) continue;
+            if (x.Hidden.Contains(e.Key.Value)) continue;
+            keys.Add((e.Key.Value, e, null));
+        }
+        foreach (var name in x.Unhidden)
+        {
+            if (x.Hidden.Contains(name) || keys.Exists(k => k.Key == name)) continue;
+            if (r.Collection.FindField(name) is { } f && RecordVisibility.IsReadable(r.Collection, f, superuser: true)) keys.Add((name, null, f));
+        }
+        foreach (var name in x.Custom.Keys)
+        {
+            if (x.Hidden.Contains(name) || r.Collection.FindField(name) is not null || name is "expand" or "collectionId" or "collectionName") continue;
+            keys.Add((name, null, null));
+        }
+        if (r.Expand is not null && !x.Hidden.Contains("expand")) keys.Add(("expand", null, null));
+        keys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        w.WriteStartObject();
+        foreach (var (key, e, field) in keys)
+        {
+            if (e is not null)
+            {
+                if (e.Constant is not null) { w.WriteString(e.Key, e.Constant); continue; }
+                w.WritePropertyName(e.Key);
+                e.Field!.WriteValue(w, r.Values.GetValueOrDefault(e.Field.Name));
+            }
+            else if (field is not null)
+            {
+                w.WritePropertyName(key);
+                field.WriteValue(w, r.Values.GetValueOrDefault(field.Name));
+            }
+            else if (key == "expand" && r.Expand is not null && !x.Custom.ContainsKey("expand"))
+            {
+                WriteExpand(w, r, viewer);
+            }
+            else
+            {
+                w.WritePropertyName(key);
+                if (x.Custom[key] is { } node) node.WriteTo(w); else w.WriteNullValue();
+            }
+        }
         w.WriteEndObject();
     }
 

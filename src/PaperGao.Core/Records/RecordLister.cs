@@ -101,7 +101,7 @@ public static class RecordLister
             w.WriteStartObject();
             w.WritePropertyName("items");
             await using var cmd = project.Database.Command(conn, null, PageSql(project, c, q, compiled), parameters);
-            if (tree.IsEmpty && !EmailAccess.NeedsQuery(c, request))
+            if (tree.IsEmpty && !EmailAccess.NeedsQuery(c, request) && !RecordEnricher.Applies(project, c))
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 w.WriteStartArray();
@@ -113,6 +113,7 @@ public static class RecordLister
                 var records = await RecordSql.ReadAllAsync(c, cmd, ct);
                 await EmailAccess.MarkAsync(project, conn, null, records, request, ct);
                 await RecordExpander.ExpandAsync(project, conn, null, records, tree, request, ct);
+                await RecordEnricher.EnrichAsync(project, records, request);
                 w.WriteStartArray();
                 foreach (var r in records) RecordJsonWriter.Write(w, r, viewer);
                 w.WriteEndArray();

@@ -101,15 +101,27 @@ public static class FunctionStore
     public static IEnumerable<string> SecretNames(IReadOnlyDictionary<string, string> settings) =>
         settings.Keys.Where(k => k.StartsWith(SecretPrefix, StringComparison.Ordinal)).Select(k => k[SecretPrefix.Length..]).Order(StringComparer.Ordinal);
 
+    public const string LimitsKey = "limits";
+
+    /// <summary>The project's limit overrides (a JSON object), or null.</summary>
+    public static System.Text.Json.Nodes.JsonObject? LimitOverrides(IReadOnlyDictionary<string, string> settings)
+    {
+        if (settings.GetValueOrDefault(LimitsKey) is not { } text) return null;
+        try { return System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     public static string[] AllowHosts(IReadOnlyDictionary<string, string> settings) =>
         settings.GetValueOrDefault(AllowHostsKey) is { } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
 
     /// <summary>Sets (value not null) or removes secrets and the allow-list, and bumps the revision the nodes poll.</summary>
-    public static Task UpdateSettingsAsync(Project p, IReadOnlyDictionary<string, string?> secrets, IReadOnlyList<string>? allowHosts, CancellationToken ct) =>
+    /// <param name="limits">The new limit overrides (null: unchanged; an empty object removes them).</param>
+    public static Task UpdateSettingsAsync(Project p, IReadOnlyDictionary<string, string?> secrets, IReadOnlyList<string>? allowHosts, System.Text.Json.Nodes.JsonObject? limits, CancellationToken ct) =>
         p.Database.WriteAsync(async tx =>
         {
             foreach (var (name, value) in secrets) await SetAsync(p, tx, SecretPrefix + name, value, ct);
             if (allowHosts is not null) await SetAsync(p, tx, AllowHostsKey, allowHosts.Count == 0 ? null : string.Join(',', allowHosts), ct);
+            if (limits is not null) await SetAsync(p, tx, LimitsKey, limits.Count == 0 ? null : limits.ToJsonString(), ct);
             var prm = new SqlParams();
             var rev = await p.Database.ScalarAsync(tx.Connection!, tx, $"SELECT value FROM {SettingsTable} WHERE name = {prm.Add(RevisionKey)}", prm, ct);
             var next = (rev is string s && long.TryParse(s, CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;

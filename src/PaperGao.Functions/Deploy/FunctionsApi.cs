@@ -27,7 +27,7 @@ public static partial class FunctionsApi
         g.MapGet("/versions", (HttpContext ctx) => VersionsAsync(ctx)).WithName("ListFunctionVersions").WithSummary("The deployed versions, newest first.");
         g.MapPost("/rollback", (HttpContext ctx) => RollbackAsync(ctx, runtime)).WithName("RollbackFunctions").WithSummary("Deploy the files of an earlier version again: {version}.");
         g.MapGet("/settings", (HttpContext ctx) => SettingsAsync(ctx, runtime)).WithName("GetFunctionSettings").WithSummary("Secret names (never values) and the outbound allow-list.");
-        g.MapPatch("/settings", (HttpContext ctx) => UpdateSettingsAsync(ctx, runtime)).WithName("UpdateFunctionSettings").WithSummary("Set or remove secrets ({secrets: {NAME: value|null}}) and the allow-list ({allowHosts: [...]}).");
+        g.MapPatch("/settings", (HttpContext ctx) => UpdateSettingsAsync(ctx, runtime)).WithName("UpdateFunctionSettings").WithSummary("Set or remove secrets ({secrets: {NAME: value|null}}), the allow-list ({allowHosts: [...]}) and the project's limits ({limits: {timeoutSeconds: 2, poolSize: null, ...}}).");
         g.MapGet("/types.d.ts", (HttpContext ctx) => TypesAsync(ctx)).WithName("FunctionTypes").WithSummary("TypeScript declarations of the functions API, for editors.");
     }
 
@@ -110,7 +110,7 @@ public static partial class FunctionsApi
     {
         ctx.RequireSuperuser();
         var settings = await FunctionStore.LoadSettingsAsync(ctx.Project(), ctx.RequestAborted);
-        await JsonResponse.WriteNodeAsync(ctx, SettingsJson(settings));
+        await JsonResponse.WriteNodeAsync(ctx, SettingsJson(settings, runtime));
     }
 
     private static async Task UpdateSettingsAsync(HttpContext ctx, FunctionsRuntime runtime)
@@ -142,10 +142,16 @@ public static partial class FunctionsApi
             }
         }
         else if (body.ContainsKey("allowHosts")) errors.Add("allowHosts", new FieldError("validation_invalid_value", "Expected an array of host names, IPs or CIDR ranges."));
+        JsonObject? limits = null;
+        if (body.ContainsKey("limits"))
+        {
+            var stored = FunctionStore.LimitOverrides(await FunctionStore.LoadSettingsAsync(project, ctx.RequestAborted));
+            limits = runtime.Limits.MergeOverrides(stored, body["limits"], errors);
+        }
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to update the function settings.", errors);
-        await FunctionStore.UpdateSettingsAsync(project, secrets, hosts, ctx.RequestAborted);
+        await FunctionStore.UpdateSettingsAsync(project, secrets, hosts, limits, ctx.RequestAborted);
         if (runtime.StateOf(project) is { } state) await runtime.RefreshAsync(state, ctx.RequestAborted);
-        await JsonResponse.WriteNodeAsync(ctx, SettingsJson(await FunctionStore.LoadSettingsAsync(project, ctx.RequestAborted)));
+        await JsonResponse.WriteNodeAsync(ctx, SettingsJson(await FunctionStore.LoadSettingsAsync(project, ctx.RequestAborted), runtime));
     }
 
     private static async Task TypesAsync(HttpContext ctx)
@@ -156,10 +162,14 @@ public static partial class FunctionsApi
         await s.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
     }
 
-    private static JsonObject SettingsJson(IReadOnlyDictionary<string, string> settings) => new()
+    /// <summary>Secret names, the allow-list, the project's limit overrides and the effective limits (the server's are the ceilings).</summary>
+    private static JsonObject SettingsJson(IReadOnlyDictionary<string, string> settings, FunctionsRuntime runtime) => new()
     {
         ["secrets"] = new JsonArray([.. FunctionStore.SecretNames(settings).Select(n => (JsonNode?)n)]),
         ["allowHosts"] = new JsonArray([.. FunctionStore.AllowHosts(settings).Select(h => (JsonNode?)h)]),
+        ["limits"] = FunctionStore.LimitOverrides(settings) ?? new JsonObject(),
+        ["effectiveLimits"] = runtime.Limits.WithOverrides(FunctionStore.LimitOverrides(settings)).ToSettingsJson(),
+        ["serverLimits"] = runtime.Limits.ToSettingsJson(),
     };
 
     private static JsonObject ErrorJson(FunctionLoadException e) => new()

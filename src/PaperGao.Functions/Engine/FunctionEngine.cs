@@ -26,6 +26,7 @@ public sealed class FunctionEngine
     public FunctionEngine(FunctionRuntimeContext context, IReadOnlyDictionary<string, FunctionFile> files, FunctionLimits limits)
     {
         Context = context;
+        Limits = limits;
         _files = files;
         Js = new Jint.Engine(o =>
         {
@@ -50,6 +51,7 @@ public sealed class FunctionEngine
         Js.SetValue("$http", new JsHttp(this));
         Js.SetValue("$os", new JsOs(this));
         Js.SetValue("$push", new JsPush(this));
+        Js.SetValue("$mails", new JsMails(this));
         Js.Execute(PreludeCode, "prelude.js");
     }
 
@@ -57,6 +59,9 @@ public sealed class FunctionEngine
     public JsHost Host { get; }
     public JsApp App { get; }
     public FunctionRuntimeContext Context { get; }
+
+    /// <summary>The limits this engine was built with.</summary>
+    public FunctionLimits Limits { get; }
     public IReadOnlyList<Registration> Registrations => _registrations;
 
     /// <summary>The file whose top level is running (registrations and log lines name it).</summary>

@@ -8,7 +8,8 @@ public sealed class FunctionRuntimeContext(Project project, ILogger log, Functio
 {
     public Project Project { get; } = project;
     public ILogger Log { get; } = log;
-    public FunctionLimits Limits { get; } = limits;
+    /// <summary>This project's limits: the server's with the project's overrides (swapped when the settings change; a set keeps the limits it was loaded with).</summary>
+    public FunctionLimits Limits { get; set; } = limits;
 
     /// <summary>The guarded outbound client for this project (its allow-list applied).</summary>
     public Func<HttpClient> Http { get; } = http;
@@ -21,6 +22,9 @@ public sealed class FunctionRuntimeContext(Project project, ILogger log, Functio
 
     /// <summary>The server's push queues ($push.send); null outside a server (the CLI's checks), where $push.send throws.</summary>
     public Api.Push.PushQueues? Push { get; init; }
+
+    /// <summary>The server's mailer ($app.newMailClient()); null when the host has none.</summary>
+    public Core.Mail.IMailer? Mailer { get; init; }
 
     /// <summary>Function log lines (console.*, $app.logger()) go here too: the project's request logs.</summary>
     public Action<string, string, string, string>? LogSink { get; init; }

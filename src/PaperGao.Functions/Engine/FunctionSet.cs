@@ -20,16 +20,18 @@ public sealed class FunctionSet : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _leases;
     private readonly FunctionRuntimeContext _context;
+    private readonly FunctionLimits _limits;
     private readonly Dictionary<string, FunctionFile> _files;
 
     private FunctionSet(FunctionRuntimeContext context, Dictionary<string, FunctionFile> files, FunctionEngine first, string version)
     {
         _context = context;
+        _limits = first.Limits;
         _files = files;
         Version = version;
         Manifest = first.Registrations;
-        _slots = new SemaphoreSlim(context.Limits.PoolSize, context.Limits.PoolSize);
-        var engines = Math.Max(context.Limits.MaxEngines, context.Limits.PoolSize);
+        _slots = new SemaphoreSlim(_limits.PoolSize, _limits.PoolSize);
+        var engines = Math.Max(_limits.MaxEngines, _limits.PoolSize);
         _leases = new SemaphoreSlim(engines, engines);
         _idle.Add(first);
     }
@@ -41,6 +43,15 @@ public sealed class FunctionSet : IDisposable
 
     public IReadOnlyCollection<FunctionFile> Files => _files.Values;
 
+    /// <summary>The limits this set's engines were built with.</summary>
+    public FunctionLimits Limits => _limits;
+
+    /// <summary>The invocation the current flow runs in (null outside a function call): every log line of one call carries it.</summary>
+    public static string? CurrentInvocation => Current.Value?.Invocation;
+
+    /// <summary>The name of the function the current flow runs (its route, hook or cron job), or null.</summary>
+    public static string? CurrentFunction => Current.Value?.Function;
+
     /// <summary>Loads a set (throws FunctionLoadException with file, line and column for code that does not load).</summary>
     public static FunctionSet Load(FunctionRuntimeContext context, IEnumerable<FunctionFile> files, string version)
     {
@@ -51,10 +62,15 @@ public sealed class FunctionSet : IDisposable
 
     private static FunctionEngine CreateEngine(FunctionRuntimeContext context, Dictionary<string, FunctionFile> files)
     {
-        var engine = new FunctionEngine(context, files, context.Limits);
+        return CreateEngine(context, files, context.Limits);
+    }
+
+    private static FunctionEngine CreateEngine(FunctionRuntimeContext context, Dictionary<string, FunctionFile> files, FunctionLimits limits)
+    {
+        var engine = new FunctionEngine(context, files, limits);
         try
         {
-            engine.Load(context.Limits.CronTimeout);
+            engine.Load(limits.CronTimeout);
         }
         catch (FunctionLoadException)
         {
@@ -82,8 +98,8 @@ public sealed class FunctionSet : IDisposable
         using var span = Core.Telemetry.PaperGaoTracing.Source.HasListeners()
             ? Core.Telemetry.PaperGaoTracing.StartFunction(Manifest[index].Kind.ToString().ToLowerInvariant(), FunctionErrors.Name(Manifest[index]), _context.Project.Name)
             : null;
-        var deadline = DateTime.UtcNow + _context.Limits.QueueTimeout;
-        if (!await _leases.WaitAsync(_context.Limits.QueueTimeout, ct))
+        var deadline = DateTime.UtcNow + _limits.QueueTimeout;
+        if (!await _leases.WaitAsync(_limits.QueueTimeout, ct))
             throw Busy();
         var left = deadline - DateTime.UtcNow;
         if (!await _slots.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct))
@@ -95,11 +111,11 @@ public sealed class FunctionSet : IDisposable
         Lease? lease = null;
         try
         {
-            engine = _idle.TryTake(out var e) ? e : CreateEngine(_context, _files);
+            engine = _idle.TryTake(out var e) ? e : CreateEngine(_context, _files, _limits);
             if (engine.Registrations.Count != Manifest.Count)
                 throw new ApiError(500, "The functions registered differently in another engine (registration must not depend on state).");
             engine.BeginCall(budget, ct);
-            lease = new Lease(this, engine);
+            lease = new Lease(this, engine, Core.Common.RandomString.LowerAlphanumeric(12), FunctionErrors.Name(Manifest[index]));
             Current.Value = lease;
             try
             {
@@ -174,8 +190,10 @@ public sealed class FunctionSet : IDisposable
         _leases.Dispose();
     }
 
-    private sealed class Lease(FunctionSet set, FunctionEngine engine)
+    private sealed class Lease(FunctionSet set, FunctionEngine engine, string invocation, string function)
     {
+        public string Invocation { get; } = invocation;
+        public string Function { get; } = function;
         public FunctionSet Set { get; } = set;
         public FunctionEngine Engine { get; } = engine;
         public bool HoldsSlot { get; set; } = true;

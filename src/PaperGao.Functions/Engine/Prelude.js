@@ -15,6 +15,7 @@ class NotFoundError extends ApiError { constructor(message, data) { super(404, m
 class TooManyRequestsError extends ApiError { constructor(message, data) { super(429, message || "Too Many Requests.", data); this.name = "TooManyRequestsError"; } }
 class InternalServerError extends ApiError { constructor(message, data) { super(500, message || "Something went wrong while processing your request.", data); this.name = "InternalServerError"; } }
 
+class MailerMessage { constructor(data) { if (data) Object.assign(this, data); } }
 class DynamicModel { constructor(shape) { if (shape) Object.assign(this, shape); } }
 class Record { constructor(collection, data) { return __host.newRecord(collection, data === undefined ? null : data); } }
 
@@ -31,7 +32,7 @@ function require(name) { return __host.require(String(name)); }
     "onRecordAfterCreateSuccess", "onRecordAfterUpdateSuccess", "onRecordAfterDeleteSuccess",
     "onRecordAfterCreateError", "onRecordAfterUpdateError", "onRecordAfterDeleteError",
     "onRecordCreateRequest", "onRecordUpdateRequest", "onRecordDeleteRequest", "onRecordViewRequest", "onRecordsListRequest",
-    "onRecordAuthRequest", "onRecordAuthWithPasswordRequest",
+    "onRecordAuthRequest", "onRecordAuthWithPasswordRequest", "onRecordEnrich",
     "onMailerSend", "onMailerRecordPasswordResetSend", "onMailerRecordVerificationSend", "onMailerRecordEmailChangeSend",
     "onMailerRecordOTPSend", "onMailerRecordAuthAlertSend",
   ];

@@ -36,6 +36,9 @@ public sealed class JsApp(FunctionEngine engine, RequestInfo? asUser)
 
     public JsLogger Logger() => new(engine, "$app.logger");
 
+    /// <summary>A client that sends mail through the project's mailer and the onMailerSend hooks.</summary>
+    public JsMailClient NewMailClient() => new(engine);
+
     public JsCollection FindCollectionByNameOrId(string nameOrId) => new(FindCollection(nameOrId));
 
     public JsRecord FindRecordById(JsValue collection, string id)

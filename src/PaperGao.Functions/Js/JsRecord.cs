@@ -47,7 +47,8 @@ public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = 
     public JsValue Get(string name)
     {
         var f = Inner.Collection.FindField(name);
-        if (f is null) return JsValue.Undefined;
+        if (f is null)
+            return Inner.Enrichment is { } x && x.Custom.TryGetValue(name, out var custom) ? JsConvert.FromNode(engine.Js, custom) : JsValue.Undefined;
         return JsConvert.FromNode(engine.Js, JsConvert.FieldValue(f, Inner.Values.GetValueOrDefault(name)));
     }
 
@@ -55,7 +56,15 @@ public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = 
     {
         var (fieldName, modifier) = RecordInputApplier.ParseKey(name);
         var f = Inner.Collection.FindField(fieldName);
-        if (f is null) return;
+        if (f is null)
+        {
+            if (Inner.Enrichment is { AllowCustom: true } x && modifier is null)
+            {
+                if (name is "expand" or "collectionId" or "collectionName") throw ApiError.BadRequest("\"" + name + "\" cannot be custom data.");
+                x.Custom[name] = JsConvert.ToNode(engine.Js, value);
+            }
+            return;
+        }
         if (f is PasswordField)
         {
             Inner.Values[f.Name] = new PasswordInput(value.IsString() ? value.AsString() : value.ToString());
@@ -71,6 +80,31 @@ public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = 
             throw ApiError.BadRequest("Invalid value for field " + f.Name + ".", new ErrorData().Add(f.Name, error ?? new FieldError("validation_invalid_value", "Invalid value.")));
         Inner.Values[f.Name] = result;
     }
+
+    /// <summary>Leaves fields (or "expand") out of what clients see (onRecordEnrich, e.json(record)).</summary>
+    public JsRecord Hide(params string[] names)
+    {
+        var x = Enrich();
+        foreach (var n in names) { x.Hidden.Add(n); x.Unhidden.Remove(n); }
+        return this;
+    }
+
+    /// <summary>Shows fields again, also fields the collection marks hidden (never password or tokenKey).</summary>
+    public JsRecord Unhide(params string[] names)
+    {
+        var x = Enrich();
+        foreach (var n in names) { x.Hidden.Remove(n); x.Unhidden.Add(n); }
+        return this;
+    }
+
+    /// <summary>Allows set() of names that are not fields: they go into the output as extra keys.</summary>
+    public JsRecord WithCustomData(bool allow)
+    {
+        Enrich().AllowCustom = allow;
+        return this;
+    }
+
+    private RecordEnrichment Enrich() => Inner.Enrichment ??= new RecordEnrichment();
 
     /// <summary>Sets every property of a plain object (like a request body).</summary>
     public void Load(JsValue data)

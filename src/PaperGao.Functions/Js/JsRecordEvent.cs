@@ -1,6 +1,7 @@
 using Jint.Native;
 using Microsoft.AspNetCore.Http;
 using PaperGao.Core.Hooks;
+using PaperGao.Core.Records;
 using PaperGao.Functions.Engine;
 
 namespace PaperGao.Functions.Js;
@@ -31,4 +32,42 @@ public sealed class JsRecordRequestEvent(FunctionEngine engine, RecordRequestEve
     public JsRecord? Record { get; } = e.Record is null ? null : new JsRecord(engine, e.Record);
     public JsCollection Collection { get; } = new(e.Collection);
     public string AuthMethod => e.AuthMethod ?? "";
+}
+
+/// <summary>
+/// The event of onRecordEnrich: e.record (changes go to the client only; nothing is saved), e.requestInfo
+/// ({auth, method, context, query, headers, body}), e.collection, e.app, e.next().
+/// </summary>
+public sealed class JsRecordEnrichEvent(FunctionEngine engine, RecordEnrichEvent e, Record record, Func<JsValue> requestInfo)
+{
+    private JsValue? _info;
+
+    internal Func<JsValue>? NextAction { get; set; }
+
+    public JsRecord Record { get; } = new(engine, record);
+    public JsCollection Collection { get; } = new(e.Collection);
+    public JsApp App => engine.App;
+    public JsValue RequestInfo => _info ??= requestInfo();
+
+    public JsValue Next() => NextAction?.Invoke() ?? JsValue.Undefined;
+
+    /// <summary>PocketBase's requestInfo as a JavaScript object, built once per event batch.</summary>
+    internal static JsValue BuildRequestInfo(FunctionEngine engine, PaperGao.Core.Records.RequestInfo r)
+    {
+        var query = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (k, v) in r.Query) query[k] = v;
+        var headers = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (k, v) in r.Headers) headers[k] = v;
+        var info = new System.Text.Json.Nodes.JsonObject
+        {
+            ["method"] = r.Method,
+            ["context"] = r.Context,
+            ["query"] = query,
+            ["headers"] = headers,
+            ["body"] = r.Body?.DeepClone() ?? new System.Text.Json.Nodes.JsonObject(),
+        };
+        var js = (Jint.Native.Object.ObjectInstance)JsConvert.FromNode(engine.Js, info);
+        js.Set("auth", r.Auth is { } a ? JsValue.FromObject(engine.Js, new JsRecord(engine, a)) : JsValue.Null);
+        return js;
+    }
 }

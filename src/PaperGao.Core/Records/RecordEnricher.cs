@@ -1,0 +1,46 @@
+using PaperGao.Core.Collections;
+using PaperGao.Core.Hooks;
+using PaperGao.Core.Projects;
+
+namespace PaperGao.Core.Records;
+
+/// <summary>
+/// Runs the enrich hook (onRecordEnrich) over records about to be written to a client, their expanded records
+/// included: one event per collection, in order of first appearance. Costs nothing when no handler is bound.
+/// </summary>
+public static class RecordEnricher
+{
+    /// <summary>True when an enrich handler applies to records of this collection (the list's fast path asks).</summary>
+    public static bool Applies(Project project, Collection c) =>
+        project.Hooks.Enrich.HasHandlers && project.Hooks.Enrich.HasHandlersFor(new RecordEnrichEvent(project, c, [], RequestInfo.Guest));
+
+    public static Task EnrichAsync(Project project, Record record, RequestInfo request) => EnrichAsync(project, [record], request);
+
+    public static async Task EnrichAsync(Project project, IReadOnlyList<Record> records, RequestInfo request)
+    {
+        var hook = project.Hooks.Enrich;
+        if (records.Count == 0 || !hook.HasHandlers) return;
+        var groups = new List<(Collection Collection, List<Record> Records)>();
+        var seen = new HashSet<Record>(ReferenceEqualityComparer.Instance);
+        foreach (var r in records) Collect(r, groups, seen);
+        foreach (var (collection, list) in groups)
+        {
+            var e = new RecordEnrichEvent(project, collection, list, request);
+            if (!hook.HasHandlersFor(e)) continue;
+            await hook.TriggerAsync(e, () => Task.CompletedTask);
+        }
+    }
+
+    private static void Collect(Record r, List<(Collection Collection, List<Record> Records)> groups, HashSet<Record> seen)
+    {
+        if (!seen.Add(r)) return;
+        var group = groups.FindIndex(g => g.Collection.Id == r.Collection.Id);
+        if (group < 0) groups.Add((r.Collection, [r])); else groups[group].Records.Add(r);
+        if (r.Expand is null) return;
+        foreach (var value in r.Expand.Values)
+        {
+            if (value is Record one) Collect(one, groups, seen);
+            else if (value is IEnumerable<Record> many) foreach (var x in many) Collect(x, groups, seen);
+        }
+    }
+}
