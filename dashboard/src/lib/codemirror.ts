@@ -170,6 +170,9 @@ export function createEditor(o: EditorOptions): EditorHandle {
     EditorState.transactionFilter.of((tr) => (tr.newDoc.lines > 1 ? [] : tr)),
   ];
   const ariaAttrs = (invalid: boolean, describedBy: string | undefined) => EditorView.contentAttributes.of({
+    // A contenteditable is in the tab order anyway; the explicit tabindex tells checkers (axe's
+    // scrollable-region-focusable) that the scrolling editor has something to focus.
+    tabindex: '0',
     'aria-label': o.ariaLabel,
     'aria-multiline': o.multiline ? 'true' : 'false',
     ...(invalid ? { 'aria-invalid': 'true' } : {}),
@@ -185,7 +188,7 @@ export function createEditor(o: EditorOptions): EditorHandle {
         replaceSelectionAsTransaction,
         keymap.of([...submitKeys]),
         oneLine,
-        o.multiline ? [lineNumbers(), highlightActiveLine(), lintGutter()] : [],
+        o.multiline ? [lineNumbers(), highlightActiveLine(), lintGutter(), EditorView.lineWrapping] : [],
         history(),
         drawSelection(),
         indentOnInput(),
