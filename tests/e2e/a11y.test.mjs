@@ -75,6 +75,8 @@ test('axe-core: no serious or critical violations on any screen (1280x800)', asy
     await page.getByRole('heading').first().waitFor();
     for (const v of await seriousViolations(page)) found.push(`auth link page: ${v}`);
     assert.deepEqual(found, [], `axe found:\n${found.join('\n')}`);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -140,6 +142,8 @@ test('keyboard and focus: sign-in errors and success, dialogs keep focus, a fail
     await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
     assert.equal(await name.evaluate((el) => el === document.activeElement), true, 'focus on the collection name');
     assert.ok(await name.getAttribute('aria-describedby'));
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

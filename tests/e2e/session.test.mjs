@@ -44,6 +44,8 @@ test('expired session: sign in again over the open form, then save it (1280x800)
     const fresh = new PocketBase(server.url);
     await fresh.collection('_superusers').authWithPassword(EMAIL, newPassword);
     assert.equal((await fresh.collection('drafts').getFullList())[0].title, 'Draft kept');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -91,6 +93,8 @@ test('phone layout (390x844), keyboard only: sign in, open a collection, add a r
     const rec = (await admin.collection('tasks').getFullList())[0];
     assert.equal(rec.label, 'Buy milk');
     assert.equal(rec.done, true);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

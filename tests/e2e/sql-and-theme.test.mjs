@@ -42,6 +42,8 @@ test('SQL console: a query as a table, a write with its row count, a bad query w
     assert.equal(await table.count(), 0);
     assert.equal(await query.getAttribute('aria-invalid'), 'true');
     assert.equal(await query.evaluate((el) => el === document.activeElement), true, 'focus on the query after the error');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -76,6 +78,8 @@ test('dark mode: follows the system, the switch overrides it and is kept; no ser
     await page.getByLabel('Theme').selectOption('dark');
     assert.ok(dark(await bg()), 'dark by the switch on a light system');
     await b.shot('dark-switch');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
