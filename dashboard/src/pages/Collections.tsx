@@ -22,7 +22,7 @@ export function CollectionsPage() {
         <h1 className="grow" style={{ margin: 0 }}>Collections</h1>
         <button type="button" onClick={() => setDialog('import')} disabled={!items}>Import</button>
         <button type="button" onClick={() => setDialog('export')} disabled={!items}>Export</button>
-        <a className="btn primary" href={href("collections", "new")}>New collection</a>
+        <a className="btn primary" data-shortcut="new" aria-keyshortcuts="n" href={href('collections', 'new')}>New collection</a>
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
