@@ -95,7 +95,7 @@ function SetFieldDialog({ collection, count, onApply, onClose }: {
 
   return (
     <Modal title={`Set a field on ${plural(count, 'record')}`} onClose={onClose}>
-      <form onSubmit={submit} aria-label="Set field" noValidate>
+      <form onSubmit={submit} aria-label="Value for the selected records" noValidate>
         <label><span>Field</span>
           <select value={name} onChange={(e) => { const f = fields.find((x) => x.name === e.target.value); setName(e.target.value); setValue(f ? formValue(f, undefined) : ''); setError(''); }}>
             {fields.map((f) => <option key={f.name} value={f.name}>{f.name} ({f.type})</option>)}
