@@ -30,7 +30,7 @@ test('project switcher: lists the server projects, switches with a sign-in per p
     const nav = page.getByRole('navigation', { name: 'Main' });
     const switcher = nav.getByLabel('Project');
     assert.equal(await switcher.inputValue(), 'main');
-    await page.waitForFunction(() => document.querySelectorAll('nav[aria-label=Main] select option').length === 3);
+    await page.waitForFunction(() => document.querySelectorAll('nav[aria-label=Main] .project-switch option').length === 3);
     assert.deepEqual(await switcher.locator('option').allTextContents(), ['main', 'blog', 'shop']);
     const found = (await seriousViolations(page)).map((v) => `nav: ${v}`);
 
@@ -44,7 +44,7 @@ test('project switcher: lists the server projects, switches with a sign-in per p
     await page.getByRole('link', { name: 'products' }).waitFor();
     assert.equal(await switcher.inputValue(), 'shop');
     // Signed in to shop, main's stored session still lists every project.
-    await page.waitForFunction(() => document.querySelectorAll('nav[aria-label=Main] select option').length === 3);
+    await page.waitForFunction(() => document.querySelectorAll('nav[aria-label=Main] .project-switch option').length === 3);
 
     // Back to main without a new sign-in (its session was kept), and to shop again the same way.
     await switcher.selectOption('main');
@@ -59,7 +59,7 @@ test('project switcher: lists the server projects, switches with a sign-in per p
     await page.getByRole('link', { name: 'Projects' }).click();
     await page.getByLabel(/New project name/).fill('docs');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('nav[aria-label=Main] select option')].some((o) => o.textContent === 'docs'));
+    await page.waitForFunction(() => [...document.querySelectorAll('nav[aria-label=Main] .project-switch option')].some((o) => o.textContent === 'docs'));
 
     await page.setViewportSize(PHONE);
     await switcher.waitFor();

@@ -13,7 +13,8 @@ import { CollectionsSidebar } from '../components/CollectionsSidebar';
 import { Notice, Pager, plural, useConfirm } from '../components/ui';
 import { BulkActions, type BulkResult } from '../components/BulkActions';
 
-const PAGE_SIZES = [20, 50, 100, 200];
+// 1000 is the API's largest page (bench/dashboard-list.mjs times a 1,000-record page).
+const PAGE_SIZES = [20, 50, 100, 200, 500, 1000];
 
 export function RecordsPage({ collection: name }: { collection: string }) {
   const [collection, setCollection] = useState<CollectionModel | null>(null);
@@ -101,9 +102,10 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   /** After a bulk action: the records that failed stay selected and are named with the server's message. */
   async function bulkDone(r: BulkResult) {
     setSelected(new Set(r.failed.map((f) => f.id)));
+    // After the reload (which clears the last error), so the failures stay on screen.
+    await load();
     setOk(r.done.length ? `${r.action} ${plural(r.done.length, 'record')}.` : '');
     setError(r.failed.length ? `${r.failed.length} of ${plural(r.done.length + r.failed.length, 'record')} failed:\n${r.failed.map((f) => `${f.id}: ${f.message}`).join('\n')}` : '');
-    await load();
   }
 
   async function deleteOne(r: RecordModel) {

@@ -60,6 +60,8 @@ export async function openBrowser(name, { viewport = DESKTOP, allowStatuses = []
      * message and stack, and as `browserProblems`), or else an error listing the browser's errors, if any.
      */
     async close() {
+      // A failed test leaves a picture of where it stopped.
+      if (failure) await this.shot('failure').catch(() => {});
       try {
         await browser.close();
       } catch (e) {
