@@ -19,7 +19,7 @@ test('expired session: sign in again over the open form, then save it (1280x800)
     await page.goto(`${server.url}/_/#/records/drafts`);
     await page.getByRole('button', { name: 'New record' }).click();
     await page.getByRole('dialog').getByLabel('title').fill('Draft kept');
-    await page.getByRole('dialog').getByLabel('body').fill('Typed before the session ended');
+    await page.getByRole('dialog').getByRole('textbox', { name: 'body (editor)' }).fill('Typed before the session ended');
 
     // The server drops every session of this superuser (a password change renews its token key).
     const newPassword = 'Changed-password-456';
@@ -37,7 +37,7 @@ test('expired session: sign in again over the open form, then save it (1280x800)
 
     const dialog = page.getByRole('dialog');
     assert.equal(await dialog.getByLabel('title').inputValue(), 'Draft kept');
-    assert.equal(await dialog.getByLabel('body').inputValue(), 'Typed before the session ended');
+    assert.equal(await dialog.getByRole('textbox', { name: 'body (editor)' }).textContent(), 'Typed before the session ended');
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Draft kept' }).waitFor();
     await b.shot('saved-after-sign-in');

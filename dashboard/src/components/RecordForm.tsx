@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useRef, useState, type FormEvent } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { isMultiple, type FieldSchema } from '../lib/fieldTypes';
@@ -7,6 +7,9 @@ import { RecordInfo } from './RecordInfo';
 import { RelationPicker } from './RelationPicker';
 
 type Values = Record<string, unknown>;
+
+/** The rich-text editor of `editor` fields, in its own chunk (Tiptap and DOMPurify load when one is shown). */
+const RichTextEditor = lazy(() => import('./RichTextEditor'));
 
 /** Create or edit one record: an input for every field type, file uploads and removals, JSON checked before sending. */
 export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
@@ -139,7 +142,12 @@ export function FieldInput({ field: f, value, record, onChange, onFiles, removed
     case 'number':
       return <label>{label}<input {...a11y} type="number" step="any" name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
     case 'editor':
-      return <label>{label}<textarea {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <div className="rte-field">{label}
+        <Suspense fallback={<p className="muted" role="status">Loading the editor…</p>}>
+          <RichTextEditor label={`${f.name} (editor)`} value={String(value ?? '')} onChange={onChange} required={a11y.required}
+            invalid={a11y['aria-invalid']} describedBy={a11y['aria-describedby']} />
+        </Suspense>
+      </div>;
     case 'json':
       return <label>{label}<textarea {...a11y} name={f.name} className="mono" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder='{"key": "value"}' /></label>;
     case 'password':
