@@ -85,7 +85,8 @@ export function App() {
           <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>
         </nav>
         <main className="main" id="main" ref={main} tabIndex={-1}>
-          <Page route={route} />
+          {/* Keyed by project: switching project remounts the page, so nothing of the other project stays shown. */}
+          <Page key={session.project} route={route} />
         </main>
       </div>
       {session.expired && (

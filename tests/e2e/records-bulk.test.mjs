@@ -82,7 +82,10 @@ test('bulk: set a field (per-record failures named, kept selected), export selec
     await dlg.getByRole('button', { name: 'Close' }).click();
 
     // Delete beta and delta with one confirmation: beta is held by a required relation and stays, named.
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await bar.getByText('4 selected').waitFor();
     await page.getByRole('checkbox', { name: 'Select all' }).uncheck();
+    await waitFor(async () => (await page.getByRole('region', { name: 'Selected records' }).count()) === 0, 'the selection cleared');
     await select(recs[1]);
     await select(recs[3]);
     await bar.getByText('2 selected').waitFor();

@@ -300,12 +300,12 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
               errors={Object.fromEntries(Object.entries(errors).filter(([k]) => k.startsWith(`fields.${i}.`)).map(([k, v]) => [k.slice(`fields.${i}.`.length), v]))}
               onChange={(nf) => setField(i, nf)} onRemove={() => update({ fields: draft.fields.filter((_, j) => j !== i) })} />
           ))}
-          <div className="row">
+          {!readOnly && <div className="row">
             <select aria-label="New field type" value={newType} onChange={(e) => setNewType(e.target.value)} style={{ width: 140 }}>
               {Object.keys(FIELD_TYPES).map((t) => <option key={t} value={t}>{t}</option>)}
             </select>
             <button type="button" disabled={isNew && !scaffolds} onClick={addField}>Add field</button>
-          </div>
+          </div>}
           {errors.fields && <div className="error">{errors.fields}</div>}
         </div>
       )}
