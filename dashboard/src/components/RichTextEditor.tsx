@@ -8,9 +8,23 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import DOMPurify from 'dompurify';
 
+/**
+ * Removes on*= attributes from the text before anything parses it. Chromium checks an inline handler against the
+ * CSP as soon as it parses one, even in an inert document (DOMParser, <template>, DOMPurify's own parse): the CSP
+ * blocks it, but it logs a violation each time. DOMPurify below is what makes the HTML safe; this only keeps the
+ * handlers from being parsed at all (a handler this misses is still blocked by the CSP and removed by DOMPurify).
+ */
+export function stripHandlers(html: string): string {
+  const attr = /(<[a-z][^>]*?[\s/"'])on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)/gi;
+  let prev: string;
+  let out = html;
+  do { prev = out; out = out.replace(attr, '$1'); } while (out !== prev);
+  return out;
+}
+
 /** HTML safe to hand to the editor or to store: no scripts, handlers, frames, forms or styles. */
 export function sanitize(html: string): string {
-  return DOMPurify.sanitize(html, {
+  return DOMPurify.sanitize(stripHandlers(html), {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'img', 'svg', 'math'],
     FORBID_ATTR: ['style'],
