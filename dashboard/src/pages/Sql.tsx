@@ -1,6 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { pb, errorText } from '../lib/session';
 import { Notice, plural, useFocusFirstError } from '../components/ui';
+import { CodeEditor } from '../components/CodeEditor';
 
 type Column = { name: string; type: string; nullable: boolean };
 type Result = { execTime: number; affectedRows: number; columns: Column[]; rows: (string | null)[][] };
@@ -14,8 +15,18 @@ export function SqlPage() {
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [words, setWords] = useState<string[]>([]);
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, error);
+
+  // Table names for completion: the collections of this project (system tables are the SQL keywords' company).
+  useEffect(() => {
+    let gone = false;
+    pb().collections.getFullList({ fields: 'name' })
+      .then((list) => { if (!gone) setWords(list.map((c) => c.name)); })
+      .catch(() => { /* completion is optional */ });
+    return () => { gone = true; };
+  }, []);
 
   async function run(e?: FormEvent) {
     e?.preventDefault();
@@ -39,11 +50,12 @@ export function SqlPage() {
         run in one write transaction; anything else runs read-only. At most 1000 rows are shown. Ctrl+Enter runs.
       </p>
       <form ref={form} onSubmit={run} aria-label="SQL console" className="panel">
-        <label><span>Query</span>
-          <textarea value={query} rows={6} spellCheck={false} required placeholder="SELECT * FROM users LIMIT 10" onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void run(); } }}
-            aria-invalid={error ? true : undefined} aria-describedby={error ? 'sql-error' : undefined} />
-        </label>
+        <div className="field">
+          <span id="sql-query-label">Query</span>
+          <CodeEditor value={query} onChange={setQuery} language="sql" ariaLabel="Query" words={words} minHeight={140}
+            placeholder="SELECT * FROM users LIMIT 10" onSubmit={() => void run()}
+            ariaInvalid={!!error} ariaDescribedBy={error ? 'sql-error' : undefined} />
+        </div>
         <div className="row"><button type="submit" className="primary" disabled={busy}>{busy ? 'Running…' : 'Run'}</button></div>
       </form>
       {error && <div id="sql-error"><Notice kind="error"><span style={{ whiteSpace: 'pre-wrap' }}>{error}</span></Notice></div>}

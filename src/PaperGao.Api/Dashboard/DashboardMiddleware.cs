@@ -7,13 +7,18 @@ namespace PaperGao.Api.Dashboard;
 /// <summary>
 /// Serves the embedded dashboard at /_/ (docs/dashboard.md): hashed assets cached for a year, index.html revalidated
 /// every time, unknown paths outside assets/ answered with index.html (the app routes with the URL hash), and a
-/// Content-Security-Policy that allows only this origin.
+/// Content-Security-Policy that allows only this origin. index.html is written per request with a fresh style nonce
+/// (its <c>csp-nonce</c> meta tag): the code editor (CodeMirror) must add its &lt;style&gt; element, and without a
+/// nonce that would need style-src 'unsafe-inline'.
 /// </summary>
 public static class DashboardMiddleware
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
         "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>The placeholder in dashboard/index.html that each response replaces with its nonce.</summary>
+    private static readonly byte[] NoncePlaceholder = "PAPERGAO_CSP_NONCE"u8.ToArray();
 
     public static IApplicationBuilder UseDashboard(this IApplicationBuilder app)
     {
@@ -38,7 +43,35 @@ public static class DashboardMiddleware
         // The app routes with the URL hash, so any other page path gets index.html; a missing asset stays a 404.
         if (file is null && !relative.StartsWith("assets/", StringComparison.Ordinal)) file = files.Find("index.html");
         if (file is null) return next(ctx);
-        return WriteAsync(ctx, file, ContentSecurityPolicy);
+        return file.Path == "index.html" ? WriteIndexAsync(ctx, file) : WriteAsync(ctx, file, ContentSecurityPolicy);
+    }
+
+    /// <summary>
+    /// index.html with a nonce of its own (128 random bits) allowed for styles; never cached or answered with 304,
+    /// because a cached page would carry a nonce that the new response's policy no longer names.
+    /// </summary>
+    private static async Task WriteIndexAsync(HttpContext ctx, DashboardFile file)
+    {
+        var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var content = file.Content;
+        var at = content.AsSpan().IndexOf(NoncePlaceholder);
+        var csp = ContentSecurityPolicy;
+        if (at >= 0)
+        {
+            content = [.. content.AsSpan(0, at), .. System.Text.Encoding.ASCII.GetBytes(nonce), .. content.AsSpan(at + NoncePlaceholder.Length)];
+            csp = csp.Replace("style-src 'self'", $"style-src 'self' 'nonce-{nonce}'", StringComparison.Ordinal);
+        }
+        var h = ctx.Response.Headers;
+        h.ContentSecurityPolicy = csp;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "same-origin";
+        h.CacheControl = "no-cache, no-store";
+        ctx.Response.StatusCode = StatusCodes.Status200OK;
+        ctx.Response.ContentType = file.ContentType;
+        ctx.Response.ContentLength = content.Length;
+        if (HttpMethods.IsHead(ctx.Request.Method)) return;
+        await ctx.Response.Body.WriteAsync(content, ctx.RequestAborted);
     }
 
     /// <summary>Writes one embedded file with its caching, ETag and security headers (also used for the GraphQL explorer).</summary>

@@ -18,13 +18,25 @@ public sealed partial class DashboardFilesTests(PostgresCluster postgres)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("no-cache", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoCache);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        Assert.Null(response.Headers.ETag);
         var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal("DENY", string.Join(",", response.Headers.GetValues("X-Frame-Options")));
-        Assert.Contains("<div id=\"root\">", await response.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        var html = await response.Content.ReadAsStringAsync(ct);
+        Assert.Contains("<div id=\"root\">", html, StringComparison.Ordinal);
+
+        // The style nonce in the page is the one the policy names, and each response has its own.
+        var nonce = Nonce().Match(html);
+        Assert.True(nonce.Success, "no csp-nonce meta tag: " + html);
+        Assert.Contains($"style-src 'self' 'nonce-{nonce.Groups[1].Value}';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("PAPERGAO_CSP_NONCE", html, StringComparison.Ordinal);
+        var second = Nonce().Match(await app.Client.GetStringAsync("/_/", ct));
+        Assert.NotEqual(nonce.Groups[1].Value, second.Groups[1].Value);
     }
 
     [Fact]
@@ -86,6 +98,9 @@ public sealed partial class DashboardFilesTests(PostgresCluster postgres)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.EndsWith("/_/", response.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex("<meta property=\"csp-nonce\" nonce=\"([A-Za-z0-9+/=]{24})\"")]
+    private static partial Regex Nonce();
 
     [GeneratedRegex("<script[^>]+src=\"(/_/assets/[^\"]+\\.js)\"")]
     private static partial Regex ScriptSrc();
