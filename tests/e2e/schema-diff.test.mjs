@@ -82,6 +82,18 @@ test('schema diff before saving: fields, options, rules, indexes; cancel sends n
     await page.getByRole('button', { name: 'Save' }).click();
     await waitFor(async () => (await admin.collections.getOne('posts')).viewRule === '', 'viewRule saved without a dialog');
     assert.equal(await dialog.count(), 0);
+
+    // An auth collection's field edits are saved too (they were left out of the request).
+    await page.goto(`${server.url}/_/#/collections/users`);
+    await page.getByRole('heading', { name: 'Collection users' }).waitFor();
+    await page.getByLabel('New field type').selectOption('text');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await card(page, 'field').getByLabel(/^Name of field/).fill('nickname');
+    await page.getByRole('button', { name: 'Save' }).click();
+    assert.deepEqual(await items('Fields'), ['field nickname (text) added']);
+    await dialog.getByRole('button', { name: 'Apply changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.ok((await admin.collections.getOne('users')).fields.some((f) => f.name === 'nickname'), 'the new field of users is saved');
     assert.deepEqual(found, [], found.join('\n'));
   } catch (e) {
     b.fail(e);

@@ -198,8 +198,10 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       ...Object.fromEntries(ruleKeys.map((k) => [k, draft.rules[k] ?? null])),
     };
     if (draft.type === 'view') body.viewQuery = draft.viewQuery;
+    // Every type sends its fields (an auth collection's too: they used to be left out, so field edits of `users`
+    // were silently not saved).
+    body.fields = draft.fields;
     if (draft.type === 'auth') Object.assign(body, draft.auth);
-    else body.fields = draft.fields;
     try {
       const c = isNew ? await pb().collections.create(body) : await pb().collections.update(saved!.id, body);
       setSaved(c);
