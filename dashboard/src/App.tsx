@@ -1,5 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
-import { useRoute, href, usePendingLeave, resolvePendingLeave } from './lib/router';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRoute, href, navigate, usePendingLeave, resolvePendingLeave } from './lib/router';
 import { useSession } from './lib/useSession';
 import { signOut, switchProject } from './lib/session';
 import { SignIn } from './pages/SignIn';
@@ -19,7 +19,9 @@ import { SqlPage } from './pages/Sql';
 import { FunctionsPage } from './pages/Functions';
 import { PushPage } from './pages/Push';
 import { useTheme, type Theme } from './lib/theme';
-import { Confirm, trapTab } from './components/ui';
+import { Confirm, Modal, trapTab } from './components/ui';
+import { useProjects } from './lib/projects';
+import { SHORTCUTS, useShortcuts } from './lib/shortcuts';
 
 /** The menu and the pages: one line per page (route key, menu label, what it shows for the route #/key/...). */
 const NAV: { key: string; label: string; page: (route: string[]) => ReactNode }[] = [
@@ -41,6 +43,9 @@ export function App() {
   const session = useSession();
   const main = useRef<HTMLElement>(null);
   const wasSignedIn = useRef(session.signedIn);
+  const [help, setHelp] = useState(false);
+  const showHelp = useCallback(() => setHelp(true), []);
+  useShortcuts(session.signedIn && !session.expired, showHelp);
   // After signing in (first time or over an expired session) focus goes to the page's content.
   useEffect(() => {
     if (session.signedIn && !wasSignedIn.current) main.current?.focus();
@@ -71,7 +76,7 @@ export function App() {
       <div className="layout" aria-hidden={session.expired ? true : undefined} inert={session.expired ? true : undefined}>
         <nav className="nav" aria-label="Main">
           <div className="brand">PaperGao</div>
-          <div className="project">project <b>{session.project}</b></div>
+          <ProjectSwitcher project={session.project} signedIn={session.signedIn} />
           {NAV.map(({ key, label }) => (
             <a key={key} href={href(key)} className={page === key || (key === 'collections' && page === 'records') ? 'active' : ''}
               aria-current={page === key ? 'page' : undefined}>{label}</a>
@@ -80,10 +85,12 @@ export function App() {
           <div className="spacer" />
           <ThemeSwitch />
           <div className="project" title={session.email}>{session.email}</div>
+          <button type="button" className="nav-link" onClick={showHelp} aria-keyshortcuts="?">Shortcuts <kbd>?</kbd></button>
           <a href="#/" onClick={(e) => { e.preventDefault(); signOut(); }}>Sign out</a>
         </nav>
         <main className="main" id="main" ref={main} tabIndex={-1}>
-          <Page route={route} />
+          {/* Keyed by project: switching project remounts the page, so nothing of the other project stays shown. */}
+          <Page key={session.project} route={route} />
         </main>
       </div>
       {session.expired && (
@@ -92,6 +99,7 @@ export function App() {
         </div>
       )}
       <LeaveGuard />
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </>
   );
 }
@@ -104,6 +112,32 @@ function LeaveGuard() {
     <Confirm title="Leave without saving?" confirmLabel="Leave without saving" danger
       message={<p style={{ marginTop: 0 }}>{pending.message} Leaving discards them.</p>}
       onCancel={() => resolvePendingLeave(false)} onConfirm={() => resolvePendingLeave(true)} />
+  );
+}
+
+/** The project of the dashboard (each has its own superusers and session): switching shows its sign-in if needed. */
+function ProjectSwitcher({ project, signedIn }: { project: string; signedIn: boolean }) {
+  const names = useProjects(project, signedIn);
+  return (
+    <label className="project-switch">
+      <span>Project</span>
+      <select value={project} onChange={(e) => { switchProject(e.target.value); navigate('collections'); }}>
+        {names.map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
+    </label>
+  );
+}
+
+function ShortcutsHelp({ onClose }: { onClose: () => void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose}>
+      <p className="muted" style={{ marginTop: 0 }}>Single keys, not while typing in a field or with a dialog open.</p>
+      <table className="shortcuts">
+        <thead><tr><th scope="col">Key</th><th scope="col">Does</th></tr></thead>
+        <tbody>{SHORTCUTS.map((s) => <tr key={s.keys}><td><kbd>{s.keys}</kbd></td><td>{s.what}</td></tr>)}</tbody>
+      </table>
+      <div className="row" style={{ marginTop: 12 }}><button type="button" onClick={onClose}>Close</button></div>
+    </Modal>
   );
 }
 

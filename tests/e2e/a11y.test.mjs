@@ -3,46 +3,10 @@
 // failed submit and to the content after sign-in, errors tied to their inputs, required fields marked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import PocketBase from 'pocketbase';
 import { startServer, EMAIL, PASSWORD } from './lib/server.mjs';
 import { openBrowser, signIn } from './lib/browser.mjs';
 import { seriousViolations } from './lib/axe.mjs';
-import { makePng } from './lib/png.mjs';
-
-/** Screens of the app: the hash route and the heading that says it is shown. */
-const SCREENS = [
-  ['collections', 'Collections'],
-  ['collections/new', 'New collection'],
-  ['collections/posts', 'Collection posts'],
-  ['records/posts', 'posts'],
-  ['records/users', 'users'],
-  ['files', 'Files'],
-  ['keys', 'API keys'],
-  ['logs', 'Logs'],
-  ['analytics', 'Analytics'],
-  ['backups', 'Backups'],
-  ['sql', 'SQL'],
-  ['functions', 'Functions'],
-  ['push', 'Push notifications'],
-  ['settings', 'Settings'],
-  ['projects', 'Projects'],
-];
-
-async function seedData(server) {
-  const admin = new PocketBase(server.url);
-  await admin.collection('_superusers').authWithPassword(EMAIL, PASSWORD);
-  await admin.collections.create({ name: 'posts', type: 'base', listRule: '', fields: [
-    { name: 'title', type: 'text', required: true }, { name: 'views', type: 'number' }, { name: 'tags', type: 'select', values: ['a', 'b'], maxSelect: 2 },
-    { name: 'meta', type: 'json' }, { name: 'cover', type: 'file', maxSelect: 1, maxSize: 1 << 20 }, { name: 'published', type: 'bool' },
-    { name: 'created', type: 'autodate', onCreate: true }, { name: 'updated', type: 'autodate', onCreate: true, onUpdate: true }] });
-  const form = new FormData();
-  form.append('title', 'Hello');
-  form.append('views', '3');
-  form.append('cover', new Blob([makePng(32, 32)], { type: 'image/png' }), 'cover.png');
-  await admin.collection('posts').create(form);
-  await admin.collection('users').create({ email: 'ann@papergao.test', password: 'Ann-password-123', passwordConfirm: 'Ann-password-123', name: 'Ann' });
-  return admin;
-}
+import { SCREENS, seedScreens as seedData } from './lib/screens.mjs';
 
 test('axe-core: no serious or critical violations on any screen (1280x800)', async () => {
   const server = await startServer();
@@ -77,6 +41,8 @@ test('axe-core: no serious or critical violations on any screen (1280x800)', asy
     await page.getByRole('heading').first().waitFor();
     for (const v of await seriousViolations(page)) found.push(`auth link page: ${v}`);
     assert.deepEqual(found, [], `axe found:\n${found.join('\n')}`);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -142,6 +108,8 @@ test('keyboard and focus: sign-in errors and success, dialogs keep focus, a fail
     await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
     assert.equal(await name.evaluate((el) => el === document.activeElement), true, 'focus on the collection name');
     assert.ok(await name.getAttribute('aria-describedby'));
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -69,6 +69,8 @@ test('users: verify, send a password reset, impersonate; settings; projects (128
     await page.getByRole('dialog', { name: 'Delete project?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('cell', { name: '/p/shop/api' }).waitFor({ state: 'detached', timeout: 60_000 });
     await waitFor(async () => (await fetch(`${server.url}/p/shop/api/health`)).status === 404, 'the project to be deleted', 30_000);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

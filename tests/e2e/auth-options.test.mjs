@@ -66,6 +66,8 @@ test('auth collection options: OTP, MFA, tokens, templates with preview, test em
     await mails.getByRole('button', { name: 'Send test email' }).click();
     await mails.getByRole('alert').or(mails.getByRole('status')).waitFor();
     await b.shot('auth-options-errors');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -111,6 +111,8 @@ test('backups: create, restore with confirmation, download, upload, delete, sche
     const settings = await admin.settings.getAll();
     assert.equal(settings.backups.cron, '0 3 * * *');
     assert.equal(settings.backups.cronMaxKeep, 5);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -140,6 +142,8 @@ test('backups on a phone: the list and the restore confirmation fit (390x844)', 
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.deepEqual((await admin.backups.getFullList()).map((x) => x.key), ['nightly_copy.zip']);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -101,6 +101,8 @@ test('collections: export, import with a diff first, bad imports refused, duplic
     await waitFor(async () => (await admin.collection('posts').getList(1, 1)).totalItems === 0, 'posts to be empty');
     assert.ok(await admin.collections.getOne('posts'));
     assert.deepEqual(found, [], found.join('\n'));
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -143,6 +143,8 @@ test('collection with fields and rules, records CRUD, guest denied after a rule 
     await page.getByRole('dialog', { name: 'Delete records?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('0 records').waitFor();
     assert.equal((await admin.collection('posts').getList(1, 1)).totalItems, 0);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

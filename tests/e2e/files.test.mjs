@@ -72,6 +72,8 @@ test('upload an image, see its thumbnail; a refused upload shows the server mess
     assert.equal((await admin.collection('photos').getOne(rec.id)).image, '');
     await page.getByRole('link', { name: 'Files' }).click();
     await page.getByText('No files in photos.').waitFor();
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

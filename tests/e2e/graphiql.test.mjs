@@ -60,6 +60,8 @@ test('GraphQL explorer: open it from the nav, run a query with the session, see 
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self';/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -96,6 +98,8 @@ test('GraphQL explorer: a project other than main uses /p/<project>/api/graphql;
     assert.ok(urls.length >= 2);
     for (const url of urls) assert.equal(url, `${server.url}/p/shop/api/graphql`);
     await b.shot('project-shop');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -146,6 +150,8 @@ test('GraphQL explorer: a subscription runs over a WebSocket with the session an
     const error = JSON.parse(await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()));
     assert.ok(Array.isArray(error.errors) && error.errors.length > 0, JSON.stringify(error));
     assert.match(error.errors[0].message, /nope/);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -40,6 +40,8 @@ test('create a scoped API key, use it, revoke it (1280x800)', async () => {
     await page.getByRole('dialog', { name: 'Revoke key?' }).getByRole('button', { name: 'Revoke' }).click();
     await page.getByText('No keys.').waitFor();
     assert.equal((await list()).status, 401);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -85,6 +87,8 @@ test('analytics charts and the request log show real traffic (1280x800)', async 
     await page.getByRole('dialog').getByText('"status": 404').waitFor();
     await b.shot('logs');
     await page.keyboard.press('Escape');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -96,6 +96,8 @@ test('records as data: relation names, chips, JSON viewer, dates, editor text; c
     await page.getByRole('cell', { name: 'Ada Lovelace' }).waitFor();
     assert.deepEqual(found, [], found.join('\n'));
     assert.ok(first.id);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -152,6 +154,8 @@ test('record side panel: copy id, created/updated, its JSON, the relation picker
     await page.setViewportSize(PHONE);
     await page.getByRole('searchbox', { name: 'Search collections' }).waitFor();
     await b.shot('records-phone');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -19,7 +19,7 @@ test('expired session: sign in again over the open form, then save it (1280x800)
     await page.goto(`${server.url}/_/#/records/drafts`);
     await page.getByRole('button', { name: 'New record' }).click();
     await page.getByRole('dialog').getByLabel('title').fill('Draft kept');
-    await page.getByRole('dialog').getByLabel('body').fill('Typed before the session ended');
+    await page.getByRole('dialog').getByRole('textbox', { name: 'body (editor)' }).fill('Typed before the session ended');
 
     // The server drops every session of this superuser (a password change renews its token key).
     const newPassword = 'Changed-password-456';
@@ -37,13 +37,15 @@ test('expired session: sign in again over the open form, then save it (1280x800)
 
     const dialog = page.getByRole('dialog');
     assert.equal(await dialog.getByLabel('title').inputValue(), 'Draft kept');
-    assert.equal(await dialog.getByLabel('body').inputValue(), 'Typed before the session ended');
+    assert.equal(await dialog.getByRole('textbox', { name: 'body (editor)' }).textContent(), 'Typed before the session ended');
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Draft kept' }).waitFor();
     await b.shot('saved-after-sign-in');
     const fresh = new PocketBase(server.url);
     await fresh.collection('_superusers').authWithPassword(EMAIL, newPassword);
     assert.equal((await fresh.collection('drafts').getFullList())[0].title, 'Draft kept');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -91,6 +93,8 @@ test('phone layout (390x844), keyboard only: sign in, open a collection, add a r
     const rec = (await admin.collection('tasks').getFullList())[0];
     assert.equal(rec.label, 'Buy milk');
     assert.equal(rec.done, true);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -43,6 +43,8 @@ test('settings: logs level/auth id, trusted proxy, GraphQL introspection saved; 
     const found = await seriousViolations(page);
     assert.deepEqual(found, [], found.join('\n'));
     await b.shot('settings-more');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

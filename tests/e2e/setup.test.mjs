@@ -50,6 +50,8 @@ test('first-run setup link creates the first superuser and signs in (1280x800)',
     await page.getByRole('link', { name: 'Sign out' }).click();
     await page.getByRole('form', { name: 'Sign in' }).waitFor();
     await signIn(page, server.url, EMAIL, PASSWORD);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

@@ -46,6 +46,8 @@ test('SQL console: a query as a table, a write with its row count, a bad query w
     // A query longer than the editor is wide wraps and leaves nothing axe calls unreachable by keyboard.
     await query.fill(`SELECT title, views FROM posts WHERE ${Array.from({ length: 30 }, (_, i) => `views <> ${i}`).join(' AND ')}`);
     assert.deepEqual(await seriousViolations(page), []);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -80,6 +82,8 @@ test('dark mode: follows the system, the switch overrides it and is kept; no ser
     await page.getByLabel('Theme').selectOption('dark');
     assert.ok(dark(await bg()), 'dark by the switch on a light system');
     await b.shot('dark-switch');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

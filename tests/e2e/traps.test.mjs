@@ -82,6 +82,8 @@ test('settings refuse and explain bad S3, SMTP, log retention and rate-limit inp
     assert.match(await describedError(rl.getByLabel('Rules (JSON)')), /0\.duration: Must be a whole number between 1 and 86400/);
     const s = await admin.settings.getAll();
     assert.deepEqual([s.smtp.enabled, s.logs.maxDays >= 0, s.s3.enabled], [false, true, false]);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -155,6 +157,8 @@ test('collection editor: errors on the right field, created/updated added, unsav
       assert.ok(box && box.y >= 0 && box.y + box.height <= DESKTOP.height, `Save is on screen at scroll ${y}: ${JSON.stringify(box)}`);
     }
     await b.shot('save-at-bottom');
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -227,6 +231,8 @@ test('records: a refused filter clears the table, state in the URL, "1 record", 
     await page.getByText('Page 1 of 1 · 20 records').waitFor();
     assert.deepEqual(native, [], 'no native confirm()');
     assert.ok((await admin.collection('items').getOne(first.id)).id);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }
@@ -256,6 +262,8 @@ test('users at 1280px: the actions are on screen; a password reset with mail off
     await said.waitFor();
     assert.doesNotMatch(await page.locator('main').textContent(), /Password reset mail sent/);
     assert.match(await said.textContent(), /SMTP\) is off/);
+  } catch (e) {
+    b.fail(e);
   } finally {
     await b.close().finally(() => server.stop());
   }

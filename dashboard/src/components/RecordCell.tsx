@@ -1,6 +1,7 @@
 // A record's value in the records table, shown as what it is: related records by their presentable fields, select
 // values as chips, JSON as a collapsible viewer, dates in local time (the stored UTC value as a tooltip), editor
 // HTML as plain text, images as thumbnails.
+import { useState } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb } from '../lib/session';
 import type { FieldSchema } from '../lib/fieldTypes';
@@ -43,7 +44,7 @@ export function RecordCell({ field: f, record: r, token, collections }: {
     }
     case 'json':
       if (typeof v !== 'object') return <span className="mono">{JSON.stringify(v)}</span>;
-      return <details className="json-cell"><summary className="mono">{jsonPreview(v, 40)}</summary><JsonView value={v} openDepth={2} /></details>;
+      return <JsonCell value={v} />;
     case 'geoPoint': {
       const p = v as { lon?: number; lat?: number };
       return <span className="mono">{p.lat ?? 0}, {p.lon ?? 0}</span>;
@@ -53,4 +54,15 @@ export function RecordCell({ field: f, record: r, token, collections }: {
     default:
       return typeof v === 'object' ? <span className="mono">{JSON.stringify(v)}</span> : <span>{String(v)}</span>;
   }
+}
+
+/** A JSON cell: the one-line preview; the tree is built only once it is opened (a 1,000-row page stays light). */
+function JsonCell({ value }: { value: unknown }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="json-cell" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="mono">{jsonPreview(value, 40)}</summary>
+      {open && <JsonView value={value} openDepth={2} />}
+    </details>
+  );
 }

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useRef, useState, type FormEvent } from 'react';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { isMultiple, type FieldSchema } from '../lib/fieldTypes';
@@ -7,6 +7,9 @@ import { RecordInfo } from './RecordInfo';
 import { RelationPicker } from './RelationPicker';
 
 type Values = Record<string, unknown>;
+
+/** The rich-text editor of `editor` fields, in its own chunk (Tiptap and DOMPurify load when one is shown). */
+const RichTextEditor = lazy(() => import('./RichTextEditor'));
 
 /** Create or edit one record: an input for every field type, file uploads and removals, JSON checked before sending. */
 export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
@@ -37,18 +40,11 @@ export function RecordForm({ collection, record, onSaved, onClose, onDelete }: {
       const v = values[f.name];
       if (f.type === 'file') continue;
       if (f.type === 'password' && !v) continue;
-      if (f.type === 'json') {
-        const text = String(v ?? '').trim();
-        if (text === '') { body[f.name] = null; continue; }
-        try { body[f.name] = JSON.parse(text); } catch (err) {
-          setErrors({ [f.name]: `Invalid JSON: ${(err as Error).message}` });
-          setError(`Field ${f.name} is not valid JSON.`);
-          return;
-        }
-        continue;
+      try { body[f.name] = apiValue(f, v); } catch (err) {
+        setErrors({ [f.name]: (err as Error).message });
+        setError(`Field ${f.name} is not valid JSON.`);
+        return;
       }
-      if (f.type === 'number') { body[f.name] = v === '' || v == null ? null : Number(v); continue; }
-      body[f.name] = v;
     }
     if (collection.type === 'auth' && values.passwordConfirm) body.passwordConfirm = values.passwordConfirm;
     for (const [name, list] of Object.entries(files)) if (list.length) body[name] = list;
@@ -109,22 +105,33 @@ function editable(f: FieldSchema, c: CollectionModel): boolean {
 }
 
 function initial(fields: FieldSchema[], record: RecordModel | null): Values {
-  const v: Values = {};
-  for (const f of fields) {
-    const cur = record?.[f.name];
-    if (f.type === 'json') v[f.name] = cur === undefined || cur === null ? '' : JSON.stringify(cur, null, 2);
-    else if (f.type === 'password') v[f.name] = '';
-    else if (f.type === 'bool') v[f.name] = !!cur;
-    else if (f.type === 'geoPoint') v[f.name] = cur ?? { lon: 0, lat: 0 };
-    else if (isMultiple(f)) v[f.name] = Array.isArray(cur) ? cur : [];
-    else v[f.name] = cur ?? (f.type === 'number' ? '' : '');
+  return Object.fromEntries(fields.map((f) => [f.name, formValue(f, record?.[f.name])]));
+}
+
+/** What a field's input holds for the stored value `cur` (JSON as text, passwords empty, lists for multiple values). */
+export function formValue(f: FieldSchema, cur: unknown): unknown {
+  if (f.type === 'json') return cur === undefined || cur === null ? '' : JSON.stringify(cur, null, 2);
+  if (f.type === 'password') return '';
+  if (f.type === 'bool') return !!cur;
+  if (f.type === 'geoPoint') return cur ?? { lon: 0, lat: 0 };
+  if (isMultiple(f)) return Array.isArray(cur) ? cur : [];
+  return cur ?? '';
+}
+
+/** The value sent to the API for an input's value: JSON parsed (empty is null), numbers as numbers (empty is null). Throws on bad JSON. */
+export function apiValue(f: FieldSchema, v: unknown): unknown {
+  if (f.type === 'json') {
+    const text = String(v ?? '').trim();
+    if (text === '') return null;
+    try { return JSON.parse(text); } catch (err) { throw new Error(`Invalid JSON: ${(err as Error).message}`); }
   }
+  if (f.type === 'number') return v === '' || v == null ? null : Number(v);
   return v;
 }
 
-type A11y = { required?: boolean; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
+export type A11y = { required?: boolean; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
 
-function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile, a11y }: {
+export function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRemoveFile, a11y }: {
   field: FieldSchema; value: unknown; record: RecordModel | null; a11y: A11y;
   onChange: (v: unknown) => void; onFiles: (f: File[]) => void; removed: string[]; onRemoveFile: (name: string) => void;
 }) {
@@ -135,7 +142,12 @@ function FieldInput({ field: f, value, record, onChange, onFiles, removed, onRem
     case 'number':
       return <label>{label}<input {...a11y} type="number" step="any" name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
     case 'editor':
-      return <label>{label}<textarea {...a11y} name={f.name} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} /></label>;
+      return <div className="rte-field">{label}
+        <Suspense fallback={<p className="muted" role="status">Loading the editor…</p>}>
+          <RichTextEditor label={`${f.name} (editor)`} value={String(value ?? '')} onChange={onChange} required={a11y.required}
+            invalid={a11y['aria-invalid']} describedBy={a11y['aria-describedby']} />
+        </Suspense>
+      </div>;
     case 'json':
       return <label>{label}<textarea {...a11y} name={f.name} className="mono" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} placeholder='{"key": "value"}' /></label>;
     case 'password':

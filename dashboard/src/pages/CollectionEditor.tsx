@@ -4,7 +4,8 @@ import { pb, errorText, fieldErrors } from '../lib/session';
 import { href, navigate, setLeaveGuard } from '../lib/router';
 import { FIELD_TYPES, newField, type FieldSchema } from '../lib/fieldTypes';
 import { checkFilter } from '../lib/filterSyntax';
-import { riskyChanges, type SchemaChange } from '../lib/schemaChanges';
+import { changesSchema, schemaDiff, type SchemaChange, type SchemaSide } from '../lib/schemaDiff';
+import { useHideControls } from '../lib/uiSettings';
 import { FieldEditor } from '../components/FieldEditor';
 import { AuthOptions, AUTH_KEYS, type AuthDraft } from '../components/AuthOptions';
 import { RuleInput } from '../components/RuleInput';
@@ -76,6 +77,37 @@ function renameIndex(sql: string, from: string, to: string): string {
     .replace(new RegExp(`(\\bON\\s+)([\`"]?)${from}\\2`, 'i'), (_m, on: string, q: string) => `${on}${q}${to}${q}`);
 }
 
+/** The editor's state in the terms of lib/schemaDiff (only the rules this type of collection has). */
+function sideOf(d: Draft, ruleKeys: RuleKey[]): SchemaSide {
+  return {
+    name: d.name.trim(), fields: d.type === 'view' ? [] : d.fields, viewQuery: d.viewQuery,
+    rules: Object.fromEntries(ruleKeys.map((k) => [k, d.rules[k] ?? null])),
+    indexes: d.indexes.split('\n').map((x) => x.trim()).filter(Boolean),
+    auth: d.type === 'auth' ? d.auth : undefined,
+  };
+}
+
+/** The diff of a save, grouped (collection, fields, rules, indexes, auth options); risky lines marked. */
+function SchemaChanges({ changes }: { changes: SchemaChange[] }) {
+  const areas = [...new Set(changes.map((c) => c.area))];
+  const risky = changes.some((c) => c.risky);
+  return (
+    <div className="schema-diff">
+      <p style={{ marginTop: 0 }}>{risky ? 'This change affects existing data and the clients that use it. Review it before saving:' : 'Review the change before saving:'}</p>
+      {areas.map((a) => (
+        <section key={a} aria-label={a}>
+          <h3>{a}</h3>
+          <ul className="diff">
+            {changes.filter((c) => c.area === a).map((c, i) => (
+              <li key={i} className={c.risky ? 'diff-delete' : undefined}>{c.risky && <b>Risky: </b>}{c.text}</li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
+}
+
 const EMPTY: Draft = { name: '', type: 'base', fields: [], rules: { listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null }, indexes: '', viewQuery: '', auth: {} };
 
 export function CollectionEditor({ idOrName }: { idOrName: string }) {
@@ -92,6 +124,9 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
   const [baseline, setBaseline] = useState<Draft>(EMPTY);
   const [scaffolds, setScaffolds] = useState<Record<string, CollectionModel> | null>(null);
   const [confirmDialog, ask] = useConfirm();
+  // meta.hideControls: the schema is shown read-only, with no create/save/duplicate/truncate/delete.
+  const hideControls = useHideControls();
+  const readOnly = hideControls;
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstError(form, errors);
   useFocusFirstError(form, error);
@@ -139,12 +174,14 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (readOnly) return;
     setErrors({});
     if (syntaxBad) { setError('Fix the rule syntax errors before saving.'); return; }
     const local = draft.type === 'view' ? {} : localFieldErrors(draft.fields);
     if (Object.keys(local).length) { setErrors(local); setError('Not saved: fix the marked fields.'); return; }
-    const risky = saved ? riskyChanges(saved.fields as FieldSchema[], draft.fields) : [];
-    if (risky.length) setConfirm(risky);
+    // An existing collection's schema change is shown in full and confirmed first (rule-only edits save at once).
+    const changes = saved ? schemaDiff(sideOf(baseline, ruleKeys), sideOf(draft, ruleKeys)) : [];
+    if (changesSchema(changes) || changes.some((c) => c.risky)) setConfirm(changes);
     else void save();
   }
 
@@ -161,8 +198,10 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       ...Object.fromEntries(ruleKeys.map((k) => [k, draft.rules[k] ?? null])),
     };
     if (draft.type === 'view') body.viewQuery = draft.viewQuery;
+    // Every type sends its fields (an auth collection's too: they used to be left out, so field edits of `users`
+    // were silently not saved).
+    body.fields = draft.fields;
     if (draft.type === 'auth') Object.assign(body, draft.auth);
-    else body.fields = draft.fields;
     try {
       const c = isNew ? await pb().collections.create(body) : await pb().collections.update(saved!.id, body);
       setSaved(c);
@@ -225,12 +264,14 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{isNew ? 'New collection' : `Collection ${saved?.name ?? ''}`}</h1>
         {saved && <a className="btn" href={href('records', saved.name)}>Records</a>}
-        {saved && saved.type !== 'view' && <button type="button" onClick={truncate}>Truncate</button>}
-        {saved && !saved.system && <button type="button" onClick={duplicate}>Duplicate</button>}
-        {saved && !saved.system && <button type="button" className="danger" onClick={remove}>Delete</button>}
+        {!readOnly && saved && saved.type !== 'view' && <button type="button" onClick={truncate}>Truncate</button>}
+        {!readOnly && saved && !saved.system && <button type="button" onClick={duplicate}>Duplicate</button>}
+        {!readOnly && saved && !saved.system && <button type="button" className="danger" onClick={remove}>Delete</button>}
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
+      {readOnly && <p className="notice progress" role="note">Collection controls are hidden (Settings → Application → Hide collection create and edit controls): this schema is read-only here.</p>}
+      <fieldset className="plain" disabled={readOnly}>
       <div className="panel grid2">
         <label><span>Name</span>
           <input value={draft.name} required disabled={!!saved?.system} onChange={(e) => update({ name: e.target.value })}
@@ -261,12 +302,12 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
               errors={Object.fromEntries(Object.entries(errors).filter(([k]) => k.startsWith(`fields.${i}.`)).map(([k, v]) => [k.slice(`fields.${i}.`.length), v]))}
               onChange={(nf) => setField(i, nf)} onRemove={() => update({ fields: draft.fields.filter((_, j) => j !== i) })} />
           ))}
-          <div className="row">
+          {!readOnly && <div className="row">
             <select aria-label="New field type" value={newType} onChange={(e) => setNewType(e.target.value)} style={{ width: 140 }}>
               {Object.keys(FIELD_TYPES).map((t) => <option key={t} value={t}>{t}</option>)}
             </select>
             <button type="button" disabled={isNew && !scaffolds} onClick={addField}>Add field</button>
-          </div>
+          </div>}
           {errors.fields && <div className="error">{errors.fields}</div>}
         </div>
       )}
@@ -294,21 +335,18 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
         </div>
       )}
 
-      <div className="savebar">
-        <button type="submit" className="primary" disabled={busy}>Save</button>
-        {dirty && <span className="muted">Unsaved changes</span>}
-      </div>
+      </fieldset>
+      {!readOnly && (
+        <div className="savebar">
+          <button type="submit" className="primary" disabled={busy}>Save</button>
+          {dirty && <span className="muted">Unsaved changes</span>}
+        </div>
+      )}
       {confirmDialog}
       {confirm && (
-        <Confirm title="Confirm schema change" confirmLabel="Save anyway" onCancel={() => setConfirm(null)} onConfirm={() => void save()}
-          message={<>
-            <p>This change affects existing data and the clients that use it:</p>
-            <ul>
-              {confirm.map((c) => <li key={c.field}>{c.kind === 'remove'
-                ? <>field <b>{c.field}</b> is removed: its data is deleted for good</>
-                : <>field <b>{c.field}</b> is renamed to <b>{c.to}</b>: filters, rules and apps using the old name stop working</>}</li>)}
-            </ul>
-          </>} />
+        <Confirm title="Confirm schema change" confirmLabel={confirm.some((c) => c.risky) ? 'Save anyway' : 'Apply changes'}
+          onCancel={() => setConfirm(null)} onConfirm={() => void save()}
+          message={<SchemaChanges changes={confirm} />} />
       )}
     </form>
   );

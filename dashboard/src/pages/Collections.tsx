@@ -4,6 +4,7 @@ import { pb, errorText } from '../lib/session';
 import { href } from '../lib/router';
 import { Notice } from '../components/ui';
 import { ExportDialog, ImportDialog } from '../components/CollectionsTransfer';
+import { useHideControls } from '../lib/uiSettings';
 
 export function CollectionsPage() {
   const [items, setItems] = useState<CollectionModel[] | null>(null);
@@ -11,6 +12,7 @@ export function CollectionsPage() {
   const [showSystem, setShowSystem] = useState(false);
   const [dialog, setDialog] = useState<'import' | 'export' | null>(null);
   const [ok, setOk] = useState('');
+  const hideControls = useHideControls();
 
   const load = () => pb().collections.getFullList({ sort: 'name' }).then(setItems).catch((e) => setError(errorText(e)));
   useEffect(() => { void load(); }, []);
@@ -20,9 +22,9 @@ export function CollectionsPage() {
     <div>
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>Collections</h1>
-        <button type="button" onClick={() => setDialog('import')} disabled={!items}>Import</button>
+        {!hideControls && <button type="button" onClick={() => setDialog('import')} disabled={!items}>Import</button>}
         <button type="button" onClick={() => setDialog('export')} disabled={!items}>Export</button>
-        <a className="btn primary" href={href("collections", "new")}>New collection</a>
+        {!hideControls && <a className="btn primary" data-shortcut="new" aria-keyshortcuts="n" href={href('collections', 'new')}>New collection</a>}
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
@@ -39,7 +41,7 @@ export function CollectionsPage() {
                   <td><a href={href('records', c.name)}>{c.name}</a></td>
                   <td><span className="badge">{c.type}</span></td>
                   <td className="muted">{c.fields.map((f) => f.name).join(', ')}</td>
-                  <td><a href={href('collections', c.name)}>Edit schema</a></td>
+                  <td><a href={href('collections', c.name)}>{hideControls ? 'View schema' : 'Edit schema'}</a></td>
                 </tr>
               ))}
               {shown.length === 0 && <tr><td colSpan={4} className="muted">No collections yet.</td></tr>}

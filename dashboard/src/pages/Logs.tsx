@@ -53,7 +53,7 @@ export function LogsPage() {
         <label style={{ margin: 0, width: 110 }}><span>Method</span>
           <select value={filters.method} onChange={(e) => set('method', e.target.value)}>{['', 'GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((m) => <option key={m} value={m}>{m || 'any'}</option>)}</select>
         </label>
-        <label className="grow" style={{ margin: 0 }}><span>Path contains</span><input value={filters.path} onChange={(e) => set('path', e.target.value)} placeholder="/api/collections/posts" /></label>
+        <label className="grow" style={{ margin: 0 }}><span>Path contains</span><input data-shortcut="search" aria-keyshortcuts="/" value={filters.path} onChange={(e) => set('path', e.target.value)} placeholder="/api/collections/posts" /></label>
         <label style={{ margin: 0 }}><span>From</span><input type="datetime-local" value={filters.from} onChange={(e) => set('from', e.target.value)} /></label>
         <label style={{ margin: 0 }}><span>To</span><input type="datetime-local" value={filters.to} onChange={(e) => set('to', e.target.value)} /></label>
         <button type="submit" className="primary">Apply</button>

@@ -4,6 +4,7 @@ import { useSession } from '../lib/useSession';
 import { navigate } from '../lib/router';
 import { Notice, useConfirm } from '../components/ui';
 import { bytes } from './Analytics';
+import { projectsChanged } from '../lib/projects';
 
 type Project = { name: string; apiPath: string; default: boolean };
 type Usage = { database: number; logs: number; files: number };
@@ -37,6 +38,7 @@ export function ProjectsPage() {
       const p = await pb().send<Project>('/api/platform/projects', { method: 'POST', body: { name: name.trim() } });
       setOk(`Project ${p.name} created. Create its first superuser with: ./papergao superuser upsert EMAIL PASSWORD --project ${p.name}`);
       setName('');
+      projectsChanged();
       await load();
     } catch (err) {
       setError(errorText(err)); setNameError(fieldErrors(err).name ?? '');
@@ -45,7 +47,7 @@ export function ProjectsPage() {
 
   async function remove(p: Project) {
     if (!(await ask({ title: 'Delete project?', message: `Delete project "${p.name}" and its whole database? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
-    try { await pb().send(`/api/platform/projects/${encodeURIComponent(p.name)}`, { method: 'DELETE' }); await load(); } catch (err) { setError(errorText(err)); }
+    try { await pb().send(`/api/platform/projects/${encodeURIComponent(p.name)}`, { method: 'DELETE' }); projectsChanged(); await load(); } catch (err) { setError(errorText(err)); }
   }
 
   function open(p: Project) {

@@ -11,8 +11,10 @@ import { RecordCell } from '../components/RecordCell';
 import { ColumnPicker, useColumns } from '../components/ColumnPicker';
 import { CollectionsSidebar } from '../components/CollectionsSidebar';
 import { Notice, Pager, plural, useConfirm } from '../components/ui';
+import { BulkActions, type BulkResult } from '../components/BulkActions';
 
-const PAGE_SIZES = [20, 50, 100, 200];
+// 1000 is the API's largest page (bench/dashboard-list.mjs times a 1,000-record page).
+const PAGE_SIZES = [20, 50, 100, 200, 500, 1000];
 
 export function RecordsPage({ collection: name }: { collection: string }) {
   const [collection, setCollection] = useState<CollectionModel | null>(null);
@@ -97,17 +99,13 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     go({ sort: sort === col ? `-${col}` : col, page: 1 });
   }
 
-  async function bulkDelete() {
-    if (!collection || selected.size === 0) return;
-    if (!(await ask({ title: 'Delete records?', message: `Delete ${plural(selected.size, 'record')} of ${collection.name}? This cannot be undone.`, confirmLabel: 'Delete' }))) return;
-    const failures: string[] = [];
-    for (const id of selected) {
-      try { await pb().collection(collection.name).delete(id); } catch (e) { failures.push(`${id}: ${errorText(e)}`); }
-    }
-    setSelected(new Set());
-    setOk(failures.length ? '' : 'Deleted.');
-    setError(failures.join('\n'));
+  /** After a bulk action: the records that failed stay selected and are named with the server's message. */
+  async function bulkDone(r: BulkResult) {
+    setSelected(new Set(r.failed.map((f) => f.id)));
+    // After the reload (which clears the last error), so the failures stay on screen.
     await load();
+    setOk(r.done.length ? `${r.action} ${plural(r.done.length, 'record')}.` : '');
+    setError(r.failed.length ? `${r.failed.length} of ${plural(r.done.length + r.failed.length, 'record')} failed:\n${r.failed.map((f) => `${f.id}: ${f.message}`).join('\n')}` : '');
   }
 
   async function deleteOne(r: RecordModel) {
@@ -133,20 +131,15 @@ export function RecordsPage({ collection: name }: { collection: string }) {
         <h1 className="grow" style={{ margin: 0 }}>{name}</h1>
         <ColumnPicker all={fields.filter((f) => f.name !== 'id').map((f) => f.name)} shown={shownNames} onChange={setShownNames} />
         <a className="btn" href={href('collections', name)}>Schema &amp; rules</a>
-        {!readOnly && <button type="button" className="primary" onClick={() => openRecord('new')}>New record</button>}
+        {!readOnly && <button type="button" className="primary" data-shortcut="new" aria-keyshortcuts="n" onClick={() => openRecord('new')}>New record</button>}
       </div>
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
       <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { if (filter === applied) void load(); else go({ filter, page: 1 }); } }} aria-label="Record filter">
-        <div className="grow"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} serverError={filter === applied ? filterError : ''} onChange={(v) => setFilter(v ?? '')} /></div>
+        <div className="grow" data-shortcut="search"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} serverError={filter === applied ? filterError : ''} onChange={(v) => setFilter(v ?? '')} /></div>
         <button type="submit" style={{ marginTop: 22 }}>Apply</button>
       </form>
-      {selected.size > 0 && !readOnly && (
-        <div className="row" style={{ marginBottom: 8 }}>
-          <span>{selected.size} selected</span>
-          <button type="button" className="danger" onClick={bulkDelete}>Delete selected</button>
-        </div>
-      )}
+      {selected.size > 0 && !readOnly && collection && <BulkActions collection={collection} ids={[...selected]} onResult={bulkDone} />}
       <div className="table-wrap">
         <table aria-label={`${name} records`}>
           <thead>

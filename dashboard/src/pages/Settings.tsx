@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { Notice, useFocusFirstError } from '../components/ui';
 import { OAuth2Settings } from '../components/OAuth2Settings';
+import { settingsChanged } from '../lib/uiSettings';
 
 type Settings = Record<string, Record<string, unknown>>;
 type Draft = Record<string, string | boolean>;
@@ -19,6 +20,7 @@ const SECTIONS: { id: string; title: string; inputs: Input[]; note?: string }[] 
   { id: 'meta', title: 'Application', inputs: [
     { key: 'appName', label: 'App name', kind: 'text' }, { key: 'appURL', label: 'App URL', kind: 'text' },
     { key: 'senderName', label: 'Sender name', kind: 'text' }, { key: 'senderAddress', label: 'Sender address', kind: 'text' },
+    { key: 'hideControls', label: 'Hide collection create and edit controls (the schema is read-only here)', kind: 'bool' },
   ] },
   { id: 'smtp', title: 'Mail (SMTP)', inputs: [
     { key: 'enabled', label: 'Send mail', kind: 'bool' }, { key: 'host', label: 'Host', kind: 'text', requiredWhenEnabled: true },
@@ -109,6 +111,7 @@ function Section({ id, title, note, inputs, value, extra, onSaved }: {
       onSaved(s);
       setDraft(toDraft(inputs, s[id] ?? {}));
       setOk('Saved.');
+      settingsChanged();
     } catch (err) {
       // The server's field errors are keyed "<section>.<field>[.<index>.<key>]"; each goes under its input.
       const per: Record<string, string> = {};

@@ -1,5 +1,7 @@
 // Chromium (Debian's /usr/bin/chromium) driven by playwright-core. Every console error or page error fails the
 // test at close(), and so does any HTTP answer >= 400 other than the statuses a test expects (its bad-input answers).
+// A test hands its own failure to fail(e) (in a catch before the finally that calls close()): close() then throws
+// that failure first, with the browser's errors attached, instead of hiding it behind them.
 import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,6 +39,7 @@ export async function openBrowser(name, { viewport = DESKTOP, allowStatuses = []
   const shots = join(e2eRoot, 'screenshots', name);
   await mkdir(shots, { recursive: true });
   let n = 0;
+  let failure;
   return {
     page,
     browser,
@@ -48,11 +51,41 @@ export async function openBrowser(name, { viewport = DESKTOP, allowStatuses = []
       return file;
     },
     problems,
+    /** Keeps the test's own failure for close(), which throws it (the first one kept, when called more than once). */
+    fail(error) {
+      failure ??= error;
+    },
+    /**
+     * Closes the browser, then throws: the failure handed to fail() with the browser's errors attached (in its
+     * message and stack, and as `browserProblems`), or else an error listing the browser's errors, if any.
+     */
     async close() {
-      await browser.close();
+      // A failed test leaves a picture of where it stopped.
+      if (failure) await this.shot('failure').catch(() => {});
+      try {
+        await browser.close();
+      } catch (e) {
+        if (!failure) throw e;
+      }
+      if (failure) throw attachProblems(failure, problems);
       if (problems.length) throw new Error(`browser reported errors:\n${problems.join('\n')}`);
     },
   };
+}
+
+/** The test's failure, with the browser's errors (if any) added after its own message. */
+export function attachProblems(failure, problems) {
+  if (!problems.length) return failure;
+  const error = failure instanceof Error ? failure : new Error(String(failure));
+  const note = `\n\nThe browser also reported:\n${problems.join('\n')}`;
+  try {
+    error.browserProblems = [...problems];
+    error.message += note;
+    if (typeof error.stack === 'string') error.stack += note;
+  } catch {
+    return new AggregateError([error, new Error(note.trim())], error.message);
+  }
+  return error;
 }
 
 /** Signs in through the form (keyboard only: type, then Enter). */
