@@ -33,12 +33,12 @@ function seed (n, target) {
   const ts = "'2026-01-01 00:00:00.000Z'"
   if (target.pg) {
     const schema = process.env.BENCH_PG_SCHEMA || 'p_main'
-    const sql = `SET synchronous_commit = off;
+    // Two psql commands: one -c with several statements is one transaction, and VACUUM refuses to run in one.
+    const insert = `SET synchronous_commit = off;
 INSERT INTO "${schema}"."posts" ("id", "title", "views", "status", "created", "updated")
 SELECT 'r' || lpad(i::text, 14, '0'), 'post ' || i, (i::bigint * 7919) % 1000, substr('abc', (i % 3)::int + 1, 1), ${ts}, ${ts}
-FROM generate_series(1, ${n}) AS i;
-VACUUM ANALYZE "${schema}"."posts";`
-    execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-c', sql], { env: pgEnv(target.pg), stdio: ['ignore', 'ignore', 'inherit'] })
+FROM generate_series(1, ${n}) AS i`
+    execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-c', insert, '-c', `VACUUM ANALYZE "${schema}"."posts"`], { env: pgEnv(target.pg), stdio: ['ignore', 'ignore', 'inherit'] })
   } else {
     const sql = `PRAGMA busy_timeout = 60000;
 BEGIN;
