@@ -90,7 +90,12 @@ case "$SUITE" in
     SETUP_JS=setup-writer.js; RECORDS=${RECORDS:-0}; BASELINE=0
     SCENARIOS=${SCENARIOS:-"create:8 create+uploads:8 create+signups:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/writer-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/writer-latest.json} ;;
-  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql, writer)" >&2; exit 2 ;;
+  growth)
+    # The default scenarios on N rows written straight into the table (lib/bulk-seed.js); bench/growth.sh runs it per size.
+    SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"view list list-skiptotal create update"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/growth-run.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/growth-run.json} ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql, writer, growth)" >&2; exit 2 ;;
 esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 
@@ -210,8 +215,12 @@ meta rss_idle_kib "$(rss_kib "$SERVER_PID")"
 say "healthy after $STARTUP_MS ms, RSS $(rss_kib "$SERVER_PID") KiB"
 
 say "setup ($SETUP_JS): seeding $RECORDS records"
+BULK_ARGS=()
+if [ "$SUITE" = growth ]; then
+  if [ -n "$DB" ]; then BULK_ARGS=(--bulk-pg "$DB"); else BULK_ARGS=(--bulk-sqlite "$DATA/projects/main/data.db"); fi
+fi
 "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/$SETUP_JS" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
-  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" || die "setup failed"
+  --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" "${BULK_ARGS[@]}" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID

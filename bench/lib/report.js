@@ -109,24 +109,28 @@ function compare () {
   const labels = (args.labels || files.map((_, i) => (i % 2 ? 'B' : 'A')).join(',')).split(',')
   const runs = files.map(f => JSON.parse(fs.readFileSync(f, 'utf8')))
   const names = [...new Set(runs.flatMap(r => r.scenarios.map(s => s.scenario)))]
-  const cols = runs.map((r, i) => `${labels[i]}${Math.floor(i / 2) + 1}`)
+  const perRound = new Set(labels).size
+  const cols = runs.map((r, i) => `${labels[i]}${Math.floor(i / perRound) + 1}`)
+  const hasS = labels.includes('S')
   const mean = a => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN)
   const md = []
   md.push('# A/B comparison (interleaved in one invocation)')
   md.push('')
   runs.forEach((r, i) => md.push(`- ${cols[i]}: commit \`${r.meta.commit}\`${r.meta.dirty === '1' ? '+dirty' : ''}, artifacts \`${r.meta.artifacts}\`, ${r.meta.date}`))
   md.push('')
-  md.push(`| scenario | ${cols.map(c => `${c} req/s`).join(' | ')} | B/A req/s | A spread | ${cols.map(c => `${c} p99`).join(' | ')} | ${cols.map(c => `${c} µs/req`).join(' | ')} |`)
-  md.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|${cols.map(() => '---:').join('|')}|${cols.map(() => '---:').join('|')}|`)
+  md.push(`| scenario | ${cols.map(c => `${c} req/s`).join(' | ')} | B/A req/s | A spread |${hasS ? ' B/S req/s |' : ''} ${cols.map(c => `${c} p99`).join(' | ')} | ${cols.map(c => `${c} µs/req`).join(' | ')} |`)
+  md.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|${hasS ? '---:|' : ''}${cols.map(() => '---:').join('|')}|${cols.map(() => '---:').join('|')}|`)
   for (const n of names) {
     const get = r => r.scenarios.find(s => s.scenario === n) || {}
     const rps = runs.map(r => get(r).rps)
     const a = rps.filter((_, i) => labels[i] === labels[0])
-    const b = rps.filter((_, i) => labels[i] !== labels[0])
+    const b = rps.filter((_, i) => labels[i] !== labels[0] && labels[i] !== 'S')
+    const sq = rps.filter((_, i) => labels[i] === 'S')
     const ratio = mean(b) / mean(a)
+    const share = mean(b) / mean(sq)
     const spread = a.length > 1 ? (Math.max(...a) - Math.min(...a)) / mean(a) : NaN
     md.push(`| ${n} | ${rps.map(num).join(' | ')} | ${isFinite(ratio) ? ratio.toFixed(3) : 'n/a'} | ` +
-      `${isFinite(spread) ? `${(spread * 100).toFixed(1)}%` : 'n/a'} | ${runs.map(r => num(get(r).p99)).join(' | ')} | ` +
+      `${isFinite(spread) ? `${(spread * 100).toFixed(1)}%` : 'n/a'} |${hasS ? ` ${isFinite(share) ? `${(share * 100).toFixed(0)}%` : 'n/a'} |` : ''} ${runs.map(r => num(get(r).p99)).join(' | ')} | ` +
       `${runs.map(r => num(get(r).cpuUsPerReq)).join(' | ')} |`)
   }
   const bg = runs.flatMap((r, i) => r.scenarios.filter(s => s.background).map(s => `${cols[i]} ${s.scenario}: ${s.background}, max ${num(s.max)} ms`))
@@ -135,6 +139,7 @@ function compare () {
     md.push('Background loads: ' + bg.join('; '))
   }
   md.push('')
+  if (hasS) md.push('S is build B on SQLite, same options without --db; B/S is mean B req/s over mean S req/s.')
   md.push('A difference smaller than the A spread (the same build measured twice) is noise. Server CPU µs per')
   md.push('request is the steadier figure when the machine has other work.')
   md.push('')

@@ -4,10 +4,12 @@
 //   seed N records (POST /api/batch, or parallel creates when batch is unavailable) ->
 //   one functional check per scenario (as a guest) -> write the state file (ids, expectations, checks).
 // Usage: node setup.js --url URL --email E --password P --state FILE [--records 10000] [--seed 42]
+//        [--bulk-pg NPGSQL_CONN | --bulk-sqlite DATA_DB]   (growth bench: rows written straight into the table, below)
 const fs = require('fs')
 const parseArgs = require('./args')
 const client = require('./api')
 const { generate } = require('./data')
+const bulk = require('./bulk-seed')
 
 const args = parseArgs(process.argv.slice(2))
 const base = args.url
@@ -83,10 +85,9 @@ async function seedWithCreates (guest, rows) {
 
 // One request per scenario, checked against what the protocol says, so a wrong answer is
 // reported instead of being measured as a fast one.
-async function check (guest, state, rows) {
+async function check (guest, state, matching) {
   const problems = []
   const expect = (cond, msg) => { if (!cond) problems.push(msg) }
-  const matching = rows.filter(r => r.views > 500).length
 
   let r = await guest('GET', `/api/collections/posts/records/${state.viewId}`)
   expect(r.status === 200, `view: expected 200, got ${excerpt(r)}`)
@@ -168,13 +169,23 @@ async function main () {
   const settings = await su('PATCH', '/api/settings', { batch: { enabled: true, maxRequests: 1000, timeout: 30 } })
   if (settings.status !== 200) notes.push(`PATCH /api/settings (enable batch): ${excerpt(settings)}`)
 
-  const rows = generate(records, seed)
+  let matching, ids, method
   const t0 = Date.now()
-  let ids = settings.status === 200 ? await seedWithBatch(su, rows, notes) : null
-  const method = ids ? 'batch' : 'parallel creates'
-  if (!ids) ids = await seedWithCreates(guest, rows)
+  if (args['bulk-pg'] || args['bulk-sqlite']) {
+    ({ matching, ids } = bulk.seed(records, args['bulk-pg'] ? { pg: args['bulk-pg'] } : { sqlite: args['bulk-sqlite'] }))
+    method = args['bulk-pg'] ? 'bulk (generate_series, then VACUUM ANALYZE)' : 'bulk (one INSERT … SELECT from a recursive CTE, one transaction)'
+    // The seeding blocked the event loop (execFileSync) for minutes: let the HTTP client's overdue timers close its idle
+    // keep-alive sockets now, or the next request may go out on a socket the server has closed ("fetch failed").
+    await new Promise(resolve => setTimeout(resolve, 50))
+  } else {
+    const rows = generate(records, seed)
+    matching = rows.filter(r => r.views > 500).length
+    ids = settings.status === 200 ? await seedWithBatch(su, rows, notes) : null
+    method = ids ? 'batch' : 'parallel creates'
+    if (!ids) ids = await seedWithCreates(guest, rows)
+  }
   const seedMs = Date.now() - t0
-  log(`seeded ${ids.length} records with ${method} in ${seedMs} ms`)
+  log(`seeded ${records} records with ${method} in ${seedMs} ms`)
 
   const count = await su('GET', '/api/collections/posts/records?perPage=1')
   if (count.status !== 200 || !count.json || count.json.totalItems !== records) {
@@ -191,7 +202,7 @@ async function main () {
     seed: { records, method, ms: seedMs },
     notes
   }
-  state.problems = await check(guest, state, rows)
+  state.problems = await check(guest, state, matching)
   for (const n of notes) log('note:', n)
   for (const p of state.problems) log('PROBLEM:', p)
   fs.writeFileSync(args.state, JSON.stringify(state))

@@ -97,6 +97,28 @@ public abstract class ProjectDatabase : IAsyncDisposable
         return cmd;
     }
 
+    /// <summary>
+    /// Statements sent to the database together, in one round trip, or null where the connection has no batches
+    /// (SQLite, where a statement is a call into this process and costs no round trip): run them one by one then.
+    /// Each statement counts as a command (<see cref="CommandCount"/>) and is shown to <see cref="StatementObserver"/>.
+    /// </summary>
+    public DbBatch? Batch(DbConnection connection, DbTransaction? tx, params ReadOnlySpan<(string Sql, SqlParams? Parameters)> statements)
+    {
+        if (!connection.CanCreateBatch) return null;
+        var batch = connection.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, parameters) in statements)
+        {
+            Interlocked.Increment(ref _commandCount);
+            StatementObserver?.Invoke(sql, parameters);
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = sql;
+            parameters?.BindTo(cmd);
+            batch.BatchCommands.Add(cmd);
+        }
+        return batch;
+    }
+
     /// <summary>A command for the SQL; SQLite hands out cached, already compiled statements.</summary>
     protected virtual DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql)
     {

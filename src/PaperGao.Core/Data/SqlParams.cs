@@ -20,4 +20,16 @@ public sealed class SqlParams
             dialect.AddParameter(command, "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), _values[i]);
         }
     }
+
+    /// <summary>The same parameters on one statement of a batch (<see cref="ProjectDatabase.Batch"/>).</summary>
+    public void BindTo(System.Data.Common.DbBatchCommand command)
+    {
+        for (var i = 0; i < _values.Count; i++)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            p.Value = _values[i] ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+    }
 }

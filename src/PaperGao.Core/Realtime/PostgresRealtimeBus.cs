@@ -11,6 +11,13 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
 {
     public const string ChannelName = "papergao_realtime";
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Enlist = false }.ConnectionString);
+
+    /// <summary>
+    /// Publishing sets no session state, so its pool skips the reset (a DISCARD ALL in front of every notice, i.e. of every
+    /// committed write) and keeps pg_notify prepared; the listening connection (LISTEN is session state) is not from it.
+    /// </summary>
+    private readonly NpgsqlDataSource _publishSource = NpgsqlDataSource.Create(
+        Data.Postgres.PostgresConnectionTuning.Apply(new NpgsqlConnectionStringBuilder(connectionString)).ConnectionString);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -63,7 +70,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
 
     public async Task PublishAsync(string payload, CancellationToken ct = default)
     {
-        await using var cmd = _dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+        await using var cmd = _publishSource.CreateCommand("SELECT pg_notify($1, $2)");
         cmd.Parameters.AddWithValue(ChannelName);
         cmd.Parameters.AddWithValue(payload);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -77,6 +84,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
         _inbox.Writer.TryComplete();
         await _deliver;
         await _dataSource.DisposeAsync();
+        await _publishSource.DisposeAsync();
         _stop.Dispose();
     }
 }

@@ -107,4 +107,67 @@ public sealed class QueryPlanTests(PostgresCluster postgres)
         });
         await CheckAsync("notes", "view under a rule", async () => await GetJsonAsync(alice, $"/api/collections/notes/records/{noteId}", ct));
     }
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Username_sign_in_verification_expands_updates_and_deletes_use_an_index(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        // A username identity field (a UNIQUE index on it, as the identity fields require).
+        var users = (await GetJsonAsync(su, "/api/collections/users", ct)).AsObject();
+        users["fields"]!.AsArray().Add(new JsonObject { ["name"] = "username", ["type"] = "text" });
+        users["indexes"]!.AsArray().Add("CREATE UNIQUE INDEX idx_users_username ON users (username)");
+        users["passwordAuth"] = new JsonObject { ["enabled"] = true, ["identityFields"] = new JsonArray("email", "username") };
+        var (ps, pb) = await SendAsync(su, HttpMethod.Patch, "/api/collections/users", users, ct);
+        Assert.True(ps == 200, pb?.ToJsonString());
+        var aliceId = await SignUpAsync(app, "alice@x.io", ct, extra: new JsonObject { ["username"] = "alice" });
+        for (var i = 0; i < 5; i++) await SignUpAsync(app, $"user{i}@x.io", ct, extra: new JsonObject { ["username"] = "user" + i });
+        var usersId = users["id"]!.GetValue<string>();
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "notes", ["type"] = "base",
+            ["listRule"] = "", ["viewRule"] = "", ["updateRule"] = "owner = @request.auth.id", ["deleteRule"] = "owner = @request.auth.id",
+            ["fields"] = new JsonArray(
+                new JsonObject { ["name"] = "title", ["type"] = "text" },
+                new JsonObject { ["name"] = "owner", ["type"] = "relation", ["collectionId"] = usersId, ["maxSelect"] = 1 }),
+            ["indexes"] = new JsonArray("CREATE INDEX idx_notes_owner ON notes (owner)"),
+        }, ct);
+        var noteIds = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (s, note) = await SendAsync(su, HttpMethod.Post, "/api/collections/notes/records", new { title = "n" + i, owner = i < 2 ? aliceId : "" }, ct);
+            Assert.Equal(200, s);
+            noteIds.Add(note!["id"]!.GetValue<string>());
+        }
+        var project = await MainAsync(app, ct);
+        var token = "";
+
+        async Task CheckAsync(string table, string what, Func<Task> request)
+        {
+            var statements = await CaptureAsync(project, table, request);
+            Assert.True(statements.Count > 0, $"{what}: no statement read {table}");
+            foreach (var s in statements) AssertIndexed(await PlanAsync(project, s, ct), s);
+        }
+
+        await CheckAsync("users", "auth-with-password by username", async () => token = await SignInAsync(app, "alice", ct));
+        await CheckAsync("users", "request-verification", async () =>
+            Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/request-verification", new { email = "ALICE@x.io" }, ct)).Status));
+        using var alice = ClientWith(app, token);
+        await CheckAsync("users", "expand of a relation", async () =>
+        {
+            // As alice: the users' view rule lets a user see only herself.
+            var page = await GetJsonAsync(alice, "/api/collections/notes/records?expand=owner&filter=owner%20!%3D%20%27%27", ct);
+            Assert.All(page["items"]!.AsArray(), n => Assert.Equal(aliceId, n!["expand"]!["owner"]!["id"]!.GetValue<string>()));
+        });
+        await CheckAsync("notes", "back-relation expand", async () =>
+        {
+            var user = await GetJsonAsync(alice, $"/api/collections/users/records/{aliceId}?expand=notes_via_owner", ct);
+            Assert.Equal(2, user["expand"]!["notes_via_owner"]!.AsArray().Count);
+        });
+        await CheckAsync("notes", "update by id under a rule", async () =>
+            Assert.Equal(200, (await SendAsync(alice, HttpMethod.Patch, $"/api/collections/notes/records/{noteIds[0]}", new { title = "changed" }, ct)).Status));
+        await CheckAsync("notes", "delete by id under a rule", async () =>
+            Assert.Equal(204, (await SendAsync(alice, HttpMethod.Delete, $"/api/collections/notes/records/{noteIds[1]}", null, ct)).Status));
+    }
 }

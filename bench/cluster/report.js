@@ -1,0 +1,66 @@
+'use strict'
+// The cluster bench's figures: per phase requests, errors, the longest run of errors and the recovery time; every
+// acknowledged create read back; realtime events missed while subscribed.
+const fs = require('fs')
+const args = require('../lib/args')(process.argv.slice(2))
+const client = require('../lib/api')
+
+async function main () {
+  const load = JSON.parse(fs.readFileSync(args.load, 'utf8'))
+  const rt = JSON.parse(fs.readFileSync(args.realtime, 'utf8'))
+  const marks = fs.readFileSync(args.events, 'utf8').trim().split('\n').map(l => { const sp = l.indexOf(' '); return [Number(l.slice(0, sp)), l.slice(sp + 1)] })
+  const out = ['# Cluster bench (bench/cluster/run.sh)', '', `${args.nodes} nodes on one PostgreSQL behind nginx (round-robin), ${new Date().toISOString()}.`, '']
+  out.push('| phase | seconds | requests | errors | error statuses | longest error run (ms) |', '|---|---:|---:|---:|---|---:|')
+  const results = load.results.sort((a, b) => a[0] - b[0])
+  for (let p = 0; p < marks.length - 1; p++) {
+    const [from, name] = marks[p]; const to = marks[p + 1][0]
+    if (!name.startsWith('phase')) continue
+    const rs = results.filter(r => r[0] >= from && r[0] < to)
+    const errs = rs.filter(r => !r[1])
+    const statuses = {}
+    for (const e of errs) statuses[`${e[2]} ${e[3]}`] = (statuses[`${e[2]} ${e[3]}`] || 0) + 1
+    // The longest stretch of time in which every request failed.
+    let longest = 0; let runStart = null
+    for (const r of rs) {
+      if (!r[1]) { if (runStart === null) runStart = r[0]; longest = Math.max(longest, r[0] - runStart) } else runStart = null
+    }
+    out.push(`| ${name.replace(/^phase /, '')} | ${((to - from) / 1000).toFixed(1)} | ${rs.length} | ${errs.length} | ${Object.entries(statuses).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'} | ${longest} |`)
+  }
+  const total = results.length; const errors = results.filter(r => !r[1]).length
+  out.push('', `All phases: ${total} requests, ${errors} errors (${(100 * errors / Math.max(1, total)).toFixed(2)}%).`)
+
+  // Every acknowledged create must be there.
+  const auth = await client(args.url)('POST', '/api/collections/_superusers/auth-with-password', { identity: args.email, password: args.password })
+  const su = client(args.url, auth.json.token)
+  const stored = new Set()
+  for (let page = 1; ; page++) {
+    const r = await su('GET', `/api/collections/posts/records?perPage=1000&page=${page}&fields=id&skipTotal=1&sort=id`)
+    if (r.status !== 200) throw new Error(`read back: ${r.status} ${r.text}`)
+    for (const it of r.json.items) stored.add(it.id)
+    if (r.json.items.length < 1000) break
+  }
+  const lost = load.acked.filter(([id]) => !stored.has(id))
+  out.push(`Acknowledged creates: ${load.acked.length}; found afterwards: ${load.acked.length - lost.length}; **lost: ${lost.length}**${lost.length ? ` (${lost.slice(0, 5).map(l => l[0]).join(', ')})` : ''}.`)
+
+  // Realtime: each create sent after a subscription was in place and acknowledged more than 1 s before it dropped (an
+  // event on its way when the node died is lost for a client of that node, as with PocketBase) must have reached the
+  // client. (A create acknowledged just after the subscription may have committed before it: its send time counts.)
+  const got = new Set(rt.received.map(r => r[0]))
+  let expected = 0; let missed = 0
+  for (const [id, t, sent] of load.acked) {
+    if (rt.intervals.some(iv => iv.subscribedAt && (sent ?? t) > iv.subscribedAt && t < iv.droppedAt - 1000)) {
+      expected++
+      if (!got.has(id)) missed++
+    }
+  }
+  const gaps = []
+  for (let i = 1; i < rt.intervals.length; i++) gaps.push(rt.intervals[i].subscribedAt - rt.intervals[i - 1].droppedAt)
+  out.push(`Realtime client: ${rt.intervals.length} subscriptions (${rt.intervals.map(iv => iv.url.replace(/^http:\/\/127\.0\.0\.1:/, ':')).join(' → ')}), ` +
+    `reconnect + resubscribe took ${gaps.map(g => `${g} ms`).join(', ') || 'n/a'}; events received ${rt.received.length}; ` +
+    `creates acknowledged while subscribed ${expected}; **missed ${missed}**.`)
+  out.push('')
+  const text = out.join('\n')
+  console.log(text)
+  if (args.md) fs.writeFileSync(args.md, text + '\n')
+}
+main().catch(e => { console.error(e); process.exit(1) })

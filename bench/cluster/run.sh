@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Cluster bench: NODES PaperGao nodes on one PostgreSQL behind nginx (Debian's package), a steady create+view load
+# through nginx, and this timeline (seconds from the start of the load):
+#   0-PHASE          steady
+#   PHASE            kill -9 of node 2 (the realtime client is connected to it)
+#   2*PHASE          node 2 started again (waits for its health, deadline 60 s)
+#   3*PHASE…         rolling restart: each node in turn SIGTERM, started again, healthy, then the next
+#   end              PHASE more seconds of steady load
+# Counts per phase: requests, errors (any non-2xx or network error), the longest run of consecutive errors, and after
+# the kill the time until the first success; then reads back every acknowledged create (a write the client got a 200
+# for must exist). A realtime client subscribes to `posts` on node 2 directly (nginx is round-robin here, and the
+# subscription request must reach the node that holds the SSE stream); when its stream breaks it reconnects to the next
+# node and subscribes again, like the SDK. Every create acknowledged while it was subscribed must reach it.
+#
+#   bench/cluster/run.sh --db NPGSQL_CONN [--artifacts DIR] [--no-build] [--nodes 3] [--phase 6] [--workers 16]
+#
+# Run by hand (needs nginx and a PostgreSQL you can create databases in; uses its own database papergao_cluster_bench,
+# dropped at the start). Writes bench/results/cluster-latest.md.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
+DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --db) DB=$2; shift 2 ;;
+    --artifacts) ARTIFACTS=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --nodes) NODES=$2; shift 2 ;;
+    --phase) PHASE=$2; shift 2 ;;
+    --workers) WORKERS=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "cluster/run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$DB" ] || { echo "cluster/run.sh: --db is required" >&2; exit 2; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "cluster/run.sh: nginx not found (apt-get install nginx)" >&2; exit 2; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+say() { echo "[cluster $(date -u +%H:%M:%S)] $*" >&2; }
+[ "$BUILD" = 1 ] && dotnet build "$ROOT/src/PaperGao.Server" -c Release --artifacts-path "$ARTIFACTS" -v q -nologo >&2
+SERVER_DLL="$ARTIFACTS/bin/PaperGao.Server/release/papergao.dll"
+[ -f "$SERVER_DLL" ] || { echo "cluster/run.sh: $SERVER_DLL missing" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/papergao-cluster.XXXXXX)
+declare -a PIDS PORTS
+MS=""
+NGINX_PID=""; RT_PID=""; LOAD_PID=""
+cleanup() {
+  for p in "${PIDS[@]:-}" "$NGINX_PID" "$RT_PID" "$LOAD_PID"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "${KEEP:-0}" = 1 ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A database of its own, dropped first: the nodes share it.
+ADMIN_DB=$(printf '%s' "$DB" | sed -E 's/(^|;)[Dd]atabase=[^;]*//')
+BENCH_DB="$ADMIN_DB;Database=papergao_cluster_bench"
+node "$HERE/pg.js" --conn "$DB" --sql "DROP DATABASE IF EXISTS papergao_cluster_bench WITH (FORCE)" --sql "CREATE DATABASE papergao_cluster_bench"
+
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+SU_EMAIL=bench@example.com SU_PASSWORD=bench-password-123
+dotnet "$SERVER_DLL" superuser upsert "$SU_EMAIL" "$SU_PASSWORD" --dir "$WORK/n1" --db "$BENCH_DB" > "$WORK/superuser.log" 2>&1
+
+start_node() { # start_node I: starts node I on its port, waits for its health (deadline 120 s); MS = ms until healthy
+  local i=$1 t0
+  t0=$(node -e 'console.log(Date.now())')
+  dotnet "$SERVER_DLL" serve --http "127.0.0.1:${PORTS[$i]}" --dir "$WORK/n$i" --db "$BENCH_DB" >> "$WORK/node$i.log" 2>&1 &
+  PIDS[$i]=$!
+  node "$BENCH_DIR/lib/wait-health.js" --url "http://127.0.0.1:${PORTS[$i]}/api/health" --start-ms "$t0" --pid "${PIDS[$i]}" --deadline-ms 120000 > "$WORK/ms"
+  MS=$(cat "$WORK/ms")
+}
+for i in $(seq 1 "$NODES"); do PORTS[$i]=$(node "$BENCH_DIR/lib/free-port.js"); done
+# One after the other: the first start creates the catalog and the project's tables.
+for i in $(seq 1 "$NODES"); do start_node "$i"; say "node $i healthy on ${PORTS[$i]} after $MS ms"; done
+
+LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
+{
+  echo "worker_processes 1; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log warn;"
+  echo "events { worker_connections 4096; }"
+  echo "http {"
+  echo "  access_log off; client_body_temp_path $WORK/nginx-body; proxy_temp_path $WORK/nginx-proxy;"
+  echo "  fastcgi_temp_path $WORK/nginx-fcgi; uwsgi_temp_path $WORK/nginx-uwsgi; scgi_temp_path $WORK/nginx-scgi;"
+  echo "  upstream papergao {"
+  for i in $(seq 1 "$NODES"); do echo "    server 127.0.0.1:${PORTS[$i]} max_fails=1 fail_timeout=2s;"; done
+  echo "    keepalive 32;"
+  echo "  }"
+  echo "  server {"
+  echo "    listen 127.0.0.1:$LB_PORT;"
+  echo "    client_max_body_size 0;"
+  echo "    location / {"
+  echo "      proxy_pass http://papergao; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+  # A refused connection (a dead node) is tried on the next node, for every method: nothing was sent yet. A request
+  # already sent to a node that then died is not repeated for POST/PATCH (it may have been committed): it fails.
+  echo "      proxy_next_upstream error timeout http_502 http_503; proxy_connect_timeout 1s;"
+  echo "    }"
+  echo "  }"
+  echo "}"
+} > "$WORK/nginx.conf"
+"$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" &
+NGINX_PID=$!
+node "$BENCH_DIR/lib/wait-health.js" --url "http://127.0.0.1:$LB_PORT/api/health" --pid "$NGINX_PID" --deadline-ms 30000 > /dev/null
+say "nginx on $LB_PORT in front of $NODES nodes"
+
+URL="http://127.0.0.1:$LB_PORT"
+node "$HERE/setup.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD"
+NODE_URLS=$(for i in $(seq 2 "$NODES") 1; do printf 'http://127.0.0.1:%s,' "${PORTS[$i]}"; done)
+node "$HERE/realtime.js" --urls "${NODE_URLS%,}" --out "$WORK/realtime.json" > "$WORK/realtime.log" 2>&1 &
+RT_PID=$!
+node "$HERE/wait-file.js" --file "$WORK/realtime.log" --text "subscribed" --deadline-ms 30000
+node "$HERE/load.js" --url "$URL" --workers "$WORKERS" --out "$WORK/load.json" --events "$WORK/events.log" &
+LOAD_PID=$!
+
+mark() { echo "$(node -e 'console.log(Date.now())') $*" >> "$WORK/events.log"; say "$*"; }
+mark "phase steady"
+sleep "$PHASE"
+mark "phase kill -9 node 2"
+kill -9 "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null || true
+sleep "$PHASE"
+mark "phase node 2 restarting"
+start_node 2; mark "phase node 2 back (healthy after $MS ms)"
+sleep "$PHASE"
+for i in $(seq 1 "$NODES"); do
+  mark "phase rolling restart: node $i stopping"
+  kill -TERM "${PIDS[$i]}"; wait "${PIDS[$i]}" 2>/dev/null || true
+  start_node "$i"; mark "phase rolling restart: node $i back (healthy after $MS ms)"
+done
+mark "phase steady after the restarts"
+sleep "$PHASE"
+mark "end"
+kill -INT "$LOAD_PID"; wait "$LOAD_PID" || true; LOAD_PID=""
+sleep 1 # the realtime client's last events (a bench timeline, not a test's synchronisation)
+kill -INT "$RT_PID"; wait "$RT_PID" || true; RT_PID=""
+mkdir -p "$BENCH_DIR/results"
+node "$HERE/report.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" --load "$WORK/load.json" --events "$WORK/events.log" \
+  --realtime "$WORK/realtime.json" --nodes "$NODES" --md "$BENCH_DIR/results/cluster-latest.md"

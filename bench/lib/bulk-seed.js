@@ -1,0 +1,62 @@
+'use strict'
+// Bulk seeding for the growth bench (bench/growth.sh): N rows of `posts` written straight into the table the server
+// created, as fast as each database allows, instead of through the API (10 million API creates would take hours here).
+//   PostgreSQL: one INSERT … SELECT FROM generate_series, then VACUUM ANALYZE (what autovacuum would have done to a
+//               table that has stopped growing: statistics, and the visibility map an index-only count can use).
+//   SQLite:     one INSERT … SELECT from a recursive CTE in one transaction (the sqlite3 shell), while the server is
+//               idle (WAL mode: the server's readers see the rows at their next transaction).
+// Row i (1..N): id 'r' + i in 14 digits (15 chars of [a-z0-9], like the server's ids), views (i * 7919) % 1000 (every
+// value 0-999 equally often: about half match `views > 500`), status a/b/c, fixed created/updated.
+const { execFileSync } = require('child_process')
+
+const VIEWS = i => (i * 7919) % 1000
+const idOf = i => 'r' + String(i).padStart(14, '0')
+
+function pgEnv (conn) {
+  // Npgsql's "Host=…;Port=…;Username=…;Password=…;Database=…" as libpq's environment.
+  const env = { ...process.env }
+  for (const part of conn.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    const k = part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, '')
+    const v = part.slice(eq + 1).trim()
+    if (k === 'host' || k === 'server') env.PGHOST = v
+    else if (k === 'port') env.PGPORT = v
+    else if (k === 'username' || k === 'userid' || k === 'user') env.PGUSER = v
+    else if (k === 'password') env.PGPASSWORD = v
+    else if (k === 'database') env.PGDATABASE = v
+  }
+  return env
+}
+
+function seed (n, target) {
+  const ts = "'2026-01-01 00:00:00.000Z'"
+  if (target.pg) {
+    const schema = process.env.BENCH_PG_SCHEMA || 'p_main'
+    // Two psql commands: one -c with several statements is one transaction, and VACUUM refuses to run in one.
+    const insert = `SET synchronous_commit = off;
+INSERT INTO "${schema}"."posts" ("id", "title", "views", "status", "created", "updated")
+SELECT 'r' || lpad(i::text, 14, '0'), 'post ' || i, (i::bigint * 7919) % 1000, substr('abc', (i % 3)::int + 1, 1), ${ts}, ${ts}
+FROM generate_series(1, ${n}) AS i`
+    execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-c', insert, '-c', `VACUUM ANALYZE "${schema}"."posts"`], { env: pgEnv(target.pg), stdio: ['ignore', 'ignore', 'inherit'] })
+  } else {
+    const sql = `PRAGMA busy_timeout = 60000;
+BEGIN;
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
+INSERT INTO "posts" ("id", "title", "views", "status", "created", "updated")
+SELECT printf('r%014d', i), 'post ' || i, (i * 7919) % 1000, substr('abc', i % 3 + 1, 1), ${ts}, ${ts} FROM s;
+COMMIT;`
+    execFileSync('sqlite3', [target.sqlite], { input: sql, stdio: ['pipe', 'ignore', 'inherit'] })
+  }
+  let matching = 0
+  for (let i = 1; i <= n; i++) if (VIEWS(i) > 500) matching++
+  // The update scenario picks among these: 10,000 ids spread evenly over the table (all of them when fewer).
+  const sample = Math.min(n, 10000)
+  const ids = []
+  for (let k = 0; k < sample; k++) ids.push(idOf(1 + Math.floor(k * n / sample)))
+  // The view scenario reads ids[0]: take one from the middle of the table rather than its first row.
+  ids.unshift(idOf(Math.ceil(n / 2)))
+  return { matching, ids }
+}
+
+module.exports = { seed, pgEnv }

@@ -1,0 +1,33 @@
+'use strict'
+// The growth bench's table from run.sh's JSON files (bench/growth.sh; also by hand on the files of an interrupted run).
+// Usage: node growth-report.js OUT.md OUT.json kind:rows:round:FILE.json …
+const fs = require('fs')
+const [md, jsonOut, ...runs] = process.argv.slice(2)
+const rows = runs.map(r => { const [kind, n, round, f] = r.split(':'); return { kind, n: Number(n), round: Number(round), run: JSON.parse(fs.readFileSync(f, 'utf8')) } })
+const scen = ['view', 'list', 'list-skiptotal', 'create', 'update']
+const mean = a => a.reduce((x, y) => x + y, 0) / a.length
+const out = ['# Growth bench (bench/growth.sh)', '']
+out.push(`Runs: ${rows.map(r => `${r.kind} ${r.n} round ${r.round} (${r.run.meta.date}, load ${r.run.meta.loadavg_start}, seed ${r.run.seed ? r.run.seed.ms + ' ms' : 'n/a'})`).join('; ')}.`)
+const problems = rows.flatMap(r => (r.run.problems || []).map(p => `${r.kind} ${r.n}: ${p}`))
+if (problems.length) out.push('', 'PROBLEMS: ' + problems.join('; '))
+const summary = {}
+for (const kind of ['sqlite', 'postgres']) {
+  const sizes = [...new Set(rows.filter(r => r.kind === kind).map(r => r.n))].sort((a, b) => a - b)
+  if (!sizes.length) continue
+  out.push('', `## ${kind}`, '', `| scenario | ${sizes.map(n => `${n.toLocaleString('en')} rows req/s (rounds)`).join(' | ')} | ${sizes.map(n => `${n.toLocaleString('en')} µs/req`).join(' | ')} | largest / smallest cost |`)
+  out.push(`|---|${sizes.map(() => '---:').join('|')}|${sizes.map(() => '---:').join('|')}|---:|`)
+  summary[kind] = {}
+  for (const s of scen) {
+    const per = sizes.map(n => rows.filter(r => r.kind === kind && r.n === n).map(r => (r.run.scenarios.find(x => x.scenario === s) || {})).filter(x => x.rps))
+    if (per.every(p => !p.length)) continue
+    const rps = per.map(p => p.map(x => x.rps))
+    const cpu = per.map(p => p.map(x => x.cpuUsPerReq))
+    const ratio = mean(rps[0]) / mean(rps[rps.length - 1])
+    summary[kind][s] = sizes.map((n, i) => ({ rows: n, rps: rps[i], cpuUsPerReq: cpu[i] }))
+    out.push(`| ${s} | ${rps.map(a => `${Math.round(mean(a)).toLocaleString('en')} (${a.map(Math.round).join(' / ')})`).join(' | ')} | ${cpu.map(a => Math.round(mean(a))).join(' | ')} | ×${ratio.toFixed(2)} |`)
+  }
+}
+out.push('', '"largest / smallest cost" = mean req/s at the smallest size over mean req/s at the largest (1.00 = flat; the issue\'s goal is ≤ 1.5 for view, create, update and the indexed list).', '')
+fs.writeFileSync(md, out.join('\n'))
+fs.writeFileSync(jsonOut, JSON.stringify(summary, null, 2) + '\n')
+console.log(out.join('\n'))
