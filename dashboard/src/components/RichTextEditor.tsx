@@ -47,30 +47,31 @@ const TOOLS: Mark[] = [
 export default function RichTextEditor({ label, value, onChange, invalid, describedBy, required }: {
   label: string; value: string; onChange: (html: string) => void; invalid?: boolean; describedBy?: string; required?: boolean;
 }) {
+  // The content element's attributes, aria-invalid / aria-describedby following the form's errors. They go through
+  // editorProps (setOptions works before the view is mounted; reading editor.view.dom then throws in Tiptap 3).
+  const attributes = {
+    class: 'rte-content',
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-label': label,
+    ...(required ? { 'aria-required': 'true' } : {}),
+    ...(invalid ? { 'aria-invalid': 'true' } : {}),
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+  };
   const editor = useEditor({
     extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } })],
     content: sanitize(value),
     injectCSS: false,
     immediatelyRender: true,
-    editorProps: {
-      attributes: {
-        class: 'rte-content',
-        role: 'textbox',
-        'aria-multiline': 'true',
-        'aria-label': label,
-        ...(required ? { 'aria-required': 'true' } : {}),
-      },
-    },
+    editorProps: { attributes },
     // An empty document is stored as "" (not "<p></p>"), as PocketBase's editor does.
     onUpdate: ({ editor: e }) => onChange(e.isEmpty ? '' : sanitize(e.getHTML())),
   });
-  // aria-invalid / aria-describedby follow the form's errors.
+  const attributesKey = JSON.stringify(attributes);
   useEffect(() => {
-    const el = editor?.view.dom;
-    if (!el) return;
-    if (invalid) el.setAttribute('aria-invalid', 'true'); else el.removeAttribute('aria-invalid');
-    if (describedBy) el.setAttribute('aria-describedby', describedBy); else el.removeAttribute('aria-describedby');
-  }, [editor, invalid, describedBy]);
+    if (!editor || editor.isDestroyed) return;
+    editor.setOptions({ editorProps: { ...editor.options.editorProps, attributes: JSON.parse(attributesKey) as Record<string, string> } });
+  }, [editor, attributesKey]);
   const active = useEditorState({
     editor,
     selector: ({ editor: e }) => Object.fromEntries(TOOLS.map((t) => [t.label, !!e?.isActive(t.name, t.attrs)])),
