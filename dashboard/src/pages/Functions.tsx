@@ -172,9 +172,12 @@ export function FunctionsPage() {
         <section className="panel grow" aria-label="Editor">
           <div className="field">
             <span id="functions-file-label">{current}</span>
-            <CodeEditor key={current} value={files[current] ?? ''} language="javascript" ariaLabel={`Code of ${current}`} words={WORDS}
-              minHeight={320} problems={problems} onChange={(v) => { setFiles((f) => ({ ...f, [current]: v })); setDirty(true); }}
-              onSubmit={() => void deploy()} ariaInvalid={problems.length > 0} ariaDescribedBy={problems.length ? 'functions-error' : undefined} />
+            {/* Not before the running version has loaded: typing into an empty editor would be replaced when it arrives. */}
+            {running ? (
+              <CodeEditor key={current} value={files[current] ?? ''} language="javascript" ariaLabel={`Code of ${current}`} words={WORDS}
+                minHeight={320} problems={problems} onChange={(v) => { setFiles((f) => ({ ...f, [current]: v })); setDirty(true); }}
+                onSubmit={() => void deploy()} ariaInvalid={problems.length > 0} ariaDescribedBy={problems.length ? 'functions-error' : undefined} />
+            ) : <p className="muted">Loading…</p>}
           </div>
           {problem && (
             <p className="muted">Load error in {problem.file}:{problem.line}:{problem.column}: {problem.message}</p>
