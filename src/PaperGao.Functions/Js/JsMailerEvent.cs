@@ -76,25 +76,22 @@ public sealed class JsMailerMessage(FunctionEngine engine, MailerEvent e)
     public JsValue Cc
     {
         get => JsMailView.Addresses(engine.Js, e.Message.Cc);
-        set
-        {
-            var errors = new ErrorData();
-            var list = JsMail.Addresses(value, "cc", errors);
-            JsMailView.ThrowIfInvalid(errors, "e.message.cc");
-            e.Message = e.Message with { Cc = list };
-        }
+        set => e.Message = e.Message with { Cc = CheckedAddresses(value, "cc") };
     }
 
     public JsValue Bcc
     {
         get => JsMailView.Addresses(engine.Js, e.Message.Bcc);
-        set
-        {
-            var errors = new ErrorData();
-            var list = JsMail.Addresses(value, "bcc", errors);
-            JsMailView.ThrowIfInvalid(errors, "e.message.bcc");
-            e.Message = e.Message with { Bcc = list };
-        }
+        set => e.Message = e.Message with { Bcc = CheckedAddresses(value, "bcc") };
+    }
+
+    /// <summary>The addresses a script set on e.message.cc/bcc, or a 400 naming the field.</summary>
+    private static List<MailAddress> CheckedAddresses(JsValue value, string field)
+    {
+        var errors = new ErrorData();
+        var list = JsMail.Addresses(value, field, errors);
+        JsMailView.ThrowIfInvalid(errors, "e.message." + field);
+        return list;
     }
 
     public JsValue Attachments
