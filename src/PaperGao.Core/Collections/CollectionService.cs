@@ -469,7 +469,7 @@ public static partial class CollectionService
         if (!errors.IsEmpty) throw fail(errors);
         c.Updated = DateTimes.Now();
         if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: false);
-        PrepareFields(c, old);
+        PrepareFields(c, old, keepStoredId: options is not null);
         NormalizeIndexes(c);
         if (c.Auth is { } a && old.Auth is { } oa && a.AuthRule != oa.AuthRule && options?.KeepSecrets != true)
         {
@@ -515,11 +515,16 @@ public static partial class CollectionService
     }
 
     /// <summary>Adds the id field when missing and gives fields without an id the id of the stored field of that name, else the default id.</summary>
-    private static void PrepareFields(Collection c, Collection? old)
+    private static void PrepareFields(Collection c, Collection? old, bool keepStoredId = false)
     {
-        // A field list without the id field keeps the stored one (as PocketBase, e.g. an imported definition that omits it).
+        // A field list without the id field gets the default one, as PocketBase's update does: when the stored id field
+        // has another field id, that is a removed system field the validator refuses. An imported definition that omits
+        // it keeps the stored one (PocketBase's import extends the definition with the existing system fields).
         if (!c.IsView && !c.Fields.Exists(f => f.Name == "id"))
-            c.Fields.Insert(0, old?.Fields.Find(f => f.Name == "id" && !c.Fields.Exists(x => x.Id == f.Id))?.Clone() ?? TextField.CreateIdField());
+        {
+            var stored = keepStoredId ? old?.Fields.Find(f => f.Name == "id" && !c.Fields.Exists(x => x.Id == f.Id)) : null;
+            c.Fields.Insert(0, stored?.Clone() ?? TextField.CreateIdField());
+        }
         foreach (var f in c.Fields)
         {
             if (f.Id.Length > 0) continue;

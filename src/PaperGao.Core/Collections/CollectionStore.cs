@@ -26,7 +26,7 @@ public static class CollectionStore
     public static async Task UpdateAsync(ProjectDatabase db, DbTransaction tx, Collection c, CancellationToken ct = default)
     {
         var p = new SqlParams();
-        var sql = $"UPDATE \"_collections\" SET \"name\" = {p.Add(c.Name)}, \"type\" = {p.Add(c.Type.ToJson())}, \"system\" = {p.Add(db.Dialect.ToDbValue(ColumnKind.Bool, c.System))}, \"data\" = {p.Add(CollectionJson.ToJsonString(c, includeSecrets: true))}, \"updated\" = {p.Add(c.Updated)} WHERE \"id\" = {p.Add(c.Id)}";
+        var sql = $"UPDATE \"_collections\" SET \"name\" = {p.Add(c.Name)}, \"type\" = {p.Add(c.Type.ToJson())}, \"system\" = {p.Add(db.Dialect.ToDbValue(ColumnKind.Bool, c.System))}, \"data\" = {p.Add(CollectionJson.ToJsonString(c, includeSecrets: true))}, \"created\" = {p.Add(c.Created)}, \"updated\" = {p.Add(c.Updated)} WHERE \"id\" = {p.Add(c.Id)}";
         await db.ExecuteAsync(tx, sql, p, ct);
     }
 

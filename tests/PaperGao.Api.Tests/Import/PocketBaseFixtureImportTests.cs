@@ -55,6 +55,18 @@ public sealed class PocketBaseFixtureImportTests(PostgresCluster postgres)
         Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/_superusers/auth-with-password",
             new { identity = SuperuserEmail, password = "wrong-password" }, ct)).Status);
 
+        // Every collection keeps its created time, the system collections both products have included: a list sorted by
+        // -created pages as PocketBase's does (its scenario collection_test.go:77 puts _mfas first on page 2).
+        var created = FixtureData.Rows(pbData, "SELECT name, created FROM _collections").ToDictionary(r => (string)r["name"]!, r => (string)r["created"]!);
+        var collections = await GetJsonAsync(su, "/api/collections?perPage=100", ct);
+        foreach (var c in collections["items"]!.AsArray())
+        {
+            var name = c!["name"]!.GetValue<string>();
+            if (created.TryGetValue(name, out var when)) Assert.Equal((name, when), (name, c["created"]!.GetValue<string>()));
+        }
+        var page2 = await GetJsonAsync(su, "/api/collections?page=2&perPage=2&sort=-created", ct);
+        Assert.Equal("_mfas", page2["items"]![0]!["name"]!.GetValue<string>());
+
         // Every record of every collection, with the same ids.
         foreach (var (name, _) in FixtureData.Tables(pbData))
         {

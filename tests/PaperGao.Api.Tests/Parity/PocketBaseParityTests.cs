@@ -62,6 +62,21 @@ public sealed class PocketBaseParityTests(PostgresCluster postgres)
         Assert.Equal(400, status);
         Assert.Equal("validation_system_field_change", Code(error!["data"]!["fields"]));
 
+        // A field list without the id field, on a collection whose id field has its own field id (as PocketBase's
+        // fixture has): the default id field replaces it, so the system field is reported removed, before any check of
+        // the views that read the collection (PocketBase's scenario collection_test.go:1173).
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "own_id",
+            ["fields"] = new JsonArray(new JsonObject { ["id"] = "_pbf_text_id_", ["name"] = "id", ["type"] = "text", ["system"] = true, ["primaryKey"] = true,
+                ["required"] = true, ["pattern"] = "^[a-z0-9]+$", ["autogeneratePattern"] = "[a-z0-9]{15}", ["min"] = 15, ["max"] = 15 }, Field("title", "text")),
+        }, ct);
+        await CreateAsync(su, new JsonObject { ["name"] = "own_id_view", ["type"] = "view", ["viewQuery"] = "SELECT id, title FROM own_id" }, ct);
+        (status, error) = await PatchAsync(su, "/api/collections/own_id", new JsonObject { ["name"] = "renamed", ["fields"] = new JsonArray(Field("created", "text")) }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_system_field_change", Code(error!["data"]!["fields"]));
+        Assert.Null(error["data"]!["viewQuery"]);
+
         // A view without an id column is an invalid view query.
         (status, error) = await PostAsync(su, "/api/collections", new JsonObject { ["name"] = "v", ["type"] = "view", ["viewQuery"] = "SELECT a FROM things" }, ct);
         Assert.Equal(400, status);
@@ -69,7 +84,7 @@ public sealed class PocketBaseParityTests(PostgresCluster postgres)
 
         // Nothing above was created or changed.
         var (_, list) = await GetAsync(su, "/api/collections?perPage=100&filter=" + Uri.EscapeDataString("system = false"), ct);
-        Assert.Equal(["things", "users"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["own_id", "own_id_view", "things", "users"], list!["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Theory]

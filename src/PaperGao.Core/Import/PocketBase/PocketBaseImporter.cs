@@ -217,7 +217,8 @@ public static class PocketBaseImporter
 
     /// <summary>
     /// The collection JSON to import. A system collection both products have keeps PaperGao's fields and indexes (its
-    /// features depend on them) and takes PocketBase's options (token secrets and durations, templates, MFA/OTP) and rules.
+    /// features depend on them) and takes PocketBase's options (token secrets and durations, templates, MFA/OTP), rules
+    /// and created/updated times (a list sorted by `created` then orders them as PocketBase did).
     /// </summary>
     private static JsonObject DefinitionFor(PbCollection c, CollectionSet current, ImportReport report)
     {
@@ -236,7 +237,7 @@ public static class PocketBaseImporter
         var own = current.FindByName(c.Name);
         if (own is null) return json;
         if (own.Id != c.Id) report.Warn($"{c.Name}: PocketBase id '{c.Id}' differs from PaperGao's '{own.Id}'; PaperGao's is kept.");
-        foreach (var key in (string[])["fields", "indexes", "type", "system", "created", "updated"]) json.Remove(key);
+        foreach (var key in (string[])["fields", "indexes", "type", "system"]) json.Remove(key);
         json["id"] = own.Id;
         return json;
     }
