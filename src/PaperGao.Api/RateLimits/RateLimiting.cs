@@ -32,7 +32,7 @@ public static class RateLimiting
     {
         var project = ctx.Project();
         var settings = SettingsOf(project.Settings);
-        if (!settings.Enabled || ctx.IsSuperuser())
+        if (!settings.Enabled || ctx.IsSuperuser() || IsHealthProbe(ctx.Request.Path.Value))
         {
             await next(ctx);
             return;
@@ -80,6 +80,15 @@ public static class RateLimiting
         var ok = LimiterOf(project).TryAcquire(key, max, durationMs, Environment.TickCount64, out var retry);
         return (ok, retry);
     }
+
+    /// <summary>
+    /// The health endpoints are never limited (a deliberate difference from PocketBase, whose "/api/" rule counts them):
+    /// load balancers and Kubernetes probe them often, often from one address (a proxy's), and a 429 there takes a
+    /// healthy node out of service. They read nothing but a <c>SELECT 1</c>.
+    /// </summary>
+    private static bool IsHealthProbe(string? path) =>
+        RouteInfo.NormalizePath(path ?? "/") is var p && (string.Equals(p, "/api/health", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(p, "/api/health/ready", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsGuest(HttpContext ctx) => ctx.Auth() is null && ctx.ApiKey() is null;
 

@@ -57,6 +57,17 @@ public sealed class RateLimitTests(PostgresCluster postgres)
         Assert.Equal(429, await GetStatusAsync(app.Client, url, "203.0.113.7", ct));
         Assert.Equal(200, await GetStatusAsync(app.Client, url, "203.0.113.8", ct));
 
+        // The health probes are never limited, even by a rule that covers every path.
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings",
+            new { trustedProxy = new { headers = Array.Empty<string>() }, rateLimits = new { enabled = true, rules = new[] { new { label = "/api/", audience = "", duration = 60, maxRequests = 1 } } } }, ct)).Status);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, await GetStatusAsync(app.Client, "/api/health", null, ct));
+            Assert.Equal(200, await GetStatusAsync(app.Client, "/api/health/ready", null, ct));
+        }
+        Assert.Equal(200, await GetStatusAsync(app.Client, "/api/collections/authors/records", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/api/collections/authors/records", null, ct));
+
         // Turning it off lifts the limit at once.
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { rateLimits = new { enabled = false } }, ct)).Status);
         Assert.Equal(200, await GetStatusAsync(app.Client, url, "203.0.113.7", ct));
@@ -101,7 +112,7 @@ public sealed class RateLimitTests(PostgresCluster postgres)
                 {
                     new { label = "*:auth", audience = "", duration = 60, maxRequests = 2 },
                     new { label = "posts:list", audience = "", duration = 60, maxRequests = 1 },
-                    new { label = "/api/health", audience = "", duration = 60, maxRequests = 1 },
+                    new { label = "/api/collections/authors/records", audience = "", duration = 60, maxRequests = 1 },
                 },
             },
         }, ct)).Status);
@@ -116,9 +127,9 @@ public sealed class RateLimitTests(PostgresCluster postgres)
         Assert.Equal(200, await GetStatusAsync(app.Client, "/api/collections/posts/RECORDS", null, ct));
         Assert.Equal(429, await GetStatusAsync(app.Client, "/API/COLLECTIONS/posts/records", null, ct));
         Assert.Equal(429, await GetStatusAsync(app.Client, "/api/collections/posts/records", null, ct));
-        Assert.Equal(200, await GetStatusAsync(app.Client, "/api/health", null, ct));
-        Assert.Equal(429, await GetStatusAsync(app.Client, "/API/health", null, ct));
-        Assert.Equal(429, await GetStatusAsync(app.Client, "/api/Health/", null, ct));
+        Assert.Equal(200, await GetStatusAsync(app.Client, "/api/collections/authors/records", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/API/collections/authors/records", null, ct));
+        Assert.Equal(429, await GetStatusAsync(app.Client, "/api/Collections/authors/records/", null, ct));
     }
 
     [Theory]
