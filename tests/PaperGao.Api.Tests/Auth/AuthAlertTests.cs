@@ -85,7 +85,7 @@ public sealed class AuthAlertTests(PostgresCluster postgres)
         // A password change forgets the origins: the next sign-in is a first one again (no alert).
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/collections/users/records/" + id,
             new { password = "new-password-456", passwordConfirm = "new-password-456" }, ct)).Status);
-        await WaitUntilAsync(async () => (await OriginsAsync(su, id, ct)).Count == 0, ct);
+        await Eventually.UntilAsync(async () => (await OriginsAsync(su, id, ct)).Count == 0, ct);
         await FlushAsync(app, mail, "marker2@example.test", ct);
         Assert.Equal(3, mail.ReceivedCount);
     }
@@ -164,15 +164,5 @@ public sealed class AuthAlertTests(PostgresCluster postgres)
         Assert.NotEqual(a, PaperGao.Api.Auth.AuthAlerts.Fingerprint("UA", "10.0.0.2"));
         Assert.NotEqual(a, PaperGao.Api.Auth.AuthAlerts.Fingerprint("UA2", "10.0.0.1"));
         Assert.Equal(a, PaperGao.Api.Auth.AuthAlerts.Fingerprint("UA", "10.0.0.1"));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50, ct);
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class BackupsClusterTests(PostgresCluster postgres)
         var suB = await b.SuperuserClientAsync(ct);
         await CreateAsync(suA, new JsonObject { ["name"] = "notes", ["type"] = "base", ["listRule"] = "", ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }) }, ct);
         await PostAsync(suA, "/api/collections/notes/records", new { text = "one" }, ct);
-        await WaitUntilAsync(async () => (await SendAsync(suB, HttpMethod.Get, "/api/collections/notes/records", null, ct)).Status == 200, ct);
+        await Eventually.UntilAsync(async () => (await SendAsync(suB, HttpMethod.Get, "/api/collections/notes/records", null, ct)).Status == 200, ct);
         var appNameOnB = (await GetJsonAsync(suB, "/api/settings", ct))["meta"]!["appName"]!.GetValue<string>();
         Assert.Equal(200, (await SendAsync(suA, HttpMethod.Patch, "/api/settings", new { meta = new { appName = "restored-app" } }, ct)).Status);
 
@@ -52,13 +52,13 @@ public sealed class BackupsClusterTests(PostgresCluster postgres)
         Assert.Equal(200, (await SendAsync(suA, HttpMethod.Patch, "/api/settings", new { meta = new { appName = "later-app" } }, ct)).Status);
         await CreateAsync(suA, new JsonObject { ["name"] = "later", ["type"] = "base" }, ct);
         await PostAsync(suA, "/api/collections/notes/records", new { text = "two" }, ct);
-        await WaitUntilAsync(async () => (await SendAsync(suB, HttpMethod.Get, "/api/collections/later", null, ct)).Status == 200, ct);
+        await Eventually.UntilAsync(async () => (await SendAsync(suB, HttpMethod.Get, "/api/collections/later", null, ct)).Status == 200, ct);
         await using var sseOnB = await SseStream.OpenAsync(b.CreateClient(), ct);
 
         await RestoreAsync(suA, "a.zip", ct);
         // B reloads the project: the collection made after the backup is gone, the settings are the backup's, its realtime clients dropped.
         Assert.NotEqual("restored-app", appNameOnB); // B never saw A's settings change before the restore
-        await WaitUntilAsync(async () => (await GetJsonAsync(suB, "/api/settings", ct))["meta"]!["appName"]!.GetValue<string>() == "restored-app", ct);
+        await Eventually.UntilAsync(async () => (await GetJsonAsync(suB, "/api/settings", ct))["meta"]!["appName"]!.GetValue<string>() == "restored-app", ct);
         Assert.Equal(404, (await SendAsync(suB, HttpMethod.Get, "/api/collections/later", null, ct)).Status);
         var notes = await GetJsonAsync(suB, "/api/collections/notes/records", ct);
         Assert.Equal(["one"], notes["items"]!.AsArray().Select(n => n!["text"]!.GetValue<string>()));
@@ -78,7 +78,7 @@ public sealed class BackupsClusterTests(PostgresCluster postgres)
         Assert.Null(BackupSchedule.Of(projects[1]));
         // The schedule is set on A; B, which has the project open, learns it through the bus.
         Assert.Equal(200, (await SendAsync(suA, HttpMethod.Patch, "/api/settings", new { backups = new { cron = "0 3 * * *", cronMaxKeep = 5 } }, ct)).Status);
-        await WaitUntilAsync(() => Task.FromResult(BackupSchedule.Of(projects[1]) is not null), ct);
+        await Eventually.UntilAsync(() => Task.FromResult(BackupSchedule.Of(projects[1]) is not null), ct);
 
         var start = new DateTimeOffset(2031, 1, 1, 12, 0, 0, TimeSpan.Zero);
         Assert.Null(await BackupSchedule.RunIfDueAsync(nodes[0].Service, projects[0], start, ct)); // the schedule starts now
@@ -118,16 +118,6 @@ public sealed class BackupsClusterTests(PostgresCluster postgres)
         }
         var keys = (await GetJsonAsync(su, "/api/backups", ct)).AsArray().Select(x => x!["key"]!.GetValue<string>()).Order(StringComparer.Ordinal);
         Assert.Equal(["cli.zip", "server.zip"], keys);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 20 s");
-            await Task.Delay(20, ct);
-        }
     }
 
     /// <summary>A second in-process server on the first one's PostgreSQL database with its own data dir (a cluster node).</summary>

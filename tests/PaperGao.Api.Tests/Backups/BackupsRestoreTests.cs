@@ -163,14 +163,6 @@ public sealed class BackupsRestoreTests(PostgresCluster postgres)
         Assert.True((await GetJsonAsync(su, "/api/collections/posts/records?perPage=1", ct))["totalItems"]!.GetValue<int>() >= 3);
     }
 
-    internal static async Task WaitForAsync(Func<bool> condition, CancellationToken ct, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within the deadline");
-            await Task.Yield();
-            await Task.Delay(10, ct);
-        }
-    }
+    internal static Task WaitForAsync(Func<bool> condition, CancellationToken ct, int seconds = 30) =>
+        Eventually.UntilAsync(condition, ct, timeout: TimeSpan.FromSeconds(seconds), every: TimeSpan.FromMilliseconds(10));
 }

@@ -45,13 +45,6 @@ internal static class ClientTestKit
     public static string Str(JsonObject o, string key) => o[key]!.GetValue<string>();
 
     /// <summary>Waits (with a deadline, no sleeps as synchronization) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(20, ct);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct, int seconds = 20) =>
+        Eventually.UntilAsync(condition, ct, what, TimeSpan.FromSeconds(seconds));
 }

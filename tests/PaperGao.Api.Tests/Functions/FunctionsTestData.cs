@@ -1,3 +1,4 @@
+using PaperGao.Api.Tests.Infrastructure;
 using System.Text.Json.Nodes;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
 
@@ -16,13 +17,6 @@ public static class FunctionsTestData
     }
 
     /// <summary>Polls until the condition holds or the deadline passes (no fixed sleeps).</summary>
-    public static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(50, ct);
-        }
-    }
+    public static Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, CancellationToken ct) =>
+        Eventually.UntilAsync(condition, ct, what, timeout, TimeSpan.FromMilliseconds(50));
 }

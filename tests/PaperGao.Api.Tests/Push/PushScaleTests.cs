@@ -119,15 +119,8 @@ public sealed class PushScaleTests(PostgresCluster postgres)
         return PushJobJson.Read(json)!.Progress;
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> done, string what, CancellationToken ct, TimeSpan? every = null)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(every ?? TimeSpan.FromMilliseconds(20), ct);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> done, string what, CancellationToken ct, TimeSpan? every = null) =>
+        Eventually.UntilAsync(done, ct, what, TimeSpan.FromMinutes(2), every);
 
     /// <summary>
     /// <paramref name="count"/> users of "users" (emails nNNN@bulk.test: copies of one signed-up user's row with their

@@ -23,7 +23,7 @@ public sealed class RealtimeClusterTests(PostgresCluster postgres)
             new { email = "carol@example.com", password = "Carol-password-1", passwordConfirm = "Carol-password-1" }, ct);
         Assert.Equal(200, status);
         var carol = user!["id"]!.GetValue<string>();
-        await WaitUntilAsync(async () => (await b.Superuser.GetAsync("/api/collections/messages", ct)).IsSuccessStatusCode, ct);
+        await Eventually.UntilAsync(async () => (await b.Superuser.GetAsync("/api/collections/messages", ct)).IsSuccessStatusCode, ct);
 
         var (_, auth) = await SendAsync(b.Guest, HttpMethod.Post, "/api/collections/users/auth-with-password", new { identity = "carol@example.com", password = "Carol-password-1" }, ct);
         using var carolOnB = b.NewClient();
@@ -56,15 +56,5 @@ public sealed class RealtimeClusterTests(PostgresCluster postgres)
         Assert.Equal(204, (await SendAsync(a.Superuser, HttpMethod.Delete, "/api/collections/messages/records/" + publicId, null, ct)).Status);
         Assert.Equal(publicId, (await guestStream.NextAsync(ct, TimeSpan.FromSeconds(1))).Json["record"]!["id"]!.GetValue<string>());
         Assert.True(guestStream.IsEmpty);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 10 s");
-            await Task.Delay(20, ct);
-        }
     }
 }
