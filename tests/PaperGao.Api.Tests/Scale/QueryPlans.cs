@@ -43,17 +43,15 @@ internal static class QueryPlans
         return db.ReadAsync(async conn =>
         {
             var lines = new List<string>();
-            if (pg) await ExecAsync(conn, "SET enable_seqscan = off", ct);
-            try
+            // In a transaction: on PostgreSQL the request pool multiplexes, so a session SET would not reach the EXPLAIN.
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            if (pg) await ExecAsync(conn, tx, "SET LOCAL enable_seqscan = off", ct);
+            await using (var cmd = db.Command(conn, tx, (pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + s.Sql, s.Parameters))
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
-                await using var cmd = db.Command(conn, null, (pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + s.Sql, s.Parameters);
-                await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct)) lines.Add(reader.GetString(pg ? 0 : 3));
             }
-            finally
-            {
-                if (pg) await ExecAsync(conn, "RESET enable_seqscan", ct);
-            }
+            await tx.RollbackAsync(ct);
             return lines;
         }, ct);
     }
@@ -69,9 +67,10 @@ internal static class QueryPlans
             $"a full scan for:\n{s.Sql}\nplan:\n{text}");
     }
 
-    private static async Task ExecAsync(System.Data.Common.DbConnection conn, string sql, CancellationToken ct)
+    private static async Task ExecAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, string sql, CancellationToken ct)
     {
         await using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = sql;
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -26,13 +26,38 @@ public static class PostgresConnectionTuning
     /// </summary>
     public static NpgsqlConnectionStringBuilder Apply(NpgsqlConnectionStringBuilder b)
     {
-        // Npgsql's builder answers ContainsKey for every keyword it knows: look at what the string itself names.
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = b.ConnectionString };
-        bool Set(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
-        if (!Set("No Reset On Close")) b.NoResetOnClose = true;
-        if (!Set("Max Auto Prepare")) b.MaxAutoPrepare = MaxAutoPrepare;
-        if (!Set("Auto Prepare Min Usages")) b.AutoPrepareMinUsages = 2;
-        if (!Set("Enlist")) b.Enlist = false;
+        if (!Given(b, "No Reset On Close")) b.NoResetOnClose = true;
+        if (!Given(b, "Max Auto Prepare")) b.MaxAutoPrepare = MaxAutoPrepare;
+        if (!Given(b, "Auto Prepare Min Usages")) b.AutoPrepareMinUsages = 2;
+        if (!Given(b, "Enlist")) b.Enlist = false;
         return b;
+    }
+
+    /// <summary>
+    /// Multiplexing for the request path's pool (unless the connection string says otherwise): statements of concurrent
+    /// requests that are not in a transaction share physical connections, and Npgsql writes them to the socket together
+    /// and reads their answers in one loop. Far fewer socket writes, reads and thread hand-offs per request, which is
+    /// most of what a view costs on PostgreSQL (docs/scaling.md). A transaction still has its connection to itself.
+    /// Session state does not survive between statements outside a transaction on such a pool, so the work that needs
+    /// it (a statement_timeout changed at run time, session advisory locks) runs on <see cref="Pinned"/> connections.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder Multiplex(NpgsqlConnectionStringBuilder b)
+    {
+        if (!Given(b, "Multiplexing")) b.Multiplexing = true;
+        return b;
+    }
+
+    /// <summary>The same options without multiplexing: one connection per user, for work that keeps session state.</summary>
+    public static NpgsqlConnectionStringBuilder Pinned(NpgsqlConnectionStringBuilder b)
+    {
+        b.Multiplexing = false;
+        return b;
+    }
+
+    /// <summary>Whether the connection string itself names the keyword (Npgsql's builder answers ContainsKey for every keyword it knows).</summary>
+    private static bool Given(NpgsqlConnectionStringBuilder b, string keyword)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = b.ConnectionString };
+        return given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
     }
 }

@@ -103,8 +103,9 @@ public sealed class PostgresDatabaseProvider : IDatabaseProvider
         // when they go back to their pool and prepare nothing, apart from the request path's.
         var consoleSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         var fast = PostgresConnectionTuning.Apply(new NpgsqlConnectionStringBuilder(builder.ConnectionString));
-        var dataSource = new NpgsqlDataSourceBuilder(fast.ConnectionString).Build();
-        return new PostgresProjectDatabase(dataSource, consoleSource, schema, StatementTimeout) { StatementTimeout = StatementTimeout };
+        var pinnedSource = new NpgsqlDataSourceBuilder(PostgresConnectionTuning.Pinned(new NpgsqlConnectionStringBuilder(fast.ConnectionString)).ConnectionString).Build();
+        var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionTuning.Multiplex(fast).ConnectionString).Build();
+        return new PostgresProjectDatabase(dataSource, pinnedSource, consoleSource, schema, StatementTimeout) { StatementTimeout = StatementTimeout };
     }
 
     public async Task DeleteAsync(string project, CancellationToken ct = default)

@@ -8,7 +8,8 @@ namespace PaperGao.Core.Data.Postgres;
 /// Two pools: the request path's (tuned by <see cref="PostgresConnectionTuning"/>: statements prepared, no reset between
 /// uses) and the superuser console's, whose connections are reset when they go back (console SQL may change session state).
 /// </remarks>
-public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource consoleSource, string schema, TimeSpan connectionStatementTimeout) : ProjectDatabase
+public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource pinnedSource, NpgsqlDataSource consoleSource, string schema,
+    TimeSpan connectionStatementTimeout) : ProjectDatabase
 {
     public string Schema { get; } = schema;
 
@@ -38,18 +39,20 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
         {
             // A statement prepared before a column changed type (the schema notice of another node not here yet, or a
             // read that overlapped this node's change): drop the prepared statements with their connections, once.
-            dataSource.Clear();
+            ClearPools();
             return await ReadOnceAsync(work, ct);
         }
     }
 
     private async Task<T> ReadOnceAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        // A limit changed at run time is session state: it needs a connection of its own, not a multiplexed one.
+        var changedLimit = StatementTimeout != connectionStatementTimeout;
+        await using var conn = await (changedLimit ? pinnedSource : dataSource).OpenConnectionAsync(ct);
         var limited = false;
         try
         {
-            limited = await ApplyLimitAsync(conn, local: false, ct);
+            if (changedLimit) limited = await ApplyLimitAsync(conn, local: false, ct);
             return await work(conn);
         }
         catch (Exception ex) when (Translate(ex, ct) is { } stopped)
@@ -83,7 +86,13 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
     private Cluster.ISharedCounters? _counters;
 
     /// <summary>The tables changed: statements prepared on the pooled connections may no longer fit, so the pool is emptied.</summary>
-    public override void SchemaChanged() => dataSource.Clear();
+    public override void SchemaChanged() => ClearPools();
+
+    private void ClearPools()
+    {
+        dataSource.Clear();
+        pinnedSource.Clear();
+    }
 
     /// <summary>
     /// The statement stopped by statement_timeout (57014 without a cancellation of ours) or by Npgsql's command
@@ -180,7 +189,7 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
     /// </summary>
     public async Task<IAsyncDisposable?> TryAdvisoryLockAsync(string key, CancellationToken ct = default)
     {
-        var conn = await dataSource.OpenConnectionAsync(ct);
+        var conn = await pinnedSource.OpenConnectionAsync(ct);
         try
         {
             await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", conn);
@@ -220,6 +229,7 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
     public override async ValueTask DisposeAsync()
     {
         await consoleSource.DisposeAsync();
+        await pinnedSource.DisposeAsync();
         await dataSource.DisposeAsync();
     }
 }
