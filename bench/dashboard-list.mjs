@@ -87,8 +87,10 @@ async function round(x, b, trace) {
   await page.waitForFunction((n) => {
     const last = document.querySelector(`tbody tr[aria-rowindex="${n + 1}"]`) ?? (document.querySelector('table[aria-rowcount]') ? null : document.querySelectorAll('tbody tr')[n - 1]);
     if (!last) return false;
+    // In view: inside the window and inside the table's scroll box (when it has one).
     const r = last.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight && new Promise((res) => requestAnimationFrame(() => res(true)));
+    const box = last.closest('.table-wrap')?.getBoundingClientRect();
+    return r.bottom > Math.max(0, box?.top ?? 0) && r.top < Math.min(window.innerHeight, box?.bottom ?? Infinity) && new Promise((res) => requestAnimationFrame(() => res(true)));
   }, N, { timeout: 60_000, polling: 'raf' });
   x.scroll.push(await page.evaluate((s) => performance.now() - s, t0));
 
