@@ -103,6 +103,21 @@ test('a 1,000-record page: virtualised rows, selection over all, keyboard past t
     await page.keyboard.press('Space');
     await bar.getByText('1 selected').waitFor();
     await page.keyboard.press('Space');
+    // Scrolled far away (a wheel, the scrollbar), the focused row stays: focus is not dropped, and Tab goes on to
+    // the next row, which comes back into view.
+    const focusedLabel = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await box.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await last.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), focusedLabel, 'focus stays on the row');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => {
+      const el = document.activeElement;
+      const r = el?.getBoundingClientRect();
+      return { index: Number(el?.closest('tr')?.getAttribute('aria-rowindex')), label: el?.getAttribute('aria-label'), inView: !!r && r.top >= 0 && r.bottom <= window.innerHeight };
+    });
+    assert.equal(next.index, focused.index + 1, `Tab went on to the next row: ${JSON.stringify(next)}`);
+    assert.match(next.label ?? '', /^Select /);
+    assert.ok(next.inView, 'the next row scrolled into view');
 
     // A record opened from deep in the list: its side panel, then back to the table.
     await box.evaluate((el) => { el.scrollTop = el.scrollHeight * 0.8; });

@@ -6,7 +6,7 @@
 // Widths are on <col> elements through the CSSOM (React's style property), never as style attributes in markup,
 // which the dashboard's Content-Security-Policy refuses.
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import type { FieldSchema } from '../lib/fieldTypes';
 import { presentableFields } from '../lib/present';
@@ -69,11 +69,24 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
   });
   // Keyed by record id: a row's measured height follows its record when the page reloads.
   const itemKey = useCallback((i: number) => items[i]?.id ?? i, [items]);
+  // The row holding the keyboard focus stays rendered with its neighbours when it scrolls out of view (a wheel or
+  // the scrollbar), so focus is not dropped to the page, and Tab / Shift+Tab go on to the next / previous row (which
+  // then scrolls into view and brings the rows around it).
+  const focused = useRef(-1);
+  useEffect(() => { focused.current = -1; }, [items]);
+  const rangeExtractor = useCallback((range: Range) => {
+    const shown = defaultRangeExtractor(range);
+    const f = focused.current;
+    if (f < 0 || f >= range.count) return shown;
+    const keep = [f - 1, f, f + 1].filter((i) => i >= 0 && i < range.count && !shown.includes(i));
+    return keep.length ? [...shown, ...keep].sort((x, y) => x - y) : shown;
+  }, []);
   const v = useVirtualizer({
     count: items.length,
     getScrollElement: () => boxRef.current,
     estimateSize: () => ROW_ESTIMATE,
     getItemKey: itemKey,
+    rangeExtractor,
     overscan: 10,
     scrollMargin: headHeight,
     enabled: virtual,
@@ -98,16 +111,18 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
   if (!virtual) {
     body = items.map(row);
   } else {
-    const shown = v.getVirtualItems();
-    const before = shown.length ? shown[0].start - headHeight : 0;
-    const after = shown.length ? v.getTotalSize() - (shown[shown.length - 1].end - headHeight) : 0;
-    body = (
-      <>
-        {before > 0 && <Spacer height={before} span={span} />}
-        {shown.map((x) => row(items[x.index], x.index))}
-        {after > 0 && <Spacer height={after} span={span} />}
-      </>
-    );
+    // Spacer rows stand for the rows not rendered: before the first, between the focused row and the rows in view
+    // (when it is kept apart from them), and after the last.
+    const parts: ReactNode[] = [];
+    let end = headHeight;
+    for (const x of v.getVirtualItems()) {
+      if (x.start > end) parts.push(<Spacer key={`gap-${x.index}`} height={x.start - end} span={span} />);
+      parts.push(row(items[x.index], x.index));
+      end = x.end;
+    }
+    const rest = v.getTotalSize() + headHeight - end;
+    if (rest > 0) parts.push(<Spacer key="gap-end" height={rest} span={span} />);
+    body = parts;
   }
 
   return (
@@ -128,7 +143,8 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
             {auth && <th className="sticky-end">Actions</th>}
           </tr>
         </thead>
-        <tbody>
+        <tbody onFocus={(e) => { const tr = (e.target as HTMLElement).closest('tr[data-index]'); focused.current = tr ? Number(tr.getAttribute('data-index')) : -1; }}
+          onBlur={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) focused.current = -1; }}>
           {body}
           {items.length === 0 && empty && <tr><td colSpan={span} className="muted">{empty}</td></tr>}
         </tbody>
