@@ -39,6 +39,16 @@ const rendered = (page) => page.evaluate(() => ({
   rowcount: document.querySelector('table.records-table')?.getAttribute('aria-rowcount'),
 }));
 
+/** At 390x844 the page is no wider than the phone (the table scrolls in its box); a screenshot; back to desktop. */
+async function fitsPhone(b, shown, label) {
+  await b.page.setViewportSize(PHONE);
+  await shown.waitFor();
+  const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  await b.shot(label);
+  await b.page.setViewportSize(DESKTOP);
+}
+
 test('a 1,000-record page: virtualised rows, selection over all, keyboard past the rendered rows, open from deep in the list', async () => {
   const server = await startServer();
   const b = await openBrowser('records-table');
@@ -131,12 +141,7 @@ test('a 1,000-record page: virtualised rows, selection over all, keyboard past t
     await panel.waitFor({ state: 'detached' });
 
     // Phone: the box scrolls inside the page, the page does not get wider.
-    await page.setViewportSize(PHONE);
-    await page.getByRole('row').filter({ hasText: /item \d{4}/ }).first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
-    await b.shot('thousand-rows-phone');
-    await page.setViewportSize(DESKTOP);
+    await fitsPhone(b, page.getByRole('row').filter({ hasText: /item \d{4}/ }).first(), 'thousand-rows-phone');
     assert.deepEqual(found, [], found.join('\n'));
   } catch (e) {
     b.fail(e);
@@ -214,12 +219,7 @@ test('column widths: drag and keyboard resize, kept per collection after a reloa
     // Phone: a wide column scrolls inside the table's box, not the page.
     await handle('title').focus();
     await page.keyboard.press('End');
-    await page.setViewportSize(PHONE);
-    await handle('title').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
-    await b.shot('widths-phone');
-    await page.setViewportSize(DESKTOP);
+    await fitsPhone(b, handle('title'), 'widths-phone');
     assert.deepEqual(found, [], found.join('\n'));
   } catch (e) {
     b.fail(e);
