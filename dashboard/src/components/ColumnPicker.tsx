@@ -22,18 +22,18 @@ function readWidths(project: string, collection: string): Widths {
 }
 
 /**
- * The widths the user gave the columns of one collection. `set(name, px)` changes one (null: back to its default);
- * with `keep` false it is not written to localStorage yet (while dragging), `reset()` forgets them all.
+ * The widths the user gave the columns of one collection, kept in localStorage. `set(name, px)` changes one (null:
+ * back to its default), `reset()` forgets them all.
  */
-export function useColumnWidths(project: string, collection: string): { widths: Widths; set: (name: string, px: number | null, keep?: boolean) => void; reset: () => void } {
+export function useColumnWidths(project: string, collection: string): { widths: Widths; set: (name: string, px: number | null) => void; reset: () => void } {
   // The records page is keyed by collection (App.tsx), so one hook instance serves one collection.
   const [widths, setWidths] = useState<Widths>(() => readWidths(project, collection));
-  const set = useCallback((name: string, px: number | null, keep = true) => {
+  const set = useCallback((name: string, px: number | null) => {
     setWidths((w) => {
       const next: Record<string, number> = { ...w };
       if (px === null) delete next[name];
       else next[name] = clampWidth(px);
-      if (keep) localStorage.setItem(widthsKey(project, collection), JSON.stringify(next));
+      localStorage.setItem(widthsKey(project, collection), JSON.stringify(next));
       return next;
     });
   }, [project, collection]);

@@ -48,7 +48,8 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
   fileToken: string;
   collections: Map<string, CollectionModel>;
   widths: Widths;
-  onWidth: (name: string, px: number | null, keep?: boolean) => void;
+  /** A column's new width, kept (null: back to its default). */
+  onWidth: (name: string, px: number | null) => void;
   onChanged: () => void;
   onMessage: (m: string, isError: boolean) => void;
   /** A new value (another page, sort or filter) scrolls the table back to its first row. */
@@ -97,7 +98,15 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
   const relNames = useMemo(() => new Map(columns.filter((f) => f.type === 'relation')
     .map((f) => [f.name, presentableFields(collections.get(String(f.collectionId)))])), [columns, collections]);
 
-  const widthOf = (col: string, type: string) => widths[col] ?? defaultWidth(col, type);
+  // While a handle is dragged its width lives here, so only the table re-renders (its rows are memoised), not the
+  // page; the page gets the width, kept, when the drag ends.
+  const [draft, setDraft] = useState<{ col: string; px: number } | null>(null);
+  const resize = useCallback((col: string, px: number | null, keep = true) => {
+    if (!keep && px !== null) { setDraft({ col, px: clampWidth(px) }); return; }
+    setDraft(null);
+    onWidth(col, px);
+  }, [onWidth]);
+  const widthOf = (col: string, type: string) => (draft?.col === col ? draft.px : widths[col] ?? defaultWidth(col, type));
   const total = SELECT_WIDTH + widthOf('id', 'text') + columns.reduce((s, f) => s + widthOf(f.name, f.type), 0) + (auth ? ACTIONS_WIDTH : 0);
   const allSelected = items.length > 0 && items.every((r) => selected.has(r.id));
   const span = columns.length + 2 + (auth ? 1 : 0);
@@ -138,8 +147,8 @@ export function RecordsTable({ name, collection, columns, items, sort, onSort, s
         <thead ref={headRef}>
           <tr aria-rowindex={1}>
             <th><input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => onSelectAll(e.target.checked)} /></th>
-            <HeaderCell col="id" sort={sort} onSort={onSort} width={widthOf('id', 'text')} fallback={defaultWidth('id', 'text')} onWidth={onWidth} />
-            {columns.map((f) => <HeaderCell key={f.name} col={f.name} sort={sort} onSort={onSort} width={widthOf(f.name, f.type)} fallback={defaultWidth(f.name, f.type)} onWidth={onWidth} />)}
+            <HeaderCell col="id" sort={sort} onSort={onSort} width={widthOf('id', 'text')} fallback={defaultWidth('id', 'text')} onWidth={resize} />
+            {columns.map((f) => <HeaderCell key={f.name} col={f.name} sort={sort} onSort={onSort} width={widthOf(f.name, f.type)} fallback={defaultWidth(f.name, f.type)} onWidth={resize} />)}
             {auth && <th className="sticky-end">Actions</th>}
           </tr>
         </thead>
