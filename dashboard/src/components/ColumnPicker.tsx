@@ -1,7 +1,48 @@
-// Which columns the records table shows, kept per project and collection in localStorage.
-import { useState } from 'react';
+// Which columns the records table shows and how wide they are, kept per project and collection in localStorage.
+import { useCallback, useState } from 'react';
 
 const key = (project: string, collection: string) => `pg_columns_${project}_${collection}`;
+const widthsKey = (project: string, collection: string) => `pg_widths_${project}_${collection}`;
+
+/** Column widths in CSS pixels by column name (the ones the user set; the others take their default). */
+export type Widths = Readonly<Record<string, number>>;
+export const MIN_WIDTH = 60;
+export const MAX_WIDTH = 1200;
+export const clampWidth = (w: number) => Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w)));
+
+function readWidths(project: string, collection: string): Widths {
+  try {
+    const v = JSON.parse(localStorage.getItem(widthsKey(project, collection)) ?? 'null');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    // Only numbers, clamped: a hand-edited or stale entry cannot make a column vanish or the table huge.
+    return Object.fromEntries(Object.entries(v).filter(([, w]) => typeof w === 'number' && Number.isFinite(w)).map(([n, w]) => [n, clampWidth(w as number)]));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The widths the user gave the columns of one collection, kept in localStorage. `set(name, px)` changes one (null:
+ * back to its default), `reset()` forgets them all.
+ */
+export function useColumnWidths(project: string, collection: string): { widths: Widths; set: (name: string, px: number | null) => void; reset: () => void } {
+  // The records page is keyed by collection (App.tsx), so one hook instance serves one collection.
+  const [widths, setWidths] = useState<Widths>(() => readWidths(project, collection));
+  const set = useCallback((name: string, px: number | null) => {
+    setWidths((w) => {
+      const next: Record<string, number> = { ...w };
+      if (px === null) delete next[name];
+      else next[name] = clampWidth(px);
+      localStorage.setItem(widthsKey(project, collection), JSON.stringify(next));
+      return next;
+    });
+  }, [project, collection]);
+  const reset = useCallback(() => {
+    localStorage.removeItem(widthsKey(project, collection));
+    setWidths({});
+  }, [project, collection]);
+  return { widths, set, reset };
+}
 
 /** The visible column names: the stored choice (names still in `all`), else the first `initial` ones. */
 export function useColumns(project: string, collection: string, all: string[], initial = 8): [string[], (names: string[]) => void] {
@@ -16,7 +57,7 @@ export function useColumns(project: string, collection: string, all: string[], i
   return [shown, set];
 }
 
-export function ColumnPicker({ all, shown, onChange }: { all: string[]; shown: string[]; onChange: (names: string[]) => void }) {
+export function ColumnPicker({ all, shown, onChange, onResetWidths }: { all: string[]; shown: string[]; onChange: (names: string[]) => void; onResetWidths?: () => void }) {
   return (
     <details className="popover">
       <summary className="btn">Columns ({shown.length}/{all.length})</summary>
@@ -32,6 +73,7 @@ export function ColumnPicker({ all, shown, onChange }: { all: string[]; shown: s
         <div className="row" style={{ marginTop: 6 }}>
           <button type="button" onClick={() => onChange(all)}>All</button>
           <button type="button" onClick={() => onChange([])}>None</button>
+          {onResetWidths && <button type="button" onClick={onResetWidths}>Reset widths</button>}
         </div>
       </fieldset>
     </details>

@@ -8,8 +8,10 @@ import type { FieldSchema } from '../lib/fieldTypes';
 import { htmlToText, localDate, parseApiDate, presentableFields, recordLabel } from '../lib/present';
 import { JsonView, jsonPreview } from './JsonView';
 
-export function RecordCell({ field: f, record: r, token, collections }: {
+export function RecordCell({ field: f, record: r, token, collections, names: given }: {
   field: FieldSchema; record: RecordModel; token: string; collections: Map<string, CollectionModel>;
+  /** The related collection's presentable field names, when the caller worked them out once for the column. */
+  names?: string[];
 }) {
   const v = r[f.name];
   if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return <span className="muted">—</span>;
@@ -23,7 +25,7 @@ export function RecordCell({ field: f, record: r, token, collections }: {
     case 'relation': {
       const ids = ([] as string[]).concat(v as string | string[]);
       const expanded = ([] as RecordModel[]).concat((r.expand?.[f.name] as RecordModel | RecordModel[] | undefined) ?? []);
-      const names = presentableFields(collections.get(String(f.collectionId)));
+      const names = given ?? presentableFields(collections.get(String(f.collectionId)));
       return <span className="chips">{ids.slice(0, 5).map((id) => {
         const rel = expanded.find((x) => x.id === id);
         return <span key={id} className="chip" title={id}>{rel ? recordLabel(rel, names) : id}</span>;

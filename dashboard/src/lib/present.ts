@@ -21,6 +21,8 @@ export function recordLabel(r: RecordModel, names: string[]): string {
   return parts.length ? parts.join(' · ') : r.id;
 }
 
+let decoder: HTMLTextAreaElement | null = null;
+
 /**
  * Plain text of an editor field's HTML, for the list. No element is ever created from it (even an inert DOMParser
  * document tries an <img onerror>): tags are cut out, then entities are decoded by a <textarea>, whose content is
@@ -28,9 +30,12 @@ export function recordLabel(r: RecordModel, names: string[]): string {
  */
 export function htmlToText(html: string): string {
   const stripped = html.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>?/g, ' ');
-  const t = document.createElement('textarea');
-  t.innerHTML = stripped.replace(/</g, '&lt;');
-  return t.value.replace(/\s+/g, ' ').trim();
+  // No entity left: nothing to decode (most values), so no element is touched.
+  if (!stripped.includes('&')) return stripped.replace(/\s+/g, ' ').trim();
+  // One detached <textarea> serves every call (the table asks once per editor cell).
+  decoder ??= document.createElement('textarea');
+  decoder.innerHTML = stripped.replace(/</g, '&lt;');
+  return decoder.value.replace(/\s+/g, ' ').trim();
 }
 
 /** "2025-01-31 12:00:00.000Z" (the API's format) as a Date, or null. */

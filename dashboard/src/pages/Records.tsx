@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CollectionModel, ListResult, RecordModel } from 'pocketbase';
 import { pb, errorText, getSession } from '../lib/session';
 import { href, setQuery, useQuery } from '../lib/router';
@@ -6,9 +6,8 @@ import { checkFilter } from '../lib/filterSyntax';
 import type { FieldSchema } from '../lib/fieldTypes';
 import { RuleInput } from '../components/RuleInput';
 import { RecordForm } from '../components/RecordForm';
-import { UserActions } from '../components/UserActions';
-import { RecordCell } from '../components/RecordCell';
-import { ColumnPicker, useColumns } from '../components/ColumnPicker';
+import { ColumnPicker, useColumns, useColumnWidths } from '../components/ColumnPicker';
+import { RecordsTable } from '../components/RecordsTable';
 import { CollectionsSidebar } from '../components/CollectionsSidebar';
 import { Notice, Pager, plural, useConfirm } from '../components/ui';
 import { BulkActions, type BulkResult } from '../components/BulkActions';
@@ -47,7 +46,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   useEffect(() => { setFilter(applied); }, [applied]);
 
   useEffect(() => { pb().collections.getFullList({ sort: 'name' }).then(setAll).catch(() => {}); }, []);
-  const byId = new Map(all.map((c) => [c.id, c]));
+  const byId = useMemo(() => new Map(all.map((c) => [c.id, c])), [all]);
 
   useEffect(() => {
     pb().collections.getOne(name).then((c) => {
@@ -57,9 +56,12 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     }).catch((e) => setError(errorText(e)));
   }, [name]);
 
-  const fields = ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
+  const fields = useMemo(() => ((collection?.fields ?? []) as FieldSchema[]).filter((f) => f.type !== 'password' && f.name !== 'tokenKey'), [collection]);
   const [shownNames, setShownNames] = useColumns(getSession().project, name, fields.filter((f) => f.name !== 'id').map((f) => f.name));
-  const columns = shownNames.map((n) => fields.find((f) => f.name === n)!).filter(Boolean);
+  const shownKey = shownNames.join('\n');
+  // The same array while the choice is the same, so the table's memoised rows stay as they are.
+  const columns = useMemo(() => shownKey.split('\n').map((n) => fields.find((f) => f.name === n)!).filter(Boolean), [shownKey, fields]);
+  const { widths, set: setWidth, reset: resetWidths } = useColumnWidths(getSession().project, name);
   // Related records come expanded so their cells show names, not bare ids.
   const expand = columns.filter((f) => f.type === 'relation').map((f) => f.name).join(',');
 
@@ -93,6 +95,22 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     return () => { live = false; };
   }, [collection, openId, list]);
   const openRecord = (id: string) => go({ record: id });
+  // Stable callbacks for the table's memoised rows: a row re-renders only when its record or its checkbox changes.
+  const openRef = useRef(openRecord);
+  openRef.current = openRecord;
+  const onOpen = useCallback((id: string) => openRef.current(id), []);
+  const linkQuery = (() => { const q = new URLSearchParams(query); q.delete('record'); return q.toString(); })();
+  const linkFor = useCallback((id: string) => {
+    const q = new URLSearchParams(linkQuery);
+    q.set('record', id);
+    return `${href('records', name)}?${q}`;
+  }, [name, linkQuery]);
+  const onSelect = useCallback((id: string, on: boolean) => setSelected((s) => {
+    const next = new Set(s);
+    if (on) next.add(id); else next.delete(id);
+    return next;
+  }), []);
+  const onMessage = useCallback((m: string, isError: boolean) => (isError ? setError(m) : setOk(m)), []);
   const closeRecord = () => go({ record: '' });
 
   function toggleSort(col: string) {
@@ -121,7 +139,6 @@ export function RecordsPage({ collection: name }: { collection: string }) {
   }
 
   const items = list?.items ?? [];
-  const allSelected = items.length > 0 && items.every((r) => selected.has(r.id));
   const readOnly = collection?.type === 'view';
   return (
     <div className="records-layout">
@@ -129,7 +146,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
     <div className="records-main">
       <div className="row" style={{ marginBottom: 12 }}>
         <h1 className="grow" style={{ margin: 0 }}>{name}</h1>
-        <ColumnPicker all={fields.filter((f) => f.name !== 'id').map((f) => f.name)} shown={shownNames} onChange={setShownNames} />
+        <ColumnPicker all={fields.filter((f) => f.name !== 'id').map((f) => f.name)} shown={shownNames} onChange={setShownNames} onResetWidths={resetWidths} />
         <a className="btn" href={href('collections', name)}>Schema &amp; rules</a>
         {!readOnly && <button type="button" className="primary" data-shortcut="new" aria-keyshortcuts="n" onClick={() => openRecord('new')}>New record</button>}
       </div>
@@ -140,30 +157,11 @@ export function RecordsPage({ collection: name }: { collection: string }) {
         <button type="submit" style={{ marginTop: 22 }}>Apply</button>
       </form>
       {selected.size > 0 && !readOnly && collection && <BulkActions collection={collection} ids={[...selected]} onResult={bulkDone} />}
-      <div className="table-wrap">
-        <table aria-label={`${name} records`}>
-          <thead>
-            <tr>
-              <th style={{ width: 30 }}><input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(items.map((r) => r.id)) : new Set())} /></th>
-              <th><SortButton col="id" sort={sort} onSort={toggleSort} /></th>
-              {columns.map((f) => <th key={f.name}><SortButton col={f.name} sort={sort} onSort={toggleSort} /></th>)}
-              {collection?.type === 'auth' && <th className="sticky-end">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id}>
-                <td><input type="checkbox" aria-label={`Select ${r.id}`} checked={selected.has(r.id)} onChange={(e) => { const s = new Set(selected); if (e.target.checked) s.add(r.id); else s.delete(r.id); setSelected(s); }} /></td>
-                <td className="mono">{readOnly ? r.id : <a href={`${href('records', name)}?${new URLSearchParams({ ...Object.fromEntries(query), record: r.id })}`} onClick={(e) => { e.preventDefault(); openRecord(r.id); }}>{r.id}</a>}</td>
-                {columns.map((f) => <td key={f.name} className={`cell-${f.type}`}><RecordCell field={f} record={r} token={fileToken} collections={byId} /></td>)}
-                {collection?.type === 'auth' && <td className="sticky-end"><UserActions collection={collection} record={r} onChanged={load} onMessage={(m, isError) => (isError ? setError(m) : setOk(m))} /></td>}
-              </tr>
-            ))}
-            {list && items.length === 0 && <tr><td colSpan={columns.length + 2} className="muted">No records.</td></tr>}
-            {!list && error && <tr><td colSpan={columns.length + 2} className="muted">No records shown: the request was refused (see the message above).</td></tr>}
-          </tbody>
-        </table>
-      </div>
+      <RecordsTable name={name} collection={collection} columns={columns} items={items} sort={sort} onSort={toggleSort}
+        selected={selected} onSelect={onSelect} onSelectAll={(on) => setSelected(on ? new Set(items.map((r) => r.id)) : new Set())}
+        linkFor={linkFor} onOpen={onOpen} fileToken={fileToken} collections={byId} widths={widths} onWidth={setWidth}
+        onChanged={load} onMessage={onMessage} scrollKey={`${page}|${perPage}|${sort}|${applied}`}
+        empty={list ? 'No records.' : error ? 'No records shown: the request was refused (see the message above).' : null} />
       {list && (
         <div className="row pager-row">
           <Pager page={list.page} totalPages={list.totalPages} count={plural(list.totalItems, 'record')} onPage={(p) => go({ page: p })} />
@@ -195,9 +193,4 @@ function JumpToPage({ totalPages, onPage }: { totalPages: number; onPage: (p: nu
       <button type="submit">Go</button>
     </form>
   );
-}
-
-function SortButton({ col, sort, onSort }: { col: string; sort: string; onSort: (c: string) => void }) {
-  const mark = sort === col ? ' ▲' : sort === `-${col}` ? ' ▼' : '';
-  return <button type="button" className="sort" onClick={() => onSort(col)} aria-label={`Sort by ${col}`}>{col}{mark}</button>;
 }

@@ -33,18 +33,19 @@ export async function waitFor(check, what, timeoutMs = 15_000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-export async function startServer({ superuser = true } = {}) {
-  if (!existsSync(dll)) throw new Error(`server not built: ${dll} is missing (run: dotnet build PaperGao.slnx -c Release)`);
+/** @param {{superuser?: boolean, serverDll?: string}} options serverDll: another build of the server (bench/dashboard-list.mjs --base) */
+export async function startServer({ superuser = true, serverDll = dll } = {}) {
+  if (!existsSync(serverDll)) throw new Error(`server not built: ${serverDll} is missing (run: dotnet build PaperGao.slnx -c Release)`);
   await mkdir(join(e2eRoot, '.tmp'), { recursive: true });
   const dir = await mkdtemp(join(e2eRoot, '.tmp', 'run-'));
   const data = join(dir, 'data');
   const logFile = join(dir, 'server.log');
   const env = { ...process.env, DOTNET_NOLOGO: '1' };
-  if (superuser) await run('dotnet', [dll, 'superuser', 'upsert', EMAIL, PASSWORD, '--dir', data], { env, timeout: 60_000 });
+  if (superuser) await run('dotnet', [serverDll, 'superuser', 'upsert', EMAIL, PASSWORD, '--dir', data], { env, timeout: 60_000 });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = await open(logFile, 'a');
-  const child = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', data], { cwd: repoRoot, stdio: ['ignore', log.fd, log.fd], env });
+  const child = spawn('dotnet', [serverDll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', data], { cwd: repoRoot, stdio: ['ignore', log.fd, log.fd], env });
   await log.close();
   let exited = null;
   child.once('exit', (code) => { exited = code ?? -1; });
