@@ -24,9 +24,12 @@ const marked = (editor) => editor.evaluate((el) => {
 /** The option of the open completion list, waited for; the list is inside the editor's rule group. */
 const option = (scope, label) => scope.getByRole('option').filter({ has: scope.page().locator('.cm-completionLabel', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
 
-/** The labels of the open completion list in `scope`, once they are `expected` (the list follows typing a little later). */
+/**
+ * The labels of the open completion list in `scope`, once they are `expected` and the list takes keys: for about 100 ms
+ * after a keystroke CodeMirror shows the previous list disabled (Enter and Tab pass through) while it asks again.
+ */
 const offered = (scope, expected) => waitFor(async () => {
-  const labels = await scope.locator('.cm-tooltip-autocomplete .cm-completionLabel').allTextContents();
+  const labels = await scope.locator('.cm-tooltip-autocomplete:not(.cm-tooltip-autocomplete-disabled) .cm-completionLabel').allTextContents();
   return JSON.stringify(labels) === JSON.stringify(expected) ? labels : null;
 }, `the completions ${expected.join(', ')}`);
 
@@ -60,7 +63,7 @@ test('rules: completion by keyboard only, server errors marked at their position
     await waitFor(() => editor.evaluate((el) => el === document.activeElement), 'Tab from the lock goes into the rule editor');
     await page.keyboard.type('au');
     // A relation offers itself and its path one level down; Enter takes "author." and offers the next level.
-    await option(rule, 'author.').waitFor();
+    await offered(rule, ['author', 'author.']);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await option(rule, 'author.email').waitFor();
@@ -156,6 +159,7 @@ test('rules: completion by keyboard only, server errors marked at their position
 
     // The logs' filter expression: Enter applies it; a refused one is marked in the expression (not the whole filter).
     await page.goto(`${server.url}/_/#/logs`);
+    await page.getByText(/\d+ requests$/).waitFor();
     const expr = page.getByRole('textbox', { name: 'Filter expression' });
     await expr.waitFor();
     await expr.fill("data.method = 'GET' && nope = 1");

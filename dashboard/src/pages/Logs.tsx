@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { pb, errorText } from '../lib/session';
 import { Modal, Notice, Pager } from '../components/ui';
 import { stamp } from './Analytics';
@@ -44,11 +44,17 @@ export function LogsPage() {
   const [error, setError] = useState('');
   const [refresh, setRefresh] = useState(0);
 
+  // Only the latest request's answer is shown: a slow earlier one (the first page) must not land over a newer filter's.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++latest.current;
     try {
-      setList(await pb().send<Page>('/api/logs', { query: { page, perPage: 50, sort: '-created', filter: toFilter(applied) } }));
+      const next = await pb().send<Page>('/api/logs', { query: { page, perPage: 50, sort: '-created', filter: toFilter(applied) }, requestKey: null });
+      if (mine !== latest.current) return;
+      setList(next);
       setError('');
     } catch (e) {
+      if (mine !== latest.current) return;
       // A refused filter must not leave the previous rows on screen as if it had been applied.
       setList(null);
       setError(errorText(e));
