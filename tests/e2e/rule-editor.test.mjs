@@ -171,6 +171,22 @@ test('rules: completion by keyboard only, server errors marked at their position
     await expr.press('Enter');
     await waitFor(async () => (await page.getByTestId('rule-error').count()) === 0 && (await page.getByRole('alert').filter({ hasText: 'nope' }).count()) === 0, 'the fixed expression applies');
     assert.deepEqual(await axeFree(page), []);
+
+    // The push send form's filter: completion from the chosen auth collection; the server's refusal marked (Enter sends).
+    await page.goto(`${server.url}/_/#/push`);
+    const send = page.getByRole('form', { name: 'Send a notification' });
+    await send.getByLabel('To').selectOption('filter');
+    await send.getByLabel('Title').fill('Hello');
+    const pushFilter = send.getByRole('textbox', { name: 'Filter (e.g. verified = true)' });
+    await pushFilter.click();
+    await page.keyboard.type('veri');
+    await offered(send, ['verified']);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(' = true && nope = 1');
+    await page.keyboard.press('Enter');
+    await send.getByTestId('rule-error').filter({ hasText: 'at position 19' }).waitFor();
+    await waitFor(async () => (await marked(pushFilter))?.text === 'nope', 'the unknown field of the push filter is marked');
+    assert.equal(await pushFilter.getAttribute('aria-required'), 'true');
   } catch (e) {
     b.fail(e);
   } finally {
