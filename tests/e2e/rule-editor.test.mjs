@@ -138,6 +138,7 @@ test('rules: completion by keyboard only, server errors marked at their position
     await viewEditor.fill('');
     await view.getByRole('checkbox').check();
 
+
     // The records filter: "/" focuses it, Enter applies it; a refused filter is marked at the server's position.
     await page.goto(`${server.url}/_/#/records/posts`);
     await page.getByText('3 records').waitFor();
@@ -187,6 +188,25 @@ test('rules: completion by keyboard only, server errors marked at their position
     await send.getByTestId('rule-error').filter({ hasText: 'at position 19' }).waitFor();
     await waitFor(async () => (await marked(pushFilter))?.text === 'nope', 'the unknown field of the push filter is marked');
     assert.equal(await pushFilter.getAttribute('aria-required'), 'true');
+
+    // An auth collection: manageRule completes like the others, and the MFA rule's refusal is marked in it too.
+    await page.goto(`${server.url}/_/#/collections/users`);
+    await page.getByRole('heading', { name: 'Collection users' }).waitFor();
+    const manage = page.getByRole('group', { name: 'manageRule rule' });
+    await manage.getByRole('checkbox').uncheck();
+    await manage.getByRole('textbox', { name: 'manageRule' }).click();
+    await page.keyboard.type('@request.auth.ver');
+    await offered(manage, ['@request.auth.verified']);
+    await page.keyboard.press('Escape');
+    await manage.getByRole('textbox', { name: 'manageRule' }).fill('');
+    await manage.getByRole('checkbox').check();
+    const mfa = page.getByRole('group', { name: 'Only when (rule; empty = always) rule' });
+    const mfaEditor = mfa.getByRole('textbox', { name: 'Only when (rule; empty = always)' });
+    await mfaEditor.fill('verified = true || nope = 1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await mfa.getByTestId('rule-error').filter({ hasText: 'at position 19' }).waitFor();
+    await waitFor(async () => (await marked(mfaEditor))?.text === 'nope', 'the unknown field of the MFA rule is marked');
+    assert.ok(!JSON.stringify(await admin.collections.getOne('users')).includes('nope'), 'nothing saved');
   } catch (e) {
     b.fail(e);
   } finally {
