@@ -57,6 +57,8 @@ test('rules: completion by keyboard only, server errors marked at their position
     // Keyboard only: unlock updateRule with Space, Tab into its editor, type and take completions with Enter and Tab.
     const rule = page.getByRole('group', { name: 'updateRule rule' });
     const editor = rule.getByRole('textbox', { name: 'updateRule' });
+    // The editor's chunk loads with the first editor on screen (a plain input stands in until then, without completion).
+    await rule.locator('.cm-content').waitFor();
     await rule.getByRole('checkbox').focus();
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
@@ -143,6 +145,7 @@ test('rules: completion by keyboard only, server errors marked at their position
     await page.goto(`${server.url}/_/#/records/posts`);
     await page.getByText('3 records').waitFor();
     const filter = page.getByRole('textbox', { name: 'Filter', exact: true });
+    await page.locator('[data-shortcut="search"] .cm-content').waitFor();
     await filter.waitFor();
     await page.locator('body').press('/');
     await waitFor(() => filter.evaluate((el) => el === document.activeElement), '/ focuses the filter editor');
@@ -179,6 +182,7 @@ test('rules: completion by keyboard only, server errors marked at their position
     await send.getByLabel('To').selectOption('filter');
     await send.getByLabel('Title').fill('Hello');
     const pushFilter = send.getByRole('textbox', { name: 'Filter (e.g. verified = true)' });
+    await send.locator('.cm-content').waitFor();
     await pushFilter.click();
     await page.keyboard.type('veri');
     await offered(send, ['verified']);
