@@ -4,6 +4,8 @@
 import { useId, useState } from 'react';
 import { pb, errorText } from '../lib/session';
 import type { FieldSchema } from '../lib/fieldTypes';
+import type { CompletionWord } from '../lib/filterCompletion';
+import { RuleInput } from './RuleInput';
 
 export type AuthDraft = Record<string, Record<string, unknown>>;
 
@@ -28,8 +30,10 @@ const TEMPLATES: [string, string, (d: AuthDraft) => Record<string, unknown> | un
   ['login-alert', 'New sign-in alert', (d) => d.authAlert?.emailTemplate as Record<string, unknown> | undefined, (d, t) => ({ ...d, authAlert: { ...d.authAlert, emailTemplate: t } })],
 ];
 
-export function AuthOptions({ value, onChange, fields, collection, errors }: {
+export function AuthOptions({ value, onChange, fields, collection, errors, ruleWords, readOnly = false }: {
   value: AuthDraft; onChange: (v: AuthDraft) => void; fields: FieldSchema[]; collection: string | null; errors: Record<string, string>;
+  /** Completion in the MFA rule (the collection editor's rule words). */
+  ruleWords: CompletionWord[]; readOnly?: boolean;
 }) {
   const uid = useId();
   const set = (key: string, patch: Record<string, unknown>) => onChange({ ...value, [key]: { ...value[key], ...patch } });
@@ -87,8 +91,8 @@ export function AuthOptions({ value, onChange, fields, collection, errors }: {
         {check('mfa', 'enabled', 'Require a second method after the first sign-in')}
         <div className="grid2">
           {num('mfa', 'duration', 'Time to finish the second step (seconds)')}
-          <label><span>Only when (rule; empty = always)</span>
-            <input className="mono" value={String(value.mfa?.rule ?? '')} onChange={(ev) => set('mfa', { rule: ev.target.value })} placeholder="e.g. role = 'admin'" /></label>
+          <RuleInput label="Only when (rule; empty = always)" value={String(value.mfa?.rule ?? '')} nullable={false} words={ruleWords} readOnly={readOnly}
+            serverError={err('mfa.rule')} placeholder="e.g. role = 'admin'" onChange={(v) => set('mfa', { rule: v ?? '' })} />
         </div>
       </fieldset>
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EditorHandle, EditorLanguage, EditorProblem } from '../lib/codemirror';
+import type { EditorHandle, EditorLanguage, EditorProblem, EditorWord } from '../lib/codemirror';
 
-export type { EditorLanguage, EditorProblem };
+export type { EditorLanguage, EditorProblem, EditorWord };
 
 type Props = {
   value: string;
@@ -12,11 +12,13 @@ type Props = {
   ariaLabel: string;
   multiline?: boolean;
   readOnly?: boolean;
-  /** Completion candidates offered while typing (collection names, field names, @request.* ...). */
-  words?: string[];
+  /** Completion candidates offered while typing (collection names; for 'filter', lib/filterCompletion's words). */
+  words?: EditorWord[];
   /** Marked in the text and listed in the gutter, e.g. a deploy error's line and column. */
   problems?: EditorProblem[];
   ariaInvalid?: boolean;
+  /** aria-required on the editor (and `required` on the stand-in input). */
+  ariaRequired?: boolean;
   ariaDescribedBy?: string;
   placeholder?: string;
   /** Ctrl/Cmd+Enter (and Enter in a one-line editor). */
@@ -70,7 +72,8 @@ export function CodeEditor(p: Props) {
   useEffect(() => { editor.current?.setWords(p.words ?? []); }, [p.words, ready]);
   useEffect(() => { editor.current?.setProblems(p.problems ?? []); }, [p.problems, ready]);
   useEffect(() => { editor.current?.setReadOnly(p.readOnly ?? false); }, [p.readOnly, ready]);
-  useEffect(() => { editor.current?.setAria(!!p.ariaInvalid, p.ariaDescribedBy); }, [p.ariaInvalid, p.ariaDescribedBy, ready]);
+  useEffect(() => { editor.current?.setPlaceholder(p.placeholder); }, [p.placeholder, ready]);
+  useEffect(() => { editor.current?.setAria(!!p.ariaInvalid, p.ariaDescribedBy, !!p.ariaRequired); }, [p.ariaInvalid, p.ariaDescribedBy, p.ariaRequired, ready]);
 
   const fallbackProps = {
     value: p.value,
@@ -78,6 +81,7 @@ export function CodeEditor(p: Props) {
     'aria-invalid': p.ariaInvalid ? true : undefined,
     'aria-describedby': p.ariaDescribedBy,
     readOnly: p.readOnly,
+    required: p.ariaRequired,
     placeholder: p.placeholder,
     spellCheck: false,
     className: 'mono',

@@ -1,20 +1,24 @@
 // The code editor behind components/CodeEditor.tsx: CodeMirror 6, loaded as its own chunk the first time an editor
 // is shown (import('./codemirror')), so screens without one never download it.
-import { EditorState, Compartment, type Extension } from '@codemirror/state';
+import { EditorState, Compartment, Prec, type Extension } from '@codemirror/state';
 import { EditorView, keymap, placeholder as placeholderExt, lineNumbers, highlightActiveLine, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { syntaxHighlighting, HighlightStyle, bracketMatching, indentOnInput, StreamLanguage } from '@codemirror/language';
-import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, type CompletionContext } from '@codemirror/autocomplete';
+import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, acceptCompletion, startCompletion, insertCompletionText, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { javascript } from '@codemirror/lang-javascript';
 import { sql } from '@codemirror/lang-sql';
 import { tags as t } from '@lezer/highlight';
+import { completeOperator, completeWord, OPERATORS, type CompletionWord } from './filterCompletion';
 
 export type EditorLanguage = 'javascript' | 'sql' | 'filter' | 'text';
 
 /** A problem to mark: by character offset, or by 1-based line and column (as the server's errors give them). */
 export type EditorProblem = { message: string; from?: number; to?: number; line?: number; column?: number; severity?: 'error' | 'warning' };
+
+/** A completion candidate: a plain word, or (the filter language) a word with what it is. */
+export type EditorWord = string | CompletionWord;
 
 export type EditorOptions = {
   parent: HTMLElement;
@@ -22,7 +26,7 @@ export type EditorOptions = {
   language: EditorLanguage;
   multiline: boolean;
   readOnly: boolean;
-  words: string[];
+  words: EditorWord[];
   placeholder?: string;
   ariaLabel: string;
   onChange: (value: string) => void;
@@ -31,10 +35,11 @@ export type EditorOptions = {
 
 export type EditorHandle = {
   setValue(value: string): void;
-  setWords(words: string[]): void;
+  setWords(words: EditorWord[]): void;
+  setPlaceholder(text: string | undefined): void;
   setProblems(problems: EditorProblem[]): void;
   setReadOnly(readOnly: boolean): void;
-  setAria(invalid: boolean, describedBy: string | undefined): void;
+  setAria(invalid: boolean, describedBy: string | undefined, required?: boolean): void;
   focus(): void;
   destroy(): void;
 };
@@ -148,34 +153,87 @@ const replaceSelectionAsTransaction = EditorView.domEventHandlers({
   },
 });
 
+const wordOf = (w: EditorWord): CompletionWord => (typeof w === 'string' ? { label: w } : w);
+
+const COMPLETION_TYPES: Record<NonNullable<CompletionWord['kind']>, string> = {
+  field: 'property', path: 'namespace', request: 'variable', macro: 'constant', function: 'function', keyword: 'keyword', operator: 'operator',
+};
+
+/** A filter-language candidate; taking a prefix ("author.", "@request.") offers its next level at once. */
+function filterOption(w: CompletionWord): Completion {
+  const option: Completion = { label: w.label, detail: w.detail, type: w.kind ? COMPLETION_TYPES[w.kind] : undefined };
+  if (w.label.endsWith('.')) {
+    option.apply = (view, _completion, from, to) => {
+      view.dispatch(insertCompletionText(view.state, w.label, from, to));
+      startCompletion(view);
+    };
+  }
+  return option;
+}
+
+/** True when `before` (the line up to the cursor) ends inside a quoted text. */
+function insideQuote(before: string): boolean {
+  let quote = '';
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+  }
+  return quote !== '';
+}
+
+/** Completion in the filter/rule language: operators after operator characters, else the word's next level. */
+function completeFilter(ctx: CompletionContext, words: CompletionWord[]): CompletionResult | null {
+  const line = ctx.state.doc.lineAt(ctx.pos);
+  if (insideQuote(line.text.slice(0, ctx.pos - line.from))) return null;
+  const op = ctx.matchBefore(/[=!<>~?&|]+/);
+  if (op) {
+    const ops = completeOperator(op.text);
+    return ops.length ? { from: op.from, options: ops.map(filterOption), filter: false } : null;
+  }
+  const word = ctx.matchBefore(/[@\w.:]+/);
+  if (!word && !ctx.explicit) return null;
+  const typed = word?.text ?? '';
+  // Ctrl+Space after a space offers every first-level word and the operators.
+  const found = [...completeWord(words, typed), ...(typed === '' ? OPERATORS : [])];
+  return found.length ? { from: word?.from ?? ctx.pos, options: found.map(filterOption), filter: false } : null;
+}
+
 export function createEditor(o: EditorOptions): EditorHandle {
   const words = new Compartment();
   const readOnly = new Compartment();
   const aria = new Compartment();
-  let wordList = o.words;
+  const placeholder = new Compartment();
+  let wordList = o.words.map(wordOf);
   let applying = false;
 
-  const complete = (ctx: CompletionContext) => {
+  const complete = (ctx: CompletionContext): CompletionResult | null => {
+    if (o.language === 'filter') return completeFilter(ctx, wordList);
     const word = ctx.matchBefore(/[@\w.:]+/);
     if (!word || (word.from === word.to && !ctx.explicit) || wordList.length === 0) return null;
-    return { from: word.from, options: wordList.map((label) => ({ label, type: label.startsWith('@') ? 'keyword' : 'variable' })), validFor: /^[@\w.:]*$/ };
+    return { from: word.from, options: wordList.map(({ label }) => ({ label, type: label.startsWith('@') ? 'keyword' : 'variable' })), validFor: /^[@\w.:]*$/ };
   };
 
   const submitKeys = o.onSubmit
     ? [{ key: 'Mod-Enter', preventDefault: true, run: () => { o.onSubmit?.(); return true; } }]
     : [];
-  // A one-line editor (a filter box) turns Enter into submit and refuses line breaks, even pasted ones.
+  // A one-line editor (a filter box) turns Enter into submit and refuses line breaks, even pasted ones; Tab takes the
+  // chosen completion when the list is open (as Enter does), else moves on.
   const oneLine: Extension = o.multiline ? [] : [
+    Prec.high(keymap.of([{ key: 'Tab', run: acceptCompletion }])),
     keymap.of([{ key: 'Enter', preventDefault: true, run: () => { o.onSubmit?.(); return true; } }]),
     EditorState.transactionFilter.of((tr) => (tr.newDoc.lines > 1 ? [] : tr)),
   ];
-  const ariaAttrs = (invalid: boolean, describedBy: string | undefined) => EditorView.contentAttributes.of({
+  const ariaAttrs = (invalid: boolean, describedBy: string | undefined, required = false) => EditorView.contentAttributes.of({
     // A contenteditable is in the tab order anyway; the explicit tabindex tells checkers (axe's
     // scrollable-region-focusable) that the scrolling editor has something to focus.
     tabindex: '0',
     'aria-label': o.ariaLabel,
     'aria-multiline': o.multiline ? 'true' : 'false',
     ...(invalid ? { 'aria-invalid': 'true' } : {}),
+    ...(required ? { 'aria-required': 'true' } : {}),
     ...(describedBy ? { 'aria-describedby': describedBy } : {}),
   });
 
@@ -195,13 +253,15 @@ export function createEditor(o: EditorOptions): EditorHandle {
         bracketMatching(),
         closeBrackets(),
         highlightSelectionMatches(),
-        autocompletion({ override: [complete], activateOnTyping: true }),
+        // A filter's completions are never offered for a word already complete, so Enter on a finished filter submits
+        // it; a list that is open is meant to be taken at once (no delay before Enter/Tab take a fresh list).
+        autocompletion({ override: [complete], activateOnTyping: true, ...(o.language === 'filter' ? { interactionDelay: 0 } : {}) }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, ...(o.multiline ? [indentWithTab] : [])]),
         syntaxHighlighting(highlight),
         theme,
         languageExtension(o.language),
         linter(null),
-        o.placeholder ? placeholderExt(o.placeholder) : [],
+        placeholder.of(o.placeholder ? placeholderExt(o.placeholder) : []),
         words.of([]),
         readOnly.of(EditorState.readOnly.of(o.readOnly)),
         aria.of(ariaAttrs(false, undefined)),
@@ -216,14 +276,15 @@ export function createEditor(o: EditorOptions): EditorHandle {
       applying = true;
       try { view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } }); } finally { applying = false; }
     },
-    setWords(next) { wordList = next; },
+    setWords(next) { wordList = next.map(wordOf); },
+    setPlaceholder(text) { view.dispatch({ effects: placeholder.reconfigure(text ? placeholderExt(text) : []) }); },
     setProblems(problems) {
       const doc = view.state.doc;
       const diagnostics: Diagnostic[] = problems.map((p) => ({ ...problemRange(doc, p), severity: p.severity ?? 'error', message: p.message }));
       view.dispatch(setDiagnostics(view.state, diagnostics));
     },
     setReadOnly(value) { view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(value)) }); },
-    setAria(invalid, describedBy) { view.dispatch({ effects: aria.reconfigure(ariaAttrs(invalid, describedBy)) }); },
+    setAria(invalid, describedBy, required) { view.dispatch({ effects: aria.reconfigure(ariaAttrs(invalid, describedBy, required)) }); },
     focus() { view.focus(); },
     destroy() { view.destroy(); },
   };

@@ -145,3 +145,10 @@ export function positionOf(message: string): number | null {
   const m = /at position (\d+)/.exec(message);
   return m ? Number(m[1]) : null;
 }
+
+/** The token that starts at `position` (an identifier, a quoted text, an operator), for marking an error there. */
+export function tokenRange(src: string, position: number): { from: number; to: number } {
+  const from = Math.min(Math.max(position, 0), src.length);
+  const m = /^(?:[A-Za-z0-9_.:@]+|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|\?*!?[=<>~]=?|&&|\|\|)/.exec(src.slice(from));
+  return { from, to: from + (m ? m[0].length : 0) };
+}

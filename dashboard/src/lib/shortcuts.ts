@@ -55,7 +55,8 @@ export function useShortcuts(enabled: boolean, onHelp: () => void) {
       if (e.key === 'g') { pendingG = Date.now(); return; }
       if (e.key === '/') {
         const t = target('search');
-        const input = t && (t.matches('input, textarea') ? t : t.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled])'));
+        // An input, or a code editor's content (components/CodeEditor: the filter boxes).
+        const input = t && (t.matches('input, textarea') ? t : t.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled]), [contenteditable="true"]'));
         if (input) { e.preventDefault(); input.focus(); }
         return;
       }

@@ -4,6 +4,7 @@ import { pb, errorText, fieldErrors } from '../lib/session';
 import { href, navigate, setLeaveGuard } from '../lib/router';
 import { FIELD_TYPES, newField, type FieldSchema } from '../lib/fieldTypes';
 import { checkFilter } from '../lib/filterSyntax';
+import { filterWords, type CollectionInfo } from '../lib/filterCompletion';
 import { changesSchema, schemaDiff, type SchemaChange, type SchemaSide } from '../lib/schemaDiff';
 import { useHideControls } from '../lib/uiSettings';
 import { FieldEditor } from '../components/FieldEditor';
@@ -165,9 +166,15 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
     update({ type, fields: type === 'view' ? [] : [...sys.filter((f) => f.type !== 'autodate'), ...own, ...tail], auth: type === 'auth' ? authOf(scaffolds?.auth) : {} });
   }
 
-  const fieldNames = useMemo(() => ['id', ...draft.fields.map((f) => f.name).filter((n) => n && n !== 'id')], [draft.fields]);
+  // Completion in the rules: this collection as edited (not as saved) among the project's other collections.
+  const ruleWords = useMemo(() => {
+    const self: CollectionInfo = { id: saved?.id, name: draft.name, type: draft.type, fields: draft.fields };
+    const rest = all.filter((c) => c.id !== saved?.id).map((c) => ({ id: c.id, name: c.name, type: c.type, fields: c.fields as FieldSchema[] }));
+    return filterWords(self, [self, ...rest]);
+  }, [saved?.id, draft.name, draft.type, draft.fields, all]);
   const ruleKeys: RuleKey[] = draft.type === 'auth' ? [...RULES, ...AUTH_RULES] : draft.type === 'view' ? ['listRule', 'viewRule'] : [...RULES];
-  const syntaxBad = ruleKeys.some((k) => { const r = draft.rules[k]; return r != null && checkFilter(r) !== null; });
+  const mfaRule = draft.type === 'auth' ? String(draft.auth.mfa?.rule ?? '') : '';
+  const syntaxBad = ruleKeys.some((k) => { const r = draft.rules[k]; return r != null && checkFilter(r) !== null; }) || checkFilter(mfaRule) !== null;
 
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const setField = (i: number, f: FieldSchema) => update({ fields: draft.fields.map((x, j) => (j === i ? f : x)) });
@@ -313,14 +320,14 @@ export function CollectionEditor({ idOrName }: { idOrName: string }) {
       )}
 
       {draft.type === 'auth' && (
-        <AuthOptions value={draft.auth} onChange={(auth) => update({ auth })} fields={draft.fields} collection={saved?.name ?? null} errors={errors} />
+        <AuthOptions value={draft.auth} onChange={(auth) => update({ auth })} fields={draft.fields} collection={saved?.name ?? null} errors={errors} ruleWords={ruleWords} readOnly={readOnly} />
       )}
 
       <div className="panel">
         <h2 style={{ marginTop: 0 }}>API rules</h2>
-        <p className="muted" style={{ marginTop: 0 }}>Filter expressions; empty lets everyone, locked lets superusers only. Type to complete field names.</p>
+        <p className="muted" style={{ marginTop: 0 }}>Filter expressions; empty lets everyone, locked lets superusers only. Typing offers the fields, relation paths, @request.*, @collection.*, macros, modifiers and operators (Ctrl+Space lists them; Enter or Tab takes one).</p>
         {ruleKeys.map((k) => (
-          <RuleInput key={k} label={k} value={draft.rules[k] ?? null} fields={fieldNames} serverError={errors[k]}
+          <RuleInput key={k} label={k} value={draft.rules[k] ?? null} words={ruleWords} serverError={errors[k]} readOnly={readOnly}
             onChange={(v) => update({ rules: { ...draft.rules, [k]: v } })} />
         ))}
       </div>

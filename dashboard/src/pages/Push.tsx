@@ -1,6 +1,9 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { CollectionModel } from 'pocketbase';
 import { pb, errorText, fieldErrors } from '../lib/session';
 import { Notice, useConfirm } from '../components/ui';
+import { RuleInput } from '../components/RuleInput';
+import { filterWordsOf } from '../lib/filterCompletion';
 
 type PushSettings = Record<string, unknown>;
 type Credentials = { vapidPrivateKey: boolean; fcmServiceAccount: boolean; apnsPrivateKey: boolean; platforms: string[] };
@@ -207,6 +210,9 @@ function SendForm({ platforms, onSent }: { platforms: string[]; onSent: () => vo
   const [errors, setErrors] = useState<Errors>({});
   const [error, setError] = useState('');
   const [result, setResult] = useState('');
+  // The collections, for completion in the filter (the fields of the chosen auth collection).
+  const [collections, setCollections] = useState<CollectionModel[]>([]);
+  useEffect(() => { if (target === 'filter' && collections.length === 0) pb().collections.getFullList({ sort: 'name' }).then(setCollections).catch(() => {}); }, [target, collections.length]);
 
   async function send(e: FormEvent) {
     e.preventDefault();
@@ -251,7 +257,11 @@ function SendForm({ platforms, onSent }: { platforms: string[]; onSent: () => vo
         {target === 'users' && input('users', 'User ids (comma-separated)')}
         {target === 'topic' && input('topic', 'Topic')}
         {target === 'filter' && input('collection', 'Auth collection')}
-        {target === 'filter' && input('filter', 'Filter (e.g. verified = true)')}
+        {target === 'filter' && (
+          <RuleInput label="Filter (e.g. verified = true)" value={v.filter} nullable={false} required placeholder="the users to send to"
+            words={filterWordsOf(collections.find((c) => c.name === v.collection.trim()) ?? null, collections)}
+            serverError={errors.filter} onChange={(x) => setV({ ...v, filter: x ?? '' })} />
+        )}
         {input('title', 'Title')}
         {input('body', 'Body')}
       </div>

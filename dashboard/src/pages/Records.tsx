@@ -3,6 +3,7 @@ import type { CollectionModel, ListResult, RecordModel } from 'pocketbase';
 import { pb, errorText, getSession } from '../lib/session';
 import { href, setQuery, useQuery } from '../lib/router';
 import { checkFilter } from '../lib/filterSyntax';
+import { filterWordsOf } from '../lib/filterCompletion';
 import type { FieldSchema } from '../lib/fieldTypes';
 import { RuleInput } from '../components/RuleInput';
 import { RecordForm } from '../components/RecordForm';
@@ -153,7 +154,7 @@ export function RecordsPage({ collection: name }: { collection: string }) {
       <Notice kind="error">{error}</Notice>
       <Notice kind="ok">{ok}</Notice>
       <form className="row" style={{ marginBottom: 10, alignItems: 'flex-start' }} onSubmit={(e) => { e.preventDefault(); if (!checkFilter(filter)) { if (filter === applied) void load(); else go({ filter, page: 1 }); } }} aria-label="Record filter">
-        <div className="grow" data-shortcut="search"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" fields={fields.map((f) => f.name)} serverError={filter === applied ? filterError : ''} onChange={(v) => setFilter(v ?? '')} /></div>
+        <div className="grow" data-shortcut="search"><RuleInput label="Filter" value={filter} nullable={false} placeholder="e.g. title ~ 'hello' && views > 10" words={filterWordsOf(collection, all)} serverError={filter === applied ? filterError : ''} onChange={(v) => setFilter(v ?? '')} /></div>
         <button type="submit" style={{ marginTop: 22 }}>Apply</button>
       </form>
       {selected.size > 0 && !readOnly && collection && <BulkActions collection={collection} ids={[...selected]} onResult={bulkDone} />}

@@ -45,9 +45,22 @@ internal sealed partial class RecordFieldResolver
         TextOperand t => Resolved.Text(t.Value),
         NumberOperand n => Resolved.Number(n.Value),
         FunctionOperand f => ResolveFunction(f, scope),
-        IdentifierOperand id => ResolveIdentifier(id.Name, scope),
+        IdentifierOperand id => ResolveIdentifierAt(id, scope),
         _ => throw new FilterException("invalid operand"),
     };
+
+    /// <summary>An identifier of the filter text: an error resolving it names the identifier's position.</summary>
+    private Resolved ResolveIdentifierAt(IdentifierOperand id, QueryScope scope)
+    {
+        try
+        {
+            return ResolveIdentifier(id.Name, scope);
+        }
+        catch (FilterException ex) when (!ex.Forbidden && ex.Position is null)
+        {
+            throw ex.At(id.Position);
+        }
+    }
 
     public void CheckAllowed(string name)
     {

@@ -46,6 +46,8 @@ public sealed class CollectionsValidationTests(PostgresCluster postgres)
         Assert.Equal("validation_invalid_rule", Code(data["listRule"]));
         data = await Refused(new JsonObject { ["name"] = "badrule2", ["viewRule"] = "missing_field = 1" });
         Assert.Equal("validation_invalid_rule", Code(data["viewRule"]));
+        // The server's error names where in the rule the problem is (the dashboard marks it there).
+        Assert.Equal("Invalid rule. unknown field 'missing_field' at position 0", data["viewRule"]!["message"]!.GetValue<string>());
         // Rules may use @request and @collection.
         await CreateAsync(su, new JsonObject
         {
