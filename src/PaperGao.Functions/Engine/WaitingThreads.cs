@@ -83,9 +83,10 @@ public static class WaitingThreads
         }
     }
 
+    /// <summary>One thread: runs what it is given, then waits on a monitor (no spinning: the machine's cores belong to the requests).</summary>
     private sealed class Worker
     {
-        private readonly SemaphoreSlim _signal = new(0);
+        private readonly object _gate = new(); // a monitor (Wait/Pulse), not a System.Threading.Lock
         private IWorkItem? _item;
 
         public void Start(IWorkItem first)
@@ -96,27 +97,38 @@ public static class WaitingThreads
 
         public void Give(IWorkItem item)
         {
-            _item = item;
-            _signal.Release();
+            lock (_gate)
+            {
+                _item = item;
+                Monitor.Pulse(_gate);
+            }
         }
 
         private void Loop()
         {
             while (true)
             {
-                Interlocked.Exchange(ref _item, null)!.Run();
-                lock (Idle) Idle.Add(this);
-                if (_signal.Wait(IdleTime)) continue;
-                lock (Idle)
+                IWorkItem item;
+                lock (_gate)
                 {
-                    if (Idle.Remove(this))
+                    while (_item is null)
                     {
-                        Interlocked.Decrement(ref _threads);
-                        _signal.Dispose();
-                        return;
+                        if (Monitor.Wait(_gate, IdleTime) || _item is not null) continue;
+                        lock (Idle)
+                        {
+                            if (Idle.Remove(this))
+                            {
+                                Interlocked.Decrement(ref _threads);
+                                return;
+                            }
+                        }
+                        // taken off the idle list just as the wait ended: its work is on the way (Give waits for this lock)
                     }
+                    item = _item;
+                    _item = null;
                 }
-                _signal.Wait(); // taken off the idle list just as the wait ended: its work is on the way
+                item.Run();
+                lock (Idle) Idle.Add(this);
             }
         }
     }
