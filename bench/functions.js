@@ -4,6 +4,8 @@
 //   2. create with a no-op onRecordCreateRequest hook vs create without functions (target: >= 85%)
 //   3. create with a hook reading one record ($app.findRecordById) vs create without functions (target: >= 70%)
 //   4. p99 of record views while one function loops until its time limit vs the quiet p99 (target: within 2x)
+//   (and, for the cost of a handler that waits inside e.next() on a thread of its own: create with a request hook
+//   that has code after e.next(), vs create without functions)
 //   5. a list (30 records) with a no-op onRecordEnrich hook vs the same list without functions, and a list of another
 //      collection (no enrich hook for it, functions loaded) vs without functions (target: ~100%, lists without such a
 //      hook keep their fast path)
@@ -40,6 +42,7 @@ const CODE = `
 routerAdd("GET", "/api/bench/json", (e) => e.json(200, { ok: true, n: 1 }))
 routerAdd("GET", "/api/bench/loop", (e) => { while (true) {} })
 onRecordCreateRequest((e) => e.next(), "noop")
+onRecordCreateRequest((e) => { e.next(); e.record.id }, "after")
 let target = null
 onRecordCreate((e) => { target = target || $app.findFirstRecordByFilter("posts", "").id; $app.findRecordById("posts", target); e.next() }, "reader")
 onRecordEnrich((e) => e.next(), "posts")
@@ -55,7 +58,7 @@ async function main () {
     await waitHealthy(url)
     const token = (await api(url, null, 'POST', '/api/collections/_superusers/auth-with-password', { identity: email, password })).token
     const call = (m, p, b) => api(url, token, m, p, b)
-    for (const name of ['posts', 'plain', 'noop', 'reader', 'listed']) {
+    for (const name of ['posts', 'plain', 'noop', 'reader', 'listed', 'after']) {
       await call('POST', '/api/collections', { name, type: 'base', listRule: '', viewRule: '', createRule: '', fields: [{ name: 'title', type: 'text' }, { name: 'views', type: 'number' }] })
     }
     let id = null
@@ -72,7 +75,7 @@ async function main () {
     await call('PUT', '/api/functions', { files: {} })
     for (const o of [...(runCore ? [view, create('plain')] : []), ...(runList ? [list, listOther] : [])]) await load(o, warmup)
     await call('PUT', '/api/functions', { files: { 'main.pb.js': CODE } })
-    for (const o of [...(runCore ? [route, create('noop'), create('reader')] : []), ...(runList ? [list, listOther] : [])]) await load(o, warmup)
+    for (const o of [...(runCore ? [route, create('noop'), create('reader'), create('after')] : []), ...(runList ? [list, listOther] : [])]) await load(o, warmup)
 
     load.pid = server.pid
     const rows = []
@@ -95,6 +98,7 @@ async function main () {
       rows.push(['B', round, 'route json', await load(route)])
       rows.push(['B', round, 'create + no-op request hook', await load(create('noop'))])
       rows.push(['B', round, 'create + hook reading a record', await load(create('reader'))])
+      rows.push(['B', round, 'create + request hook with code after e.next()', await load(create('after'))])
       let looping = true
       const loops = (async () => { while (looping) await fetch(`${url}/api/bench/loop`).then(r => r.text()).catch(() => {}) })()
       rows.push(['B', round, 'view while a function loops', await load(view)])
@@ -120,6 +124,7 @@ async function main () {
     // CPU per request is steadier than req/s on a shared machine (other processes take the cores, not our CPU time).
     console.log(`server CPU per request, create + no-op hook vs create: ${ratio('create (no functions)', 'create + no-op request hook', 'cpu')} (higher is better; 100% = no added cost)`)
     console.log(`server CPU per request, create + reading hook vs create: ${ratio('create (no functions)', 'create + hook reading a record', 'cpu')}`)
+    console.log(`create + hook with code after e.next() vs create: ${ratio('create + request hook with code after e.next()', 'create (no functions)')} (CPU/req: ${ratio('create (no functions)', 'create + request hook with code after e.next()', 'cpu')})`)
     console.log(`p99 view while looping vs quiet: ${(avg('view while a function loops', 'p99') / avg('view', 'p99')).toFixed(2)}x (target <= 2x)`)
   } finally {
     server.kill('SIGTERM')

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PaperGao.Api.Analytics;
 using PaperGao.Api.Auth;
 using PaperGao.Api.Backups;
@@ -36,6 +37,8 @@ public static class PaperGaoApiExtensions
     public static IServiceCollection AddPaperGao(this IServiceCollection services, PaperGaoOptions options)
     {
         services.AddSingleton(options);
+        // The server's clock: tests replace it with a fake one to move expiry, windows and schedules.
+        services.TryAddSingleton(TimeProvider.System);
         Core.Net.OutboundHttp.Configure(options.OutboundAllowHosts);
         services.AddSingleton<IDatabaseProvider>(_ => CreateProvider(options));
         services.AddPaperGaoRealtime(options);

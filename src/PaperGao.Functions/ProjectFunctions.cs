@@ -127,7 +127,7 @@ public sealed class ProjectFunctions : IDisposable
         {
             engine.Js.Invoke(job.Handler, JsValue.Undefined, []).UnwrapIfPromise();
             return true;
-        }, ct);
+        }, ct, waits: true);
 
     private void BindHooks(Project p)
     {
@@ -191,7 +191,7 @@ public sealed class ProjectFunctions : IDisposable
             };
             engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
             return true;
-        }, CancellationToken.None);
+        }, CancellationToken.None, waits: true);
     }
 
     private bool Has(string name) => Volatile.Read(ref _loaded)?.Has(name) == true;
@@ -258,7 +258,7 @@ public sealed class ProjectFunctions : IDisposable
             };
             engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
             return true;
-        }), CancellationToken.None);
+        }), CancellationToken.None, waits: true);
     }
 
     /// <summary>A handler that calls e.next() only last: it runs to its end, gives its engine back, then the chain goes on.</summary>
@@ -299,7 +299,7 @@ public sealed class ProjectFunctions : IDisposable
             };
             engine.Js.Invoke(r.Handler, JsValue.Undefined, [JsValue.FromObject(engine.Js, je)]).UnwrapIfPromise();
             return true;
-        }, ctx.RequestAborted);
+        }, ctx.RequestAborted, waits: true);
     }
 
     private async Task RunRequestTailAsync(FunctionSet set, IReadOnlyList<int> handlers, int i, RecordRequestEvent e, HttpContext ctx, Func<Task> next)

@@ -157,6 +157,10 @@ declare const $mails: {
   sendRecordPasswordReset(app: PgApp, authRecord: Record): void
   sendRecordVerification(app: PgApp, authRecord: Record): void
   sendRecordChangeEmail(app: PgApp, authRecord: Record, newEmail: string): void
+  /** The collection's OTP mail with that code; the OTP record (if any, and not sent elsewhere yet) gets "sentTo". */
+  sendRecordOTP(app: PgApp, authRecord: Record, otpId: string, pass: string): void
+  /** The collection's new-login alert mail; `info` (one line, escaped) replaces {ALERT_INFO}. */
+  sendRecordAuthAlert(app: PgApp, authRecord: Record, info: string): void
 }
 declare const $push: {
   send(message: { users?: string[]; topic?: string; collection?: string; filter?: string; title: string; body?: string; data?: { [k: string]: any }; badge?: number; sound?: string; ttl?: number; urgency?: "very-low" | "low" | "normal" | "high"; collapseKey?: string; dryRun?: boolean }): { id?: string; status?: string; recipients?: number; dryRun?: boolean; deferred?: boolean; [k: string]: any }

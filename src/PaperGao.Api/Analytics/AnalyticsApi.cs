@@ -38,7 +38,7 @@ public static class AnalyticsApi
         ctx.RequireSuperuser();
         var query = ctx.Request.Query;
         var errors = new ErrorData();
-        var now = DateTime.UtcNow;
+        var now = ctx.UtcNow().UtcDateTime;
         var nextMinute = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc).AddMinutes(1);
         var to = ParseMinute(query["to"].ToString(), nextMinute, "to", errors);
         var from = ParseMinute(query["from"].ToString(), to.AddHours(-1), "from", errors);

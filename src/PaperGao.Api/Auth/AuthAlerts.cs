@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PaperGao.Api.Infrastructure;
 using PaperGao.Api.RateLimits;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Data;
@@ -45,7 +46,7 @@ public static class AuthAlerts
             if (hadOrigins is not true || !Enabled(record.Collection.Auth)) return;
             var email = record.GetString("email");
             if (email.Length == 0 || !ctx.RequestServices.GetRequiredService<IMailer>().CanSend(project.Settings)) return;
-            var info = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC - {ip} {userAgent}");
+            var info = string.Create(CultureInfo.InvariantCulture, $"{ctx.UtcNow().UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC - {ip} {userAgent}");
             var auth = record.Collection.Auth!;
             var values = new MailTemplates.Values(project.Settings.Meta.AppName, project.Settings.Meta.AppUrl, record, AlertInfo: info);
             EmailFlows.SendInBackground(ctx, project, "new-login alert", MailerEvent.AuthAlert, record, _ => Task.FromResult<MailMessage?>(MailTemplates.Render(auth, MailTemplates.AuthAlert, values, email)));

@@ -23,7 +23,8 @@ public static class AuthMethodsApi
 
     private static async Task HandleAsync(HttpContext ctx, string collection)
     {
-        var c = AuthResponse.AuthCollection(ctx.Project(), collection);
+        var project = ctx.Project();
+        var c = AuthResponse.AuthCollection(project, collection);
         var auth = c.Auth!;
         var providers = new List<OAuth2Method>();
         var oauth2 = OAuth2Config.From(auth.Extra);
@@ -34,7 +35,7 @@ public static class AuthMethodsApi
             foreach (var p in oauth2.Providers)
             {
                 // A provider that can't be resolved (bad URLs, discovery unreachable) is left out rather than failing the list.
-                if (await OAuth2Client.ResolveAsync(p, ctx.RequestAborted) is not { } client) continue;
+                if (await OAuth2Client.ResolveAsync(p, project.Time, ctx.RequestAborted) is not { } client) continue;
                 var state = RandomString.Alphanumeric(30);
                 var (url, verifier, challenge) = client.BuildAuthUrl(state);
                 providers.Add(new OAuth2Method(p.Name, client.DisplayName, Core.Auth.OAuth2.OAuth2Providers.Find(p.Name)?.Logo ?? "", state, url, verifier, challenge));

@@ -26,7 +26,7 @@ public static class AuthRefreshApi
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = header[7..].Trim();
         // As PocketBase: a token that is not refreshable (impersonation) is answered as it is, never renewed.
         var claims = Jwt.ReadUnverified(header);
-        var token = claims is { Refreshable: true } ? AuthTokens.NewAuthToken(auth, now: ctx.UtcNow()) : header;
+        var token = claims is { Refreshable: true } ? AuthTokens.NewAuthToken(auth, ctx.UtcNow()) : header;
         await AuthResponse.WriteAsync(ctx, project, auth, token);
     }
 }

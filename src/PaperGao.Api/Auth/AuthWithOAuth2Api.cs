@@ -59,7 +59,7 @@ public static class AuthWithOAuth2Api
             errors.Add("provider", new FieldError("validation_invalid_provider", "Provider with name " + Truncate(providerName) + " is missing or is not enabled."));
         if (!errors.IsEmpty) throw ApiError.BadRequest(ValidationMessage, errors);
 
-        var client = await OAuth2Client.ResolveAsync(providerConfig!, ctx.RequestAborted)
+        var client = await OAuth2Client.ResolveAsync(providerConfig!, project.Time, ctx.RequestAborted)
             ?? throw ApiError.BadRequest(ValidationMessage, new ErrorData().Add("provider", new FieldError("validation_invalid_provider", "The provider is not configured correctly.")));
         var token = await client.ExchangeAsync(code, codeVerifier, redirectUrl, ctx.RequestAborted)
             ?? throw ApiError.BadRequest("Failed to fetch OAuth2 token.");
@@ -67,7 +67,7 @@ public static class AuthWithOAuth2Api
             ?? throw ApiError.BadRequest("Failed to fetch OAuth2 user.");
 
         var (record, isNew) = await SignInAsync(ctx, project, c, config, providerName, user, createData);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), "oauth2", w => WriteMeta(w, user, isNew), mfaMethod: "oauth2", mfaId: MfaCheck.BodyMfaId(body));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, ctx.UtcNow()), "oauth2", w => WriteMeta(w, user, isNew), mfaMethod: "oauth2", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     private static async Task<(Record Record, bool IsNew)> SignInAsync(HttpContext ctx, Project project, Collection c, OAuth2Config config,

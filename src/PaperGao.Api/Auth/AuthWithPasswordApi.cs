@@ -66,7 +66,7 @@ public static class AuthWithPasswordApi
         var ok = await PasswordHasher.VerifyAsync(password, record?.GetString("password"), ctx.RequestAborted);
         if (!ok || record is null) throw ApiError.BadRequest("Failed to authenticate.");
         await RehashIfWeakAsync(project, c, record, password, ctx.RequestAborted);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, now: ctx.UtcNow()), mfaMethod: "password", mfaId: MfaCheck.BodyMfaId(body));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, ctx.UtcNow()), mfaMethod: "password", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public static class ImpersonateApi
         }
         var record = await project.Database.ReadAsync(conn => RecordSql.FindByIdAsync(project.Database, conn, null, c, id, ctx.RequestAborted), ctx.RequestAborted)
             ?? throw ApiError.NotFound();
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, refreshable: false, durationSeconds: duration, now: ctx.UtcNow()));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, ctx.UtcNow(), refreshable: false, durationSeconds: duration));
     }
 
     private static bool TryGetSeconds(JsonValue v, out long seconds)

@@ -95,7 +95,7 @@ public static class OtpApi
         var record = await EmailFlows.FindByIdAsync(project, c, otp.GetString("recordRef"), ctx.RequestAborted) ?? throw ApiError.BadRequest(InvalidOtp);
         if (!record.GetBool("verified") && string.Equals(otp.GetString("sentTo"), record.GetString("email"), StringComparison.OrdinalIgnoreCase))
             record = await RecordWriter.UpdateAsync(project, c, record.Id, new JsonObject { ["verified"] = true }, EmailFlows.System, ct: ctx.RequestAborted);
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, now: ctx.UtcNow()), "otp", mfaMethod: "otp", mfaId: MfaCheck.BodyMfaId(body));
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, ctx.UtcNow()), "otp", mfaMethod: "otp", mfaId: MfaCheck.BodyMfaId(body));
     }
 
     /// <summary>Deletes the OTP row; true only for the one caller whose DELETE removed it (single use under concurrency).</summary>

@@ -15,7 +15,7 @@ public sealed class BackupScheduler(ProjectRegistry registry, BackupService serv
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, registry.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -37,7 +37,7 @@ public sealed class BackupScheduler(ProjectRegistry registry, BackupService serv
         try
         {
             if (await registry.GetAsync(name, ct) is not { } p) return;
-            if (await BackupSchedule.RunIfDueAsync(service, p, DateTimeOffset.UtcNow, ct) is { } created)
+            if (await BackupSchedule.RunIfDueAsync(service, p, p.Time.GetUtcNow(), ct) is { } created)
                 log.LogInformation("Scheduled backup {Backup} of project {Project} created", created, name);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -67,7 +67,7 @@ public static class BackupsApi
         if (body["name"] is null) name = "";
         else if (body["name"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s)) name = s;
         else throw ApiError.BadRequest("An error occurred while validating the submitted data.", new ErrorData().Add("name", new FieldError("validation_invalid_value", "Must be a string.")));
-        if (name.Length == 0) name = BackupNames.Generate(project.Settings.Meta.AppName, "pb_backup_", DateTimeOffset.UtcNow);
+        if (name.Length == 0) name = BackupNames.Generate(project.Settings.Meta.AppName, "pb_backup_", project.Time.GetUtcNow());
         // Not tied to the request: a client that goes away does not leave half a backup behind (nor does a crash: temp file + rename).
         await Service(ctx).CreateAsync(project, name, CancellationToken.None);
         JsonResponse.NoContent(ctx);

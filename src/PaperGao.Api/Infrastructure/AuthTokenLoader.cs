@@ -28,7 +28,7 @@ public static class AuthTokenLoader
     }
 
     /// <summary>Verifies a token of the given type against its record's tokenKey and the collection secret for that type.</summary>
-    /// <param name="now">The request's clock (the server's TimeProvider); null: the system clock.</param>
+    /// <param name="now">The request's clock; null: the project's (the same TimeProvider).</param>
     public static async Task<Record?> VerifyAsync(Project project, string token, string type, CancellationToken ct, DateTimeOffset? now = null)
     {
         var claims = Jwt.ReadUnverified(token);
@@ -47,6 +47,6 @@ public static class AuthTokenLoader
             _ => null,
         };
         if (secret is null) return null;
-        return Jwt.Verify(token, record.GetString("tokenKey") + secret, now ?? DateTimeOffset.UtcNow) ? record : null;
+        return Jwt.Verify(token, record.GetString("tokenKey") + secret, now ?? project.Time.GetUtcNow()) ? record : null;
     }
 }

@@ -40,7 +40,7 @@ public static class ApiKeyAccess
                   ?? throw ApiError.Unauthorized("The API key is invalid, revoked or expired.");
         ApiContext.SetAuth(ctx, null);
         ctx.Items[ItemKey] = key;
-        ApiKeyStore.RecordUse(project.Database, key.Id);
+        ApiKeyStore.RecordUse(project.Database, key.Id, project.Now());
         Gate(ctx, project, key);
         await next(ctx);
     }
@@ -59,7 +59,7 @@ public static class ApiKeyAccess
         var id = ApiKeySecret.IdOf(presented);
         if (id is null) return null;
         var key = await ApiKeyStore.FindAsync(project.Database, id, ct);
-        if (key is null || !ApiKeySecret.Matches(presented, key.Hash) || key.IsExpired(now ?? DateTimeOffset.UtcNow)) return null;
+        if (key is null || !ApiKeySecret.Matches(presented, key.Hash) || key.IsExpired(now ?? project.Time.GetUtcNow())) return null;
         return key;
     }
 

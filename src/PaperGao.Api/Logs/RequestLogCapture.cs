@@ -68,7 +68,7 @@ public static class RequestLogCapture
         }
         queue.TryEnqueue(project, new RequestLogEntry
         {
-            Created = DateTime.UtcNow,
+            Created = project.Time.GetUtcNow().UtcDateTime,
             Method = request.Method,
             Path = request.PathBase.HasValue ? request.PathBase.Value + request.Path.Value : request.Path.Value ?? "/",
             Query = request.QueryString.Value ?? "",

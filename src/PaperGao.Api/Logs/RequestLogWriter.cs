@@ -87,7 +87,7 @@ public sealed class RequestLogWriter(RequestLogQueue queue, LogStores stores, Pa
         var store = await stores.GetAsync(project);
         // Retention first: once a batch is visible, the cleanup its settings asked for is done.
         var state = _cleanup.GetOrCreateValue(project);
-        var now = DateTimeOffset.UtcNow;
+        var now = project.Time.GetUtcNow();
         if (now - state.Last >= options.LogCleanupInterval || !ReferenceEquals(state.Settings, snapshot))
         {
             state.Last = now;

@@ -11,7 +11,7 @@ namespace PaperGao.Api.Push;
 /// </summary>
 public static partial class PushDeviceInput
 {
-    public static PushDevice Parse(JsonObject body, string collectionId, string userId)
+    public static PushDevice Parse(JsonObject body, string collectionId, string userId, string now)
     {
         var errors = new ErrorData();
         var platform = body["platform"] is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : null;
@@ -55,7 +55,6 @@ public static partial class PushDeviceInput
 
         var topics = ParseTopics(body["topics"], errors);
         if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
-        var now = DateTimes.Now();
         if (platform == PushDevice.Apns) endpoint = endpoint.ToLowerInvariant();
         return new PushDevice(PushDeviceStore.NewId(), collectionId, userId, platform!, endpoint, p256dh.TrimEnd('='), auth.TrimEnd('='), topics, now, now);
     }

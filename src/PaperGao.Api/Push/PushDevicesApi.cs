@@ -32,7 +32,7 @@ public static class PushDevicesApi
     {
         var user = RequireUser(ctx);
         var body = await RequestBody.ReadObjectAsync(ctx);
-        var device = PushDeviceInput.Parse(body, user.Collection.Id, user.Id);
+        var device = PushDeviceInput.Parse(body, user.Collection.Id, user.Id, DateTimes.Format(ctx.UtcNow()));
         var stored = await PushDeviceStore.UpsertAsync(ctx.Project().Database, device, ctx.RequestAborted);
         await JsonResponse.WriteNodeAsync(ctx, ToJson(stored));
     }

@@ -101,7 +101,7 @@ public sealed class PushQueues(ILogger<PushQueues> log)
         _held.TryRemove(job.SendId, out _);
         try
         {
-            var now = DateTimes.Now();
+            var now = project.Now();
             await PushSendStore.UpdateAsync(project.Database,
                 new PushSendLog(job.SendId, PushSendLog.Failed, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, error, job.Created, now), CancellationToken.None);
             await PushJobStore.DeleteAsync(project.Database, job.SendId, CancellationToken.None);

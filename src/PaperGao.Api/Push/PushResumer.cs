@@ -22,12 +22,13 @@ public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILo
         projects.Opened += OnOpened;
         try
         {
-            using var timer = new PeriodicTimer(Interval);
+            using var timer = new PeriodicTimer(Interval, projects.Time);
             var lastRenewal = DateTimeOffset.MinValue;
             do
             {
-                var renew = DateTimeOffset.UtcNow - lastRenewal >= PushJobStore.LeaseTime / 4;
-                if (renew) lastRenewal = DateTimeOffset.UtcNow;
+                var now = projects.Time.GetUtcNow();
+                var renew = now - lastRenewal >= PushJobStore.LeaseTime / 4;
+                if (renew) lastRenewal = now;
                 foreach (var project in projects.OpenProjects.ToList())
                 {
                     if (renew) await RenewAsync(project, stoppingToken);
@@ -53,7 +54,7 @@ public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILo
     {
         var held = queues.HeldBy(project);
         if (held.Count == 0 || project.IsClosed) return;
-        try { await PushJobStore.RenewAsync(project.Database, held, PushJobStore.LeaseFromNow(), ct); }
+        try { await PushJobStore.RenewAsync(project.Database, held, PushJobStore.LeaseFromNow(project.Time), ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             if (!project.IsClosed) log.LogWarning("Renewing the push leases of project {Project} failed: {Message}", project.Name, e.Message);
@@ -69,11 +70,11 @@ public sealed class PushResumer(ProjectRegistry projects, PushQueues queues, ILo
             var free = PushLimits.QueueCapacity - queue.Waiting;
             if (free <= 0) return;
             var held = queues.HeldBy(project).ToHashSet(StringComparer.Ordinal);
-            foreach (var job in await PushJobStore.ClaimExpiredAsync(project.Database, free, held, ct))
+            foreach (var job in await PushJobStore.ClaimExpiredAsync(project.Database, project.Time, free, held, ct))
             {
                 var stored = await PushSendStore.FindAsync(project.Database, job.SendId, ct);
                 if (stored is not null)
-                    await PushSendStore.UpdateAsync(project.Database, stored with { Status = PushSendLog.Queued, Error = "Resumed after a restart.", Updated = DateTimes.Now() }, ct);
+                    await PushSendStore.UpdateAsync(project.Database, stored with { Status = PushSendLog.Queued, Error = "Resumed after a restart.", Updated = project.Now() }, ct);
                 if (!queues.TryEnqueue(project, job)) await PushJobStore.SetLeaseAsync(project.Database, job.SendId, "", ct);
                 else log.LogInformation("Push send {SendId} of project {Project} resumed", job.SendId, project.Name);
             }

@@ -45,15 +45,15 @@ public static class PushSendService
         }
 
         queues.For(project); // a closed project fails here, before anything is written
-        var now = DateTimes.Now();
+        var now = project.Now();
         var log = new PushSendLog(PushDeviceStore.NewId(), PushSendLog.Queued, target.Describe(), recipients, 0, 0, 0, 0, "", now, now);
         var job = new PushJob(log.Id, target, message, recipients, now);
         await PushSendStore.InsertAsync(project.Database, log, ct);
-        await PushJobStore.InsertAsync(project.Database, job, PushJobStore.LeaseFromNow(), ct);
+        await PushJobStore.InsertAsync(project.Database, job, PushJobStore.LeaseFromNow(project.Time), ct);
         if (!queues.TryEnqueue(project, job))
         {
             await PushJobStore.DeleteAsync(project.Database, job.SendId, ct);
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The push queue was full.", Updated = DateTimes.Now() }, ct);
+            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The push queue was full.", Updated = project.Now() }, ct);
             throw new ApiError(429, $"The project's push queue is full ({PushLimits.QueueCapacity} sends waiting); try again later.");
         }
         return (log, PushSendApi.ToJson(log));

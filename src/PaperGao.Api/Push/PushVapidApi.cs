@@ -43,7 +43,7 @@ public static class PushVapidApi
             section["vapidPublicKey"] = keys.PublicKey;
             section[PushSettings.PrivateKeyField] = keys.PrivateKey;
             updated.Extra[PushSettings.Section] = section;
-            await project.Database.WriteAsync(tx => ProjectInitializer.SaveSettingsAsync(project.Database, tx, updated, ctx.RequestAborted), ctx.RequestAborted);
+            await project.Database.WriteAsync(tx => ProjectInitializer.SaveSettingsAsync(project.Database, tx, updated, project.Now(), ctx.RequestAborted), ctx.RequestAborted);
             project.SetSettings(updated);
         }
         finally

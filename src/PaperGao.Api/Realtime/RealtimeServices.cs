@@ -37,7 +37,7 @@ public static class RealtimeServices
         });
         services.AddSingleton(sp =>
         {
-            var registry = new ProjectRegistry(sp.GetRequiredService<IDatabaseProvider>());
+            var registry = new ProjectRegistry(sp.GetRequiredService<IDatabaseProvider>(), sp.GetService<TimeProvider>());
             var fanout = sp.GetRequiredService<RealtimeFanout>();
             registry.Opened += fanout.Attach;
             var hookLog = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Hooks");

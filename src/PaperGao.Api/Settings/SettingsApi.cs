@@ -39,7 +39,7 @@ public static class SettingsApi
             updated = SettingsJson.Apply(project.Settings, body, errors);
             if (!errors.IsEmpty) throw ApiError.BadRequest("An error occurred while validating the submitted data.", errors);
             await CheckS3Async(project.Settings, updated, ctx.RequestAborted);
-            await project.Database.WriteAsync(tx => ProjectInitializer.SaveSettingsAsync(project.Database, tx, updated, ctx.RequestAborted), ctx.RequestAborted);
+            await project.Database.WriteAsync(tx => ProjectInitializer.SaveSettingsAsync(project.Database, tx, updated, project.Now(), ctx.RequestAborted), ctx.RequestAborted);
             project.SetSettings(updated);
         }
         finally

@@ -8,9 +8,10 @@ namespace PaperGao.Api.Setup;
 
 /// <summary>
 /// The one-time setup token of a data dir without a superuser: random, kept in memory only, valid for
-/// <see cref="Lifetime"/>, usable once. <see cref="SetupAnnouncer"/> issues it at start; POST /api/setup spends it.
+/// <see cref="Lifetime"/> on the server's clock, usable once. <see cref="SetupAnnouncer"/> issues it at start; POST
+/// /api/setup spends it.
 /// </summary>
-public sealed class FirstRunSetup
+public sealed class FirstRunSetup(TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
@@ -26,7 +27,7 @@ public sealed class FirstRunSetup
     {
         get
         {
-            lock (_lock) return _token is not null && DateTimeOffset.UtcNow < _expires ? Encoding.ASCII.GetString(_token) : null;
+            lock (_lock) return _token is not null && time.GetUtcNow() < _expires ? Encoding.ASCII.GetString(_token) : null;
         }
     }
 
@@ -37,7 +38,7 @@ public sealed class FirstRunSetup
         lock (_lock)
         {
             _token = Encoding.ASCII.GetBytes(token);
-            _expires = DateTimeOffset.UtcNow + Lifetime;
+            _expires = time.GetUtcNow() + Lifetime;
         }
         return token;
     }
@@ -48,7 +49,7 @@ public sealed class FirstRunSetup
         if (string.IsNullOrEmpty(token)) return false;
         lock (_lock)
         {
-            return _token is not null && DateTimeOffset.UtcNow < _expires && CryptographicOperations.FixedTimeEquals(_token, Encoding.ASCII.GetBytes(token));
+            return _token is not null && time.GetUtcNow() < _expires && CryptographicOperations.FixedTimeEquals(_token, Encoding.ASCII.GetBytes(token));
         }
     }
 

@@ -52,6 +52,6 @@ public static class SetupApi
         {
             setup.Gate.Release();
         }
-        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record), context: "setup");
+        await AuthResponse.WriteAsync(ctx, project, record, AuthTokens.NewAuthToken(record, ctx.UtcNow()), context: "setup");
     }
 }

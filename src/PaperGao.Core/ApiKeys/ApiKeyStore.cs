@@ -51,7 +51,8 @@ public static class ApiKeyStore
     /// Records a use of the key, at most once a minute per key and off the request path: the write runs in the
     /// background and its failure is ignored (a missed "last used" is harmless; a failed request would not be).
     /// </summary>
-    public static void RecordUse(ProjectDatabase db, string id)
+    /// <param name="at">The moment of use on the project's clock, in the storage layout.</param>
+    public static void RecordUse(ProjectDatabase db, string id, string at)
     {
         var now = Environment.TickCount64;
         var seen = Touched.GetOrCreateValue(db);
@@ -62,7 +63,6 @@ public static class ApiKeyStore
             try
             {
                 var p = new SqlParams();
-                var at = DateTimes.Now();
                 await db.WriteAsync(tx => db.ExecuteAsync(tx, $"UPDATE \"_apiKeys\" SET \"lastUsed\" = {p.Add(at)} WHERE \"id\" = {p.Add(id)}", p), CancellationToken.None);
             }
             catch (Exception)

@@ -3,7 +3,10 @@ using PaperGao.Core.Records;
 
 namespace PaperGao.Core.Auth;
 
-/// <summary>Issues the tokens of protocol.md §5.2 for an auth record.</summary>
+/// <summary>
+/// Issues the tokens of protocol.md §5.2 for an auth record. <c>now</c> is always the server's clock (a request's
+/// <c>ctx.UtcNow()</c>, or the project's <c>Time</c>), so tests move expiry with a fake clock.
+/// </summary>
 public static class AuthTokens
 {
     public const string Auth = "auth";
@@ -13,10 +16,10 @@ public static class AuthTokens
     public const string File = "file";
 
     /// <summary>A short-lived token for protected files (claims collectionId, exp, id, type "file"; protocol.md §7.2).</summary>
-    public static string NewFileToken(Record record, DateTimeOffset? now = null)
+    public static string NewFileToken(Record record, DateTimeOffset now)
     {
         var cfg = record.Collection.Auth?.FileToken ?? throw new InvalidOperationException("Not an auth collection.");
-        var exp = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() + cfg.Duration;
+        var exp = now.ToUnixTimeSeconds() + cfg.Duration;
         return Jwt.Sign(
         [
             new("collectionId", record.Collection.Id),
@@ -28,12 +31,11 @@ public static class AuthTokens
 
     /// <summary>
     /// An auth token; refreshable false for impersonation. Duration 0 = the collection's auth token duration.
-    /// <paramref name="now"/>: the server's clock (a request's <c>ctx.UtcNow()</c>); the wall clock when not given.
     /// </summary>
-    public static string NewAuthToken(Record record, bool refreshable = true, long durationSeconds = 0, DateTimeOffset? now = null)
+    public static string NewAuthToken(Record record, DateTimeOffset now, bool refreshable = true, long durationSeconds = 0)
     {
         var cfg = record.Collection.Auth?.AuthToken ?? throw new InvalidOperationException("Not an auth collection.");
-        var exp = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() + (durationSeconds > 0 ? durationSeconds : cfg.Duration);
+        var exp = now.ToUnixTimeSeconds() + (durationSeconds > 0 ? durationSeconds : cfg.Duration);
         return Jwt.Sign(
         [
             new("collectionId", record.Collection.Id),
@@ -45,13 +47,13 @@ public static class AuthTokens
     }
 
     /// <summary>A verification token for the record's current email (claims id, collectionId, email).</summary>
-    public static string NewVerificationToken(Record record, DateTimeOffset? now = null) => EmailToken(record, Verification, record.GetString("email"), null, now);
+    public static string NewVerificationToken(Record record, DateTimeOffset now) => EmailToken(record, Verification, record.GetString("email"), null, now);
 
     /// <summary>A password reset token for the record's current email.</summary>
-    public static string NewPasswordResetToken(Record record, DateTimeOffset? now = null) => EmailToken(record, PasswordReset, record.GetString("email"), null, now);
+    public static string NewPasswordResetToken(Record record, DateTimeOffset now) => EmailToken(record, PasswordReset, record.GetString("email"), null, now);
 
     /// <summary>An email change token carrying the current and the requested email.</summary>
-    public static string NewEmailChangeToken(Record record, string newEmail, DateTimeOffset? now = null) => EmailToken(record, EmailChange, record.GetString("email"), newEmail, now);
+    public static string NewEmailChangeToken(Record record, string newEmail, DateTimeOffset now) => EmailToken(record, EmailChange, record.GetString("email"), newEmail, now);
 
     /// <summary>The signing configuration (duration, secret) of a token type; null for an unknown type or a non-auth collection.</summary>
     public static TokenConfig? ConfigFor(Collection c, string type) => c.Auth is not { } a ? null : type switch
@@ -65,13 +67,13 @@ public static class AuthTokens
     };
 
     /// <summary>Verifies a token of that type for that record: signature with tokenKey + the type's secret, and expiry.</summary>
-    public static bool Verify(string token, Record record, string type, DateTimeOffset? now = null) =>
-        ConfigFor(record.Collection, type) is { } cfg && Jwt.Verify(token, record.GetString("tokenKey") + cfg.Secret, now ?? DateTimeOffset.UtcNow);
+    public static bool Verify(string token, Record record, string type, DateTimeOffset now) =>
+        ConfigFor(record.Collection, type) is { } cfg && Jwt.Verify(token, record.GetString("tokenKey") + cfg.Secret, now);
 
-    private static string EmailToken(Record record, string type, string email, string? newEmail, DateTimeOffset? now)
+    private static string EmailToken(Record record, string type, string email, string? newEmail, DateTimeOffset now)
     {
         var cfg = ConfigFor(record.Collection, type) ?? throw new InvalidOperationException("Not an auth collection.");
-        var exp = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds() + cfg.Duration;
+        var exp = now.ToUnixTimeSeconds() + cfg.Duration;
         List<KeyValuePair<string, object>> claims =
         [
             new("collectionId", record.Collection.Id),

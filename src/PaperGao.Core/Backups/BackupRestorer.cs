@@ -37,7 +37,7 @@ public static class BackupRestorer
                 final = await p.Database.WriteAsync(async tx =>
                 {
                     var set = await RestoreDataAsync(p, tx, archive, items, ct);
-                    await ProjectInitializer.SaveSettingsAsync(p.Database, tx, settings, ct);
+                    await ProjectInitializer.SaveSettingsAsync(p.Database, tx, settings, p.Now(), ct);
                     await RestoreFilesAsync(archive, storage, keep, added, ct);
                     return set;
                 }, ct);

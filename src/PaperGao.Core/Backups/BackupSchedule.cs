@@ -58,7 +58,7 @@ public static class BackupSchedule
         await db.WriteAsync(async tx =>
         {
             var q = new SqlParams();
-            var created = q.Add(DateTimes.Now());
+            var created = q.Add(p.Now());
             await db.ExecuteAsync(tx, $"INSERT INTO \"_params\" (\"id\", \"value\", \"created\", \"updated\") VALUES ({q.Add(ParamId)}, {q.Add(text)}, {created}, {created}) ON CONFLICT (\"id\") DO NOTHING", q, ct);
         }, ct);
         return await LastRunAsync(p, now, ct);
@@ -68,7 +68,7 @@ public static class BackupSchedule
         p.Database.WriteAsync(async tx =>
         {
             var q = new SqlParams();
-            var sql = $"UPDATE \"_params\" SET \"value\" = {q.Add(Format(now))}, \"updated\" = {q.Add(DateTimes.Now())} WHERE \"id\" = {q.Add(ParamId)} AND \"value\" = {q.Add(Format(last))}";
+            var sql = $"UPDATE \"_params\" SET \"value\" = {q.Add(Format(now))}, \"updated\" = {q.Add(p.Now())} WHERE \"id\" = {q.Add(ParamId)} AND \"value\" = {q.Add(Format(last))}";
             return await p.Database.ExecuteAsync(tx, sql, q, ct) == 1;
         }, ct);
 

@@ -31,7 +31,7 @@ public static class BackupWriter
         {
             Project = p.Name,
             Database = p.Dialect.Name,
-            Created = DateTimes.Now(),
+            Created = p.Now(),
             Collections = collections,
             Records = records,
             Files = files,

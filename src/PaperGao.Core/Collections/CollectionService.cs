@@ -34,7 +34,7 @@ public static partial class CollectionService
         try
         {
             var current = p.Collections;
-            var c = BuildNew(body, current, [], Fail);
+            var c = BuildNew(body, current, [], Fail, p.Now());
             await p.Database.WriteAsync(async tx =>
             {
                 var others = await OtherTablesAsync(p.Database, tx, current, ct);
@@ -67,8 +67,9 @@ public static partial class CollectionService
         {
             var current = p.Collections;
             var old = current.Find(idOrName) ?? throw ApiError.NotFound();
-            var c = BuildUpdated(old, body, Fail, current: current);
-            var renamedViews = c.IsView ? new List<Collection>() : ViewsFollowingRename(current, old.Name, c.Name);
+            var now = p.Now();
+            var c = BuildUpdated(old, body, Fail, now, current: current);
+            var renamedViews = c.IsView ? new List<Collection>() : ViewsFollowingRename(current, old.Name, c.Name, now);
             await p.Database.WriteAsync(async tx =>
             {
                 var others = await OtherTablesAsync(p.Database, tx, current, ct);
@@ -103,7 +104,7 @@ public static partial class CollectionService
     }
 
     /// <summary>Copies of the view collections whose query reads a renamed collection, with the query rewritten (<see cref="ViewQueryRename"/>).</summary>
-    private static List<Collection> ViewsFollowingRename(CollectionSet current, string oldName, string newName)
+    private static List<Collection> ViewsFollowingRename(CollectionSet current, string oldName, string newName, string now)
     {
         var result = new List<Collection>();
         if (string.Equals(oldName, newName, StringComparison.Ordinal)) return result;
@@ -113,7 +114,7 @@ public static partial class CollectionService
             if (ReferenceEquals(query, v.ViewQuery)) continue;
             var copy = v.Clone();
             copy.ViewQuery = query;
-            copy.Updated = DateTimes.Now();
+            copy.Updated = now;
             result.Add(copy);
         }
         return result;
@@ -198,7 +199,7 @@ public static partial class CollectionService
         try
         {
             var current = p.Collections;
-            var plan = PlanImport(current, items, deleteMissing, CollectionImportOptions.Default);
+            var plan = PlanImport(current, items, deleteMissing, CollectionImportOptions.Default, p.Now());
             await p.Database.WriteAsync(tx => ApplyImportAsync(p, tx, current, plan, ct), ct);
             p.SetCollections(new CollectionSet(plan.Final, p.Collections.Version + 1));
         }
@@ -216,14 +217,14 @@ public static partial class CollectionService
     public static async Task<CollectionSet> ImportInTransactionAsync(Project p, DbTransaction tx, CollectionSet current, JsonArray items,
         bool deleteMissing, CollectionImportOptions options, CancellationToken ct = default)
     {
-        var plan = PlanImport(current, items, deleteMissing, options);
+        var plan = PlanImport(current, items, deleteMissing, options, p.Now());
         await ApplyImportAsync(p, tx, current, plan, ct);
         return new CollectionSet(plan.Final, current.Version + 1);
     }
 
     private sealed record ImportPlan(List<(int Index, Collection C, Collection? Old)> Entries, List<Collection> ToDelete, List<Collection> Final);
 
-    private static ImportPlan PlanImport(CollectionSet current, JsonArray items, bool deleteMissing, CollectionImportOptions options)
+    private static ImportPlan PlanImport(CollectionSet current, JsonArray items, bool deleteMissing, CollectionImportOptions options, string now)
     {
         if (items.Count == 0) throw ApiError.BadRequest(ImportFailed, new ErrorData().Add("collections", FieldError.Required()));
         var entries = new List<(int Index, Collection C, Collection? Old)>();
@@ -245,7 +246,7 @@ public static partial class CollectionService
                 var old = (id is not null ? current.FindById(id) : null) ?? (name is not null && id is null ? current.FindByName(name) : null);
                 if (old is not null && entries.Exists(e => e.Old?.Id == old.Id))
                     throw ItemFail(new ErrorData().Add("id", new FieldError("validation_not_unique", "The collection is listed more than once.")));
-                var c = old is null ? BuildNew(body, current, taken, ItemFail, options) : BuildUpdated(old, body, ItemFail, options);
+                var c = old is null ? BuildNew(body, current, taken, ItemFail, now, options) : BuildUpdated(old, body, ItemFail, now, options);
                 taken.Add(c);
                 entries.Add((i, c, old));
             }
@@ -409,7 +410,7 @@ public static partial class CollectionService
     // ------------------------------------------------------------------ building definitions
 
     /// <summary>The scaffold of the submitted type and name, the body applied on top, ids, timestamps, system fields and auth indexes.</summary>
-    private static Collection BuildNew(JsonObject body, CollectionSet current, IReadOnlyList<Collection> alsoTaken, Func<ErrorData, ApiError> fail,
+    private static Collection BuildNew(JsonObject body, CollectionSet current, IReadOnlyList<Collection> alsoTaken, Func<ErrorData, ApiError> fail, string now,
         CollectionImportOptions? options = null)
     {
         var errors = new ErrorData();
@@ -441,7 +442,7 @@ public static partial class CollectionService
                 c.Id = baseId + i.ToString(CultureInfo.InvariantCulture);
         }
         c.System = false;
-        c.Created = c.Updated = DateTimes.Now();
+        c.Created = c.Updated = now;
         if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: true);
         if (c.IsAuth) AddMissingAuthFields(c);
         PrepareFields(c, null);
@@ -450,7 +451,7 @@ public static partial class CollectionService
     }
 
     /// <summary>A clone of the stored collection with the body applied (id, type, system and created stay).</summary>
-    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail, CollectionImportOptions? options = null, CollectionSet? current = null)
+    private static Collection BuildUpdated(Collection old, JsonObject body, Func<ErrorData, ApiError> fail, string now, CollectionImportOptions? options = null, CollectionSet? current = null)
     {
         var errors = new ErrorData();
         if (body.TryGetPropertyValue("type", out var typeNode) && typeNode is not null)
@@ -467,7 +468,7 @@ public static partial class CollectionService
             && current.All.Any(x => x.Id != old.Id && string.Equals(x.Name, c.Name, StringComparison.OrdinalIgnoreCase)))
             errors.Add("name", CollectionValidator.NameExists());
         if (!errors.IsEmpty) throw fail(errors);
-        c.Updated = DateTimes.Now();
+        c.Updated = now;
         if (options?.KeepMetadata == true) KeepMetadata(c, body, isNew: false);
         PrepareFields(c, old, keepStoredId: options is not null);
         NormalizeIndexes(c);

@@ -11,8 +11,8 @@ public static partial class DateTimes
 {
     public const string Layout = "yyyy-MM-dd HH:mm:ss.fff'Z'";
 
-    /// <summary>The current UTC time in the storage layout.</summary>
-    public static string Now() => Format(DateTimeOffset.UtcNow);
+    /// <summary>The current UTC time of <paramref name="clock"/> (the server's TimeProvider) in the storage layout.</summary>
+    public static string Now(TimeProvider clock) => Format(clock.GetUtcNow());
 
     /// <summary>Formats a moment in the storage layout (converted to UTC, sub-millisecond digits truncated).</summary>
     public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(Layout, CultureInfo.InvariantCulture);

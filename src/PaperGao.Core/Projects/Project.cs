@@ -1,4 +1,5 @@
 using PaperGao.Core.Collections;
+using PaperGao.Core.Common;
 using PaperGao.Core.Data;
 using PaperGao.Core.Settings;
 
@@ -28,6 +29,15 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     /// <summary>Postpones file deletions while a backup copies the files of its snapshot (Backups/FileDeletionHold).</summary>
     public Backups.FileDeletionHold FileDeletions { get; } = new();
 
+    /// <summary>
+    /// The server's clock (TimeProvider.System unless a test gave the registry a fake one to move time instead of
+    /// waiting for it): stored timestamps (autodates, created/updated), expiry windows and schedules read it.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Now on <see cref="Time"/>, in the storage layout.</summary>
+    public string Now() => DateTimes.Now(Time);
+
     /// <summary>The hook points of every record write in this project.</summary>
     public Hooks.RecordHooks Hooks { get; } = new();
 
@@ -38,7 +48,7 @@ public sealed class Project(string name, ProjectDatabase database, CollectionSet
     public string StorageDir { get; } = storageDir;
 
     /// <summary>Resumable (tus) uploads in progress: a local folder next to the storage folder, whatever the storage is.</summary>
-    public Files.Resumable.ResumableUploadStore Uploads => _uploads ??= new Files.Resumable.ResumableUploadStore(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(StorageDir))!, "uploads"));
+    public Files.Resumable.ResumableUploadStore Uploads => _uploads ??= new Files.Resumable.ResumableUploadStore(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(StorageDir))!, "uploads"), Time);
 
     private Files.Resumable.ResumableUploadStore? _uploads;
 

@@ -13,24 +13,24 @@ public static class ProjectInitializer
     public const string SuperusersName = "_superusers";
     public const string UsersId = "_pb_users_auth_";
 
-    public static async Task<Project> OpenAsync(string name, ProjectDatabase db, string storageDir, CancellationToken ct = default)
+    public static async Task<Project> OpenAsync(string name, ProjectDatabase db, string storageDir, TimeProvider time, CancellationToken ct = default)
     {
         await db.WriteAsync(async tx =>
         {
             await db.LockMigrationsAsync(tx, ct); // nodes starting together on one PostgreSQL database migrate one after the other
             foreach (var sql in SystemSchema.CreateStatements) await db.ExecuteAsync(tx, sql, null, ct);
             var count = Convert.ToInt64(await db.ScalarAsync(tx.Connection!, tx, "SELECT COUNT(*) FROM \"_collections\"", null, ct), System.Globalization.CultureInfo.InvariantCulture);
-            if (count == 0) await SeedAsync(db, tx, name, ct);
-            await EnsureSystemCollectionsAsync(db, tx, ct);
+            if (count == 0) await SeedAsync(db, tx, name, time, ct);
+            await EnsureSystemCollectionsAsync(db, tx, time, ct);
         }, ct);
         var collections = await CollectionStore.LoadAllAsync(db, ct);
         var settings = await LoadSettingsAsync(db, ct);
-        return new Project(name, db, new CollectionSet(collections, 1), settings, storageDir);
+        return new Project(name, db, new CollectionSet(collections, 1), settings, storageDir) { Time = time };
     }
 
-    private static async Task SeedAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, string name, CancellationToken ct)
+    private static async Task SeedAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, string name, TimeProvider time, CancellationToken ct)
     {
-        var now = DateTimes.Now();
+        var now = DateTimes.Now(time);
         var superusers = CollectionScaffolds.Create(CollectionType.Auth, SuperusersName);
         superusers.Id = SuperusersId;
         superusers.System = true;
@@ -56,11 +56,11 @@ public static class ProjectInitializer
         }
         var settings = new ProjectSettings();
         settings.Meta = settings.Meta with { AppName = name == ProjectNames.Default ? "PaperGao" : name };
-        await SaveSettingsAsync(db, tx, settings, ct);
+        await SaveSettingsAsync(db, tx, settings, now, ct);
     }
 
     /// <summary>Creates the system collections a project lacks (new projects, and projects made by an older version).</summary>
-    private static async Task EnsureSystemCollectionsAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, CancellationToken ct)
+    private static async Task EnsureSystemCollectionsAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, TimeProvider time, CancellationToken ct)
     {
         foreach (var c in SystemCollections.Create())
         {
@@ -68,7 +68,7 @@ public static class ProjectInitializer
             var exists = Convert.ToInt64(await db.ScalarAsync(tx.Connection!, tx, $"SELECT COUNT(*) FROM \"_collections\" WHERE LOWER(\"name\") = LOWER({p.Add(c.Name)})", p, ct),
                 System.Globalization.CultureInfo.InvariantCulture) > 0;
             if (exists) continue;
-            c.Created = c.Updated = DateTimes.Now();
+            c.Created = c.Updated = DateTimes.Now(time);
             foreach (var sql in TableSchema.CreateTable(c, db.Dialect)) await db.ExecuteAsync(tx, sql, null, ct);
             await CollectionStore.InsertAsync(db, tx, c, ct);
         }
@@ -82,9 +82,9 @@ public static class ProjectInitializer
             return raw is string s ? SettingsJson.FromStored(s) : new ProjectSettings();
         }, ct);
 
-    public static async Task SaveSettingsAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, ProjectSettings settings, CancellationToken ct = default)
+    /// <param name="now">The project's clock in the storage layout (<see cref="Project.Now"/>).</param>
+    public static async Task SaveSettingsAsync(ProjectDatabase db, System.Data.Common.DbTransaction tx, ProjectSettings settings, string now, CancellationToken ct = default)
     {
-        var now = DateTimes.Now();
         var p = new SqlParams();
         var id = p.Add("settings");
         var value = p.Add(SettingsJson.ToStored(settings));

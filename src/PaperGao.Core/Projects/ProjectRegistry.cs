@@ -4,13 +4,19 @@ using PaperGao.Core.Data;
 
 namespace PaperGao.Core.Projects;
 
-/// <summary>The projects of this server, opened on first use and kept open. "main" always exists.</summary>
-public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposable
+/// <summary>
+/// The projects of this server, opened on first use and kept open. "main" always exists. Every project reads the
+/// registry's clock (<paramref name="time"/>; the system clock unless a test moves a fake one).
+/// </summary>
+public sealed class ProjectRegistry(IDatabaseProvider provider, TimeProvider? time = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<Project>>> _open = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
 
     public IDatabaseProvider Provider { get; } = provider;
+
+    /// <summary>The server's clock, given to every project it opens.</summary>
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
 
     /// <summary>Raised once per project when it is opened (services bind its hooks here).</summary>
     public event Action<Project>? Opened;
@@ -81,7 +87,7 @@ public sealed class ProjectRegistry(IDatabaseProvider provider) : IAsyncDisposab
             var db = await Provider.OpenAsync(n, create, CancellationToken.None);
             try
             {
-                var project = await ProjectInitializer.OpenAsync(n, db, Provider.StorageDir(n), CancellationToken.None);
+                var project = await ProjectInitializer.OpenAsync(n, db, Provider.StorageDir(n), Time, CancellationToken.None);
                 Opened?.Invoke(project);
                 return project;
             }

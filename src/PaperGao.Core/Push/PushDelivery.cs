@@ -23,14 +23,14 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
     {
         var start = job.Progress;
         (_accepted, _rejected, _invalid, _retried) = (start.Accepted, start.Rejected, start.Invalid, start.Retried);
-        var log = new PushSendLog(job.SendId, PushSendLog.Sending, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, "", job.Created, DateTimes.Now());
+        var log = new PushSendLog(job.SendId, PushSendLog.Sending, job.Target.Describe(), job.Recipients, 0, 0, 0, 0, "", job.Created, project.Now());
         await PushSendStore.UpdateAsync(project.Database, Snapshot(log, PushSendLog.Sending), ct);
         var settings = PushSettings.From(project.Settings.Extra[PushSettings.Section]);
         var (senders, owned) = CreateSenders(settings);
         using var keys = owned;
         if (senders.Count == 0)
         {
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "Push is not enabled, or no platform is fully configured.", Updated = DateTimes.Now() }, ct);
+            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "Push is not enabled, or no platform is fully configured.", Updated = project.Now() }, ct);
             return;
         }
         string where;
@@ -42,7 +42,7 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         }
         catch (Exception e) when (e is Filter.FilterException or ApiError)
         {
-            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The recipients could not be resolved: " + e.Message, Updated = DateTimes.Now() }, ct);
+            await PushSendStore.UpdateAsync(project.Database, log with { Status = PushSendLog.Failed, Error = "The recipients could not be resolved: " + e.Message, Updated = project.Now() }, ct);
             return;
         }
 
@@ -157,7 +157,7 @@ public sealed class PushDelivery(Project project, HttpClient? client = null, int
         Rejected = Interlocked.Read(ref _rejected),
         Invalid = Interlocked.Read(ref _invalid),
         Retried = Interlocked.Read(ref _retried),
-        Updated = DateTimes.Now(),
+        Updated = project.Now(),
     };
 
     private async Task DeliverAsync(IPushSender sender, PushDevice device, PushMessage message, Page page, CancellationToken ct)

@@ -14,7 +14,8 @@ public static class PushJobStore
     /// <summary>How long a lease lasts without renewal.</summary>
     public static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(2);
 
-    public static string LeaseFromNow() => DateTimes.Format(DateTimeOffset.UtcNow + LeaseTime);
+    /// <summary>The end of a lease taken now on the project's clock.</summary>
+    public static string LeaseFromNow(TimeProvider clock) => DateTimes.Format(clock.GetUtcNow() + LeaseTime);
 
     public static async Task InsertAsync(ProjectDatabase db, PushJob job, string lease, CancellationToken ct)
     {
@@ -56,9 +57,9 @@ public static class PushJobStore
     /// Claims up to <paramref name="limit"/> jobs whose lease has passed, oldest first, leaving out those this process
     /// already holds (<paramref name="held"/>); unreadable rows are dropped.
     /// </summary>
-    public static async Task<List<PushJob>> ClaimExpiredAsync(ProjectDatabase db, int limit, IReadOnlySet<string> held, CancellationToken ct)
+    public static async Task<List<PushJob>> ClaimExpiredAsync(ProjectDatabase db, TimeProvider clock, int limit, IReadOnlySet<string> held, CancellationToken ct)
     {
-        var now = DateTimes.Now();
+        var now = DateTimes.Now(clock);
         var candidates = await db.ReadAsync(async conn =>
         {
             var p = new SqlParams();
@@ -81,7 +82,7 @@ public static class PushJobStore
             }
             var p = new SqlParams();
             var n = await db.WriteAsync(tx => db.ExecuteAsync(tx,
-                $"UPDATE \"_pushJobs\" SET \"lease\" = {p.Add(LeaseFromNow())} WHERE \"id\" = {p.Add(id)} AND \"lease\" = {p.Add(lease)}", p, ct), ct);
+                $"UPDATE \"_pushJobs\" SET \"lease\" = {p.Add(LeaseFromNow(clock))} WHERE \"id\" = {p.Add(id)} AND \"lease\" = {p.Add(lease)}", p, ct), ct);
             if (n == 1) claimed.Add(job);
         }
         return claimed;

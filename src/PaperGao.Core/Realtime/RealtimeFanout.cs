@@ -210,7 +210,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
 
             var requests = new Dictionary<(string, string), RequestInfo>();
             var list = new List<RealtimeRuleCheck.Target>(targets.Count);
-            var nowUnix = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var nowUnix = p.Time.GetUtcNow().ToUnixTimeSeconds();
             foreach (var (client, s) in targets)
             {
                 var auth = RealtimeBroker.Revalidate(p, client, nowUnix);

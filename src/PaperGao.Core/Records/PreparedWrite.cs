@@ -43,7 +43,7 @@ public sealed class PreparedWrite
         {
             id = body["id"] is JsonValue v && v.TryGetValue<string>(out var given) && given.Length > 0
                 ? given
-                : c.FindField("id")?.PrepareForSave(null, isNew: true) as string;
+                : c.FindField("id")?.PrepareForSave(null, isNew: true, p.Now()) as string;
         }
         var prepared = new PreparedWrite(id);
         foreach (var f in c.Fields.OfType<PasswordField>())

@@ -109,7 +109,8 @@ public static class RecordWriter
         // As PocketBase: the auth form's errors are answered alone; the record's field errors come together after them
         // (with the values the body could not be read as, which are field errors too).
         if (errors.Count > beforeForm) throw ApiError.BadRequest("Failed to create record.", errors);
-        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true);
+        var now = p.Now();
+        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: true, now);
         Validate(record, null, files, errors);
         await RecordChecks.RelationsExistAsync(p, scope, record, null, errors, ct);
         if (c.IsAuth) await RecordChecks.AuthIdUniqueAsync(p, scope, record, errors, ct);
@@ -162,7 +163,8 @@ public static class RecordWriter
             await AuthRecordRules.OnUpdateAsync(original, record, body, canManage, errors, ct);
             if (errors.Count > beforeForm) throw ApiError.BadRequest("Failed to update record.", errors);
         }
-        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false);
+        var now = p.Now();
+        foreach (var f in c.Fields) record.Values[f.Name] = f.PrepareForSave(record.Values.GetValueOrDefault(f.Name), isNew: false, now);
         Validate(record, original, files, errors);
         await RecordChecks.RelationsExistAsync(p, scope, record, original, errors, ct);
         RecordChecks.FilesExist(record, original, files.NewNames, errors);

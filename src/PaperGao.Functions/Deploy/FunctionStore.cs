@@ -82,7 +82,7 @@ public static class FunctionStore
             foreach (var f in files) json[f.Name] = f.Code;
             var prm = new SqlParams();
             await p.Database.ExecuteAsync(tx,
-                $"INSERT INTO {VersionsTable} (version, files, created, author, note) VALUES ({prm.Add(next)}, {prm.Add(json.ToJsonString())}, {prm.Add(DateTimes.Format(DateTime.UtcNow))}, {prm.Add(author)}, {prm.Add(note)})", prm, ct);
+                $"INSERT INTO {VersionsTable} (version, files, created, author, note) VALUES ({prm.Add(next)}, {prm.Add(json.ToJsonString())}, {prm.Add(p.Now())}, {prm.Add(author)}, {prm.Add(note)})", prm, ct);
             return next;
         }, ct);
 

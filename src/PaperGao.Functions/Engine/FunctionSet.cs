@@ -11,7 +11,9 @@ namespace PaperGao.Functions.Engine;
 /// $app.save inside a function) reuse the engine their caller holds.
 /// Two bounds: PoolSize calls run JavaScript at once (a slot each), and at most MaxEngines calls hold an engine.
 /// A call that waits for host work (e.next() running the write, $app queries, $http.send) gives its slot back
-/// while it waits, so waiting calls do not keep other calls out and the writer still sees concurrent writes.
+/// while it waits, so waiting calls do not keep other calls out and the writer still sees concurrent writes; the calls
+/// known to wait long (a handler with code after e.next(), mailer hooks, cron) run on <see cref="WaitingThreads"/>, so
+/// their waits hold none of the .NET pool's threads.
 /// </summary>
 public sealed class FunctionSet : IDisposable
 {
@@ -87,8 +89,11 @@ public sealed class FunctionSet : IDisposable
     /// <summary>
     /// Runs <paramref name="call"/> with an engine of this set under the time budget; the engine's registration at
     /// <paramref name="index"/> is the handler to call. Exceptions come out as ApiError (logged with file and line).
+    /// <paramref name="waits"/>: the call waits while it runs (a handler with code after e.next() runs the rest of the
+    /// chain inside it, a mailer hook the send, a cron run its whole job): it runs on a thread of
+    /// <see cref="WaitingThreads"/> rather than the caller's pool thread. Nested calls run where their caller runs.
     /// </summary>
-    public async Task<T> RunAsync<T>(int index, TimeSpan budget, Func<FunctionEngine, Registration, T> call, CancellationToken ct)
+    public async Task<T> RunAsync<T>(int index, TimeSpan budget, Func<FunctionEngine, Registration, T> call, CancellationToken ct, bool waits = false)
     {
         if (Current.Value is { } held && held.Set == this)
         {
@@ -114,24 +119,33 @@ public sealed class FunctionSet : IDisposable
             engine = _idle.TryTake(out var e) ? e : CreateEngine(_context, _files, _limits);
             if (engine.Registrations.Count != Manifest.Count)
                 throw new ApiError(500, "The functions registered differently in another engine (registration must not depend on state).");
-            engine.BeginCall(budget, ct);
             lease = new Lease(this, engine, Core.Common.RandomString.LowerAlphanumeric(12), FunctionErrors.Name(Manifest[index]));
-            Current.Value = lease;
-            try
-            {
-                return Invoke(engine, index, call, nested: false);
-            }
-            finally
-            {
-                Current.Value = null;
-                engine.EndCall();
-            }
+            var leased = lease;
+            return waits
+                ? await WaitingThreads.RunAsync(() => RunLeased(leased, index, budget, call, ct))
+                : RunLeased(leased, index, budget, call, ct);
         }
         finally
         {
             if (engine is { Broken: false }) _idle.Add(engine);
             if (lease is null || lease.HoldsSlot) _slots.Release();
             _leases.Release();
+        }
+    }
+
+    /// <summary>The call itself, on the thread that runs it (the engine's limits are measured on that thread).</summary>
+    private T RunLeased<T>(Lease lease, int index, TimeSpan budget, Func<FunctionEngine, Registration, T> call, CancellationToken ct)
+    {
+        lease.Engine.BeginCall(budget, ct);
+        Current.Value = lease;
+        try
+        {
+            return Invoke(lease.Engine, index, call, nested: false);
+        }
+        finally
+        {
+            Current.Value = null;
+            lease.Engine.EndCall();
         }
     }
 

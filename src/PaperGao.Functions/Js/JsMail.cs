@@ -5,6 +5,8 @@ using PaperGao.Core.Auth;
 using PaperGao.Core.Common;
 using PaperGao.Core.Hooks;
 using PaperGao.Core.Mail;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Records;
 using PaperGao.Functions.Engine;
 
 namespace PaperGao.Functions.Js;
@@ -189,28 +191,82 @@ internal static class JsMailView
 }
 
 /// <summary>
-/// $mails: the auth flows' mails sent from a function (PocketBase's $mails): a password reset, a verification or an
-/// email change mail for an auth record, with the collection's template and a fresh token, through the record mailer
-/// hooks and onMailerSend. Synchronous; no throttle (the function decides when).
+/// $mails: the auth flows' mails sent from a function (PocketBase's $mails): a password reset, a verification, an
+/// email change, a one-time password or a new-login alert for an auth record, with the collection's template (and a
+/// fresh token where the flow has one), through the record mailer hooks and onMailerSend. Synchronous; no throttle
+/// (the function decides when).
 /// </summary>
 public sealed class JsMails(FunctionEngine engine)
 {
+    private const int MaxOtpLength = 71; // what auth-with-otp accepts as a password
+    private const int MaxAlertInfoLength = 1000;
+
     public void SendRecordPasswordReset(JsValue app, JsRecord record) =>
-        Send(record, MailerEvent.PasswordReset, MailTemplates.ResetPassword, r => AuthTokens.NewPasswordResetToken(r, Now), r => r.GetString("email"));
+        Send(record, MailerEvent.PasswordReset, MailTemplates.ResetPassword, r => Values(r, AuthTokens.NewPasswordResetToken(r, Now)), r => r.GetString("email"));
 
     public void SendRecordVerification(JsValue app, JsRecord record) =>
-        Send(record, MailerEvent.Verification, MailTemplates.Verification, r => AuthTokens.NewVerificationToken(r, Now), r => r.GetString("email"));
+        Send(record, MailerEvent.Verification, MailTemplates.Verification, r => Values(r, AuthTokens.NewVerificationToken(r, Now)), r => r.GetString("email"));
 
     public void SendRecordChangeEmail(JsValue app, JsRecord record, string newEmail)
     {
         if (!Core.Collections.Fields.EmailField.IsEmail(newEmail))
             throw ApiError.BadRequest("The new email is not valid.", new ErrorData().Add("newEmail", new FieldError("validation_is_email", "Must be a valid email address.")));
-        Send(record, MailerEvent.EmailChange, MailTemplates.ConfirmEmailChange, r => AuthTokens.NewEmailChangeToken(r, newEmail, Now), _ => newEmail);
+        Send(record, MailerEvent.EmailChange, MailTemplates.ConfirmEmailChange, r => Values(r, AuthTokens.NewEmailChangeToken(r, newEmail, Now)), _ => newEmail);
+    }
+
+    /// <summary>
+    /// PocketBase's <c>$mails.sendRecordOTP(app, authRecord, otpId, pass)</c>: the collection's OTP mail with that code
+    /// and id. Once sent, the OTP record (when it exists and has no "sentTo" yet) gets the address it was sent to.
+    /// </summary>
+    public void SendRecordOTP(JsValue app, JsRecord record, JsValue otpId, JsValue pass)
+    {
+        var errors = new ErrorData();
+        var id = JsMail.Str(otpId);
+        var code = JsMail.Str(pass);
+        if (id.Length == 0) errors.Add("otpId", FieldError.Required());
+        else if (id.Length > 255) errors.Add("otpId", new FieldError("validation_length_out_of_range", "Must be at most 255 characters."));
+        if (code.Length == 0) errors.Add("pass", FieldError.Required());
+        else if (code.Length > MaxOtpLength) errors.Add("pass", new FieldError("validation_length_out_of_range", $"Must be at most {MaxOtpLength} characters."));
+        if (!errors.IsEmpty) throw ApiError.BadRequest("Invalid OTP mail.", errors);
+        Send(record, MailerEvent.Otp, MailTemplates.Otp, r => Api.Auth.EmailFlows.Values(engine.Context.Project, r, otp: code, otpId: id), r => r.GetString("email"),
+            e => MarkOtpSentAsync(id, e));
+    }
+
+    /// <summary>
+    /// PocketBase's <c>$mails.sendRecordAuthAlert(app, authRecord, info)</c>: the collection's new-login alert, with
+    /// <paramref name="info"/> (escaped) in place of {ALERT_INFO}.
+    /// </summary>
+    public void SendRecordAuthAlert(JsValue app, JsRecord record, JsValue info)
+    {
+        var text = JsMail.Str(info);
+        if (text.Length > MaxAlertInfoLength || text.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            throw ApiError.BadRequest("Invalid alert mail.", new ErrorData().Add("info", new FieldError("validation_invalid_value", $"Must be one line of at most {MaxAlertInfoLength} characters.")));
+        var project = engine.Context.Project;
+        Send(record, MailerEvent.AuthAlert, MailTemplates.AuthAlert,
+            r => new MailTemplates.Values(project.Settings.Meta.AppName, project.Settings.Meta.AppUrl, r, AlertInfo: text), r => r.GetString("email"));
     }
 
     private DateTimeOffset Now => engine.Context.Time.GetUtcNow();
 
-    private void Send(JsRecord js, string kind, string template, Func<Core.Records.Record, string> token, Func<Core.Records.Record, string> to)
+    private MailTemplates.Values Values(Core.Records.Record record, string token) => Api.Auth.EmailFlows.Values(engine.Context.Project, record, token);
+
+    /// <summary>The OTP's "sentTo" after its mail went out (as PocketBase: only when it exists and was not sent elsewhere yet).</summary>
+    private async Task MarkOtpSentAsync(string otpId, MailerEvent e)
+    {
+        var to = e.Message.ToAddress;
+        var project = engine.Context.Project;
+        if (to.Length == 0 || project.Collections.Find(SystemCollections.Otps) is not { } otps) return;
+        await RecordWriter.InScope(project, FunctionCall.Scope, async scope =>
+        {
+            var otp = await RecordSql.FindByIdAsync(project.Database, scope.Connection, scope.Transaction, otps, otpId, CancellationToken.None);
+            if (otp is null || otp.GetString("sentTo").Length > 0) return false;
+            await RecordWriter.UpdateAsync(project, otps, otpId, new System.Text.Json.Nodes.JsonObject { ["sentTo"] = to }, Api.Auth.EmailFlows.System, scope);
+            return true;
+        }, CancellationToken.None);
+    }
+
+    private void Send(JsRecord js, string kind, string template, Func<Core.Records.Record, MailTemplates.Values> values, Func<Core.Records.Record, string> to,
+        Func<MailerEvent, Task>? afterSend = null)
     {
         var record = js.Inner;
         if (record.Collection.Auth is not { } auth) throw ApiError.BadRequest("$mails needs a record of an auth collection.");
@@ -219,12 +275,16 @@ public sealed class JsMails(FunctionEngine engine)
         var address = to(record);
         if (!Core.Collections.Fields.EmailField.IsEmail(address)) throw ApiError.BadRequest("The record has no valid email address.");
         if (!mailer.CanSend(project.Settings)) throw new ApiError(500, "Mail is off for this project: enable SMTP in the settings.");
-        var message = MailTemplates.Render(auth, template, Api.Auth.EmailFlows.Values(project, record, token(record)), address);
+        var message = MailTemplates.Render(auth, template, values(record), address);
         var e = new MailerEvent(kind, record, message);
         var hooks = project.Hooks;
         try
         {
-            FunctionCall.Wait(hooks.MailerRecordSend.TriggerAsync(e, () => hooks.MailerSend.TriggerAsync(e, () => mailer.SendAsync(project.Settings, e.Message, CancellationToken.None))));
+            FunctionCall.Wait(hooks.MailerRecordSend.TriggerAsync(e, () => hooks.MailerSend.TriggerAsync(e, async () =>
+            {
+                await mailer.SendAsync(project.Settings, e.Message, CancellationToken.None);
+                if (afterSend is not null) await afterSend(e);
+            })));
         }
         catch (MailException ex)
         {

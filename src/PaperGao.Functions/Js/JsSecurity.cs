@@ -36,7 +36,7 @@ public sealed class JsSecurity(FunctionEngine engine)
     {
         if (string.IsNullOrEmpty(signingKey)) throw ApiError.BadRequest("The signing key must not be empty.");
         var claims = JsConvert.ToNode(engine.Js, payload) as JsonObject ?? [];
-        if (durationSeconds > 0) claims["exp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + (long)durationSeconds;
+        if (durationSeconds > 0) claims["exp"] = engine.Context.Time.GetUtcNow().ToUnixTimeSeconds() + (long)durationSeconds;
         var header = Base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8);
         var body = Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         var signature = Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(signingKey), Encoding.ASCII.GetBytes(header + "." + body)));
@@ -65,7 +65,7 @@ public sealed class JsSecurity(FunctionEngine engine)
         try { given = FromBase64Url(parts[2]); }
         catch (FormatException) { throw ApiError.BadRequest("Invalid token."); }
         if (!CryptographicOperations.FixedTimeEquals(expected, given)) throw ApiError.BadRequest("Invalid token signature.");
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = engine.Context.Time.GetUtcNow().ToUnixTimeSeconds();
         if (claims["exp"] is JsonValue exp && exp.TryGetValue<double>(out var e1) && e1 < now) throw ApiError.BadRequest("The token has expired.");
         if (claims["nbf"] is JsonValue nbf && nbf.TryGetValue<double>(out var n1) && n1 > now) throw ApiError.BadRequest("The token is not valid yet.");
         return JsConvert.FromNode(engine.Js, claims);

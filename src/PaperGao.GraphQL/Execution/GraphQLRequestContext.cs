@@ -43,7 +43,7 @@ public sealed class GraphQLRequestContext : Dictionary<string, object?>
     public bool MutationFailed { get; set; }
 
     /// <summary>A file token for protected files, made once per request for an authenticated caller.</summary>
-    public string? FileToken => Request.Auth is null ? null : _fileToken ??= AuthTokens.NewFileToken(Request.Auth);
+    public string? FileToken => Request.Auth is null ? null : _fileToken ??= AuthTokens.NewFileToken(Request.Auth, Project.Time.GetUtcNow());
 
     public RelationBatch Batch(string key)
     {

@@ -36,7 +36,7 @@ public static class BackupCommand
             switch (action)
             {
                 case "create":
-                    var name = args.Positionals.ElementAtOrDefault(1) ?? BackupNames.Generate(project.Settings.Meta.AppName, "pb_backup_", DateTimeOffset.UtcNow);
+                    var name = args.Positionals.ElementAtOrDefault(1) ?? BackupNames.Generate(project.Settings.Meta.AppName, "pb_backup_", project.Time.GetUtcNow());
                     var m = await service.CreateAsync(project, name);
                     using (var store = BackupStore.For(project))
                         Console.WriteLine($"Backup {name} of project '{project.Name}' written ({store.Kind}{(store.Kind == "local" ? ": " + Path.Combine(store.LocalDir, name) : "")}): {m.Collections} collections, {m.Records} records, {m.Files} files.");

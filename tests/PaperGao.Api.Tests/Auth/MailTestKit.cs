@@ -77,16 +77,4 @@ internal static partial class MailTestKit
     }
 
     public static string Code(JsonNode? body, string field) => body?["data"]?[field]?["code"]?.GetValue<string>() ?? "(none)";
-
-    /// <summary>Waits until the clock has passed a token's exp (a condition with a deadline, not a fixed sleep).</summary>
-    public static async Task WaitUntilExpiredAsync(string token, CancellationToken ct)
-    {
-        var exp = Claims(token)["exp"]!.GetValue<long>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= exp)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "token did not expire in time");
-            await Task.Delay(100, ct);
-        }
-    }
 }

@@ -22,10 +22,10 @@ public sealed class OAuth2Tests(PostgresCluster postgres)
         }
     }
 
-    private static async Task<Env> StartAsync(DatabaseKind db, PostgresCluster postgres, CancellationToken ct)
+    private static async Task<Env> StartAsync(DatabaseKind db, PostgresCluster postgres, CancellationToken ct, TimeProvider? time = null)
     {
         var oauth = await OAuthTestServer.StartAsync(ct);
-        var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var app = time is null ? await PaperGaoApp.StartAsync(db, postgres, ct) : await PaperGaoApp.StartAsync(db, postgres, time, ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateAsync(su, new JsonObject
         {
@@ -335,6 +335,25 @@ public sealed class OAuth2Tests(PostgresCluster postgres)
         // The provider's id_token echoes the nonce of the authorize request: accepted.
         var (ok, signedIn) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, User("n-4", "n-4@x.test", true), ct), ct);
         Assert.True(ok == 200, signedIn?.ToJsonString());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task An_id_token_past_its_expiry_on_the_server_clock_is_refused(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await StartAsync(db, postgres, ct, clock);
+        var (ok, signedIn) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, User("t-1", "t-1@x.test", true), ct), ct);
+        Assert.True(ok == 200, signedIn?.ToJsonString());
+
+        // The provider's id_tokens live an hour from its (real) clock; two hours later on the server's clock they
+        // are expired (beyond the 60 s of leeway): refused, nothing created.
+        clock.Advance(TimeSpan.FromHours(2));
+        var (s, e) = await SendAsync(env.App.Client, HttpMethod.Post, AuthUrl, await CodeBodyAsync(env, User("t-2", "t-2@x.test", true), ct), ct);
+        Assert.Equal(400, s);
+        Assert.Equal("Failed to fetch OAuth2 user.", e!["message"]!.GetValue<string>());
+        Assert.Single((await GetJsonAsync(env.Su, "/api/collections/members/records", ct))["items"]!.AsArray());
     }
 
     private static string OAuth2NonceOf(string verifier) =>

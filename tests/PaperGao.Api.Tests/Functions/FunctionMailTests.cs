@@ -105,6 +105,102 @@ public sealed class FunctionMailTests(PostgresCluster postgres)
         Assert.NotNull(body!["data"]!["newEmail"]);
     }
 
+    private const string MailsCode = """
+        routerAdd("POST", "/api/mails/otp", (e) => {
+          const b = e.requestInfo().body
+          const user = $app.findFirstRecordByData("users", "email", b.email)
+          let otpId = b.otpId
+          if (b.create) {
+            const otp = new Record($app.findCollectionByNameOrId("_otps"))
+            otp.set("collectionRef", user.collection().id)
+            otp.set("recordRef", user.id)
+            otp.set("sentTo", b.sentTo || "")
+            otp.set("password", b.pass)
+            $app.save(otp)
+            otpId = otp.id
+          }
+          $mails.sendRecordOTP($app, user, otpId, b.pass)
+          return e.json(200, { otpId: otpId })
+        })
+        routerAdd("POST", "/api/mails/alert", (e) => {
+          const b = e.requestInfo().body
+          $mails.sendRecordAuthAlert($app, $app.findFirstRecordByData("users", "email", b.email), b.info)
+          return e.noContent(204)
+        })
+        routerAdd("GET", "/api/otps/{id}/sent-to", (e) => e.json(200, { sentTo: $app.findRecordById("_otps", e.request.pathValue("id")).getString("sentTo") }))
+        onMailerRecordOTPSend((e) => { e.message.subject = "Code from a function for " + e.record.email(); e.next() }, "users")
+        onMailerRecordAuthAlertSend((e) => { e.message.subject = "Alert from a function"; e.next() }, "users")
+        """;
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Mails_sends_otp_and_auth_alert_mails_through_the_record_mailer_hooks(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (app, mail) = await StartAsync(db, postgres, ct);
+        await using var _ = app;
+        await using var __ = mail;
+        var su = await app.SuperuserClientAsync(ct);
+        var (status, body) = await DeployAsync(su, MailsCode, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        await CreateUserAsync(app, "otto@example.test", ct);
+        (status, body) = await SendAsync(su, HttpMethod.Patch, "/api/collections/users", new { otp = new { enabled = true } }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+
+        // An OTP the function made: the mail carries its code through onMailerRecordOTPSend, the OTP records where it
+        // went, and the code signs in.
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/otp", new { email = "otto@example.test", pass = "24681357", create = true }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        var otpId = body!["otpId"]!.GetValue<string>();
+        var m = await mail.WaitForMailAsync("otto@example.test", ct);
+        Assert.Equal("Code from a function for otto@example.test", m.Subject);
+        Assert.Equal("24681357", OtpCode(m));
+        Assert.Equal("otto@example.test", await SentToAsync(su, otpId, ct));
+
+        // An OTP already sent elsewhere keeps its sentTo; an id with no OTP record is still mailed (as PocketBase).
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/otp", new { email = "otto@example.test", pass = "11223344", create = true, sentTo = "first@example.test" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Equal("11223344", OtpCode(await mail.WaitForMailAsync("otto@example.test", ct)));
+        Assert.Equal("first@example.test", await SentToAsync(su, body!["otpId"]!.GetValue<string>(), ct));
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/otp", new { email = "otto@example.test", pass = "99887766", otpId = "nosuchotp000000" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Equal("99887766", OtpCode(await mail.WaitForMailAsync("otto@example.test", ct)));
+
+        // The new-login alert: info escaped into the template, through onMailerRecordAuthAlertSend.
+        Assert.Equal(204, (await SendAsync(app.Client, HttpMethod.Post, "/api/mails/alert", new { email = "otto@example.test", info = "Firefox <b>on</b> Linux, 203.0.113.7" }, ct)).Status);
+        var alert = await mail.WaitForMailAsync("otto@example.test", ct);
+        Assert.Contains("Firefox &lt;b&gt;on&lt;/b&gt; Linux, 203.0.113.7", alert.HtmlBody, StringComparison.Ordinal);
+
+        // Bad input: a 400 naming the argument, and nothing sent.
+        var before = mail.ReceivedCount;
+        foreach (var (input, field) in new (object, string)[]
+        {
+            (new { email = "otto@example.test", pass = "", otpId = "abc" }, "pass"),
+            (new { email = "otto@example.test", pass = new string('1', 72), otpId = "abc" }, "pass"),
+            (new { email = "otto@example.test", pass = "12345678" }, "otpId"),
+        })
+        {
+            (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/otp", input, ct);
+            Assert.True(status == 400 && body!["data"]![field] is not null, $"{field}: {status} {body?.ToJsonString()}");
+        }
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mails/alert", new { email = "otto@example.test", info = "two\nlines" }, ct);
+        Assert.True(status == 400 && body!["data"]!["info"] is not null, body?.ToJsonString());
+        Assert.Equal(before, mail.ReceivedCount);
+
+        // The first code the function mailed signs in.
+        (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/users/auth-with-otp", new { otpId, password = "24681357" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Equal("otto@example.test", body!["record"]!["email"]!.GetValue<string>());
+    }
+
+    /// <summary>The OTP's sentTo (a hidden field: read through a function's full-access $app).</summary>
+    private static async Task<string> SentToAsync(HttpClient su, string otpId, CancellationToken ct)
+    {
+        var (status, body) = await SendAsync(su, HttpMethod.Get, "/api/otps/" + otpId + "/sent-to", null, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        return body!["sentTo"]!.GetValue<string>();
+    }
+
     private static async Task AssertBadAsync(PaperGaoApp app, object input, string field, CancellationToken ct)
     {
         var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/mail", input, ct);

@@ -30,30 +30,30 @@ public sealed class PushResumeTests(PostgresCluster postgres)
         var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
 
         // What a node that stopped mid-send leaves behind: the log says "sending", the job's lease has run out.
-        var now = DateTimes.Now();
+        var now = project.Now();
         var orphan = new PushJob(PushDeviceStore.NewId(), new PushToUsers([aliceId], null), new PushMessage("Left behind", "", null, 60, "normal", ""), 1, now);
         await PushSendStore.InsertAsync(project.Database, new PushSendLog(orphan.SendId, PushSendLog.Sending, "users:1", 1, 0, 0, 0, 0, "", now, now), ct);
         await PushJobStore.InsertAsync(project.Database, orphan, DateTimes.Format(DateTimeOffset.UtcNow.AddMinutes(-1)), ct);
         // A send another live node holds (its lease runs for two more minutes): not taken.
         var leased = orphan with { SendId = PushDeviceStore.NewId(), Message = orphan.Message with { Title = "Held elsewhere" } };
         await PushSendStore.InsertAsync(project.Database, new PushSendLog(leased.SendId, PushSendLog.Sending, "users:1", 1, 0, 0, 0, 0, "", now, now), ct);
-        await PushJobStore.InsertAsync(project.Database, leased, PushJobStore.LeaseFromNow(), ct);
+        await PushJobStore.InsertAsync(project.Database, leased, PushJobStore.LeaseFromNow(project.Time), ct);
 
         var log = await WaitForSendAsync(su, orphan.SendId, ct);
         Assert.True(log["accepted"]!.GetValue<long>() == 1, log.ToJsonString());
         var m = Assert.Single(await push.MessagesAsync(ct, sub))!;
         Assert.Contains("Left behind", m["payload"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, 10, new HashSet<string>(), ct)); // the done job's row is gone, the leased one is not due
+        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, project.Time, 10, new HashSet<string>(), ct)); // the done job's row is gone, the leased one is not due
 
-        // A resumer sweep later (5 s), the leased send is still untouched.
-        await Task.Delay(PushResumer.Interval + TimeSpan.FromSeconds(1), ct);
+        // After another resumer sweep (run here rather than waited for), the leased send is still untouched.
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<PushResumer>().Single().ResumeAsync(project, ct);
         Assert.Equal("sending", (await PushSendStore.FindAsync(project.Database, leased.SendId, ct))!.Status);
         Assert.Single(await push.MessagesAsync(ct, sub));
 
         // A normal send leaves no job row behind once done.
         var id = await SendAsync202(su, new { users = new[] { aliceId }, title = "Normal" }, ct);
         Assert.Equal(1, (await WaitForSendAsync(su, id, ct))["accepted"]!.GetValue<long>());
-        await PushJobStore.SetLeaseAsync(project.Database, leased.SendId, PushJobStore.LeaseFromNow(), ct);
-        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, 10, new HashSet<string>(), ct));
+        await PushJobStore.SetLeaseAsync(project.Database, leased.SendId, PushJobStore.LeaseFromNow(project.Time), ct);
+        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, project.Time, 10, new HashSet<string>(), ct));
     }
 }

@@ -106,7 +106,7 @@ public sealed class PushScaleTests(PostgresCluster postgres)
         Assert.True(repeated <= 3 * PushLimits.PageSize + PushLimits.Concurrency && repeated < before, reached.ToJsonString() + " before the stop: " + before);
         Assert.True(log["status"]!.GetValue<string>() == "done" && log["accepted"]!.GetValue<long>() == users, log.ToJsonString());
         var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
-        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, 10, new HashSet<string>(), ct)); // the job row is gone
+        Assert.Empty(await PushJobStore.ClaimExpiredAsync(project.Database, project.Time, 10, new HashSet<string>(), ct)); // the job row is gone
     }
 
     private static async Task<PushProgress> JobProgressAsync(Project project, string id, CancellationToken ct)
@@ -143,7 +143,7 @@ public sealed class PushScaleTests(PostgresCluster postgres)
             r.GetValues(values!);
             return (names, values);
         }, ct);
-        var now = Core.Common.DateTimes.Now();
+        var now = Core.Common.DateTimes.Now(TimeProvider.System);
         var tokenTail = ":APA91b" + new string('x', 140); // as long as a real FCM registration token
         const int batch = 500;
         await d.WriteAsync(async tx =>

@@ -135,7 +135,7 @@ internal static class PushTestKit
     public static async Task StoreDeviceAsync(PaperGaoApp app, string collectionId, string userId, JsonNode subscription, CancellationToken ct)
     {
         var project = await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct);
-        var now = Core.Common.DateTimes.Now();
+        var now = Core.Common.DateTimes.Now(TimeProvider.System);
         var keys = subscription["keys"]!;
         await PushDeviceStore.UpsertAsync(project!.Database, new PushDevice(PushDeviceStore.NewId(), collectionId, userId, PushDevice.Web,
             subscription["endpoint"]!.GetValue<string>(), keys["p256dh"]!.GetValue<string>(), keys["auth"]!.GetValue<string>(), [], now, now), ct);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PaperGao.Api.Setup;
 using PaperGao.Api.Tests.Infrastructure;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
@@ -66,6 +67,24 @@ public sealed class SetupTests(PostgresCluster postgres)
         Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/setup", "not an object", ct)).Status);
         // Nothing was created: the real token still works.
         Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/setup", Body(token), ct)).Status);
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task The_setup_token_expires_after_an_hour_on_the_server_clock(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, clock, ct);
+        var token = Token(app);
+        clock.Advance(FirstRunSetup.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.Equal(token, app.Services.GetRequiredService<FirstRunSetup>().CurrentToken);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(app.Services.GetRequiredService<FirstRunSetup>().CurrentToken);
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/setup", Body(token), ct);
+        Assert.True(status == 400 && body!["data"]!["token"] is not null, body?.ToJsonString());
+        // Nothing was created: the only superuser is the one the test makes now.
+        Assert.Equal(1, (await GetJsonAsync(await app.SuperuserClientAsync(ct), "/api/collections/_superusers/records", ct))["totalItems"]!.GetValue<int>());
     }
 
     [Theory]

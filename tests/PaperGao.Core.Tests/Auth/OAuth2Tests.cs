@@ -47,7 +47,7 @@ public class OAuth2Tests
     public async Task The_authorization_url_ends_with_redirect_uri_and_carries_an_s256_challenge()
     {
         var config = OAuth2Config.From(Extra(new JsonObject { ["name"] = "google", ["clientId"] = "id 1", ["clientSecret"] = "the-client-secret" }));
-        var client = await OAuth2Client.ResolveAsync(config.Providers[0], TestContext.Current.CancellationToken);
+        var client = await OAuth2Client.ResolveAsync(config.Providers[0], TimeProvider.System, TestContext.Current.CancellationToken);
         Assert.NotNull(client);
         var (url, verifier, challenge) = client!.BuildAuthUrl("state123");
         Assert.StartsWith("https://accounts.google.com/o/oauth2/v2/auth?client_id=id%201&", url, StringComparison.Ordinal);
@@ -58,15 +58,15 @@ public class OAuth2Tests
         Assert.DoesNotContain("the-client-secret", url, StringComparison.Ordinal); // the secret never goes to the browser
 
         var noPkce = OAuth2Config.From(Extra(new JsonObject { ["name"] = "github", ["clientId"] = "x", ["pkce"] = false }));
-        var (url2, v2, c2) = (await OAuth2Client.ResolveAsync(noPkce.Providers[0], TestContext.Current.CancellationToken))!.BuildAuthUrl("s");
+        var (url2, v2, c2) = (await OAuth2Client.ResolveAsync(noPkce.Providers[0], TimeProvider.System, TestContext.Current.CancellationToken))!.BuildAuthUrl("s");
         Assert.Equal("", v2);
         Assert.Equal("", c2);
         Assert.DoesNotContain("code_challenge", url2, StringComparison.Ordinal);
 
         // Unknown provider, missing client id, or an oidc provider without endpoints or issuer: no client.
-        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "myspace", ["clientId"] = "x" })).Providers[0], TestContext.Current.CancellationToken));
-        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "google" })).Providers[0], TestContext.Current.CancellationToken));
-        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "oidc", ["clientId"] = "x" })).Providers[0], TestContext.Current.CancellationToken));
+        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "myspace", ["clientId"] = "x" })).Providers[0], TimeProvider.System, TestContext.Current.CancellationToken));
+        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "google" })).Providers[0], TimeProvider.System, TestContext.Current.CancellationToken));
+        Assert.Null(await OAuth2Client.ResolveAsync(OAuth2Config.From(Extra(new JsonObject { ["name"] = "oidc", ["clientId"] = "x" })).Providers[0], TimeProvider.System, TestContext.Current.CancellationToken));
     }
 
     private static string B64(string json) => OAuth2Client.Base64Url(Encoding.UTF8.GetBytes(json));
@@ -82,16 +82,16 @@ public class OAuth2Tests
         const string jwks = "http://127.0.0.1:1/jwks";
         JsonObject Claims(string iss = "https://issuer.test", JsonNode? aud = null, long? e = null) =>
             new() { ["iss"] = iss, ["aud"] = aud ?? "client", ["sub"] = "u1", ["exp"] = e ?? exp };
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("none", Claims()), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("HS256", Claims()), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(iss: "https://evil.test")), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(aud: "other")), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(aud: new JsonArray("other", "x"))), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(e: DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds())), "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync("not.a.jwt!", "https://issuer.test", "client", jwks, ct));
-        Assert.Null(await IdTokenValidator.ValidateAsync("a.b", "https://issuer.test", "client", jwks, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("none", Claims()), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("HS256", Claims()), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(iss: "https://evil.test")), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(aud: "other")), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(aud: new JsonArray("other", "x"))), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims(e: DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds())), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync("not.a.jwt!", "https://issuer.test", "client", jwks, TimeProvider.System, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync("a.b", "https://issuer.test", "client", jwks, TimeProvider.System, ct));
         // Claims fine but the key set unreachable: refused too.
-        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims()), "https://issuer.test", "client", jwks, ct));
+        Assert.Null(await IdTokenValidator.ValidateAsync(Token("RS256", Claims()), "https://issuer.test", "client", jwks, TimeProvider.System, ct));
     }
 
     [Fact]

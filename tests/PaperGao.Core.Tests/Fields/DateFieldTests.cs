@@ -41,7 +41,7 @@ public class DateFieldTests
     [Fact]
     public void DateTimes_now_and_format()
     {
-        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$", DateTimes.Now());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$", DateTimes.Now(TimeProvider.System));
         Assert.Equal("2024-01-02 03:04:05.006Z", DateTimes.Format(new DateTimeOffset(2024, 1, 2, 5, 4, 5, 6, TimeSpan.FromHours(2))));
     }
 

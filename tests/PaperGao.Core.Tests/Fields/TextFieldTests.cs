@@ -74,7 +74,7 @@ public class TextFieldTests
         Assert.True(id.PrimaryKey && id.System && id.Required);
         Assert.Equal((15, 15), (id.Min, id.Max));
         Assert.Equal(ColumnKind.Text, id.Kind);
-        var generated = Assert.IsType<string>(id.PrepareForSave("", isNew: true));
+        var generated = Assert.IsType<string>(id.PrepareForSave("", isNew: true, ""));
         Assert.Matches("^[a-z0-9]{15}$", generated);
         Assert.Null(id.Validate(generated));
         Assert.Equal("validation_invalid_format", Code(id.Validate("ABCDEFGHIJKLMNO")));
@@ -85,11 +85,11 @@ public class TextFieldTests
     public void Autogenerates_only_on_create_when_empty()
     {
         var f = new TextField { AutogeneratePattern = "[a-z]{5}" };
-        Assert.Matches("^[a-z]{5}$", (string)f.PrepareForSave("", true)!);
-        Assert.Matches("^[a-z]{5}$", (string)f.PrepareForSave(null, true)!);
-        Assert.Equal("given", f.PrepareForSave("given", true));
-        Assert.Equal("", f.PrepareForSave("", false));
-        Assert.Equal("", new TextField().PrepareForSave("", true));
+        Assert.Matches("^[a-z]{5}$", (string)f.PrepareForSave("", true, "")!);
+        Assert.Matches("^[a-z]{5}$", (string)f.PrepareForSave(null, true, "")!);
+        Assert.Equal("given", f.PrepareForSave("given", true, ""));
+        Assert.Equal("", f.PrepareForSave("", false, ""));
+        Assert.Equal("", new TextField().PrepareForSave("", true, ""));
     }
 
     [Fact]

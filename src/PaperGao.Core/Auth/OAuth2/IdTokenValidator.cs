@@ -10,7 +10,8 @@ namespace PaperGao.Core.Auth.OAuth2;
 /// </summary>
 public static class IdTokenValidator
 {
-    public static async Task<JsonObject?> ValidateAsync(string idToken, string issuer, string audience, string jwksUrl, CancellationToken ct)
+    /// <param name="clock">The server's clock (expiry, with 60 s of leeway, and the JWKS cache).</param>
+    public static async Task<JsonObject?> ValidateAsync(string idToken, string issuer, string audience, string jwksUrl, TimeProvider clock, CancellationToken ct)
     {
         var parts = idToken.Split('.');
         if (parts.Length != 3 || issuer.Length == 0 || jwksUrl.Length == 0) return null;
@@ -32,12 +33,12 @@ public static class IdTokenValidator
         var audOk = aud is JsonArray arr ? arr.Any(a => OAuth2Providers.S(a) == audience) : OAuth2Providers.S(aud) == audience;
         if (!audOk) return null;
         if (claims["exp"] is not JsonValue ev || !ev.TryGetValue<double>(out var exp)
-            || DateTimeOffset.FromUnixTimeSeconds((long)exp) < DateTimeOffset.UtcNow.AddSeconds(-60)) return null;
+            || DateTimeOffset.FromUnixTimeSeconds((long)exp) < clock.GetUtcNow().AddSeconds(-60)) return null;
         if (OAuth2Providers.S(claims["sub"]).Length == 0) return null;
 
         var kid = OAuth2Providers.S(header["kid"]);
-        var candidates = await KeysAsync(jwksUrl, kid, refresh: false, ct);
-        if (candidates.Count == 0) candidates = await KeysAsync(jwksUrl, kid, refresh: true, ct);
+        var candidates = await KeysAsync(jwksUrl, kid, clock, refresh: false, ct);
+        if (candidates.Count == 0) candidates = await KeysAsync(jwksUrl, kid, clock, refresh: true, ct);
         var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         foreach (var k in candidates)
         {
@@ -54,9 +55,9 @@ public static class IdTokenValidator
         return null;
     }
 
-    private static async Task<List<JsonObject>> KeysAsync(string jwksUrl, string kid, bool refresh, CancellationToken ct)
+    private static async Task<List<JsonObject>> KeysAsync(string jwksUrl, string kid, TimeProvider clock, bool refresh, CancellationToken ct)
     {
-        if (await OAuth2Cache.GetAsync(jwksUrl, ct, refresh) is not { } jwks || jwks["keys"] is not JsonArray keys) return [];
+        if (await OAuth2Cache.GetAsync(jwksUrl, clock, ct, refresh) is not { } jwks || jwks["keys"] is not JsonArray keys) return [];
         return [.. keys.OfType<JsonObject>().Where(k => OAuth2Providers.S(k["kty"]) == "RSA" && (kid.Length == 0 || OAuth2Providers.S(k["kid"]) == kid))];
     }
 

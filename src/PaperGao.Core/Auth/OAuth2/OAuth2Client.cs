@@ -20,6 +20,9 @@ public sealed class OAuth2Client
     public required string Issuer { get; init; }
     public required string JwksUrl { get; init; }
 
+    /// <summary>The server's clock: token expiry, the id_token's exp and the provider document caches read it.</summary>
+    public required TimeProvider Clock { get; init; }
+
     public bool Pkce => Config.Pkce ?? Definition.Pkce;
     public string DisplayName => Config.DisplayName.Length > 0 ? Config.DisplayName : Definition.DisplayName;
     public bool ChecksIdToken => Definition.UsesIdToken || (Definition.Discovery && Issuer.Length > 0 && JwksUrl.Length > 0);
@@ -34,7 +37,8 @@ public sealed class OAuth2Client
     public static string NonceFor(string codeVerifier) => Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes("papergao-oidc-nonce:" + codeVerifier)));
 
     /// <summary>The client, or null when the provider is unknown or can't be resolved (missing URLs, discovery failed).</summary>
-    public static async Task<OAuth2Client?> ResolveAsync(OAuth2ProviderConfig config, CancellationToken ct)
+    /// <param name="clock">The server's clock (the project's <c>Time</c>).</param>
+    public static async Task<OAuth2Client?> ResolveAsync(OAuth2ProviderConfig config, TimeProvider clock, CancellationToken ct)
     {
         if (OAuth2Providers.Find(config.Name) is not { } def || config.ClientId.Length == 0) return null;
         string Pick(string configured, string builtIn) => configured.Length > 0 ? configured : builtIn;
@@ -49,7 +53,7 @@ public sealed class OAuth2Client
             if (discovery.Length == 0 && issuer.Length > 0) discovery = issuer.TrimEnd('/') + "/.well-known/openid-configuration";
             if (discovery.Length > 0 && (auth.Length == 0 || token.Length == 0 || (user.Length == 0 && jwks.Length == 0) || issuer.Length == 0 || jwks.Length == 0))
             {
-                if (!OAuth2Http.IsHttpUrl(discovery) || await OAuth2Cache.GetAsync(discovery, ct) is not { } doc) return null;
+                if (!OAuth2Http.IsHttpUrl(discovery) || await OAuth2Cache.GetAsync(discovery, clock, ct) is not { } doc) return null;
                 auth = Pick(auth, OAuth2Providers.S(doc["authorization_endpoint"]));
                 token = Pick(token, OAuth2Providers.S(doc["token_endpoint"]));
                 user = Pick(user, OAuth2Providers.S(doc["userinfo_endpoint"]));
@@ -61,7 +65,7 @@ public sealed class OAuth2Client
         if (user.Length > 0 && !OAuth2Http.IsHttpUrl(user)) return null;
         if (jwks.Length > 0 && !OAuth2Http.IsHttpUrl(jwks)) return null;
         if (user.Length == 0 && !(def.UsesIdToken || (issuer.Length > 0 && jwks.Length > 0))) return null;
-        return new OAuth2Client { Definition = def, Config = config, AuthUrl = auth, TokenUrl = token, UserInfoUrl = user, Issuer = issuer, JwksUrl = jwks };
+        return new OAuth2Client { Definition = def, Config = config, AuthUrl = auth, TokenUrl = token, UserInfoUrl = user, Issuer = issuer, JwksUrl = jwks, Clock = clock };
     }
 
     private static string Extra(OAuth2ProviderConfig c, string key) => OAuth2Providers.S(c.Extra[key]);
@@ -97,7 +101,7 @@ public sealed class OAuth2Client
         var access = OAuth2Providers.S(json?["access_token"]);
         if (json is null || access.Length == 0) return null;
         DateTimeOffset? expiry = json["expires_in"] is JsonValue ev && ev.TryGetValue<double>(out var secs) && secs > 0
-            ? DateTimeOffset.UtcNow.AddSeconds(secs) : null;
+            ? Clock.GetUtcNow().AddSeconds(secs) : null;
         return new OAuth2Token(access, OAuth2Providers.S(json["refresh_token"]), expiry, OAuth2Providers.S(json["id_token"]));
     }
 
@@ -116,7 +120,7 @@ public sealed class OAuth2Client
             }
             else
             {
-                claims = await IdTokenValidator.ValidateAsync(token.IdToken, Issuer, Config.ClientId, JwksUrl, ct);
+                claims = await IdTokenValidator.ValidateAsync(token.IdToken, Issuer, Config.ClientId, JwksUrl, Clock, ct);
                 if (claims is null || (SendsNonce && !NonceMatches(claims, codeVerifier))) return null;
             }
         }

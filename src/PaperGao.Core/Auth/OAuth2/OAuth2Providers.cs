@@ -142,13 +142,15 @@ internal static class OAuth2Cache
     private static readonly ConcurrentDictionary<string, (DateTimeOffset At, JsonObject? Doc)> Docs = new(StringComparer.Ordinal);
 
     /// <param name="refresh">Fetch again unless the cached copy is under 30 s old (a JWKS without the token's key: rotated keys).</param>
-    public static async Task<JsonObject?> GetAsync(string url, CancellationToken ct, bool refresh = false)
+    /// <param name="clock">The server's clock (ages of the cached copies).</param>
+    public static async Task<JsonObject?> GetAsync(string url, TimeProvider clock, CancellationToken ct, bool refresh = false)
     {
         var fresh = refresh ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(5);
-        if (Docs.TryGetValue(url, out var hit) && DateTimeOffset.UtcNow - hit.At < (hit.Doc is null ? TimeSpan.FromSeconds(30) : fresh)) return hit.Doc;
+        var age = Docs.TryGetValue(url, out var hit) ? clock.GetUtcNow() - hit.At : TimeSpan.MaxValue;
+        if (age >= TimeSpan.Zero && age < (hit.Doc is null ? TimeSpan.FromSeconds(30) : fresh)) return hit.Doc;
         var doc = await OAuth2Http.GetJsonAsync(url, null, ct);
         if (Docs.Count > 1000) Docs.Clear();
-        Docs[url] = (DateTimeOffset.UtcNow, doc);
+        Docs[url] = (clock.GetUtcNow(), doc);
         return doc;
     }
 }

@@ -44,9 +44,9 @@ public sealed class AutodateField : Field
         return true;
     }
 
-    public override object? PrepareForSave(object? value, bool isNew)
+    public override object? PrepareForSave(object? value, bool isNew, string now)
     {
-        if (isNew ? OnCreate : OnUpdate) return DateTimes.Now();
+        if (isNew ? OnCreate : OnUpdate) return now;
         // Keep a stored value; anything that is not a datetime becomes "".
         return value is string s && DateTimes.TryNormalize(s, out var n) ? n : "";
     }

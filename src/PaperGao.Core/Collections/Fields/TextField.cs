@@ -132,7 +132,7 @@ public sealed class TextField : Field
         return true;
     }
 
-    public override object? PrepareForSave(object? value, bool isNew)
+    public override object? PrepareForSave(object? value, bool isNew, string now)
     {
         if (isNew && AutogeneratePattern.Length > 0 && value is null or "")
         {

@@ -11,7 +11,7 @@ namespace PaperGao.Core.Files.Resumable;
 /// is built from them. Appends to one upload are serialized; uploads older than <see cref="MaxAge"/> are removed by
 /// <see cref="DeleteExpired"/>.
 /// </summary>
-public sealed partial class ResumableUploadStore(string folder)
+public sealed partial class ResumableUploadStore(string folder, TimeProvider clock)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(24);
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
@@ -21,7 +21,7 @@ public sealed partial class ResumableUploadStore(string folder)
     public ResumableUpload Create(string collectionId, string recordId, string field, string filename, long length, string ownerKey)
     {
         Directory.CreateDirectory(folder);
-        var upload = new ResumableUpload(RandomString.LowerAlphanumeric(32), collectionId, recordId, field, filename, length, ownerKey, DateTimeOffset.UtcNow);
+        var upload = new ResumableUpload(RandomString.LowerAlphanumeric(32), collectionId, recordId, field, filename, length, ownerKey, clock.GetUtcNow());
         File.WriteAllBytes(DataPath(upload.Id), []);
         SaveInfo(upload);
         return upload;

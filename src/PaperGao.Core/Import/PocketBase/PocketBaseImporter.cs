@@ -188,7 +188,7 @@ public static class PocketBaseImporter
                         ?? throw new PocketBaseImportException($"The collection '{source.Name}' was not created.");
                     await PbRecordCopier.CopyAsync(pb, p, tx, target, source, files, line, report, options.BatchSize, ct);
                 }
-                await ProjectInitializer.SaveSettingsAsync(p.Database, tx, settings, ct);
+                await ProjectInitializer.SaveSettingsAsync(p.Database, tx, settings, p.Now(), ct);
                 return set;
             }, ct);
             p.SetCollections(final);
