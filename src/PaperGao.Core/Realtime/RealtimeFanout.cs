@@ -37,11 +37,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly Task _worker;
+    private readonly bool _notifyInTransaction;
     private long _sequence;
     private volatile bool _closed;
 
-    public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError)
+    /// <param name="notifyInTransaction">Tell the other nodes inside the write's transaction (the default) or after its commit.</param>
+    public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError,
+        bool notifyInTransaction = true)
     {
+        _notifyInTransaction = notifyInTransaction;
         _broker = broker;
         _bus = bus;
         _fieldsPicker = fieldsPicker;
@@ -58,7 +62,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
         p.Hooks.AfterUpdate.Bind((e, next) => AfterAsync(e, "update", next), HookPriority);
         p.Hooks.AfterDelete.Bind((e, next) => AfterAsync(e, "delete", next), HookPriority);
         if (!_bus.IsShared) return;
-        p.Hooks.InTransaction = NotifyInTransactionAsync;
+        if (_notifyInTransaction) p.Hooks.InTransaction = NotifyInTransactionAsync;
         p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
         p.SettingsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SettingsNotice(changed.Name)));
     }
