@@ -5,13 +5,18 @@
 # machine's drift hits every size alike. Run by hand (not part of ./test.sh):
 #
 #   bench/growth.sh [--sqlite-sizes "10000 1000000"] [--pg-sizes "10000 1000000"] [--db NPGSQL_CONN]
-#                   [--rounds 2] [--artifacts DIR] [--no-build] [run.sh options, e.g. --duration 5]
+#                   [--rounds 2] [--artifacts DIR] [--no-build] [--suite growth|signin-growth] [run.sh options, e.g. --duration 5]
 #
-# Without --db only SQLite runs. Writes bench/results/growth.md (the table: req/s per size, each size's mean over the
-# rounds, and the largest size as a multiple of the smallest's cost) and growth.json.
+# --suite signin-growth: the sizes are numbers of users (e.g. "1000 1000000"), written straight into `users` with the
+# bcrypt hash of one user signed up through the API; the scenario is auth-with-password at 8 connections.
+# 10M posts: --pg-sizes "10000 1000000 10000000" (PostgreSQL seeds 10M rows in a few minutes; SQLite's seeding is
+# one statement in one transaction, ~6 min per million rows on a loaded machine).
+#
+# Without --db only SQLite runs. Writes bench/results/growth.md (signin-growth.md) — the table: req/s per size, each
+# size's mean over the rounds, and the largest size as a multiple of the smallest's cost — and growth.json.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-SQLITE_SIZES="10000 1000000"; PG_SIZES="10000 1000000"; DB=""; ROUNDS=2; ART_ARGS=(); BUILD=1; REST=()
+SQLITE_SIZES="10000 1000000"; PG_SIZES="10000 1000000"; DB=""; ROUNDS=2; ART_ARGS=(); BUILD=1; REST=(); SUITE=growth
 while [ $# -gt 0 ]; do
   case "$1" in
     --sqlite-sizes) SQLITE_SIZES=$2; shift 2 ;;
@@ -20,7 +25,8 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --artifacts) ART_ARGS=(--artifacts "$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --suite) SUITE=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) REST+=("$1"); shift ;;
   esac
 done
@@ -34,7 +40,8 @@ for round in $(seq "$ROUNDS"); do
       build_args=(--no-build); [ "$BUILD" = 1 ] && [ "${#runs[@]}" = 0 ] && build_args=()
       echo "[growth] round $round, $kind, $n rows" >&2
       f="$OUT/$kind-$n-$round.json"
-      "$BENCH_DIR/run.sh" --suite growth --records "$n" "${build_args[@]}" "${ART_ARGS[@]}" "${db_args[@]}" \
+      size_args=(--records "$n"); [ "$SUITE" = signin-growth ] && size_args=(--users "$n")
+      "$BENCH_DIR/run.sh" --suite "$SUITE" "${size_args[@]}" "${build_args[@]}" "${ART_ARGS[@]}" "${db_args[@]}" \
         --out-md "$OUT/$kind-$n-$round.md" --out-json "$f" "${REST[@]}" >&2
       runs+=("$kind:$n:$round:$f")
       echo "[growth] done: $kind:$n:$round:$f" >&2
@@ -42,4 +49,5 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 mkdir -p "$BENCH_DIR/results"
-node "$BENCH_DIR/lib/growth-report.js" "$BENCH_DIR/results/growth.md" "$BENCH_DIR/results/growth.json" "${runs[@]}"
+name=growth; unit=rows; [ "$SUITE" = signin-growth ] && { name=signin-growth; unit=users; }
+GROWTH_UNIT=$unit node "$BENCH_DIR/lib/growth-report.js" "$BENCH_DIR/results/$name.md" "$BENCH_DIR/results/$name.json" "${runs[@]}"

@@ -93,9 +93,15 @@ case "$SUITE" in
   growth)
     # The default scenarios on N rows written straight into the table (lib/bulk-seed.js); bench/growth.sh runs it per size.
     SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=0
-    SCENARIOS=${SCENARIOS:-"view list list-skiptotal create update"}
+    SCENARIOS=${SCENARIOS:-"view list list-skiptotal list-estimate create update"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/growth-run.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/growth-run.json} ;;
-  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql, writer, growth)" >&2; exit 2 ;;
+  signin-growth)
+    # Sign-in (auth-with-password, 8 connections) with --users N users written straight into `users` (lib/bulk-seed.js);
+    # bench/growth.sh --suite signin-growth runs it per number of users.
+    SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=0
+    SCENARIOS=${SCENARIOS:-"auth-password:8"}
+    OUT_MD=${OUT_MD:-$BENCH_DIR/results/signin-growth-run.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/signin-growth-run.json} ;;
+  *) echo "run.sh: unknown suite $SUITE (default, auth, files, graphql, writer, growth, signin-growth)" >&2; exit 2 ;;
 esac
 ARTIFACTS=$(mkdir -p "$ARTIFACTS" && cd "$ARTIFACTS" && pwd)
 
@@ -216,8 +222,9 @@ say "healthy after $STARTUP_MS ms, RSS $(rss_kib "$SERVER_PID") KiB"
 
 say "setup ($SETUP_JS): seeding $RECORDS records"
 BULK_ARGS=()
-if [ "$SUITE" = growth ]; then
+if [ "$SUITE" = growth ] || [ "$SUITE" = signin-growth ]; then
   if [ -n "$DB" ]; then BULK_ARGS=(--bulk-pg "$DB"); else BULK_ARGS=(--bulk-sqlite "$DATA/projects/main/data.db"); fi
+  [ "$SUITE" = signin-growth ] && BULK_ARGS+=(--bulk-users "$USERS")
 fi
 "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/$SETUP_JS" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
   --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" "${BULK_ARGS[@]}" || die "setup failed"

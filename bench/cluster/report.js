@@ -42,6 +42,17 @@ async function main () {
   const lost = load.acked.filter(([id]) => !stored.has(id))
   out.push(`Acknowledged creates: ${load.acked.length}; found afterwards: ${load.acked.length - lost.length}; **lost: ${lost.length}**${lost.length ? ` (${lost.slice(0, 5).map(l => l[0]).join(', ')})` : ''}.`)
 
+  // Every acknowledged upload must be served, whole, by the cluster (through the load balancer: any node).
+  if (load.files && load.files.length) {
+    let bad = 0
+    for (const [id, name, size] of load.files) {
+      const res = await fetch(`${args.url}/api/files/posts/${id}/${name}`).catch(() => null)
+      const got = res ? (await res.arrayBuffer()).byteLength : -1
+      if (!res || res.status !== 200 || got !== size) bad++
+    }
+    out.push(`Acknowledged uploads (${args.storage || 'storage'}): ${load.files.length}; served whole afterwards: ${load.files.length - bad}; **missing or wrong: ${bad}**.`)
+  }
+
   // Realtime: each create sent after a subscription was in place and acknowledged more than 1 s before it dropped (an
   // event on its way when the node died is lost for a client of that node, as with PocketBase) must have reached the
   // client. (A create acknowledged just after the subscription may have committed before it: its send time counts.)

@@ -11,15 +11,20 @@
 # for must exist). A realtime client subscribes to `posts` on node 2 directly (nginx is round-robin here, and the
 # subscription request must reach the node that holds the SSE stream); when its stream breaks it reconnects to the next
 # node and subscribes again, like the SDK. Every create acknowledged while it was subscribed must reach it.
+# Files: every K-th create (--files K, 4 by default; 0 for none) uploads a 4-16 KB file that is read back through
+# nginx (so mostly from another node); the store is an S3-compatible server (tests/s3-server, s3rver; run
+# `npm ci` there once) unless --storage disk (then each node has its own folder and reads from other nodes fail).
+# At the end every acknowledged upload is read back whole.
 #
 #   bench/cluster/run.sh --db NPGSQL_CONN [--artifacts DIR] [--no-build] [--nodes 3] [--phase 6] [--workers 16]
+#                        [--storage s3|disk] [--files 4]
 #
 # Run by hand (needs nginx and a PostgreSQL you can create databases in; uses its own database papergao_cluster_bench,
 # dropped at the start). Writes bench/results/cluster-latest.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
-DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16
+DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16; STORAGE=s3; FILES=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -28,11 +33,18 @@ while [ $# -gt 0 ]; do
     --nodes) NODES=$2; shift 2 ;;
     --phase) PHASE=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --storage) STORAGE=$2; shift 2 ;;
+    --files) FILES=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "cluster/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -n "$DB" ] || { echo "cluster/run.sh: --db is required" >&2; exit 2; }
+case "$STORAGE" in s3|disk) ;; *) echo "cluster/run.sh: --storage is s3 or disk" >&2; exit 2 ;; esac
+S3_DIR="$ROOT/tests/s3-server"
+if [ "$STORAGE" = s3 ] && [ ! -d "$S3_DIR/node_modules" ]; then
+  echo "cluster/run.sh: $S3_DIR/node_modules missing (run: (cd tests/s3-server && npm ci)), or use --storage disk" >&2; exit 2
+fi
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "cluster/run.sh: nginx not found (apt-get install nginx)" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 say() { echo "[cluster $(date -u +%H:%M:%S)] $*" >&2; }
@@ -43,9 +55,9 @@ SERVER_DLL="$ARTIFACTS/bin/PaperGao.Server/release/papergao.dll"
 WORK=$(mktemp -d /tmp/papergao-cluster.XXXXXX)
 declare -a PIDS PORTS
 MS=""
-NGINX_PID=""; RT_PID=""; LOAD_PID=""
+NGINX_PID=""; RT_PID=""; LOAD_PID=""; S3_PID=""
 cleanup() {
-  for p in "${PIDS[@]:-}" "$NGINX_PID" "$RT_PID" "$LOAD_PID"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}" "$NGINX_PID" "$RT_PID" "$LOAD_PID" "$S3_PID"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ "${KEEP:-0}" = 1 ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
@@ -60,10 +72,24 @@ export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OP
 SU_EMAIL=bench@example.com SU_PASSWORD=bench-password-123
 dotnet "$SERVER_DLL" superuser upsert "$SU_EMAIL" "$SU_PASSWORD" --dir "$WORK/n1" --db "$BENCH_DB" > "$WORK/superuser.log" 2>&1
 
+# The S3-compatible store, reached by the nodes as "localhost" (allow-listed for their outbound requests).
+NODE_ARGS=()
+S3_ARGS=()
+if [ "$STORAGE" = s3 ]; then
+  mkfifo "$WORK/s3-stdin"; exec 3<>"$WORK/s3-stdin" # s3rver stops when its stdin closes: keep it open
+  node "$S3_DIR/server.mjs" "$WORK/s3" papergao-bench <&3 > "$WORK/s3.out" 2> "$WORK/s3.log" &
+  S3_PID=$!
+  node "$HERE/wait-file.js" --file "$WORK/s3.out" --text port --deadline-ms 30000
+  S3_PORT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).port)' "$WORK/s3.out")
+  NODE_ARGS=(--outbound-allow localhost)
+  S3_ARGS=(--s3-endpoint "http://localhost:$S3_PORT" --s3-bucket papergao-bench)
+  say "S3 (s3rver) on $S3_PORT"
+fi
+
 start_node() { # start_node I: starts node I on its port, waits for its health (deadline 120 s); MS = ms until healthy
   local i=$1 t0
   t0=$(node -e 'console.log(Date.now())')
-  dotnet "$SERVER_DLL" serve --http "127.0.0.1:${PORTS[$i]}" --dir "$WORK/n$i" --db "$BENCH_DB" >> "$WORK/node$i.log" 2>&1 &
+  dotnet "$SERVER_DLL" serve --http "127.0.0.1:${PORTS[$i]}" --dir "$WORK/n$i" --db "$BENCH_DB" "${NODE_ARGS[@]}" >> "$WORK/node$i.log" 2>&1 &
   PIDS[$i]=$!
   node "$BENCH_DIR/lib/wait-health.js" --url "http://127.0.0.1:${PORTS[$i]}/api/health" --start-ms "$t0" --pid "${PIDS[$i]}" --deadline-ms 120000 > "$WORK/ms"
   MS=$(cat "$WORK/ms")
@@ -78,6 +104,9 @@ LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
   echo "events { worker_connections 4096; }"
   echo "http {"
   echo "  access_log off; client_body_temp_path $WORK/nginx-body; proxy_temp_path $WORK/nginx-proxy;"
+  # Bodies and answers stay in memory: as root, nginx's workers run as nobody and cannot write temp files into
+  # $WORK (mode 700): an upload over the default 16 KB body buffer got a 500 from nginx, never reaching a node.
+  echo "  client_body_buffer_size 2m; proxy_max_temp_file_size 0;"
   echo "  fastcgi_temp_path $WORK/nginx-fcgi; uwsgi_temp_path $WORK/nginx-uwsgi; scgi_temp_path $WORK/nginx-scgi;"
   echo "  upstream papergao {"
   for i in $(seq 1 "$NODES"); do echo "    server 127.0.0.1:${PORTS[$i]} max_fails=1 fail_timeout=2s;"; done
@@ -101,12 +130,12 @@ node "$BENCH_DIR/lib/wait-health.js" --url "http://127.0.0.1:$LB_PORT/api/health
 say "nginx on $LB_PORT in front of $NODES nodes"
 
 URL="http://127.0.0.1:$LB_PORT"
-node "$HERE/setup.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD"
+node "$HERE/setup.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" "${S3_ARGS[@]}"
 NODE_URLS=$(for i in $(seq 2 "$NODES") 1; do printf 'http://127.0.0.1:%s,' "${PORTS[$i]}"; done)
 node "$HERE/realtime.js" --urls "${NODE_URLS%,}" --out "$WORK/realtime.json" > "$WORK/realtime.log" 2>&1 &
 RT_PID=$!
 node "$HERE/wait-file.js" --file "$WORK/realtime.log" --text "subscribed" --deadline-ms 30000
-node "$HERE/load.js" --url "$URL" --workers "$WORKERS" --out "$WORK/load.json" --events "$WORK/events.log" &
+node "$HERE/load.js" --url "$URL" --workers "$WORKERS" --files "$FILES" --out "$WORK/load.json" --events "$WORK/events.log" &
 LOAD_PID=$!
 
 mark() { echo "$(node -e 'console.log(Date.now())') $*" >> "$WORK/events.log"; say "$*"; }
@@ -131,4 +160,5 @@ sleep 1 # the realtime client's last events (a bench timeline, not a test's sync
 kill -INT "$RT_PID"; wait "$RT_PID" || true; RT_PID=""
 mkdir -p "$BENCH_DIR/results"
 node "$HERE/report.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" --load "$WORK/load.json" --events "$WORK/events.log" \
-  --realtime "$WORK/realtime.json" --nodes "$NODES" --md "$BENCH_DIR/results/cluster-latest.md"
+  --realtime "$WORK/realtime.json" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
+grep -h "Realtime fan-out queue full\|Unhandled exception" "$WORK"/node*.log >&2 || true

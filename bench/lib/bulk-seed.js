@@ -29,6 +29,46 @@ function pgEnv (conn) {
   return env
 }
 
+// Deletes the users an earlier run wrote into a reused PostgreSQL database (every address @bench.example.com).
+function clearUsers (target) {
+  const del = `DELETE FROM "users" WHERE "email" LIKE '%@bench.example.com'`
+  if (target.pg) {
+    const schema = process.env.BENCH_PG_SCHEMA || 'p_main'
+    execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-c', del.replace('"users"', `"${schema}"."users"`)], { env: pgEnv(target.pg), stdio: ['ignore', 'ignore', 'inherit'] })
+  } else {
+    execFileSync('sqlite3', [target.sqlite], { input: `PRAGMA busy_timeout = 60000;\n${del};\n`, stdio: ['pipe', 'ignore', 'inherit'] })
+  }
+}
+
+// N users (user i: user<i>@bench.example.com, all with the password of the template user the caller signed up through
+// the API: its bcrypt hash is copied, so no hashing happens here), written straight into `users` like seed() does posts.
+function seedUsers (n, target, templateEmail) {
+  const ts = "'2026-01-01 00:00:00.000Z'"
+  if (target.pg) {
+    const schema = process.env.BENCH_PG_SCHEMA || 'p_main'
+    const insert = `SET synchronous_commit = off;
+INSERT INTO "${schema}"."users" ("id", "email", "tokenKey", "password", "created", "updated")
+SELECT 'u' || lpad(i::text, 14, '0'), 'user' || i || '@bench.example.com', 'k' || lpad(i::text, 29, '0'),
+  (SELECT "password" FROM "${schema}"."users" WHERE "email" = '${templateEmail}'), ${ts}, ${ts}
+FROM generate_series(1, ${n}) AS i`
+    execFileSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-c', insert, '-c', `VACUUM ANALYZE "${schema}"."users"`], { env: pgEnv(target.pg), stdio: ['ignore', 'ignore', 'inherit'] })
+  } else {
+    const sql = `PRAGMA busy_timeout = 60000;
+BEGIN;
+WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
+INSERT INTO "users" ("id", "email", "tokenKey", "password", "created", "updated")
+SELECT printf('u%014d', i), 'user' || i || '@bench.example.com', printf('k%029d', i),
+  (SELECT "password" FROM "users" WHERE "email" = '${templateEmail}'), ${ts}, ${ts} FROM s;
+COMMIT;`
+    execFileSync('sqlite3', [target.sqlite], { input: sql, stdio: ['pipe', 'ignore', 'inherit'] })
+  }
+  // The sign-in scenario cycles over 100 users spread evenly over the table.
+  const sample = Math.min(n, 100)
+  const emails = []
+  for (let k = 0; k < sample; k++) emails.push(`user${1 + Math.floor(k * n / sample)}@bench.example.com`)
+  return emails
+}
+
 function seed (n, target) {
   const ts = "'2026-01-01 00:00:00.000Z'"
   if (target.pg) {
@@ -59,4 +99,4 @@ COMMIT;`
   return { matching, ids }
 }
 
-module.exports = { seed, pgEnv }
+module.exports = { seed, seedUsers, clearUsers, pgEnv }

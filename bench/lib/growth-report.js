@@ -4,7 +4,9 @@
 const fs = require('fs')
 const [md, jsonOut, ...runs] = process.argv.slice(2)
 const rows = runs.map(r => { const [kind, n, round, f] = r.split(':'); return { kind, n: Number(n), round: Number(round), run: JSON.parse(fs.readFileSync(f, 'utf8')) } })
-const scen = ['view', 'list', 'list-skiptotal', 'create', 'update']
+const scen = ['view', 'list', 'list-skiptotal', 'list-estimate', 'create', 'update', 'auth-password']
+// GROWTH_UNIT=users: the sizes are users (bench/growth.sh --suite signin-growth), not posts.
+const unit = process.env.GROWTH_UNIT || 'rows'
 const mean = a => a.reduce((x, y) => x + y, 0) / a.length
 const out = ['# Growth bench (bench/growth.sh)', '']
 out.push(`Runs: ${rows.map(r => `${r.kind} ${r.n} round ${r.round} (${r.run.meta.date}, load ${r.run.meta.loadavg_start}, seed ${r.run.seed ? r.run.seed.ms + ' ms' : 'n/a'})`).join('; ')}.`)
@@ -14,7 +16,7 @@ const summary = {}
 for (const kind of ['sqlite', 'postgres']) {
   const sizes = [...new Set(rows.filter(r => r.kind === kind).map(r => r.n))].sort((a, b) => a - b)
   if (!sizes.length) continue
-  out.push('', `## ${kind}`, '', `| scenario | ${sizes.map(n => `${n.toLocaleString('en')} rows req/s (rounds)`).join(' | ')} | ${sizes.map(n => `${n.toLocaleString('en')} µs/req`).join(' | ')} | largest / smallest cost |`)
+  out.push('', `## ${kind}`, '', `| scenario | ${sizes.map(n => `${n.toLocaleString('en')} ${unit} req/s (rounds)`).join(' | ')} | ${sizes.map(n => `${n.toLocaleString('en')} µs/req`).join(' | ')} | largest / smallest cost |`)
   out.push(`|---|${sizes.map(() => '---:').join('|')}|${sizes.map(() => '---:').join('|')}|---:|`)
   summary[kind] = {}
   for (const s of scen) {

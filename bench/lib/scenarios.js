@@ -30,6 +30,9 @@ const scenarios = {
   // (3) The same page without the COUNT query.
   'list-skiptotal': state => get(state.listSkipPath),
 
+  // (3b) The same page with estimateTotal=1 (exact up to 1,000 matches, estimated above).
+  'list-estimate': state => get(state.listEstimatePath),
+
   // (4) Create: a JSON body with a generated title; every request inserts one row.
   create: () => {
     const rnd = mulberry32(7)

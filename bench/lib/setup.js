@@ -5,6 +5,7 @@
 //   one functional check per scenario (as a guest) -> write the state file (ids, expectations, checks).
 // Usage: node setup.js --url URL --email E --password P --state FILE [--records 10000] [--seed 42]
 //        [--bulk-pg NPGSQL_CONN | --bulk-sqlite DATA_DB]   (growth bench: rows written straight into the table, below)
+//        [--bulk-users N]   (with a bulk target: N users written straight into `users`, for the sign-in scenario)
 const fs = require('fs')
 const parseArgs = require('./args')
 const client = require('./api')
@@ -123,6 +124,20 @@ async function check (guest, state, matching) {
     expect(listViews === null || JSON.stringify(v) === JSON.stringify(listViews), 'list skipTotal: items differ from the list with total')
   }
 
+  if (state.listEstimatePath) {
+    r = await guest('GET', state.listEstimatePath)
+    expect(r.status === 200, `list estimateTotal: expected 200, got ${excerpt(r)}`)
+    if (r.status === 200) {
+      const j = r.json || {}
+      // Exact up to 1,000 matches; above, an estimate (reported, not judged: it is the planner's or the sample's).
+      expect(j.totalEstimated === (matching > 1000), `list estimateTotal: totalEstimated ${j.totalEstimated} for ${matching} matches`)
+      if (!j.totalEstimated) expect(j.totalItems === matching, `list estimateTotal: totalItems ${j.totalItems}, expected ${matching}`)
+      state.estimate = { matching, totalItems: j.totalItems }
+      const v = (j.items || []).map(i => i.views)
+      expect(listViews === null || JSON.stringify(v) === JSON.stringify(listViews), 'list estimateTotal: items differ from the list with total')
+    }
+  }
+
   r = await guest('POST', '/api/collections/posts/records', { title: 'check create', views: 7, status: 'b' })
   expect(r.status === 200, `create: expected 200, got ${excerpt(r)}`)
   if (r.status === 200) {
@@ -199,8 +214,25 @@ async function main () {
     viewId: ids[0],
     listPath: `/api/collections/posts/records?page=1&perPage=20&filter=${filter}&sort=-views`,
     listSkipPath: `/api/collections/posts/records?page=1&perPage=20&filter=${filter}&sort=-views&skipTotal=1`,
+    listEstimatePath: `/api/collections/posts/records?page=1&perPage=20&filter=${filter}&sort=-views&estimateTotal=1`,
     seed: { records, method, ms: seedMs },
     notes
+  }
+  if (args['bulk-users'] && (args['bulk-pg'] || args['bulk-sqlite'])) {
+    // One user signed up through the API (its password hashed by the server), then N copies of its hash in bulk.
+    const password = 'bench-user-password-1'
+    const template = 'template@bench.example.com'
+    const target = args['bulk-pg'] ? { pg: args['bulk-pg'] } : { sqlite: args['bulk-sqlite'] }
+    bulk.clearUsers(target) // a reused PostgreSQL database still holds an earlier run's users
+    must(await guest('POST', '/api/collections/users/records', { email: template, password, passwordConfirm: password }), 'sign up the template user')
+    const tu = Date.now()
+    state.passwordUsers = bulk.seedUsers(Number(args['bulk-users']), target, template)
+    state.password = password
+    state.seed.users = { count: Number(args['bulk-users']), ms: Date.now() - tu }
+    log(`seeded ${args['bulk-users']} users in ${state.seed.users.ms} ms`)
+    await new Promise(resolve => setTimeout(resolve, 50)) // as after the records' bulk seed
+    const signIn = await guest('POST', '/api/collections/users/auth-with-password', { identity: state.passwordUsers[state.passwordUsers.length - 1], password })
+    if (signIn.status !== 200) notes.push(`sign-in of a bulk user: ${excerpt(signIn)}`)
   }
   state.problems = await check(guest, state, matching)
   for (const n of notes) log('note:', n)

@@ -32,6 +32,13 @@ public sealed class PaperGaoOptions
     /// <summary>Realtime: messages queued per client before a stalled client is dropped (default 512).</summary>
     public int? RealtimeQueueCapacity { get; set; }
 
+    /// <summary>
+    /// PostgreSQL: a record write's cluster notice goes out inside its transaction (true, the default: never lost, but the
+    /// commits of notifying transactions serialise) or after its commit (false: faster writes; lost if the node dies
+    /// between the commit and the notice). docs/scaling.md.
+    /// </summary>
+    public bool RealtimeNotifyInTransaction { get; set; } = true;
+
     /// <summary>How long one SQL statement may run before the database stops it (docs/security.md); zero or less: no limit.</summary>
     public TimeSpan StatementTimeout { get; set; } = Core.Data.ProjectDatabase.DefaultStatementTimeout;
 

@@ -33,7 +33,7 @@ public static class RealtimeServices
                     try { return FieldsPicker.Apply(node, fields); }
                     catch (PaperGao.Core.Common.ApiError) { return node; }
                 },
-                ex => log.LogError(ex, "Realtime fan-out failed"));
+                ex => log.LogError(ex, "Realtime fan-out failed"), options.RealtimeNotifyInTransaction);
         });
         services.AddSingleton(sp =>
         {

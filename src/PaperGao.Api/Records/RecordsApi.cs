@@ -20,7 +20,7 @@ public static class RecordsApi
     public static IEndpointRouteBuilder MapRecordsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/collections/{collection}/records").WithTags("Records");
-        g.MapGet("", ListAsync).WithName("ListRecords").WithSummary("List records with page, perPage, sort, filter, expand, fields, skipTotal.");
+        g.MapGet("", ListAsync).WithName("ListRecords").WithSummary("List records with page, perPage, sort, filter, expand, fields, skipTotal, estimateTotal.");
         g.MapPost("", CreateAsync).WithName("CreateRecord").WithSummary("Create a record (JSON or multipart with @jsonPayload).");
         g.MapGet("/{id}", ViewAsync).WithName("ViewRecord").WithSummary("View one record.");
         g.MapPatch("/{id}", UpdateAsync).WithName("UpdateRecord").WithSummary("Update a record; supports the +/- modifiers.");
@@ -180,16 +180,20 @@ public static class RecordsApi
         if (page <= 0) page = 1;
         if (perPage <= 0) perPage = ListQuery.DefaultPerPage;
         if (perPage > ListQuery.MaxPerPage) perPage = ListQuery.MaxPerPage;
-        var skipRaw = query["skipTotal"].ToString();
-        var skipTotal = skipRaw switch
-        {
-            "" => false,
-            "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
-            "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
-            _ => throw ApiError.BadRequest("Invalid skipTotal value: expected a boolean."),
-        };
-        return new ListQuery(page, perPage, query["sort"].ToString(), query["filter"].ToString(), skipTotal, query["expand"].ToString());
+        var skipTotal = ParseBool(query, "skipTotal");
+        // PaperGao's own (records lists): exact up to TotalEstimate.ExactUpTo matches, estimated above.
+        var estimateTotal = ParseBool(query, "estimateTotal");
+        if (skipTotal && estimateTotal) throw ApiError.BadRequest("skipTotal and estimateTotal exclude each other: ask for one.");
+        return new ListQuery(page, perPage, query["sort"].ToString(), query["filter"].ToString(), skipTotal, query["expand"].ToString(), estimateTotal);
     }
+
+    private static bool ParseBool(IQueryCollection query, string key) => query[key].ToString() switch
+    {
+        "" => false,
+        "1" or "t" or "T" or "TRUE" or "true" or "True" => true,
+        "0" or "f" or "F" or "FALSE" or "false" or "False" => false,
+        _ => throw ApiError.BadRequest($"Invalid {key} value: expected a boolean."),
+    };
 
     private static int ParseInt(IQueryCollection query, string key, int fallback)
     {

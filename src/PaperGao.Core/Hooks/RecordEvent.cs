@@ -23,6 +23,9 @@ public sealed class RecordEvent(Project project, Collection collection, Record r
     /// <summary>A before-hook returned without calling next: nothing was written and no after-hook (success or error) runs.</summary>
     public bool Stopped { get; internal set; }
 
+    /// <summary>The other nodes were told inside the write's transaction (<see cref="RecordHooks.InTransaction"/>): nothing to publish after the commit.</summary>
+    internal bool ClusterNotified { get; set; }
+
     /// <summary>Why the write failed (the After*Error hooks).</summary>
     public Exception? Error { get; set; }
 

@@ -37,6 +37,13 @@ public sealed class RecordHooks
     /// <summary>Every mail the server sends (the last step before SMTP).</summary>
     public Hook<MailerEvent> MailerSend { get; } = new();
 
+    /// <summary>
+    /// Runs inside the write's transaction once its SQL ran and its Before* hook passed (action "create", "update" or
+    /// "delete"): the realtime fan-out puts the write's cluster notice into the transaction there, so the other nodes
+    /// hear of every committed write (even when this node dies right after the commit) and of no rolled-back one.
+    /// </summary>
+    public Func<RecordEvent, string, CancellationToken, Task>? InTransaction { get; set; }
+
     /// <summary>Where failures of after-commit work go (logged by the host); never swallowed silently.</summary>
     public Action<Exception>? OnAfterCommitError { get; set; }
 

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace PaperGao.Core.Realtime;
 
 /// <summary>
@@ -16,4 +18,11 @@ public interface IRealtimeBus : IAsyncDisposable
     void Start(Func<string, Task> onNotice, Action<Exception> onError);
 
     Task PublishAsync(string payload, CancellationToken ct = default);
+
+    /// <summary>
+    /// Publishes as part of a write transaction: the notice leaves when the transaction commits (so a node that dies
+    /// right after its commit has already told the others) and never when it rolls back. False when this bus cannot
+    /// (the caller then publishes after the commit with <see cref="PublishAsync"/>).
+    /// </summary>
+    ValueTask<bool> PublishInTransactionAsync(DbTransaction transaction, string payload, CancellationToken ct = default);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -5,7 +6,9 @@ namespace PaperGao.Core.Realtime;
 
 /// <summary>
 /// The nodes of a PostgreSQL deployment tell each other through LISTEN/NOTIFY on one channel: one dedicated
-/// listening connection per node (re-opened after a failure), notices published with pg_notify on a pooled one.
+/// listening connection per node (re-opened after a failure). A record write's notice is published with pg_notify on
+/// the write's own transaction (PostgreSQL delivers it at commit, drops it on rollback); other notices (schema and
+/// settings changes, restores) on a pooled connection of the bus.
 /// </summary>
 public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
 {
@@ -74,6 +77,20 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
         cmd.Parameters.AddWithValue(ChannelName);
         cmd.Parameters.AddWithValue(payload);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// pg_notify on the write's transaction: every project schema lives in the bus's database, so the listeners receive
+    /// it at commit. A transaction of another provider cannot carry it (false).
+    /// </summary>
+    public async ValueTask<bool> PublishInTransactionAsync(DbTransaction transaction, string payload, CancellationToken ct = default)
+    {
+        if (transaction is not NpgsqlTransaction { Connection: { } conn } tx) return false;
+        await using var cmd = new NpgsqlCommand("SELECT pg_notify($1, $2)", conn, tx);
+        cmd.Parameters.AddWithValue(ChannelName);
+        cmd.Parameters.AddWithValue(payload);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,9 @@ namespace PaperGao.Core.Realtime;
 /// (AfterCreate/AfterUpdate/AfterDelete of the one write pipeline), queues the change, and a single background
 /// worker (in commit order; a failure never reaches the writer) tells the other nodes through the bus and
 /// delivers to this node's subscribers: batched rule checks, then per-subscriber payloads.
-/// Changes announced by other nodes come back through the bus and take the same path.
+/// On a shared bus the other nodes are told inside the write's transaction (<see cref="RecordHooks.InTransaction"/>):
+/// PostgreSQL sends the notice at commit, so it is neither lost when this node dies between commit and publish nor
+/// sent for a write that rolled back. Changes announced by other nodes come back through the bus and take the same path.
 /// </summary>
 public sealed class RealtimeFanout : IAsyncDisposable
 {
@@ -35,9 +37,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly Task _worker;
+    private readonly bool _notifyInTransaction;
+    private long _sequence;
+    private volatile bool _closed;
 
-    public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError)
+    /// <param name="notifyInTransaction">Tell the other nodes inside the write's transaction (the default) or after its commit.</param>
+    public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError,
+        bool notifyInTransaction = true)
     {
+        _notifyInTransaction = notifyInTransaction;
         _broker = broker;
         _bus = bus;
         _fieldsPicker = fieldsPicker;
@@ -54,6 +62,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
         p.Hooks.AfterUpdate.Bind((e, next) => AfterAsync(e, "update", next), HookPriority);
         p.Hooks.AfterDelete.Bind((e, next) => AfterAsync(e, "delete", next), HookPriority);
         if (!_bus.IsShared) return;
+        if (_notifyInTransaction) p.Hooks.InTransaction = NotifyInTransactionAsync;
         p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
         p.SettingsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SettingsNotice(changed.Name)));
     }
@@ -93,20 +102,38 @@ public sealed class RealtimeFanout : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The write's notice for the other nodes, published on its transaction. Each notice carries a sequence number:
+    /// PostgreSQL folds identical notices of one transaction into one (two updates of one record in a batch are two).
+    /// </summary>
+    private async Task NotifyInTransactionAsync(RecordEvent e, string action, CancellationToken ct)
+    {
+        if (e.Collection.IsView || e.Scope is not { } scope) return;
+        var record = action == "delete" ? e.Original ?? e.Record : e.Record;
+        var notice = RealtimeBusCodec.RecordNotice(e.Project.Name, action, e.Collection, record.Id, action == "delete" ? record : null);
+        notice["q"] = Interlocked.Increment(ref _sequence);
+        foreach (var payload in _codec.Encode(notice))
+        {
+            if (!await _bus.PublishInTransactionAsync(scope.Transaction, payload, ct)) return; // the first chunk: nothing sent yet
+        }
+        e.ClusterNotified = true;
+    }
+
     private async Task AnnounceAsync(RecordEvent e, string action, Record record)
     {
         var change = new RecordChange(action, e.Collection.Id, record.Id, record);
         var project = e.Project;
         // The subscribers are the ones of the commit moment; the database work happens in the background.
         var targets = Targets(project, e.Collection, record.Id);
-        if (targets.List.Count == 0 && !targets.AuthBound && !_bus.IsShared) return; // nobody to tell
+        var publish = _bus.IsShared && !e.ClusterNotified;
+        if (targets.List.Count == 0 && !targets.AuthBound && !publish) return; // nobody to tell
         var queued = Telemetry.PaperGaoMetrics.FanoutStart();
         try
         {
             await _work.Writer.WriteAsync(async () =>
             {
                 Telemetry.PaperGaoMetrics.FanoutBegins(queued);
-                if (_bus.IsShared) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
+                if (publish) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
                 await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
             });
         }
@@ -116,10 +143,14 @@ public sealed class RealtimeFanout : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues work that cannot wait (bus notices, schema changes); dropped with an error when the queue is full.</summary>
+    /// <summary>
+    /// Queues work that cannot wait (bus notices, schema changes); dropped with an error when the queue is full. Once the
+    /// fan-out is shut down (the bus, disposed after it, still hears the other nodes for a moment) work is dropped
+    /// quietly: the queue is closed, not full, and this node's subscribers are gone.
+    /// </summary>
     private void Enqueue(Func<Task> work)
     {
-        if (!_work.Writer.TryWrite(work)) _onError(new InvalidOperationException("Realtime fan-out queue full: a notice was dropped."));
+        if (!_work.Writer.TryWrite(work) && !_closed) _onError(new InvalidOperationException("Realtime fan-out queue full: a notice was dropped."));
     }
 
     private async Task RunAsync()
@@ -158,7 +189,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
             return;
         }
         var action = (string?)notice["a"];
-        var c = p.Collections.FindById((string?)notice["c"] ?? "");
+        var collectionId = (string?)notice["c"] ?? "";
+        var c = p.Collections.FindById(collectionId);
+        if (c is null && collectionId.Length > 0 && action is ("create" or "update" or "delete"))
+        {
+            // A record notice leaves at its commit, a schema notice through the other node's queue afterwards: a write
+            // into a collection made a moment ago can arrive first. Load the collections instead of dropping it.
+            p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
+            c = p.Collections.FindById(collectionId);
+        }
         var id = (string?)notice["i"];
         if (action is not ("create" or "update" or "delete") || c is null || id is null) return;
         var row = action == "delete" ? RealtimeBusCodec.ReadRow(notice, c, p.Dialect) : null;
@@ -235,6 +274,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _work.Writer.TryComplete();
         await _worker;
     }

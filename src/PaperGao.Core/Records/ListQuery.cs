@@ -1,8 +1,14 @@
 namespace PaperGao.Core.Records;
 
-/// <summary>The parameters of a records list (protocol.md §2.2), already parsed and clamped.</summary>
-public sealed record ListQuery(int Page, int PerPage, string Sort, string Filter, bool SkipTotal, string Expand)
+/// <summary>
+/// The parameters of a records list (protocol.md §2.2), already parsed and clamped. EstimateTotal (PaperGao's own,
+/// <c>estimateTotal=1</c>): the total is exact up to <see cref="Data.TotalEstimate.ExactUpTo"/> and estimated above.
+/// </summary>
+public sealed record ListQuery(int Page, int PerPage, string Sort, string Filter, bool SkipTotal, string Expand, bool EstimateTotal = false)
 {
+    /// <summary>A COUNT(*) of every match runs (neither skipped nor estimated).</summary>
+    public bool CountsExactly => !SkipTotal && !EstimateTotal;
+
     public const int DefaultPerPage = 30;
     public const int MaxPerPage = 1000;
 

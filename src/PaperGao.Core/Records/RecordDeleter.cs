@@ -35,7 +35,7 @@ public static class RecordDeleter
             await p.Database.ExecuteAsync(scope.Transaction, sql, prm, ct);
         });
         if (!ran) throw RecordWriter.StoppedByHook(e, "Failed to delete record.");
-        scope.AfterCommit(() => RecordWriter.AfterSuccessAsync(p.Hooks.AfterDelete, e));
+        await RecordWriter.SucceededAsync(p.Hooks.AfterDelete, e, "delete", ct);
         RecordFiles.DeleteRecordAfterCommit(p, record.Collection, record.Id, scope);
     }
 

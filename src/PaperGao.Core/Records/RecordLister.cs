@@ -51,7 +51,7 @@ public static class RecordLister
         var countSql = "SELECT COUNT(*)" + compiled.FromWhere;
         var pageSql = PageSql(project, c, q, compiled);
         long total = -1;
-        if (!q.SkipTotal && project.Database.Batch(conn, tx, (countSql, parameters), (pageSql, parameters)) is { } batch)
+        if (q.CountsExactly && project.Database.Batch(conn, tx, (countSql, parameters), (pageSql, parameters)) is { } batch)
         {
             await using (batch)
             {
@@ -64,7 +64,8 @@ public static class RecordLister
             }
             return total;
         }
-        if (!q.SkipTotal)
+        if (q.EstimateTotal) total = await TotalEstimate.CountAsync(project.Database, conn, tx, c.Name, c.IsView, compiled.FromWhere, parameters, ct);
+        else if (!q.SkipTotal)
         {
             await using var countCmd = project.Database.Command(conn, tx, countSql, parameters);
             total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
@@ -158,6 +159,7 @@ public static class RecordLister
                 w.WriteEndArray();
             }
             PagedList.WriteCounts(w, q.Window, total);
+            if (q.EstimateTotal) w.WriteBoolean("totalEstimated", TotalEstimate.IsEstimate(total));
             w.WriteEndObject();
             return true;
         }, ct);

@@ -137,7 +137,7 @@ public static class RecordWriter
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook(e, "Failed to create record.");
-        scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterCreate, e));
+        await SucceededAsync(p.Hooks.AfterCreate, e, "create", ct);
         return e.Record;
     }
 
@@ -181,7 +181,7 @@ public static class RecordWriter
         });
         if (!ran) throw StoppedByHook(e, "Failed to update record.");
         RecordFiles.DeleteAfterCommit(p, e.Record, files, scope);
-        scope.AfterCommit(() => AfterSuccessAsync(p.Hooks.AfterUpdate, e));
+        await SucceededAsync(p.Hooks.AfterUpdate, e, "update", ct);
         return e.Record;
     }
 
@@ -193,6 +193,17 @@ public static class RecordWriter
     {
         e.Stopped = true;
         return ApiError.BadRequest(message + " The operation was stopped by a hook.");
+    }
+
+    /// <summary>
+    /// The write's SQL ran inside its transaction: the in-transaction work (the cluster notice) runs now, the
+    /// After*Success hook once the transaction has committed.
+    /// </summary>
+    internal static async Task SucceededAsync(Hook<RecordEvent> after, RecordEvent e, string action, CancellationToken ct)
+    {
+        var scope = e.Scope ?? throw new InvalidOperationException("a record event outside its write transaction");
+        if (e.Project.Hooks.InTransaction is { } inTransaction) await inTransaction(e, action, ct);
+        scope.AfterCommit(() => AfterSuccessAsync(after, e));
     }
 
     /// <summary>The After*Success hooks: the event no longer carries the (finished) transaction.</summary>

@@ -16,6 +16,7 @@ public static class OptionCatalog
         new("realtime-idle-seconds", "realtime.idleSeconds", OptionKind.PositiveSeconds, "300", "End a realtime stream after this long without a message.", "PaperGao:RealtimeIdleSeconds"),
         new("realtime-max-lifetime-seconds", "realtime.maxLifetimeSeconds", OptionKind.PositiveSeconds, "1800", "End a realtime stream after this long whatever happens.", "PaperGao:RealtimeMaxLifetimeSeconds"),
         new("realtime-queue", "realtime.queue", OptionKind.PositiveInt, "512", "Messages queued per realtime client before a stalled client is dropped.", "PaperGao:RealtimeQueue"),
+        new("realtime-notify", "realtime.notify", OptionKind.RealtimeNotify, "transaction", "How a record write tells the other PostgreSQL nodes: transaction (pg_notify inside the write: no event lost when a node dies after its commit; commits of writes serialise) or after-commit (faster writes).", "PaperGao:RealtimeNotify"),
         new("functions-timeout-seconds", "functions.timeoutSeconds", OptionKind.PositiveSeconds, "5", "Time limit of one function request.", "PaperGao:Functions:TimeoutSeconds"),
         new("functions-cron-timeout-seconds", "functions.cronTimeoutSeconds", OptionKind.PositiveSeconds, "60", "Time limit of one scheduled function run.", "PaperGao:Functions:CronTimeoutSeconds"),
         new("functions-memory-mb", "functions.memoryMb", OptionKind.PositiveInt, "64", "Memory limit of one function run, in MiB.", "PaperGao:Functions:MemoryMb"),

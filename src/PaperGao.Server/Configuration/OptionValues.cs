@@ -15,6 +15,7 @@ public static class OptionValues
         OptionKind.Interval => TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out _) ? null : "must be a duration like 06:00:00 (0 turns it off)",
         OptionKind.List => null,
         OptionKind.LogFormat => raw is "text" or "json" ? null : "must be text or json",
+        OptionKind.RealtimeNotify => raw is "transaction" or "after-commit" ? null : "must be transaction or after-commit",
         OptionKind.Token => raw.Length >= 16 && !raw.Any(char.IsWhiteSpace) ? null : "must be at least 16 characters without spaces",
         _ => "has an unknown kind",
     };

@@ -15,6 +15,8 @@ public enum OptionKind
     LogFormat,
     /// <summary>A secret of at least 16 characters, always shown masked.</summary>
     Token,
+    /// <summary>transaction or after-commit.</summary>
+    RealtimeNotify,
 }
 
 /// <summary>

@@ -71,7 +71,7 @@ public sealed class ConfigurationTests(PostgresCluster postgres)
         var file = Path.Combine(dir, "papergao.json");
         await File.WriteAllTextAsync(file, """{ "dri": "./data", "realtime": { "queue": 0 }, "functions": { "timeoutSeconds": "soon" } }""", ct);
         var port = ServerProcess.FreePort();
-        var env = new Dictionary<string, string> { ["PAPERGAO_STATMENT_TIMEOUT"] = "5", ["PAPERGAO_LOG_FORMAT"] = "xml" };
+        var env = new Dictionary<string, string> { ["PAPERGAO_STATMENT_TIMEOUT"] = "5", ["PAPERGAO_LOG_FORMAT"] = "xml", ["PAPERGAO_REALTIME_NOTIFY"] = "sometimes" };
 
         var (code, stdout, stderr) = await Executable.RunAsync(
             ["serve", "--config", file, "--http", $"127.0.0.1:{port}", "--dir", dir, "--realtime-idle-seconds", "-1", "--verbose"], env, ct);
@@ -82,6 +82,7 @@ public sealed class ConfigurationTests(PostgresCluster postgres)
         Assert.Contains("'functions.timeoutSeconds'", stderr, StringComparison.Ordinal);
         Assert.Contains("Unknown environment variable PAPERGAO_STATMENT_TIMEOUT", stderr, StringComparison.Ordinal);
         Assert.Contains("PAPERGAO_LOG_FORMAT must be text or json", stderr, StringComparison.Ordinal);
+        Assert.Contains("PAPERGAO_REALTIME_NOTIFY must be transaction or after-commit", stderr, StringComparison.Ordinal);
         Assert.Contains("--realtime-idle-seconds", stderr, StringComparison.Ordinal);
         Assert.Contains("Unknown option '--verbose'", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("serving", stdout, StringComparison.Ordinal);

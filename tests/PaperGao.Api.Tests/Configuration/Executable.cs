@@ -48,6 +48,11 @@ internal sealed class Executable : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>kill -9: the process gets no chance to finish anything.</summary>
+    public void Kill() => _process.Kill();
+
+    public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
+
     /// <summary>Waits until the server answers /api/health at <paramref name="baseUrl"/> (60 s at most).</summary>
     public async Task WaitHealthyAsync(string baseUrl, CancellationToken ct)
     {

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PaperGao.Api.Tests.Infrastructure;
+using PaperGao.Core.Projects;
+using PaperGao.Core.Realtime;
+using static PaperGao.Api.Tests.Records.RecordsTestData;
+
+namespace PaperGao.Api.Tests.Scale;
+
+/// <summary>
+/// A record write tells the other nodes inside its own transaction (pg_notify, delivered by PostgreSQL at commit): the
+/// notice is out as soon as the write committed, before any after-commit work of the node (so a node that dies there
+/// has told the cluster already), and a write that rolled back sends nothing. A raw LISTEN connection is the other node.
+/// </summary>
+public sealed class BusInTransactionTests(PostgresCluster postgres)
+{
+    [Fact]
+    public async Task A_committed_write_is_announced_before_its_after_commit_work_runs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateNotesAsync(su, ct);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+
+        // An after-commit handler that holds the node until the notice was heard: with the notice published after the
+        // commit (as before), it would never be heard while the node is stuck here.
+        var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        project.Hooks.AfterCreate.Bind(async (e, next) =>
+        {
+            await heard.Task.WaitAsync(TimeSpan.FromSeconds(20), ct);
+            await next();
+        });
+
+        const string id = "committed000001";
+        var create = SendAsync(su, HttpMethod.Post, "/api/collections/notes/records", new { id, text = "x" }, ct);
+        var notice = await bus.NextForAsync(id, ct);
+        Assert.False(create.IsCompleted); // the node is still inside its after-commit work
+        Assert.Equal("create", (string?)notice["a"]);
+        heard.SetResult();
+        Assert.Equal(200, (await create).Status);
+    }
+
+    [Fact]
+    public async Task A_rolled_back_write_announces_nothing_and_two_updates_in_one_transaction_are_two_notices()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateNotesAsync(su, ct);
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { batch = new { enabled = true, maxRequests = 10 } }, ct)).Status);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+
+        // The first create ran its SQL (and its pg_notify) inside the batch's transaction; the second fails: rollback.
+        var (status, _) = await SendAsync(su, HttpMethod.Post, "/api/batch", new
+        {
+            requests = new object[]
+            {
+                new { method = "POST", url = "/api/collections/notes/records", body = new { id = "rolledback00001", text = "a" } },
+                new { method = "PATCH", url = "/api/collections/notes/records/missing00000001", body = new { text = "b" } },
+            },
+        }, ct);
+        Assert.Equal(400, status);
+
+        (status, _) = await SendAsync(su, HttpMethod.Post, "/api/batch", new
+        {
+            requests = new object[]
+            {
+                new { method = "POST", url = "/api/collections/notes/records", body = new { id = "twice0000000001", text = "a" } },
+                new { method = "PATCH", url = "/api/collections/notes/records/twice0000000001", body = new { text = "b" } },
+                new { method = "PATCH", url = "/api/collections/notes/records/twice0000000001", body = new { text = "c" } },
+            },
+        }, ct);
+        Assert.Equal(200, status);
+
+        // Notices arrive in commit order: once the later transaction's three are here, a notice of the rolled-back
+        // create would have arrived before them.
+        var actions = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var n = await bus.NextAsync(ct);
+            Assert.NotEqual("rolledback00001", (string?)n["i"]);
+            Assert.Equal("twice0000000001", (string?)n["i"]);
+            actions.Add((string)n["a"]!);
+        }
+        Assert.Equal(["create", "update", "update"], actions);
+        Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/api/collections/notes/records/rolledback00001", null, ct)).Status);
+    }
+
+    private static Task CreateNotesAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject
+    {
+        ["name"] = "notes",
+        ["type"] = "base",
+        ["listRule"] = "",
+        ["viewRule"] = "",
+        ["createRule"] = "",
+        ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
+    }, ct);
+
+    /// <summary>Another node's ear: LISTEN on the bus channel, record notices (chunks and schema notices left out) queued in order.</summary>
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _conn;
+        private readonly Channel<JsonObject> _notices = Channel.CreateUnbounded<JsonObject>();
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+
+        private Listener(NpgsqlConnection conn) => _conn = conn;
+
+        public static async Task<Listener> StartAsync(string connectionString, CancellationToken ct)
+        {
+            var l = new Listener(new NpgsqlConnection(connectionString));
+            await l._conn.OpenAsync(ct);
+            l._conn.Notification += (_, e) =>
+            {
+                if (JsonNode.Parse(e.Payload) is JsonObject o && (string?)o["t"] == "r") l._notices.Writer.TryWrite(o);
+            };
+            await using (var cmd = new NpgsqlCommand("LISTEN " + PostgresRealtimeBus.ChannelName, l._conn)) await cmd.ExecuteNonQueryAsync(ct);
+            l._loop = Task.Run(async () =>
+            {
+                try { while (true) await l._conn.WaitAsync(l._stop.Token); }
+                catch (OperationCanceledException) { }
+            }, CancellationToken.None);
+            return l;
+        }
+
+        /// <summary>The next record notice (10 s at most).</summary>
+        public async Task<JsonObject> NextAsync(CancellationToken ct)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(10));
+            return await _notices.Reader.ReadAsync(cts.Token);
+        }
+
+        /// <summary>The next record notice about <paramref name="id"/>, skipping others (10 s at most).</summary>
+        public async Task<JsonObject> NextForAsync(string id, CancellationToken ct)
+        {
+            while (true)
+            {
+                var n = await NextAsync(ct);
+                if ((string?)n["i"] == id) return n;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            await _conn.DisposeAsync();
+            _stop.Dispose();
+        }
+    }
+}

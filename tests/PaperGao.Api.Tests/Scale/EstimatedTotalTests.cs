@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Tests.Infrastructure;
+using PaperGao.Core.Data;
+using PaperGao.Core.Projects;
+using static PaperGao.Api.Tests.Records.RecordsTestData;
+
+namespace PaperGao.Api.Tests.Scale;
+
+/// <summary>
+/// <c>estimateTotal=1</c>: exact up to TotalEstimate.ExactUpTo matches, an estimate above it (PostgreSQL's planner,
+/// SQLite's match density by rowid), marked by totalEstimated. Without it a list answers exactly as PocketBase does.
+/// </summary>
+public sealed class EstimatedTotalTests(PostgresCluster postgres)
+{
+    private const int Rows = 20_000;
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task An_estimated_total_is_exact_for_few_matches_close_for_many_and_opt_in(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "items", ["type"] = "base", ["listRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
+        }, ct);
+        await SeedAsync(app, ct);
+
+        // Default: PocketBase's exact total, no extra field.
+        var plain = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&filter=" + Uri.EscapeDataString("n < 50"), ct);
+        Assert.Equal(Rows / 2, plain["totalItems"]!.GetValue<int>());
+        Assert.Null(plain["totalEstimated"]);
+
+        // Few matches: exact, and said so.
+        var few = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString("n = 3"), ct);
+        Assert.Equal(Rows / 100, few["totalItems"]!.GetValue<int>());
+        Assert.Equal(Rows / 1000, few["totalPages"]!.GetValue<int>());
+        Assert.False(few["totalEstimated"]!.GetValue<bool>());
+        Assert.Equal(10, few["items"]!.AsArray().Count);
+
+        // Many matches: an estimate above the exact limit, near the truth on these evenly spread rows.
+        var all = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=100&estimateTotal=true", ct);
+        Assert.True(all["totalEstimated"]!.GetValue<bool>());
+        AssertNear(Rows, all["totalItems"]!.GetValue<long>());
+        Assert.Equal((long)Math.Ceiling(all["totalItems"]!.GetValue<long>() / 100.0), all["totalPages"]!.GetValue<long>());
+        Assert.Equal(100, all["items"]!.AsArray().Count);
+
+        var half = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=5&sort=-n&estimateTotal=1&filter=" + Uri.EscapeDataString("n < 50"), ct);
+        Assert.True(half["totalEstimated"]!.GetValue<bool>());
+        AssertNear(Rows / 2, half["totalItems"]!.GetValue<long>());
+        Assert.All(half["items"]!.AsArray(), i => Assert.Equal(49, i!["n"]!.GetValue<int>()));
+
+        // Matches only in the second half of the table (by insertion): SQLite's windows are spread over all of it.
+        var after = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=1&estimateTotal=1&filter=" + Uri.EscapeDataString("id >= 'r00000000010001'"), ct);
+        Assert.True(after["totalEstimated"]!.GetValue<bool>());
+        AssertNear(Rows / 2, after["totalItems"]!.GetValue<long>());
+
+        // estimateTotal=0 is the default; fields= leaves the envelope alone.
+        var off = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=1&estimateTotal=0&fields=id", ct);
+        Assert.Equal(Rows, off["totalItems"]!.GetValue<int>());
+        Assert.Null(off["totalEstimated"]);
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Bad_estimateTotal_values_are_400(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject { ["name"] = "items", ["type"] = "base", ["listRule"] = "", ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }) }, ct);
+
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/items/records?estimateTotal=maybe", null, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("Invalid estimateTotal value: expected a boolean.", body!["message"]!.GetValue<string>());
+        Assert.Equal(400, body["status"]!.GetValue<int>());
+
+        (status, body) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/items/records?estimateTotal=1&skipTotal=1", null, ct);
+        Assert.Equal(400, status);
+        Assert.Contains("exclude each other", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An estimate: above the exact limit and within a third of the true count.</summary>
+    private static void AssertNear(long expected, long actual)
+    {
+        Assert.True(actual > TotalEstimate.ExactUpTo, $"{actual} is not above the exact limit");
+        Assert.InRange(actual, expected * 2 / 3, expected * 4 / 3);
+    }
+
+    /// <summary>Rows written straight into the table (20,000 API creates would dominate the test): n = i % 100.</summary>
+    private static async Task SeedAsync(PaperGaoApp app, CancellationToken ct)
+    {
+        var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
+        var d = project.Database;
+        var sql = d.Dialect.Name == "sqlite"
+            ? $"""
+               WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {Rows})
+               INSERT INTO "items" ("id", "title", "n") SELECT printf('r%014d', i), 'item ' || i, i % 100 FROM s
+               """
+            : $"""
+               INSERT INTO "items" ("id", "title", "n")
+               SELECT 'r' || lpad(i::text, 14, '0'), 'item ' || i, i % 100 FROM generate_series(1, {Rows}) AS i
+               """;
+        await d.WriteAsync(async tx =>
+        {
+            await d.ExecuteAsync(tx, sql, null, ct);
+            if (d.Dialect.Name != "sqlite") await d.ExecuteAsync(tx, "ANALYZE \"items\"", null, ct); // what autovacuum does
+        }, ct);
+    }
+}
