@@ -10,11 +10,12 @@ namespace PaperGao.Core.Realtime;
 /// <summary>
 /// Turns committed record changes into realtime messages. It binds to each project's after-commit hooks
 /// (AfterCreate/AfterUpdate/AfterDelete of the one write pipeline), queues the change, and a single background
-/// worker (in commit order; a failure never reaches the writer) tells the other nodes through the bus and
-/// delivers to this node's subscribers: batched rule checks, then per-subscriber payloads.
-/// On a shared bus the other nodes are told inside the write's transaction (<see cref="RecordHooks.InTransaction"/>):
-/// PostgreSQL sends the notice at commit, so it is neither lost when this node dies between commit and publish nor
-/// sent for a write that rolled back. Changes announced by other nodes come back through the bus and take the same path.
+/// worker (in commit order; a failure never reaches the writer) delivers to this node's subscribers: batched rule
+/// checks, then per-subscriber payloads. On a shared bus the other nodes are told after the commit and before the
+/// write's answer (so every acknowledged write was announced), or, with notifyInTransaction, inside the write's
+/// transaction (<see cref="RecordHooks.InTransaction"/>): PostgreSQL then sends the notice at commit, also when this node
+/// dies before answering, at the price of commits that serialise on its notify lock. Changes announced by other nodes
+/// come back through the bus and take the same path.
 /// </summary>
 public sealed class RealtimeFanout : IAsyncDisposable
 {
@@ -41,9 +42,9 @@ public sealed class RealtimeFanout : IAsyncDisposable
     private long _sequence;
     private volatile bool _closed;
 
-    /// <param name="notifyInTransaction">Tell the other nodes inside the write's transaction (the default) or after its commit.</param>
+    /// <param name="notifyInTransaction">Tell the other nodes inside the write's transaction, or (the default) after its commit and before its answer.</param>
     public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError,
-        bool notifyInTransaction = true)
+        bool notifyInTransaction = false)
     {
         _notifyInTransaction = notifyInTransaction;
         _broker = broker;
@@ -125,15 +126,26 @@ public sealed class RealtimeFanout : IAsyncDisposable
         var project = e.Project;
         // The subscribers are the ones of the commit moment; the database work happens in the background.
         var targets = Targets(project, e.Collection, record.Id);
-        var publish = _bus.IsShared && !e.ClusterNotified;
-        if (targets.List.Count == 0 && !targets.AuthBound && !publish) return; // nobody to tell
+        if (_bus.IsShared && !e.ClusterNotified)
+        {
+            // After the commit and before the answer: an acknowledged write has been announced to the other nodes,
+            // without holding PostgreSQL's notify lock through the write's commit (docs/scaling.md).
+            try
+            {
+                await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
+            }
+            catch (Exception ex)
+            {
+                _onError(ex);
+            }
+        }
+        if (targets.List.Count == 0 && !targets.AuthBound) return; // nobody to tell here
         var queued = Telemetry.PaperGaoMetrics.FanoutStart();
         try
         {
             await _work.Writer.WriteAsync(async () =>
             {
                 Telemetry.PaperGaoMetrics.FanoutBegins(queued);
-                if (publish) await PublishAsync(RealtimeBusCodec.RecordNotice(project.Name, action, e.Collection, record.Id, change.IsDelete ? record : null));
                 await DeliverAsync(project, e.Collection, change, targets, CancellationToken.None);
             });
         }

@@ -43,7 +43,7 @@ public static class ServeCommand
             OutboundAllowHosts = OptionValues.List(config["outbound-allow"] ?? ""),
             Sendmail = config["sendmail"] ?? "auto",
             RealtimeQueueCapacity = config.IsSet("realtime-queue") ? OptionValues.Int(config["realtime-queue"]!) : null,
-            RealtimeNotifyInTransaction = (config["realtime-notify"] ?? "transaction") == "transaction",
+            RealtimeNotifyInTransaction = config["realtime-notify"] == "transaction",
         };
         if (config.IsSet("statement-timeout-seconds"))
             options.StatementTimeout = TimeSpan.FromSeconds(OptionValues.Seconds(config["statement-timeout-seconds"]!));

@@ -27,6 +27,7 @@ public sealed class PaperGaoFactory(PaperGaoHostSettings settings) : WebApplicat
         builder.UseSetting("PaperGao:OutboundAllow", "localhost");
         // No local mail program unless a test brings one: a sendmail installed on the machine must not change results.
         builder.UseSetting("PaperGao:Sendmail", _settings.Sendmail ?? "off");
+        if (_settings.RealtimeNotify is { } notify) builder.UseSetting("PaperGao:RealtimeNotify", notify);
         // Request logs of every test drown the failures; warnings and errors still show.
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         if (_settings.Time is { } time) builder.ConfigureTestServices(services => services.AddSingleton(time));

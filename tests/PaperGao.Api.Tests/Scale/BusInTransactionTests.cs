@@ -10,17 +10,40 @@ using static PaperGao.Api.Tests.Records.RecordsTestData;
 namespace PaperGao.Api.Tests.Scale;
 
 /// <summary>
-/// A record write tells the other nodes inside its own transaction (pg_notify, delivered by PostgreSQL at commit): the
-/// notice is out as soon as the write committed, before any after-commit work of the node (so a node that dies there
-/// has told the cluster already), and a write that rolled back sends nothing. A raw LISTEN connection is the other node.
+/// With <c>--realtime-notify transaction</c> a record write tells the other nodes inside its own transaction (pg_notify,
+/// delivered by PostgreSQL at commit): the notice is out as soon as the write committed, before any after-commit work
+/// of the node (so a node that dies there has told the cluster already), and a write that rolled back sends nothing.
+/// By default the notice goes out after the commit and before the answer. A raw LISTEN connection is the other node.
 /// </summary>
 public sealed class BusInTransactionTests(PostgresCluster postgres)
 {
+    private static Task InTransaction(PaperGaoHostSettings s)
+    {
+        s.RealtimeNotify = "transaction";
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task By_default_a_write_is_announced_after_its_commit_and_before_its_answer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateNotesAsync(su, ct);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+
+        const string id = "aftercommit0001";
+        Assert.Equal(200, (await SendAsync(su, HttpMethod.Post, "/api/collections/notes/records", new { id, text = "x" }, ct)).Status);
+        // Published before the answer (RealtimeFanout); LISTEN delivery is asynchronous, hence the wait.
+        var notice = await bus.NextForAsync(id, ct);
+        Assert.Equal("create", (string?)notice["a"]);
+    }
+
     [Fact]
     public async Task A_committed_write_is_announced_before_its_after_commit_work_runs()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, InTransaction, ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
         await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
@@ -48,7 +71,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
     public async Task A_rolled_back_write_announces_nothing_and_two_updates_in_one_transaction_are_two_notices()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, InTransaction, ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { batch = new { enabled = true, maxRequests = 10 } }, ct)).Status);
