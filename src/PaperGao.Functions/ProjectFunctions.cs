@@ -207,10 +207,13 @@ public sealed class ProjectFunctions : IDisposable
             return RunEnrichAsync(loaded!.Set, handlers, e, next);
         }, 0, null, () => Has(EnrichHook), e => Volatile.Read(ref _loaded)?.HasFor(EnrichHook, e) == true);
 
-    /// <summary>Every record of the event through the handler chain, in one engine call (a list costs one lease, not one per record).</summary>
+    /// <summary>
+    /// Every record of the event through the handler chain, in one engine call (a list costs one lease, not one per
+    /// record); answers made inside a write transaction (batch, GraphQL mutation) let $app read through it.
+    /// </summary>
     private async Task RunEnrichAsync(FunctionSet set, IReadOnlyList<int> handlers, RecordEnrichEvent e, Func<Task> next)
     {
-        await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) =>
+        await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) => FunctionCall.WithScope(e.Scope, () =>
         {
             JsValue? info = null;
             JsValue Info() => info ??= JsRecordEnrichEvent.BuildRequestInfo(engine, e.Request);
@@ -229,7 +232,7 @@ public sealed class ProjectFunctions : IDisposable
                 Step();
             }
             return true;
-        }, CancellationToken.None);
+        }), CancellationToken.None);
         await next();
     }
 

@@ -6,7 +6,7 @@ namespace PaperGao.Core.Records;
 
 /// <summary>
 /// Runs the enrich hook (onRecordEnrich) over records about to be written to a client, their expanded records
-/// included: one event per collection, in order of first appearance. Costs nothing when no handler is bound.
+/// included, wherever a client receives records (REST, batch, GraphQL, realtime): one event per collection, in order of first appearance. Costs nothing when no handler is bound.
 /// </summary>
 public static class RecordEnricher
 {
@@ -16,7 +16,10 @@ public static class RecordEnricher
 
     public static Task EnrichAsync(Project project, Record record, RequestInfo request) => EnrichAsync(project, [record], request);
 
-    public static async Task EnrichAsync(Project project, IReadOnlyList<Record> records, RequestInfo request)
+    public static Task EnrichAsync(Project project, IReadOnlyList<Record> records, RequestInfo request) => EnrichAsync(project, records, request, null);
+
+    /// <summary>Enriches records answered from inside a write transaction (batch, GraphQL mutation): handlers read through <paramref name="scope"/>.</summary>
+    public static async Task EnrichAsync(Project project, IReadOnlyList<Record> records, RequestInfo request, WriteScope? scope)
     {
         var hook = project.Hooks.Enrich;
         if (records.Count == 0 || !hook.HasHandlers) return;
@@ -25,7 +28,7 @@ public static class RecordEnricher
         foreach (var r in records) Collect(r, groups, seen);
         foreach (var (collection, list) in groups)
         {
-            var e = new RecordEnrichEvent(project, collection, list, request);
+            var e = new RecordEnrichEvent(project, collection, list, request) { Scope = scope };
             if (!hook.HasHandlersFor(e)) continue;
             await hook.TriggerAsync(e, () => Task.CompletedTask);
         }
