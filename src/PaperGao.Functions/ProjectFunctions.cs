@@ -215,22 +215,10 @@ public sealed class ProjectFunctions : IDisposable
     {
         await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) => FunctionCall.WithScope(e.Scope, () =>
         {
-            JsValue? info = null;
-            JsValue Info() => info ??= JsRecordEnrichEvent.BuildRequestInfo(engine, e.Request);
-            var fns = handlers.Select(i => engine.Registrations[i].Handler).ToArray();
-            foreach (var record in e.Records)
-            {
-                var je = new JsRecordEnrichEvent(engine, e, record, Info);
-                var arg = JsValue.FromObject(engine.Js, je);
-                var position = -1;
-                JsValue Step()
-                {
-                    position++;
-                    return position < fns.Length ? engine.Js.Invoke(fns[position], JsValue.Undefined, [arg]).UnwrapIfPromise() : JsValue.Undefined;
-                }
-                je.NextAction = Step;
-                Step();
-            }
+            var fns = new JsValue[handlers.Count];
+            for (var i = 0; i < fns.Length; i++) fns[i] = engine.Registrations[handlers[i]].Handler;
+            engine.Js.Invoke(engine.EnrichLoop, JsValue.Undefined,
+                [JsValue.FromObject(engine.Js, new JsRecordEnrichBatch(engine, e)), new Jint.Native.JsArray(engine.Js, fns), e.Records.Count]);
             return true;
         }), CancellationToken.None);
         await next();
@@ -251,10 +239,12 @@ public sealed class ProjectFunctions : IDisposable
         if (set.Manifest[handlers[i]].NextInTail) return RunRecordTailAsync(set, handlers, i, e, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) => FunctionCall.WithScope(e.Scope, () =>
         {
-            var je = new JsRecordEvent(engine, e)
+            JsRecordEvent? je = null;
+            je = new JsRecordEvent(engine, e)
             {
                 NextAction = () =>
                 {
+                    je!.Record.Freeze(); // original() keeps the state before the write changes the record
                     FunctionCall.Wait(RunRecordChainAsync(set, handlers, i + 1, e, next));
                     return JsValue.Undefined;
                 },
@@ -292,10 +282,12 @@ public sealed class ProjectFunctions : IDisposable
         if (set.Manifest[handlers[i]].NextInTail) return RunRequestTailAsync(set, handlers, i, e, ctx, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
         {
-            var je = new JsRecordRequestEvent(engine, e, ctx)
+            JsRecordRequestEvent? je = null;
+            je = new JsRecordRequestEvent(engine, e, ctx)
             {
                 NextAction = () =>
                 {
+                    je!.Record?.Freeze();
                     FunctionCall.Wait(RunRequestChainAsync(set, handlers, i + 1, e, ctx, next));
                     return JsValue.Undefined;
                 },

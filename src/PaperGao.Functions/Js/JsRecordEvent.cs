@@ -35,21 +35,22 @@ public sealed class JsRecordRequestEvent(FunctionEngine engine, RecordRequestEve
 }
 
 /// <summary>
-/// The event of onRecordEnrich: e.record (changes go to the client only; nothing is saved), e.requestInfo
-/// ({auth, method, context, query, headers, body}), e.collection, e.app, e.next().
+/// The records of one onRecordEnrich event, as the prelude's enrich loop (__enrichRecords in Prelude.js) reads them.
+/// The loop makes each record's event in JavaScript (e.record, e.collection, e.app, e.requestInfo, e.next()): a list
+/// of 30 records costs 30 small script objects, not 30 host wrappers with a reflected call each. What the records
+/// share (the collection, requestInfo) is made once, when first read; a record's JsRecord when its handler reads it.
 /// </summary>
-public sealed class JsRecordEnrichEvent(FunctionEngine engine, RecordEnrichEvent e, Record record, Func<JsValue> requestInfo)
+public sealed class JsRecordEnrichBatch(FunctionEngine engine, RecordEnrichEvent e)
 {
+    private JsCollection? _collection;
     private JsValue? _info;
 
-    internal Func<JsValue>? NextAction { get; set; }
+    public JsRecord Record(int index) => new(engine, e.Records[index]);
+    public JsCollection Collection => _collection ??= new JsCollection(e.Collection);
+    public JsValue RequestInfo => _info ??= BuildRequestInfo(engine, e.Request);
 
-    public JsRecord Record { get; } = new(engine, record);
-    public JsCollection Collection { get; } = new(e.Collection);
-    public JsApp App => engine.App;
-    public JsValue RequestInfo => _info ??= requestInfo();
-
-    public JsValue Next() => NextAction?.Invoke() ?? JsValue.Undefined;
+    /// <summary>Waits for an async handler's promise (the loop calls it only for promises).</summary>
+    public JsValue Unwrap(JsValue value) => value.UnwrapIfPromise();
 
     /// <summary>PocketBase's requestInfo as a JavaScript object, built once per event batch.</summary>
     internal static JsValue BuildRequestInfo(FunctionEngine engine, PaperGao.Core.Records.RequestInfo r)
