@@ -215,10 +215,8 @@ public sealed class ProjectFunctions : IDisposable
     {
         await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) => FunctionCall.WithScope(e.Scope, () =>
         {
-            var fns = new JsValue[handlers.Count];
-            for (var i = 0; i < fns.Length; i++) fns[i] = engine.Registrations[handlers[i]].Handler;
-            engine.Js.Invoke(engine.EnrichLoop, JsValue.Undefined,
-                [JsValue.FromObject(engine.Js, new JsRecordEnrichBatch(engine, e)), new Jint.Native.JsArray(engine.Js, fns), e.Records.Count]);
+            var batch = new JsRecordEnrichEvent.Batch(engine, e, handlers);
+            foreach (var record in e.Records) new JsRecordEnrichEvent(batch, record).Step();
             return true;
         }), CancellationToken.None);
         await next();

@@ -53,11 +53,7 @@ public sealed class FunctionEngine
         Js.SetValue("$push", new JsPush(this));
         Js.SetValue("$mails", new JsMails(this));
         Js.Execute(PreludeCode, "prelude.js");
-        EnrichLoop = Js.GetValue("__enrichRecords");
     }
-
-    /// <summary>The prelude's loop that runs onRecordEnrich handlers over the records of one event (see JsRecordEnrichBatch).</summary>
-    public JsValue EnrichLoop { get; }
 
     public Jint.Engine Js { get; }
     public JsHost Host { get; }

@@ -41,49 +41,6 @@ function require(name) { return __host.require(String(name)); }
   }
 })();
 
-// onRecordEnrich over the records of one event (ProjectFunctions.RunEnrichAsync): one script object per record, its
-// host record wrapped only when a handler reads e.record; e.next() runs the next handler. Not writable, not listed.
-Object.defineProperty(globalThis, "__enrichRecords", {
-  value: (function () {
-    class RecordEnrichEvent {
-      #shared;
-      #index;
-      #record;
-      constructor(shared, index) {
-        this.#shared = shared;
-        this.#index = index;
-        let position = -1;
-        const fns = shared.fns;
-        // An own function, so that a destructured next() keeps working.
-        this.next = () => {
-          position++;
-          if (position >= fns.length) return undefined;
-          const result = fns[position](this);
-          return result instanceof Promise ? shared.batch.unwrap(result) : result;
-        };
-      }
-      get record() {
-        if (this.#record === undefined) this.#record = this.#shared.batch.record(this.#index);
-        return this.#record;
-      }
-      get collection() {
-        if (this.#shared.collection === undefined) this.#shared.collection = this.#shared.batch.collection;
-        return this.#shared.collection;
-      }
-      get app() { return $app; }
-      get requestInfo() {
-        if (this.#shared.info === undefined) this.#shared.info = this.#shared.batch.requestInfo;
-        return this.#shared.info;
-      }
-    }
-    return function (batch, fns, count) {
-      const shared = { batch, fns, collection: undefined, info: undefined };
-      for (let i = 0; i < count; i++) new RecordEnrichEvent(shared, i).next();
-    };
-  })(),
-  enumerable: false, writable: false, configurable: false,
-});
-
 const console = {
   log: (...args) => __host.log("info", args),
   info: (...args) => __host.log("info", args),

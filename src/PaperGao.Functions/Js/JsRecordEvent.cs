@@ -35,22 +35,43 @@ public sealed class JsRecordRequestEvent(FunctionEngine engine, RecordRequestEve
 }
 
 /// <summary>
-/// The records of one onRecordEnrich event, as the prelude's enrich loop (__enrichRecords in Prelude.js) reads them.
-/// The loop makes each record's event in JavaScript (e.record, e.collection, e.app, e.requestInfo, e.next()): a list
-/// of 30 records costs 30 small script objects, not 30 host wrappers with a reflected call each. What the records
-/// share (the collection, requestInfo) is made once, when first read; a record's JsRecord when its handler reads it.
+/// The event of onRecordEnrich: e.record (changes go to the client only; nothing is saved), e.requestInfo
+/// ({auth, method, context, query, headers, body}), e.collection, e.app, e.next(). One per record; what every record
+/// of the answer shares (the handlers, the collection, requestInfo) is in its <see cref="Batch"/>, made once.
 /// </summary>
-public sealed class JsRecordEnrichBatch(FunctionEngine engine, RecordEnrichEvent e)
+public sealed class JsRecordEnrichEvent(JsRecordEnrichEvent.Batch batch, Record record)
 {
-    private JsCollection? _collection;
-    private JsValue? _info;
+    private int _position = -1;
+    private JsValue? _self;
 
-    public JsRecord Record(int index) => new(engine, e.Records[index]);
-    public JsCollection Collection => _collection ??= new JsCollection(e.Collection);
-    public JsValue RequestInfo => _info ??= BuildRequestInfo(engine, e.Request);
+    public JsRecord Record { get; } = new(batch.Engine, record);
+    public JsCollection Collection => batch.Collection;
+    public JsApp App => batch.Engine.App;
+    public JsValue RequestInfo => batch.RequestInfo;
 
-    /// <summary>Waits for an async handler's promise (the loop calls it only for promises).</summary>
-    public JsValue Unwrap(JsValue value) => value.UnwrapIfPromise();
+    public JsValue Next() => Step();
+
+    /// <summary>Runs the next handler of the chain with this event (the first one when called by the host).</summary>
+    internal JsValue Step()
+    {
+        var fns = batch.Handlers;
+        if (++_position >= fns.Length) return JsValue.Undefined;
+        var js = batch.Engine.Js;
+        _self ??= JsValue.FromObject(js, this);
+        return js.Invoke(fns[_position], JsValue.Undefined, [_self]).UnwrapIfPromise();
+    }
+
+    /// <summary>What the events of one answer's records share.</summary>
+    public sealed class Batch(FunctionEngine engine, RecordEnrichEvent e, IReadOnlyList<int> handlers)
+    {
+        private JsCollection? _collection;
+        private JsValue? _info;
+
+        internal FunctionEngine Engine => engine;
+        internal JsValue[] Handlers { get; } = [.. handlers.Select(i => engine.Registrations[i].Handler)];
+        internal JsCollection Collection => _collection ??= new JsCollection(e.Collection);
+        internal JsValue RequestInfo => _info ??= BuildRequestInfo(engine, e.Request);
+    }
 
     /// <summary>PocketBase's requestInfo as a JavaScript object, built once per event batch.</summary>
     internal static JsValue BuildRequestInfo(FunctionEngine engine, PaperGao.Core.Records.RequestInfo r)

@@ -26,9 +26,10 @@ public sealed class FunctionEnrichAnswersTests(PostgresCluster postgres)
           const author = e.record.get("author")
           if (author) e.record.set("authorName", $app.findRecordById("authors", author).get("name"))
           e.record.set("title", e.record.get("title").toUpperCase())
+          e.record.set("originalTitle", e.record.original().get("title")) // the stored state, copied before the first change
           e.next()
         }, "posts")
-        onRecordEnrich((e) => { e.record.set("name", "~" + e.record.get("name")); e.next() }, "authors")
+        onRecordEnrich(async ({ record, next }) => { record.set("name", "~" + record.get("name")); next() }, "authors") // async, next destructured
         onRecordAfterCreateSuccess((e) => {
           const comments = $app.findCollectionByNameOrId("comments")
           $app.save(new Record(comments, { message: "after: " + e.record.get("title") + "/" + e.record.get("views"), post: e.record.id }))
@@ -72,6 +73,7 @@ public sealed class FunctionEnrichAnswersTests(PostgresCluster postgres)
         Assert.Equal(42, created["score"]!.GetValue<double>());
         Assert.Equal("batch", created["context"]!.GetValue<string>());
         Assert.Equal("ann", created["authorName"]!.GetValue<string>());
+        Assert.Equal("hello", created["originalTitle"]!.GetValue<string>());
         Assert.Equal("~ann", created["expand"]!["author"]!["name"]!.GetValue<string>()); // the expanded author runs its own hook
         // The fields option picks from the enriched answer (a hidden field stays out even when asked for).
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["id"] = PostId, ["title"] = "HELLO", ["score"] = 10.0 }, body[2]!["body"]), body[2]!.ToJsonString());
