@@ -57,34 +57,7 @@ internal sealed class GraphQLWsSession : IAsyncDisposable
     private async Task SendAsync(JsonObject message, CancellationToken ct) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, ct);
 
-    private async Task<JsonObject?> NextAsync(CancellationToken ct, TimeSpan? timeout = null)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(5));
-        using var ms = new MemoryStream();
-        var buffer = new byte[8192];
-        while (true)
-        {
-            WebSocketReceiveResult r;
-            try { r = await _socket.ReceiveAsync(buffer, cts.Token); }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new TimeoutException("no GraphQL WebSocket message within the deadline"); }
-            if (r.MessageType == WebSocketMessageType.Close) return null;
-            ms.Write(buffer, 0, r.Count);
-            if (r.EndOfMessage) return JsonNode.Parse(ms.ToArray())!.AsObject();
-        }
-    }
+    private Task<JsonObject?> NextAsync(CancellationToken ct, TimeSpan? timeout = null) => Realtime.WsSession.ReceiveJsonAsync(_socket, ct, timeout);
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { }
-        _socket.Dispose();
-    }
+    public ValueTask DisposeAsync() => Realtime.WsSession.CloseAsync(_socket);
 }
