@@ -207,29 +207,18 @@ public sealed class ProjectFunctions : IDisposable
             return RunEnrichAsync(loaded!.Set, handlers, e, next);
         }, 0, null, () => Has(EnrichHook), e => Volatile.Read(ref _loaded)?.HasFor(EnrichHook, e) == true);
 
-    /// <summary>Every record of the event through the handler chain, in one engine call (a list costs one lease, not one per record).</summary>
+    /// <summary>
+    /// Every record of the event through the handler chain, in one engine call (a list costs one lease, not one per
+    /// record); answers made inside a write transaction (batch, GraphQL mutation) let $app read through it.
+    /// </summary>
     private async Task RunEnrichAsync(FunctionSet set, IReadOnlyList<int> handlers, RecordEnrichEvent e, Func<Task> next)
     {
-        await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) =>
+        await set.RunAsync(handlers[0], _context.Limits.RequestTimeout, (engine, _) => FunctionCall.WithScope(e.Scope, () =>
         {
-            JsValue? info = null;
-            JsValue Info() => info ??= JsRecordEnrichEvent.BuildRequestInfo(engine, e.Request);
-            var fns = handlers.Select(i => engine.Registrations[i].Handler).ToArray();
-            foreach (var record in e.Records)
-            {
-                var je = new JsRecordEnrichEvent(engine, e, record, Info);
-                var arg = JsValue.FromObject(engine.Js, je);
-                var position = -1;
-                JsValue Step()
-                {
-                    position++;
-                    return position < fns.Length ? engine.Js.Invoke(fns[position], JsValue.Undefined, [arg]).UnwrapIfPromise() : JsValue.Undefined;
-                }
-                je.NextAction = Step;
-                Step();
-            }
+            var batch = new JsRecordEnrichEvent.Batch(engine, e, handlers);
+            foreach (var record in e.Records) new JsRecordEnrichEvent(batch, record).Step();
             return true;
-        }, CancellationToken.None);
+        }), CancellationToken.None);
         await next();
     }
 
@@ -248,10 +237,12 @@ public sealed class ProjectFunctions : IDisposable
         if (set.Manifest[handlers[i]].NextInTail) return RunRecordTailAsync(set, handlers, i, e, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) => FunctionCall.WithScope(e.Scope, () =>
         {
-            var je = new JsRecordEvent(engine, e)
+            JsRecordEvent? je = null;
+            je = new JsRecordEvent(engine, e)
             {
                 NextAction = () =>
                 {
+                    je!.Record.Freeze(); // original() keeps the state before the write changes the record
                     FunctionCall.Wait(RunRecordChainAsync(set, handlers, i + 1, e, next));
                     return JsValue.Undefined;
                 },
@@ -289,10 +280,12 @@ public sealed class ProjectFunctions : IDisposable
         if (set.Manifest[handlers[i]].NextInTail) return RunRequestTailAsync(set, handlers, i, e, ctx, next);
         return set.RunAsync(handlers[i], _context.Limits.RequestTimeout, (engine, r) =>
         {
-            var je = new JsRecordRequestEvent(engine, e, ctx)
+            JsRecordRequestEvent? je = null;
+            je = new JsRecordRequestEvent(engine, e, ctx)
             {
                 NextAction = () =>
                 {
+                    je!.Record?.Freeze();
                     FunctionCall.Wait(RunRequestChainAsync(set, handlers, i + 1, e, ctx, next));
                     return JsValue.Undefined;
                 },

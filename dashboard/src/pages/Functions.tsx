@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { pb, errorText } from '../lib/session';
 import { Notice, plural, useConfirm } from '../components/ui';
 import { CodeEditor, type EditorProblem } from '../components/CodeEditor';
+import { FunctionSettings } from '../components/FunctionSettings';
 
 type Registration = { file: string };
 type Running = {
@@ -28,7 +29,8 @@ const WORDS = ['routerAdd', 'routerUse', 'cronAdd', 'cronRemove', 'onRecordCreat
 /**
  * The project's functions (docs/functions.md): the files of the running version, an editor where saving deploys
  * every file as a new version (a load error comes back with file, line and column and is marked in the editor),
- * the versions with rollback, and the recent log lines of the open file's functions, grouped by invocation.
+ * the versions with rollback, the recent log lines of the open file's functions, grouped by invocation, and the
+ * project's limits and secrets (components/FunctionSettings.tsx).
  */
 export function FunctionsPage() {
   const [running, setRunning] = useState<Running | null>(null);
@@ -220,6 +222,7 @@ export function FunctionsPage() {
           </div>
         )}
       </section>
+      <FunctionSettings />
     </div>
   );
 }

@@ -179,10 +179,14 @@ public static class BatchApi
             default:
                 throw ApiError.BadRequest("Invalid batch request: only POST, PATCH, PUT and DELETE record requests are allowed.");
         }
+        // The answer's own copy: the after-commit hooks and realtime keep the written record as it is (an enrich handler changes only the answer).
+        record = record.Clone();
         await EmailAccess.MarkAsync(project, scope.Connection, scope.Transaction, [record], subReq, ct);
         var expand = query.TryGetValue("expand", out var e) ? e.ToString() : "";
         if (!string.IsNullOrWhiteSpace(expand))
             await RecordExpander.ExpandAsync(project, scope.Connection, scope.Transaction, [record], ExpandTree.Parse(expand), subReq, ct);
+        // onRecordEnrich, inside the transaction as in PocketBase (a handler that throws fails the batch; its $app reads see the batch's writes).
+        await RecordEnricher.EnrichAsync(project, [record], subReq, scope);
         using var ms = new MemoryStream();
         await using (var w = new Utf8JsonWriter(ms)) RecordJsonWriter.Write(w, record, RecordJsonWriter.Viewer.From(subReq));
         var node = JsonNode.Parse(ms.ToArray());

@@ -17,23 +17,39 @@ namespace PaperGao.Functions.Js;
 /// </summary>
 public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = false)
 {
+    private Record? _snapshot;
+
     internal Record Inner { get; private set; } = record;
     internal bool New { get; private set; } = isNew;
 
-    /// <summary>The stored state (null for a new record): what save() compares to send only changed fields.</summary>
-    internal Record? Stored { get; private set; } = isNew ? null : record.Clone();
+    /// <summary>
+    /// The stored state (null for a new record): what save() compares to send only changed fields, and original().
+    /// Copied lazily: until the first change (or <see cref="Freeze"/>) the record itself is that state, so a record
+    /// only read (an enrich handler that hides fields, a finder's result) is never copied.
+    /// </summary>
+    internal Record? Stored => New ? null : _snapshot ?? Inner;
+
+    /// <summary>Keeps the current state as the stored one before someone else changes the record (the write pipeline, after e.next()).</summary>
+    internal void Freeze()
+    {
+        if (!New) _snapshot ??= Inner.Clone();
+    }
 
     internal void Replace(Record saved)
     {
         Inner = saved;
-        Stored = saved.Clone();
+        _snapshot = null;
         New = false;
     }
 
     public string Id
     {
         get => Inner.Id;
-        set => Inner.Id = value;
+        set
+        {
+            Freeze();
+            Inner.Id = value;
+        }
     }
 
     public JsCollection Collection() => new(Inner.Collection);
@@ -65,6 +81,7 @@ public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = 
             }
             return;
         }
+        Freeze();
         if (f is PasswordField)
         {
             Inner.Values[f.Name] = new PasswordInput(value.IsString() ? value.AsString() : value.ToString());
@@ -149,7 +166,11 @@ public sealed class JsRecord(FunctionEngine engine, Record record, bool isNew = 
 
     public bool Verified() => Inner.GetBool("verified");
 
-    public void SetVerified(bool verified) => Inner.Values["verified"] = verified;
+    public void SetVerified(bool verified)
+    {
+        Freeze();
+        Inner.Values["verified"] = verified;
+    }
 
     public void SetPassword(string password) => Set("password", new JsString(password));
 

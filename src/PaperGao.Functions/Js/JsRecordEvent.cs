@@ -36,20 +36,42 @@ public sealed class JsRecordRequestEvent(FunctionEngine engine, RecordRequestEve
 
 /// <summary>
 /// The event of onRecordEnrich: e.record (changes go to the client only; nothing is saved), e.requestInfo
-/// ({auth, method, context, query, headers, body}), e.collection, e.app, e.next().
+/// ({auth, method, context, query, headers, body}), e.collection, e.app, e.next(). One per record; what every record
+/// of the answer shares (the handlers, the collection, requestInfo) is in its <see cref="Batch"/>, made once.
 /// </summary>
-public sealed class JsRecordEnrichEvent(FunctionEngine engine, RecordEnrichEvent e, Record record, Func<JsValue> requestInfo)
+public sealed class JsRecordEnrichEvent(JsRecordEnrichEvent.Batch batch, Record record)
 {
-    private JsValue? _info;
+    private int _position = -1;
+    private JsValue? _self;
 
-    internal Func<JsValue>? NextAction { get; set; }
+    public JsRecord Record { get; } = new(batch.Engine, record);
+    public JsCollection Collection => batch.Collection;
+    public JsApp App => batch.Engine.App;
+    public JsValue RequestInfo => batch.RequestInfo;
 
-    public JsRecord Record { get; } = new(engine, record);
-    public JsCollection Collection { get; } = new(e.Collection);
-    public JsApp App => engine.App;
-    public JsValue RequestInfo => _info ??= requestInfo();
+    public JsValue Next() => Step();
 
-    public JsValue Next() => NextAction?.Invoke() ?? JsValue.Undefined;
+    /// <summary>Runs the next handler of the chain with this event (the first one when called by the host).</summary>
+    internal JsValue Step()
+    {
+        var fns = batch.Handlers;
+        if (++_position >= fns.Length) return JsValue.Undefined;
+        var js = batch.Engine.Js;
+        _self ??= JsValue.FromObject(js, this);
+        return js.Invoke(fns[_position], JsValue.Undefined, [_self]).UnwrapIfPromise();
+    }
+
+    /// <summary>What the events of one answer's records share.</summary>
+    public sealed class Batch(FunctionEngine engine, RecordEnrichEvent e, IReadOnlyList<int> handlers)
+    {
+        private JsCollection? _collection;
+        private JsValue? _info;
+
+        internal FunctionEngine Engine => engine;
+        internal JsValue[] Handlers { get; } = [.. handlers.Select(i => engine.Registrations[i].Handler)];
+        internal JsCollection Collection => _collection ??= new JsCollection(e.Collection);
+        internal JsValue RequestInfo => _info ??= BuildRequestInfo(engine, e.Request);
+    }
 
     /// <summary>PocketBase's requestInfo as a JavaScript object, built once per event batch.</summary>
     internal static JsValue BuildRequestInfo(FunctionEngine engine, PaperGao.Core.Records.RequestInfo r)

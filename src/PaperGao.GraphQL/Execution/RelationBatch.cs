@@ -45,6 +45,7 @@ public sealed class RelationBatch(GraphQLRequestContext context, string key)
                     await RecordExpander.ExpandAsync(context.Project, conn, tx, batch, Tree, context.Request, ct);
                     return true;
                 }, ct);
+                if (context.Project.Hooks.Enrich.HasHandlers) await GraphQLEnrich.ApplyAsync(context, Loaded(batch));
             }
         }
         finally
@@ -52,6 +53,26 @@ public sealed class RelationBatch(GraphQLRequestContext context, string key)
             _gate.Release();
         }
         return parent.Expand?.GetValueOrDefault(_expandKey);
+    }
+
+    /// <summary>The related records this batch loaded (each once), for the enrich handlers.</summary>
+    private List<Record> Loaded(List<Record> parents)
+    {
+        var seen = new HashSet<Record>(ReferenceEqualityComparer.Instance);
+        var list = new List<Record>();
+        foreach (var p in parents)
+        {
+            switch (p.Expand?.GetValueOrDefault(_expandKey))
+            {
+                case Record one:
+                    if (seen.Add(one)) list.Add(one);
+                    break;
+                case IEnumerable<Record> many:
+                    foreach (var r in many) if (seen.Add(r)) list.Add(r);
+                    break;
+            }
+        }
+        return list;
     }
 
     private sealed class Pending(RelationBatch batch, Record parent) : IDataLoaderResult<object?>

@@ -110,20 +110,24 @@ internal static class RootFields
         var page = ctx.GetArgument<int?>("page", null) is { } p && p > 0 ? p : 1;
         var q = new ListQuery(page, PerPage(ctx.GetArgument<int?>("perPage", null)), ctx.GetArgument<string?>("sort", null) ?? "",
             ctx.GetArgument<string?>("filter", null) ?? "", ctx.GetArgument<bool?>("skipTotal", null) ?? false, "");
-        return await rc.ReadAsync((conn, tx) => RecordLister.FetchPageAsync(rc.Project, c, q, rc.Request, conn, tx, ctx.CancellationToken), ctx.CancellationToken);
+        var result = await rc.ReadAsync((conn, tx) => RecordLister.FetchPageAsync(rc.Project, c, q, rc.Request, conn, tx, ctx.CancellationToken), ctx.CancellationToken);
+        await GraphQLEnrich.ApplyAsync(rc, result.Items);
+        return result;
     }
 
     private static async ValueTask<object?> ViewAsync(IResolveFieldContext ctx, Collection c)
     {
         var rc = (GraphQLRequestContext)ctx.UserContext;
         var id = ctx.GetArgument<string>("id");
-        return await rc.ReadAsync(async (conn, tx) =>
+        var record = await rc.ReadAsync(async (conn, tx) =>
         {
             var r = await RecordLister.FetchOneAsync(rc.Project, conn, tx, c, c.ViewRule, id, rc.Request, ctx.CancellationToken);
             // A caller the auth collection's manageRule allows also sees the email (protocol.md §3.10): REST's marks.
             if (r is not null) await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken);
             return r;
         }, ctx.CancellationToken);
+        if (record is not null) await GraphQLEnrich.ApplyAsync(rc, [record]);
+        return record;
     }
 
     private static async ValueTask<object?> MutateAsync<T>(IResolveFieldContext ctx, Func<GraphQLRequestContext, Task<T>> work)
@@ -133,10 +137,14 @@ internal static class RootFields
         try
         {
             var result = await work(rc);
-            // The written record is answered as REST answers it: with its email when the caller is or manages it.
-            if (result is Record r && EmailAccess.NeedsQuery(r.Collection, rc.Request))
+            if (result is not Record written) return result;
+            // The answer's own copy (the after-commit hooks keep the written record), answered as REST answers it: with
+            // its email when the caller is or manages it, through the enrich handlers.
+            var r = written.Clone();
+            if (EmailAccess.NeedsQuery(r.Collection, rc.Request))
                 await rc.ReadAsync(async (conn, tx) => { await EmailAccess.MarkAsync(rc.Project, conn, tx, [r], rc.Request, ctx.CancellationToken); return true; }, ctx.CancellationToken);
-            return result;
+            await GraphQLEnrich.ApplyAsync(rc, [r]);
+            return r;
         }
         catch
         {

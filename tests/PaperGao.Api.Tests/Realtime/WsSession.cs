@@ -28,7 +28,10 @@ internal sealed class WsSession : IAsyncDisposable
         await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
     /// <summary>The next JSON message; null when the server closed the socket. Fails after the timeout (default 5 s).</summary>
-    public async Task<JsonObject?> NextAsync(CancellationToken ct, TimeSpan? timeout = null)
+    public Task<JsonObject?> NextAsync(CancellationToken ct, TimeSpan? timeout = null) => ReceiveJsonAsync(_socket, ct, timeout);
+
+    /// <summary>The next JSON message of a socket; null when the server closed it. Fails after the timeout (default 5 s).</summary>
+    internal static async Task<JsonObject?> ReceiveJsonAsync(ClientWebSocket socket, CancellationToken ct, TimeSpan? timeout = null)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout ?? TimeSpan.FromSeconds(5));
@@ -37,7 +40,7 @@ internal sealed class WsSession : IAsyncDisposable
         while (true)
         {
             WebSocketReceiveResult r;
-            try { r = await _socket.ReceiveAsync(buffer, cts.Token); }
+            try { r = await socket.ReceiveAsync(buffer, cts.Token); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new TimeoutException("no WebSocket message within the deadline"); }
             if (r.MessageType == WebSocketMessageType.Close) return null;
             ms.Write(buffer, 0, r.Count);
@@ -56,17 +59,20 @@ internal sealed class WsSession : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(_socket);
+
+    /// <summary>Closes a socket normally (within 2 s, errors ignored) and disposes it.</summary>
+    internal static async ValueTask CloseAsync(ClientWebSocket socket)
     {
         try
         {
-            if (_socket.State == WebSocketState.Open)
+            if (socket.State == WebSocketState.Open)
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException) { }
-        _socket.Dispose();
+        socket.Dispose();
     }
 }
