@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Records;
-using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
 using PaperGao.Core.Filter;
@@ -30,14 +29,11 @@ public static class LogsApi
         return app;
     }
 
-    private static RecordQueryContext FilterContext(HttpContext ctx, ISqlDialect dialect) => new()
+    private static ColumnFilterContext FilterContext(ISqlDialect dialect) => new()
     {
-        Collection = LogSchema.Collection,
-        Collections = new CollectionSet([LogSchema.Collection], 0),
+        Columns = LogSchema.FilterColumns,
         Dialect = dialect,
         Params = new SqlParams(),
-        Request = ctx.RequestInfo(),
-        AllowHiddenFields = true,
     };
 
     private static string? Compile(Func<string> compile)
@@ -61,7 +57,7 @@ public static class LogsApi
         var q = RecordsApi.ParseListQuery(ctx.Request.Query);
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(ctx, d);
+        var fctx = FilterContext(d);
         var where = string.IsNullOrWhiteSpace(q.Filter) ? null : Compile(() => FilterCompiler.CompileFilter(q.Filter, fctx));
         var orderBy = string.IsNullOrWhiteSpace(q.Sort) ? null : Compile(() => FilterCompiler.CompileSort(q.Sort, fctx));
         var from = From(d, fctx, where);
@@ -101,7 +97,7 @@ public static class LogsApi
         ctx.RequireSuperuser();
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(ctx, d);
+        var fctx = FilterContext(d);
         var filter = ctx.Request.Query["filter"].ToString();
         var where = string.IsNullOrWhiteSpace(filter) ? null : Compile(() => FilterCompiler.CompileFilter(filter, fctx));
         // The hour is the first 13 characters of the stored "YYYY-MM-DD HH:MM:SS.sssZ": the same SQL on both databases.
@@ -132,7 +128,7 @@ public static class LogsApi
     private static string Columns(ISqlDialect d) =>
         string.Join(", ", ((string[])["id", "created", "level", "message"]).Select(c => "t." + d.Quote(c))) + ", " + d.JsonToText("t." + d.Quote("data"));
 
-    private static string From(ISqlDialect d, RecordQueryContext fctx, string? where) => PagedList.FromWhere(d, LogSchema.LogsTable, fctx.Joins, where);
+    private static string From(ISqlDialect d, ColumnFilterContext fctx, string? where) => PagedList.FromWhere(d, LogSchema.LogsTable, fctx.Joins, where);
 
     private sealed record Row(string Id, string Created, double Level, string Message, string? Data);
 
