@@ -54,14 +54,11 @@ public static class CollectionsApi
         var d = project.Dialect;
         var from = PagedList.FromWhere(d, "_collections", fctx.Joins, where);
         var snapshot = project.Collections;
+        var query = new PagedQuery("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window, fctx.Params);
         var (total, ids) = await project.Database.ReadAsync(async conn =>
         {
-            var count = await PagedList.CountAsync(project.Database, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
-            var sql = PagedList.PageSql("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window);
             var list = new List<string>();
-            await using var cmd = project.Database.Command(conn, null, sql, fctx.Params);
-            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
-            while (await r.ReadAsync(ctx.RequestAborted)) list.Add(r.GetString(0));
+            var count = await PagedList.QueryAsync(project.Database, conn, null, query, r => list.Add(r.GetString(0)), ctx.RequestAborted);
             return (count, list);
         }, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, w =>

@@ -62,11 +62,12 @@ public static class LogsApi
         var orderBy = string.IsNullOrWhiteSpace(q.Sort) ? null : Compile(() => FilterCompiler.CompileSort(q.Sort, fctx));
         var from = From(d, fctx, where);
         var db = store.Database;
+        var query = new PagedQuery(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window, fctx.Params);
         var (total, rows) = await db.ReadAsync(async conn =>
         {
-            var count = await PagedList.CountAsync(db, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
-            var sql = PagedList.PageSql(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window);
-            return (count, await ReadRowsAsync(db, conn, sql, fctx.Params, ctx.RequestAborted));
+            var list = new List<Row>();
+            var count = await PagedList.QueryAsync(db, conn, null, query, r => list.Add(ReadRow(r)), ctx.RequestAborted);
+            return (count, list);
         }, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, w =>
         {
@@ -137,10 +138,12 @@ public static class LogsApi
         await using var cmd = db.Command(conn, null, sql, p);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<Row>();
-        while (await r.ReadAsync(ct))
-            list.Add(new Row(r.GetString(0), r.GetString(1), Convert.ToDouble(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
+        while (await r.ReadAsync(ct)) list.Add(ReadRow(r));
         return list;
     }
+
+    private static Row ReadRow(System.Data.Common.DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Convert.ToDouble(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4));
 
     private static void Write(Utf8JsonWriter w, Row row)
     {
