@@ -3,7 +3,9 @@
 # is one implicit transaction (one Sync), so pg_stat_database.xact_commit of the bench database grows by the number of
 # round trips. Starts the server of ARTIFACTS on --db, seeds 1,000 posts (lib/setup.js), sends each request of the
 # default suite 200 times one after the other (after 20 not counted, so that statements are prepared) and prints
-# round trips per request, less the background statements the idle server runs in the same time.
+# round trips per request, less the background statements the idle server runs in the same time. The collections and
+# logs lists are sent as the superuser (signing in costs one round trip, loading the token's record on each request
+# another).
 #
 #   bench/roundtrips.sh --db NPGSQL_CONN --artifacts DIR [--requests 200]
 set -euo pipefail
@@ -38,14 +40,20 @@ const [url, stateFile, n, conn] = process.argv.slice(2)
 const state = JSON.parse(require('fs').readFileSync(stateFile, 'utf8'))
 const env = pgEnv(conn)
 const commits = () => Number(execFileSync('psql', ['-Atc', 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()'], { env }).toString())
+let su = null
+const asSuperuser = (path) => fetch(url + path, { headers: { authorization: su } })
 const reqs = {
   view: () => fetch(`${url}/api/collections/posts/records/${state.viewId}`),
   list: () => fetch(url + state.listPath),
   'list-skiptotal': () => fetch(url + state.listSkipPath),
   update: () => fetch(`${url}/api/collections/posts/records/${state.ids[1]}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"views":5}' }),
-  create: () => fetch(`${url}/api/collections/posts/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"rt","views":5}' })
+  create: () => fetch(`${url}/api/collections/posts/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"rt","views":5}' }),
+  'collections-list': () => asSuperuser('/api/collections?perPage=20&filter=' + encodeURIComponent('system = false')),
+  'logs-list': () => asSuperuser('/api/logs?perPage=20&filter=' + encodeURIComponent('data.status = 200'))
 }
 ;(async () => {
+  const auth = await fetch(url + '/api/collections/_superusers/auth-with-password', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"identity":"bench@example.com","password":"bench-password-123"}' })
+  su = (await auth.json()).token
   for (const [name, req] of Object.entries(reqs)) {
     for (let i = 0; i < 20; i++) { const r = await req(); await r.text(); if (!r.ok) throw new Error(`${name}: ${r.status}`) }
     // pg_stat_database is updated when a backend reports its counters (at most every second, and at idle): wait for

@@ -54,6 +54,7 @@ public static class PaperGaoApiExtensions
         services.AddPaperGaoBackups();
         services.AddSingleton<Push.PushQueues>();
         services.AddHostedService<Push.PushResumer>();
+        services.AddHostedService<PaperGao.Api.GraphQL.GraphQLWarmup>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "PaperGao API";

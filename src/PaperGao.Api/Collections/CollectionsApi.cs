@@ -39,17 +39,7 @@ public static class CollectionsApi
         ctx.RequireSuperuser();
         var project = ctx.Project();
         var q = RecordsApi.ParseListQuery(ctx.Request.Query);
-        var meta = MetaCollection;
-        var fctx = new RecordQueryContext
-        {
-            Collection = meta,
-            Collections = new CollectionSet([meta], 0),
-            Dialect = project.Dialect,
-            Params = new SqlParams(),
-            Request = ctx.RequestInfo(),
-            AllowRequestAndCollection = true,
-            AllowHiddenFields = true,
-        };
+        var fctx = new ColumnFilterContext { Columns = ListColumns, Dialect = project.Dialect, Params = new SqlParams() };
         string? where = null;
         string? orderBy = null;
         try
@@ -62,16 +52,13 @@ public static class CollectionsApi
             throw ex.Forbidden ? ApiError.Forbidden(ex.Message) : ApiError.BadRequest(ex.Message);
         }
         var d = project.Dialect;
-        var from = PagedList.FromWhere(d, meta.Name, fctx.Joins, where);
+        var from = PagedList.FromWhere(d, "_collections", fctx.Joins, where);
         var snapshot = project.Collections;
+        var query = new PagedQuery("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window, fctx.Params);
         var (total, ids) = await project.Database.ReadAsync(async conn =>
         {
-            var count = await PagedList.CountAsync(project.Database, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
-            var sql = PagedList.PageSql("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window);
             var list = new List<string>();
-            await using var cmd = project.Database.Command(conn, null, sql, fctx.Params);
-            await using var r = await cmd.ExecuteReaderAsync(ctx.RequestAborted);
-            while (await r.ReadAsync(ctx.RequestAborted)) list.Add(r.GetString(0));
+            var count = await PagedList.QueryAsync(project.Database, conn, null, query, r => list.Add(r.GetString(0)), ctx.RequestAborted);
             return (count, list);
         }, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, w =>
@@ -89,28 +76,16 @@ public static class CollectionsApi
         });
     }
 
-    /// <summary>The "_collections" table described as a collection, so the filter compiler serves the list filter and sort.</summary>
-    private static readonly Collection MetaCollection = BuildMeta();
-
-    private static Collection BuildMeta()
-    {
-        var c = new Collection { Id = "_collections", Name = "_collections", Type = CollectionType.Base, System = true };
-        c.Fields.Add(TextField.CreateIdField());
-        foreach (var name in (string[])["name", "type"])
-        {
-            var f = new TextField { Name = name };
-            f.Id = FieldIds.For(f.Type, name);
-            c.Fields.Add(f);
-        }
-        c.Fields.Add(new BoolField { Name = "system", Id = FieldIds.For("bool", "system") });
-        foreach (var name in (string[])["created", "updated"])
-        {
-            var f = new AutodateField { Name = name, OnCreate = true, OnUpdate = name == "updated" };
-            f.Id = FieldIds.For(f.Type, name);
-            c.Fields.Add(f);
-        }
-        return c;
-    }
+    /// <summary>What the collections list's filter and sort may use: the columns of "_collections" (PocketBase's list allows the same).</summary>
+    private static readonly FilterColumn[] ListColumns =
+    [
+        new("id", ColumnKind.Text),
+        new("name", ColumnKind.Text),
+        new("type", ColumnKind.Text),
+        new("system", ColumnKind.Bool),
+        new("created", ColumnKind.Text),
+        new("updated", ColumnKind.Text),
+    ];
 
     private static async Task ViewAsync(HttpContext ctx, string collection)
     {

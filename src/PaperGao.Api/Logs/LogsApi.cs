@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PaperGao.Api.Infrastructure;
 using PaperGao.Api.Records;
-using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
 using PaperGao.Core.Data;
 using PaperGao.Core.Filter;
@@ -30,14 +29,11 @@ public static class LogsApi
         return app;
     }
 
-    private static RecordQueryContext FilterContext(HttpContext ctx, ISqlDialect dialect) => new()
+    private static ColumnFilterContext FilterContext(ISqlDialect dialect) => new()
     {
-        Collection = LogSchema.Collection,
-        Collections = new CollectionSet([LogSchema.Collection], 0),
+        Columns = LogSchema.FilterColumns,
         Dialect = dialect,
         Params = new SqlParams(),
-        Request = ctx.RequestInfo(),
-        AllowHiddenFields = true,
     };
 
     private static string? Compile(Func<string> compile)
@@ -61,16 +57,17 @@ public static class LogsApi
         var q = RecordsApi.ParseListQuery(ctx.Request.Query);
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(ctx, d);
+        var fctx = FilterContext(d);
         var where = string.IsNullOrWhiteSpace(q.Filter) ? null : Compile(() => FilterCompiler.CompileFilter(q.Filter, fctx));
         var orderBy = string.IsNullOrWhiteSpace(q.Sort) ? null : Compile(() => FilterCompiler.CompileSort(q.Sort, fctx));
         var from = From(d, fctx, where);
         var db = store.Database;
+        var query = new PagedQuery(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window, fctx.Params);
         var (total, rows) = await db.ReadAsync(async conn =>
         {
-            var count = await PagedList.CountAsync(db, conn, null, from, fctx.Params, q.Window, ctx.RequestAborted);
-            var sql = PagedList.PageSql(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window);
-            return (count, await ReadRowsAsync(db, conn, sql, fctx.Params, ctx.RequestAborted));
+            var list = new List<Row>();
+            var count = await PagedList.QueryAsync(db, conn, null, query, r => list.Add(ReadRow(r)), ctx.RequestAborted);
+            return (count, list);
         }, ctx.RequestAborted);
         await JsonResponse.WriteAsync(ctx, w =>
         {
@@ -101,7 +98,7 @@ public static class LogsApi
         ctx.RequireSuperuser();
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(ctx, d);
+        var fctx = FilterContext(d);
         var filter = ctx.Request.Query["filter"].ToString();
         var where = string.IsNullOrWhiteSpace(filter) ? null : Compile(() => FilterCompiler.CompileFilter(filter, fctx));
         // The hour is the first 13 characters of the stored "YYYY-MM-DD HH:MM:SS.sssZ": the same SQL on both databases.
@@ -132,7 +129,7 @@ public static class LogsApi
     private static string Columns(ISqlDialect d) =>
         string.Join(", ", ((string[])["id", "created", "level", "message"]).Select(c => "t." + d.Quote(c))) + ", " + d.JsonToText("t." + d.Quote("data"));
 
-    private static string From(ISqlDialect d, RecordQueryContext fctx, string? where) => PagedList.FromWhere(d, LogSchema.LogsTable, fctx.Joins, where);
+    private static string From(ISqlDialect d, ColumnFilterContext fctx, string? where) => PagedList.FromWhere(d, LogSchema.LogsTable, fctx.Joins, where);
 
     private sealed record Row(string Id, string Created, double Level, string Message, string? Data);
 
@@ -141,10 +138,12 @@ public static class LogsApi
         await using var cmd = db.Command(conn, null, sql, p);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<Row>();
-        while (await r.ReadAsync(ct))
-            list.Add(new Row(r.GetString(0), r.GetString(1), Convert.ToDouble(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4)));
+        while (await r.ReadAsync(ct)) list.Add(ReadRow(r));
         return list;
     }
+
+    private static Row ReadRow(System.Data.Common.DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Convert.ToDouble(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4));
 
     private static void Write(Utf8JsonWriter w, Row row)
     {

@@ -15,10 +15,16 @@ public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal)
 }
 
 /// <summary>
+/// One list statement pair: what the page selects, the list's FROM/WHERE (<see cref="PagedList.FromWhere"/>), its
+/// ORDER BY (none when empty), the page and the parameters both statements share.
+/// </summary>
+public readonly record struct PagedQuery(string Columns, string FromWhere, string? OrderBy, PageWindow Page, SqlParams? Parameters);
+
+/// <summary>
 /// The paged list every list endpoint runs (records over REST and GraphQL, collections, logs), from one FROM/WHERE
-/// text: an optional COUNT(*) over it, the page statement with ORDER BY/LIMIT/OFFSET, and the page fields of the
-/// answer (protocol.md §2.2). What each list reads per row (records as JSON or objects, collection ids, log rows) and
-/// how it compiles its filter stay with the list.
+/// text: an optional COUNT(*) over it and the page statement with ORDER BY/LIMIT/OFFSET, run together
+/// (<see cref="QueryAsync"/>), and the page fields of the answer (protocol.md §2.2). What each list reads per row
+/// (records as JSON or objects, collection ids, log rows) and the fields its filter may use stay with the list.
 /// </summary>
 public static class PagedList
 {
@@ -47,12 +53,43 @@ public static class PagedList
         return sql.ToString();
     }
 
-    /// <summary>COUNT(*) over the list's FROM/WHERE, or -1 when the page skips the total.</summary>
-    public static async Task<long> CountAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, string fromWhere, SqlParams? parameters, PageWindow page, CancellationToken ct)
+    /// <summary>
+    /// Runs a list: the COUNT(*) over its FROM/WHERE (unless the page skips the total) and the page, handing each row of
+    /// the page to <paramref name="row"/> (after <paramref name="begin"/>, called once the database has answered);
+    /// returns the total, or -1 when skipped. On PostgreSQL the two statements go in one round trip (a batch); SQLite,
+    /// where a statement is a call into this process, runs them one after the other.
+    /// </summary>
+    public static async Task<long> QueryAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, PagedQuery query,
+        Action<DbDataReader> row, CancellationToken ct, Action? begin = null)
     {
-        if (page.SkipTotal) return -1;
-        await using var cmd = db.Command(conn, tx, "SELECT COUNT(*)" + fromWhere, parameters);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(row);
+        var pageSql = PageSql(query.Columns, query.FromWhere, query.OrderBy, query.Page);
+        long total = -1;
+        if (!query.Page.SkipTotal)
+        {
+            var countSql = "SELECT COUNT(*)" + query.FromWhere;
+            if (db.Batch(conn, tx, (countSql, query.Parameters), (pageSql, query.Parameters)) is { } batch)
+            {
+                await using (batch)
+                {
+                    await using var reader = await batch.ExecuteReaderAsync(ct);
+                    if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("COUNT(*) returned no row.");
+                    total = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+                    if (!await reader.NextResultAsync(ct)) throw new InvalidOperationException("The page's result is missing.");
+                    begin?.Invoke();
+                    while (await reader.ReadAsync(ct)) row(reader);
+                }
+                return total;
+            }
+            await using var countCmd = db.Command(conn, tx, countSql, query.Parameters);
+            total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+        await using var cmd = db.Command(conn, tx, pageSql, query.Parameters);
+        await using var pageReader = await cmd.ExecuteReaderAsync(ct);
+        begin?.Invoke();
+        while (await pageReader.ReadAsync(ct)) row(pageReader);
+        return total;
     }
 
     /// <summary>Writes "page", "perPage", "totalItems" and "totalPages" into the open answer object.</summary>

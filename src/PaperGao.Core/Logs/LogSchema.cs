@@ -1,6 +1,5 @@
-using PaperGao.Core.Collections;
-using PaperGao.Core.Collections.Fields;
 using PaperGao.Core.Data;
+using PaperGao.Core.Filter;
 
 namespace PaperGao.Core.Logs;
 
@@ -13,8 +12,15 @@ public static class LogSchema
     public const string LogsTable = "_logs";
     public const string MinutesTable = "_logMinutes";
 
-    /// <summary>"_logs" described as a collection, so the filter compiler serves the list filter and sort.</summary>
-    public static Collection Collection { get; } = BuildCollection();
+    /// <summary>The fields the logs list's filter and sort may use: the columns of "_logs", and data.* paths into its JSON.</summary>
+    public static IReadOnlyList<FilterColumn> FilterColumns { get; } =
+    [
+        new("id", ColumnKind.Text),
+        new("created", ColumnKind.Text),
+        new("level", ColumnKind.Number),
+        new("message", ColumnKind.Text),
+        new("data", ColumnKind.Json),
+    ];
 
     public static IReadOnlyList<string> CreateStatements(ISqlDialect d)
     {
@@ -31,15 +37,4 @@ public static class LogSchema
     }
 
     public static string BucketColumn(int i) => "b" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Collection BuildCollection()
-    {
-        var c = new Collection { Id = LogsTable, Name = LogsTable, Type = CollectionType.Base, System = true };
-        c.Fields.Add(TextField.CreateIdField());
-        c.Fields.Add(new AutodateField { Name = "created", Id = FieldIds.For("autodate", "created"), OnCreate = true });
-        c.Fields.Add(new NumberField { Name = "level", Id = FieldIds.For("number", "level") });
-        c.Fields.Add(new TextField { Name = "message", Id = FieldIds.For("text", "message") });
-        c.Fields.Add(new JsonField { Name = "data", Id = FieldIds.For("json", "data") });
-        return c;
-    }
 }

@@ -6,9 +6,6 @@ namespace PaperGao.Core.Records;
 /// </summary>
 public sealed record ListQuery(int Page, int PerPage, string Sort, string Filter, bool SkipTotal, string Expand, bool EstimateTotal = false)
 {
-    /// <summary>A COUNT(*) of every match runs (neither skipped nor estimated).</summary>
-    public bool CountsExactly => !SkipTotal && !EstimateTotal;
-
     public const int DefaultPerPage = 30;
     public const int MaxPerPage = 1000;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Common;
@@ -42,39 +41,16 @@ public static class RecordLister
     }
 
     /// <summary>
-    /// Runs the list's total (unless skipped: then -1) and its page, handing each row of the page to
-    /// <paramref name="row"/>; returns the total. On PostgreSQL the two statements go in one round trip.
+    /// The list's total (-1 when skipped; with estimateTotal, <see cref="TotalEstimate"/>'s instead of the exact count)
+    /// and page (<see cref="PagedList.QueryAsync"/>), each row of the page handed to <paramref name="row"/>.
     /// </summary>
     private static async Task<long> QueryAsync(Project project, Collection c, ListQuery q, CompiledList compiled, Data.SqlParams parameters,
         System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, Action? begin, Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
-        var countSql = "SELECT COUNT(*)" + compiled.FromWhere;
-        var pageSql = PageSql(project, c, q, compiled);
-        long total = -1;
-        if (q.CountsExactly && project.Database.Batch(conn, tx, (countSql, parameters), (pageSql, parameters)) is { } batch)
-        {
-            await using (batch)
-            {
-                await using var reader = await batch.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("COUNT(*) returned no row.");
-                total = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-                if (!await reader.NextResultAsync(ct)) throw new InvalidOperationException("The page's result is missing.");
-                begin?.Invoke();
-                while (await reader.ReadAsync(ct)) row(reader);
-            }
-            return total;
-        }
-        if (q.EstimateTotal) total = await TotalEstimate.CountAsync(project.Database, conn, tx, c.Name, c.IsView, compiled.FromWhere, parameters, ct);
-        else if (!q.SkipTotal)
-        {
-            await using var countCmd = project.Database.Command(conn, tx, countSql, parameters);
-            total = Convert.ToInt64(await countCmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
-        await using var cmd = project.Database.Command(conn, tx, pageSql, parameters);
-        await using var pageReader = await cmd.ExecuteReaderAsync(ct);
-        begin?.Invoke();
-        while (await pageReader.ReadAsync(ct)) row(pageReader);
-        return total;
+        var window = q.EstimateTotal ? q.Window with { SkipTotal = true } : q.Window;
+        var total = await PagedList.QueryAsync(project.Database, conn, tx,
+            new PagedQuery(RecordSql.SelectList(c, project.Dialect), compiled.FromWhere, compiled.OrderBy, window, parameters), row, ct, begin);
+        return q.EstimateTotal ? await TotalEstimate.CountAsync(project.Database, conn, tx, c.Name, c.IsView, compiled.FromWhere, parameters, ct) : total;
     }
 
     /// <summary>The compiled list from the cache (or compiled now) and a fresh copy of its parameters.</summary>
@@ -98,9 +74,6 @@ public static class RecordLister
         foreach (var v in compiled.Values) parameters.Add(v);
         return (compiled, parameters);
     }
-
-    private static string PageSql(Project project, Collection c, ListQuery q, CompiledList compiled) =>
-        PagedList.PageSql(RecordSql.SelectList(c, project.Dialect), compiled.FromWhere, compiled.OrderBy, q.Window);
 
     private static CompiledList Compile(Project project, Collection c, ListQuery q, RequestInfo request)
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using PaperGao.Core.Collections;
+using PaperGao.Core.Data;
 using PaperGao.Core.Filter;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Rules;
@@ -48,9 +49,7 @@ public static class RuleQuery
     private static string BuildSelect(Project project, Collection c, RecordQueryContext ctx, string?[] conditions, string? orderBy, int? limit)
     {
         var d = project.Dialect;
-        var sb = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, d)).Append(" FROM ").Append(d.Quote(c.Name)).Append(" AS t");
-        foreach (var j in ctx.Joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
-        AppendWhere(sb, conditions);
+        var sb = new StringBuilder("SELECT ").Append(RecordSql.SelectList(c, d)).Append(PagedList.FromWhere(d, c.Name, ctx.Joins, conditions));
         if (!string.IsNullOrEmpty(orderBy)) sb.Append(" ORDER BY ").Append(orderBy);
         if (limit is { } l) sb.Append(" LIMIT ").Append(l.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return sb.ToString();

@@ -1,5 +1,6 @@
 using PaperGao.Core.Common;
 using PaperGao.Core.Filter;
+using PaperGao.Core.Records;
 
 namespace PaperGao.Core.Rules;
 

@@ -42,6 +42,11 @@ public static class PaperGaoMetrics
         Meter.CreateHistogram<double>("papergao.realtime.fanout.lag", "s", "Time from a record change's commit to the start of its realtime fan-out (the fan-out worker's backlog).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10] });
 
+    /// <summary>GraphQL schema builds: one per collection set and kind of caller (after a start or a collection change), never per request.</summary>
+    public static readonly Histogram<double> GraphQLSchemaBuild =
+        Meter.CreateHistogram<double>("papergao.graphql.schema.build", "s", "Time to build a project's GraphQL schema for one kind of caller (superuser, public, key) after a start or a collection change.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
     public static void RecordOperation(string project, string collection, string action)
     {
         if (!RecordOperations.Enabled) return;
@@ -60,6 +65,9 @@ public static class PaperGaoMetrics
 
     /// <summary>Times a function run until disposed, tagged with its kind (route, middleware, hook, cron).</summary>
     public static Timing TimeFunction(object kind) => new(FunctionDuration, "kind", kind);
+
+    /// <summary>Times a GraphQL schema build until disposed, tagged with the kind of caller it is for.</summary>
+    public static Timing TimeGraphQLSchemaBuild(string caller) => new(GraphQLSchemaBuild, "caller", caller);
 
     /// <summary>Stopwatch.GetTimestamp() when the fan-out lag is recorded, else 0 (nothing to measure).</summary>
     public static long FanoutStart() => RealtimeFanoutLag.Enabled ? Stopwatch.GetTimestamp() : 0;

@@ -30,6 +30,23 @@ public static class GraphQLExecutor
 
     public static GraphQLSerializer Serializer { get; } = new(new PaperGaoErrorInfoProvider());
 
+    /// <summary>
+    /// Parses, validates and runs "{ __typename }" on a schema and serializes the answer, with the limits' validation
+    /// rules (the start-up warm-up, <see cref="SchemaWarmup"/>: the executor's first-use cost, paid off the request path).
+    /// </summary>
+    internal static async Task WarmUpAsync(global::GraphQL.Types.ISchema schema)
+    {
+        var result = await Executer.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = schema,
+            Query = "{ __typename }",
+            ThrowOnUnhandledException = false,
+            ValidationRules = ValidatedDocuments.Full(GraphQLLimits.Default, introspection: false),
+        });
+        if (result.Errors is { Count: > 0 } errors) throw new InvalidOperationException("The GraphQL warm-up query failed: " + errors[0].Message);
+        await Serializer.WriteAsync(Stream.Null, result);
+    }
+
     public static async Task<GraphQLOutcome> ExecuteAsync(GraphQLRequest request, GraphQLRequestContext rc, GraphQLAccess access, bool introspection,
         GraphQLLimits limits, Action<Exception>? onUnexpected, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using GraphQL.Types;
 using PaperGao.Core.Collections;
+using PaperGao.Core.Telemetry;
 using PaperGao.GraphQL.Execution;
 
 namespace PaperGao.GraphQL.Schema;
@@ -20,6 +21,12 @@ public static class SchemaCache
     {
         var variants = Schemas.GetOrCreateValue(set);
         if (variants.Count >= MaxVariantsPerSet && !variants.ContainsKey(access.CacheKey)) variants.Clear();
-        return variants.GetOrAdd(access.CacheKey, _ => new Lazy<ISchema>(() => SchemaBuilder.Build(set, access))).Value;
+        return variants.GetOrAdd(access.CacheKey, _ => new Lazy<ISchema>(() => Build(set, access))).Value;
+    }
+
+    private static ISchema Build(CollectionSet set, GraphQLAccess access)
+    {
+        using var timing = PaperGaoMetrics.TimeGraphQLSchemaBuild(access.Superuser ? "superuser" : access.CacheKey.StartsWith("key:", StringComparison.Ordinal) ? "key" : "public");
+        return SchemaBuilder.Build(set, access);
     }
 }

@@ -143,6 +143,15 @@ public sealed class MetricsTests(PostgresCluster postgres)
         for (var i = 0; i < 3; i++)
             using (var list = await client.GetAsync("/api/collections/users/records", ct)) list.EnsureSuccessStatusCode();
         await WaitForSampleAsync(metricsUrl, "papergao_record_operations_total", first.Value + 3, ct, "action=\"list\"", "collection=\"users\"");
+
+        // The GraphQL schema: one warm-up build after the start (GraphQLWarmup), then one per collection set and kind
+        // of caller, never one per request.
+        await WaitForSampleAsync(metricsUrl, "papergao_graphql_schema_build_seconds_count", 1, ct, "caller=\"warmup\"");
+        for (var i = 0; i < 2; i++)
+            using (var gql = await client.PostAsJsonAsync("/api/graphql", new { query = "{ __typename }" }, ct)) gql.EnsureSuccessStatusCode();
+        var builds = await WaitForSampleAsync(metricsUrl, "papergao_graphql_schema_build_seconds_count", 1, ct, "caller=\"public\"");
+        Assert.Equal(1.0, builds.Value);
+        Assert.Equal(1.0, Sample(builds.Exposition, "papergao_graphql_schema_build_seconds_count", "caller=\"warmup\""));
     }
 
     /// <summary>Scrapes until the sample reaches <paramref name="atLeast"/> (the exporter may answer from a short cache).</summary>

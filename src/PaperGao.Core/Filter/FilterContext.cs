@@ -1,17 +1,17 @@
-using PaperGao.Core.Collections;
 using PaperGao.Core.Data;
-using PaperGao.Core.Records;
 
 namespace PaperGao.Core.Filter;
 
 /// <summary>
-/// Everything the filter compiler needs to turn a filter/rule/sort on one collection into SQL for one statement.
-/// The main table is FROM "&lt;collection name&gt;" AS <see cref="TableAlias"/>; the caller appends <see cref="Joins"/> after FROM.
+/// What the filter compiler needs to turn a filter, rule or sort into SQL for one statement, whatever its fields are:
+/// the dialect, the statement's parameters, the main table's alias, the joins the compiler adds and what the SQL came to
+/// depend on. The fields themselves come from the subclass, through the field resolver it makes
+/// (<c>Records.RecordQueryContext</c> for records: fields, relations, @request and @collection;
+/// <see cref="ColumnFilterContext"/> for a fixed table such as the logs or the collections list).
+/// The main table is FROM "&lt;table&gt;" AS <see cref="TableAlias"/>; the caller appends <see cref="Joins"/> after FROM.
 /// </summary>
-public sealed class RecordQueryContext
+public abstract class FilterContext
 {
-    public required Collection Collection { get; init; }
-    public required CollectionSet Collections { get; init; }
     public required ISqlDialect Dialect { get; init; }
 
     /// <summary>Shared by the whole statement.</summary>
@@ -19,18 +19,6 @@ public sealed class RecordQueryContext
 
     /// <summary>The main table alias (trusted, chosen by the caller).</summary>
     public string TableAlias { get; init; } = "t";
-
-    /// <summary>Values for @request.*.</summary>
-    public RequestInfo Request { get; init; } = RequestInfo.Guest;
-
-    /// <summary>
-    /// False for client filter/sort of non-superusers: @request./@collection. then throw FilterException with Forbidden=true,
-    /// and collections reached through relations must also pass their own listRule.
-    /// </summary>
-    public bool AllowRequestAndCollection { get; init; }
-
-    /// <summary>False for client filter/sort of non-superusers: hidden fields are "unknown".</summary>
-    public bool AllowHiddenFields { get; init; }
 
     /// <summary>LEFT JOIN clauses the compiler needed (single-valued relation paths); the caller puts them after FROM. Aliases are derived from the path, so equal joins have equal text.</summary>
     public List<string> Joins { get; } = [];
@@ -41,8 +29,8 @@ public sealed class RecordQueryContext
     /// </summary>
     public CompileDependencies Dependencies { get; init; } = new();
 
-    /// <summary>Nesting level of rule compilations (a related collection's listRule compiled inside a client filter).</summary>
-    internal int RuleNesting { get; init; }
+    /// <summary>The resolver of this context's fields for one compilation (it may keep state for it, such as joins made).</summary>
+    internal abstract IFieldResolver CreateResolver(SqlExprCompiler compiler);
 }
 
 /// <summary>What a compiled filter depended on besides its own text and the schema.</summary>

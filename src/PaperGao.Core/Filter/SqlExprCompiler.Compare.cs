@@ -5,7 +5,7 @@ using PaperGao.Core.Filter.Ast;
 namespace PaperGao.Core.Filter;
 
 /// <summary>Comparisons: operator semantics of protocol.md §3.3/§3.4 with type-correct SQL for both dialects.</summary>
-internal sealed partial class RecordFieldResolver
+internal sealed partial class SqlExprCompiler
 {
     private const string TrueSql = "1=1";
     private const string FalseSql = "1=0";
@@ -325,9 +325,8 @@ internal sealed partial class RecordFieldResolver
     public string CompileSortItem(SortItem item)
     {
         if (item.Field == SortParser.Random) return _d.RandomFunction;
-        if (item.Field == SortParser.RowId) return _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView) + " " + _d.SortDirection(item.Descending, nullable: false);
-        CheckAllowed(item.Field);
-        if (FilterMacros.IsMacro(item.Field) || (IsKeyword(item.Field) && _ctx.Collection.FindField(item.Field) is null))
+        if (item.Field == SortParser.RowId) return _fields.RowIdSql() + " " + _d.SortDirection(item.Descending, nullable: false);
+        if (FilterMacros.IsMacro(item.Field) || (IsKeyword(item.Field) && !_fields.HasField(item.Field)))
             throw new FilterException($"invalid sort field '{item.Field}'");
         var scope = NewIsolated(collectGuards: true);
         var before = MainGuards.Count;

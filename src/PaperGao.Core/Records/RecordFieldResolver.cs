@@ -3,66 +3,41 @@ using System.Text.Json.Nodes;
 using PaperGao.Core.Collections;
 using PaperGao.Core.Collections.Fields;
 using PaperGao.Core.Data;
+using PaperGao.Core.Filter;
 using PaperGao.Core.Filter.Ast;
 
-namespace PaperGao.Core.Filter;
+namespace PaperGao.Core.Records;
 
 /// <summary>
-/// Resolves operands (field paths, @request.*, @collection.*, macros, literals, functions) of one compilation
-/// against the collection schema. Identifiers only ever reach SQL as schema names quoted by the dialect;
-/// every value is a parameter.
+/// The fields of a records filter, rule or sort (<see cref="IFieldResolver"/>): field paths through relations and
+/// back-relations (with the related collections' list rules for client filters), hidden fields and email visibility,
+/// @request.* and @collection.*. Identifiers only ever reach SQL as schema names quoted by the dialect; every value is a
+/// parameter.
 /// </summary>
-internal sealed partial class RecordFieldResolver
+internal sealed class RecordFieldResolver : IFieldResolver
 {
     private readonly RecordQueryContext _ctx;
+    private readonly SqlExprCompiler _c;
     private readonly ISqlDialect _d;
-    private int _isolatedCounter;
 
-    public RecordFieldResolver(RecordQueryContext ctx)
+    public RecordFieldResolver(RecordQueryContext ctx, SqlExprCompiler compiler)
     {
         _ctx = ctx;
+        _c = compiler;
         _d = ctx.Dialect;
-        Shared = new QueryScope(ctx.TableAlias + "_s", isolated: false);
     }
-
-    /// <summary>The sources shared by the whole filter (one EXISTS).</summary>
-    public QueryScope Shared { get; }
-
-    /// <summary>Conditions on main-scope joins (listRule of related collections in client filters).</summary>
-    public List<string> MainGuards { get; } = [];
-
-    public QueryScope NewIsolated(bool collectGuards = false) =>
-        new(_ctx.TableAlias + "_m" + (++_isolatedCounter).ToString(CultureInfo.InvariantCulture) + "_", isolated: !collectGuards);
 
     private string Q(string identifier) => _d.Quote(identifier);
 
     private string P(object? value) => _ctx.Params.Add(value);
 
+    public bool HasField(string name) => _ctx.Collection.FindField(name) is not null;
+
+    public string RowIdSql() => _d.RowIdSql(_ctx.TableAlias, _ctx.Collection.IsView);
+
     private readonly record struct PathState(Collection Coll, string Alias, bool InMulti, bool NeedsAll, int Depth, bool AllowHidden, bool IsAuthPath);
 
-    public Resolved Resolve(Operand operand, QueryScope scope) => operand switch
-    {
-        TextOperand t => Resolved.Text(t.Value),
-        NumberOperand n => Resolved.Number(n.Value),
-        FunctionOperand f => ResolveFunction(f, scope),
-        IdentifierOperand id => ResolveIdentifierAt(id, scope),
-        _ => throw new FilterException("invalid operand"),
-    };
-
-    /// <summary>An identifier of the filter text: an error resolving it names the identifier's position.</summary>
-    private Resolved ResolveIdentifierAt(IdentifierOperand id, QueryScope scope)
-    {
-        try
-        {
-            return ResolveIdentifier(id.Name, scope);
-        }
-        catch (FilterException ex) when (!ex.Forbidden && ex.Position is null)
-        {
-            throw ex.At(id.Position);
-        }
-    }
-
-    public void CheckAllowed(string name)
+    private void CheckAllowed(string name)
     {
         if (_ctx.AllowRequestAndCollection) return;
         if (name.StartsWith("@request.", StringComparison.Ordinal))
@@ -71,58 +46,16 @@ internal sealed partial class RecordFieldResolver
             throw new FilterException("Only superusers can filter by @collection.", forbidden: true);
     }
 
-    public static bool IsKeyword(string name) =>
-        name.Equals("null", StringComparison.OrdinalIgnoreCase) || name.Equals("true", StringComparison.OrdinalIgnoreCase) || name.Equals("false", StringComparison.OrdinalIgnoreCase);
-
     public Resolved ResolveIdentifier(string name, QueryScope scope)
     {
         CheckAllowed(name);
-        if (FilterMacros.TryResolve(name, DateTime.UtcNow, out var macro))
-        {
-            _ctx.Dependencies.UsesClock = true;
-            return macro;
-        }
         if (name.StartsWith("@request.", StringComparison.Ordinal)) return ResolveRequest(name["@request.".Length..], scope);
         if (name.StartsWith("@collection.", StringComparison.Ordinal)) return ResolveCollectionRef(name["@collection.".Length..], scope);
-        if (IsKeyword(name) && _ctx.Collection.FindField(name) is null)
-        {
-            return name.ToLowerInvariant() switch
-            {
-                "null" => Resolved.Null,
-                "true" => Resolved.Bool(true),
-                _ => Resolved.Bool(false),
-            };
-        }
-        if (name[0] is '@' or '#') throw new FilterException($"unknown identifier '{Short(name)}'");
-        var (segs, mod) = SplitPath(name);
+        if (name[0] is '@' or '#') throw SqlExprCompiler.UnknownIdentifier(name);
+        var (segs, mod) = SqlExprCompiler.SplitPath(name);
         var st = new PathState(_ctx.Collection, _ctx.TableAlias, false, false, 0, _ctx.AllowHiddenFields, false);
         return WalkPath(st, segs, 0, mod, scope);
     }
-
-    private static string Short(string s) => s.Length > 60 ? s[..60] + "…" : s;
-
-    /// <summary>Splits "a.b.c:mod" into segments and the modifier; validates every segment.</summary>
-    private static (string[] Segments, string? Modifier) SplitPath(string path)
-    {
-        string? mod = null;
-        var colon = path.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
-        {
-            mod = path[(colon + 1)..];
-            path = path[..colon];
-            if (mod.Length == 0 || mod.Contains('.', StringComparison.Ordinal) || mod.Contains(':', StringComparison.Ordinal))
-                throw new FilterException($"invalid modifier in '{Short(path + ":" + mod)}': modifiers are only allowed at the end of a path");
-        }
-        var segs = path.Split('.');
-        foreach (var s in segs)
-        {
-            if (s.Length == 0 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-                throw new FilterException($"invalid field path '{Short(path)}'");
-        }
-        return (segs, mod);
-    }
-
-    private FilterException Unknown(string name) => new($"unknown field '{Short(name)}'");
 
     private Resolved WalkPath(PathState st, string[] segs, int i, string? mod, QueryScope scope)
     {
@@ -135,36 +68,18 @@ internal sealed partial class RecordFieldResolver
             {
                 if (last)
                 {
-                    var idField = next.Coll.FindField("id") ?? throw Unknown(seg);
+                    var idField = next.Coll.FindField("id") ?? throw SqlExprCompiler.UnknownField(seg);
                     return Leaf(next, idField, mod, scope);
                 }
                 return WalkPath(next, segs, i + 1, mod, scope);
             }
-            throw Unknown(seg);
+            throw SqlExprCompiler.UnknownField(seg);
         }
-        if (field.Hidden && !st.AllowHidden) throw Unknown(seg);
+        if (field.Hidden && !st.AllowHidden) throw SqlExprCompiler.UnknownField(seg);
         if (last) return Leaf(st, field, mod, scope);
 
         if (field.Kind is ColumnKind.Json or ColumnKind.JsonObject)
-        {
-            var col = $"{st.Alias}.{Q(field.Name)}";
-            var path = segs[(i + 1)..];
-            var r = new Resolved
-            {
-                Sql = _d.JsonExtract(col, path),
-                Type = VType.Dynamic,
-                JsonBase = col,
-                JsonPath = path,
-                IsMulti = st.InMulti,
-                NeedsAll = st.NeedsAll,
-            };
-            return mod switch
-            {
-                null => r,
-                "lower" => new Resolved { Sql = $"LOWER({_d.JsonExtractAs(col, path, FilterValueType.Text)})", Type = VType.Text, IsMulti = r.IsMulti, NeedsAll = r.NeedsAll },
-                _ => throw new FilterException($"modifier ':{mod}' is not supported for JSON paths"),
-            };
-        }
+            return _c.JsonPath(new SqlExprCompiler.Source(st.Alias, st.InMulti, st.NeedsAll), field.Name, segs[(i + 1)..], mod);
 
         if (field is RelationField rel)
         {
@@ -177,10 +92,10 @@ internal sealed partial class RecordFieldResolver
                 var next = JoinSingle(st, rel, target, scope);
                 return WalkPath(next, segs, i + 1, mod, scope);
             }
-            var je = JoinEach(st, rel, scope);
+            var je = _c.JoinEach(st.Alias, rel.Name, scope);
             if (rest == 1 && segs[i + 1] == "id")
             {
-                return ApplyTextModifier(new Resolved { Sql = $"{je}.value", Type = VType.Text, IsMulti = true, NeedsAll = true }, mod, "relation id");
+                return _c.TextModifier(new Resolved { Sql = $"{je}.value", Type = VType.Text, IsMulti = true, NeedsAll = true }, mod, "relation id");
             }
             var alias = scope.GetOrAdd($"{st.Alias}.{rel.Name}>{target.Id}", a => $"LEFT JOIN {Q(target.Name)} AS {a} ON {a}.{Q("id")} = {je}.value", out var added);
             if (added) AddScopeGuard(scope, target, alias);
@@ -188,12 +103,6 @@ internal sealed partial class RecordFieldResolver
         }
 
         throw new FilterException($"invalid field path: '{seg}' has no sub-fields");
-    }
-
-    private string JoinEach(PathState st, Field field, QueryScope scope)
-    {
-        var col = $"{st.Alias}.{Q(field.Name)}";
-        return scope.GetOrAdd($"{st.Alias}.{field.Name}:each", a => $"LEFT JOIN {_d.JsonEachAs(col, a)} ON 1=1", out _);
     }
 
     private PathState JoinSingle(PathState st, RelationField rel, Collection target, QueryScope scope)
@@ -204,7 +113,7 @@ internal sealed partial class RecordFieldResolver
             var join = $"LEFT JOIN {Q(target.Name)} AS {alias} ON {alias}.{Q("id")} = {st.Alias}.{Q(rel.Name)}";
             if (!_ctx.Joins.Contains(join)) _ctx.Joins.Add(join);
             var guard = ListRuleGuard(target, alias);
-            if (guard is not null && !MainGuards.Contains(guard)) MainGuards.Add(guard);
+            if (guard is not null && !_c.MainGuards.Contains(guard)) _c.MainGuards.Add(guard);
             return new PathState(target, alias, false, false, st.Depth + 1, st.AllowHidden, st.IsAuthPath);
         }
         var a2 = scope.GetOrAdd($"{st.Alias}.{rel.Name}>{target.Id}", a => $"LEFT JOIN {Q(target.Name)} AS {a} ON {a}.{Q("id")} = {st.Alias}.{Q(rel.Name)}", out var added);
@@ -240,47 +149,12 @@ internal sealed partial class RecordFieldResolver
 
     private Resolved Leaf(PathState st, Field field, string? mod, QueryScope scope)
     {
-        var col = $"{st.Alias}.{Q(field.Name)}";
         string? guard = null;
         if (!_ctx.AllowHiddenFields && !st.IsAuthPath && st.Coll.IsAuth && field.Name == "email" && st.Coll.FindField("emailVisibility") is not null)
             guard = $"{st.Alias}.{Q("emailVisibility")} = {_d.BoolLiteral(true)}";
-
-        switch (mod)
-        {
-            case null:
-            case "lower":
-                var r = field.Kind switch
-                {
-                    ColumnKind.Text => new Resolved { Sql = col, Type = VType.Text },
-                    ColumnKind.Number => new Resolved { Sql = col, Type = VType.Number },
-                    ColumnKind.Bool => new Resolved { Sql = col, Type = VType.Bool },
-                    ColumnKind.Json => new Resolved { Sql = _d.JsonExtract(col, []), Type = VType.Dynamic, JsonBase = col, JsonPath = [] },
-                    _ => new Resolved { Sql = col, Type = VType.JsonDoc },
-                };
-                // Every table column but a plain JSON field is NOT NULL; a view's columns and joined tables' columns may be NULL.
-                var notNull = mod is null && field.Kind != ColumnKind.Json && !st.Coll.IsView && st.Alias == _ctx.TableAlias;
-                r = new Resolved { Sql = r.Sql, Type = r.Type, JsonBase = r.JsonBase, JsonPath = r.JsonPath, IsMulti = st.InMulti, NeedsAll = st.NeedsAll, Guard = guard, NotNull = notNull };
-                return mod is null ? r : ApplyTextModifier(r, mod, field.Name);
-            case "length":
-                if (!field.IsMultiple) throw new FilterException($"modifier ':length' is only allowed for multi-valued fields ('{field.Name}')");
-                return new Resolved { Sql = _d.JsonArrayLength(col), Type = VType.Number, IsMulti = st.InMulti, NeedsAll = st.NeedsAll, Guard = guard };
-            case "each":
-                if (!field.IsMultiple) throw new FilterException($"modifier ':each' is only allowed for multi-valued fields ('{field.Name}')");
-                var je = JoinEach(st, field, scope);
-                return new Resolved { Sql = $"{je}.value", Type = VType.Text, IsMulti = true, NeedsAll = true, Guard = guard };
-            case "isset":
-            case "changed":
-                throw new FilterException($"modifier ':{mod}' is only allowed for @request.* fields");
-            default:
-                throw new FilterException($"unknown modifier ':{Short(mod)}'");
-        }
-    }
-
-    private Resolved ApplyTextModifier(Resolved r, string? mod, string what)
-    {
-        if (mod is null) return r;
-        if (mod != "lower") throw new FilterException($"modifier ':{Short(mod)}' is not supported for '{what}'");
-        return new Resolved { Sql = $"LOWER({SqlIn(r, VType.Text)})", Type = VType.Text, IsMulti = r.IsMulti, NeedsAll = r.NeedsAll, Guard = r.Guard };
+        // Every table column but a plain JSON field is NOT NULL; a view's columns and joined tables' columns may be NULL.
+        var notNull = field.Kind != ColumnKind.Json && !st.Coll.IsView && st.Alias == _ctx.TableAlias;
+        return _c.Column(new SqlExprCompiler.Source(st.Alias, st.InMulti, st.NeedsAll), field.Name, field.Kind, field.IsMultiple, notNull, guard, mod, scope);
     }
 
     // ---- list rules of related collections (client filters of non-superusers) ----
@@ -331,13 +205,13 @@ internal sealed partial class RecordFieldResolver
     private Resolved ResolveCollectionRef(string rest, QueryScope scope)
     {
         var dot = rest.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0) throw new FilterException($"invalid @collection path '@collection.{Short(rest)}': a field is required");
+        if (dot <= 0) throw new FilterException($"invalid @collection path '@collection.{SqlExprCompiler.Short(rest)}': a field is required");
         var head = rest[..dot];
         var aliasName = "";
         var colon = head.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0) { aliasName = head[(colon + 1)..]; head = head[..colon]; }
-        var target = _ctx.Collections.Find(head) ?? throw new FilterException($"unknown collection '{Short(head)}' in @collection");
-        var (segs, mod) = SplitPath(rest[(dot + 1)..]);
+        var target = _ctx.Collections.Find(head) ?? throw new FilterException($"unknown collection '{SqlExprCompiler.Short(head)}' in @collection");
+        var (segs, mod) = SqlExprCompiler.SplitPath(rest[(dot + 1)..]);
         var alias = scope.GetOrAdd($"@collection.{target.Id}:{aliasName}", a => $"LEFT JOIN {Q(target.Name)} AS {a} ON 1=1", out _);
         var st = new PathState(target, alias, true, true, 0, true, false);
         return WalkPath(st, segs, 0, mod, scope);
@@ -373,7 +247,7 @@ internal sealed partial class RecordFieldResolver
             case "auth" when segs.Length >= 2:
                 return ResolveAuth(segs[1..], mod, scope);
             default:
-                throw new FilterException($"unknown @request field '@request.{Short(rest)}'");
+                throw new FilterException($"unknown @request field '@request.{SqlExprCompiler.Short(rest)}'");
         }
     }
 
@@ -401,7 +275,7 @@ internal sealed partial class RecordFieldResolver
                 if (raw is JsonArray arr) return new Resolved { Type = VType.Text, StaticItems = [.. arr.Select(n => FromJson(n, null))] };
                 return new Resolved { Type = VType.Text, StaticItems = value.IsEmptyLiteral ? [] : [value] };
             default:
-                throw new FilterException($"unknown modifier ':{Short(mod)}'");
+                throw new FilterException($"unknown modifier ':{SqlExprCompiler.Short(mod)}'");
         }
     }
 
@@ -448,16 +322,16 @@ internal sealed partial class RecordFieldResolver
         {
             if (mod == "changed")
             {
-                if (field is null) throw new FilterException($"modifier ':changed' needs a field of the collection ('{Short(key)}')");
+                if (field is null) throw new FilterException($"modifier ':changed' needs a field of the collection ('{SqlExprCompiler.Short(key)}')");
                 if (!exists) return Resolved.Bool(false);
                 var cmp = new ComparisonExpr(new IdentifierOperand("@request.body." + key, 0), SignOp.Neq, new IdentifierOperand(key, 0), 0);
-                return new Resolved { Sql = "(" + CompileComparison(cmp, scope) + ")", Type = VType.Bool };
+                return new Resolved { Sql = "(" + _c.CompileComparison(cmp, scope) + ")", Type = VType.Bool };
             }
             return StaticValue(exists ? FromJson(node, field) : Resolved.Null, exists, mod, node);
         }
 
         if (mod is "isset" or "changed" or "length" or "each" && field is not RelationField)
-            throw new FilterException($"modifier ':{mod}' is not supported for '@request.body.{Short(string.Join('.', segs))}'");
+            throw new FilterException($"modifier ':{mod}' is not supported for '@request.body.{SqlExprCompiler.Short(string.Join('.', segs))}'");
 
         if (field is RelationField rel)
         {
@@ -473,7 +347,7 @@ internal sealed partial class RecordFieldResolver
                 ? $"LEFT JOIN {Q(target.Name)} AS {a} ON 1=0"
                 : $"LEFT JOIN {Q(target.Name)} AS {a} ON {a}.{Q("id")} IN ({string.Join(", ", ids.Select(id => P(id)))})", out _);
             var st = new PathState(target, alias, true, rel.IsMultiple, 1, true, false);
-            var (restSegs, _) = SplitPath(string.Join('.', segs[1..]));
+            var (restSegs, _) = SqlExprCompiler.SplitPath(string.Join('.', segs[1..]));
             return WalkPath(st, restSegs, 0, mod, scope);
         }
 
@@ -513,83 +387,9 @@ internal sealed partial class RecordFieldResolver
             return StaticValue(v, true, mod, null);
         }
         var coll = _ctx.Collections.FindById(auth.Collection.Id) ?? auth.Collection;
-        var (path, _) = SplitPath(string.Join('.', segs));
+        var (path, _) = SqlExprCompiler.SplitPath(string.Join('.', segs));
         var alias = scope.GetOrAdd("@request.auth", a => $"LEFT JOIN {Q(coll.Name)} AS {a} ON {a}.{Q("id")} = {P(auth.Id)}", out _);
         var st = new PathState(coll, alias, true, false, 0, true, true);
         return WalkPath(st, path, 0, mod, scope);
-    }
-
-    // ---- functions ----
-
-    private Resolved ResolveFunction(FunctionOperand f, QueryScope scope)
-    {
-        switch (f.Name)
-        {
-            case "geoDistance":
-            {
-                if (f.Args.Count != 4) throw new FilterException($"geoDistance expects 4 arguments at position {f.Position}");
-                var args = new string[4];
-                var multi = false;
-                for (var i = 0; i < 4; i++)
-                {
-                    if (f.Args[i] is not (IdentifierOperand or NumberOperand))
-                        throw new FilterException($"geoDistance arguments must be fields or numbers (position {f.Args[i].Position})");
-                    var r = Resolve(f.Args[i], scope);
-                    if (r.StaticItems is not null || r.Type == VType.JsonDoc) throw new FilterException($"invalid geoDistance argument at position {f.Args[i].Position}");
-                    multi |= r.IsMulti;
-                    args[i] = r.IsLiteral ? (BindAs(r, VType.Number) ?? "NULL") : SqlIn(r, VType.Number);
-                }
-                return new Resolved { Sql = _d.GeoDistance(args[0], args[1], args[2], args[3]), Type = VType.Number, IsMulti = multi };
-            }
-            case "strftime":
-            {
-                if (f.Args.Count is < 1 or > 10) throw new FilterException($"strftime expects 1 to 10 arguments at position {f.Position}");
-                if (f.Args[0] is not TextOperand fmt) throw new FilterException($"strftime format must be a quoted text at position {f.Args[0].Position}");
-                string? time = null;
-                var timeIsNumber = false;
-                var multi = false;
-                var needsAll = false;
-                if (f.Args.Count >= 2)
-                {
-                    var r = Resolve(f.Args[1], scope);
-                    if (r.StaticItems is not null) throw new FilterException($"invalid strftime time value at position {f.Args[1].Position}");
-                    multi = r.IsMulti;
-                    needsAll = r.NeedsAll;
-                    timeIsNumber = r.Type == VType.Number || (r.Type == VType.Bool);
-                    if (r.IsLiteral)
-                    {
-                        time = r.Literal switch
-                        {
-                            string s when FilterValues.IsValidTimeText(s) => P(s),
-                            double d => P(FilterValues.NumberValue(d)),
-                            bool b => P(b ? 1L : 0L),
-                            _ => "NULL",
-                        };
-                    }
-                    else
-                    {
-                        time = r.Type switch
-                        {
-                            VType.Bool => _d.BoolToNumber(r.Sql),
-                            VType.JsonDoc => _d.JsonToText(r.Sql),
-                            VType.Dynamic => SqlIn(r, VType.Text),
-                            _ => r.Sql,
-                        };
-                    }
-                }
-                var mods = new List<string>();
-                for (var i = 2; i < f.Args.Count; i++)
-                {
-                    if (f.Args[i] is not TextOperand m) throw new FilterException($"strftime modifiers must be quoted texts at position {f.Args[i].Position}");
-                    mods.Add(m.Value);
-                }
-                string sql;
-                try { sql = _d.Strftime(fmt.Value, time, timeIsNumber, mods, P); }
-                catch (NotSupportedException ex) { throw new FilterException($"strftime at position {f.Position}: {ex.Message}"); }
-                return new Resolved { Sql = sql, Type = VType.Text, IsMulti = multi, NeedsAll = needsAll };
-            }
-            default:
-                throw new FilterException($"unknown function '{Short(f.Name)}' at position {f.Position}");
-        }
     }
 }
