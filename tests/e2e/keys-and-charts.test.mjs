@@ -90,6 +90,8 @@ test('analytics charts and the request log show real traffic (1280x800)', async 
     assert.deepEqual(statuses, ['404', '404', '404']);
     await page.getByRole('table', { name: 'Request log' }).locator('tbody tr').first().press('Enter');
     await page.getByRole('dialog').getByText('"status": 404').waitFor();
+    // The dialog's scroll lock is a <style> element added at run time: applied, so the CSP nonce was given to it.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).overflow), 'hidden');
     await b.shot('logs');
     await page.keyboard.press('Escape');
   } catch (e) {

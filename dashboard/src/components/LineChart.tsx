@@ -19,34 +19,43 @@ export function LineChart({ title, labels, series, unit = '', height = 160 }: {
     const [labels, series, unit, height] = JSON.parse(data) as [string[], Series[], string, number];
     const el = box.current;
     if (!el) return;
-    const css = getComputedStyle(el);
-    // A canvas does not know CSS variables: "var(--accent)" is resolved here.
-    const color = (c: string) => { const m = /^var\((--[\w-]+)\)$/.exec(c); return m ? css.getPropertyValue(m[1]).trim() || '#888' : c; };
-    const muted = color('var(--muted)');
-    const line = color('var(--line)');
-    const n = labels.length;
-    const max = Math.max(0, ...series.flatMap((s) => s.values));
-    const top = max <= 0 ? 1 : niceMax(max);
-    const label = (v: number | null) => (v == null ? '' : labels[Math.round(v)] ?? '');
-    const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { show: false }, font: '10px system-ui, sans-serif' };
-    const chart = new uPlot({
-      width: Math.max(200, el.clientWidth),
-      height,
-      scales: { x: { time: false }, y: { range: [0, top] } },
-      cursor: { y: false, drag: { x: false, y: false } },
-      legend: { live: true },
-      series: [
-        { label: 'at', value: (_u, v) => label(v) },
-        ...series.map((s) => ({ label: s.name, stroke: color(s.color), width: 1.6, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '' : `${fmt(v)}${unit}`) })),
-      ],
-      axes: [
-        { ...axis, grid: { show: false }, splits: () => (n === 0 ? [] : [...new Set([0, Math.floor((n - 1) / 2), n - 1])]), values: (_u, splits) => splits.map(label) },
-        { ...axis, size: 44, splits: () => [0, top / 2, top], values: (_u, splits) => splits.map((v) => `${fmt(v)}${unit}`) },
-      ],
-    }, [labels.map((_, i) => i), ...series.map((s) => s.values)], el);
+    // Drawn again when the theme changes (the colours are read from the CSS variables at drawing time).
+    const draw = () => {
+      const css = getComputedStyle(el);
+      // A canvas does not know CSS variables: "var(--accent)" is resolved here.
+      const color = (c: string) => { const m = /^var\((--[\w-]+)\)$/.exec(c); return m ? css.getPropertyValue(m[1]).trim() || '#888' : c; };
+      const muted = color('var(--muted)');
+      const line = color('var(--line)');
+      const n = labels.length;
+      const max = Math.max(0, ...series.flatMap((s) => s.values));
+      const top = max <= 0 ? 1 : niceMax(max);
+      const label = (v: number | null) => (v == null ? '' : labels[Math.round(v)] ?? '');
+      const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { show: false }, font: '10px system-ui, sans-serif' };
+      return new uPlot({
+        width: Math.max(200, el.clientWidth),
+        height,
+        scales: { x: { time: false }, y: { range: [0, top] } },
+        cursor: { y: false, drag: { x: false, y: false } },
+        legend: { live: true },
+        series: [
+          { label: 'at', value: (_u, v) => label(v) },
+          ...series.map((s) => ({ label: s.name, stroke: color(s.color), width: 1.6, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '' : `${fmt(v)}${unit}`) })),
+        ],
+        axes: [
+          { ...axis, grid: { show: false }, splits: () => (n === 0 ? [] : [...new Set([0, Math.floor((n - 1) / 2), n - 1])]), values: (_u, splits) => splits.map(label) },
+          { ...axis, size: 44, splits: () => [0, top / 2, top], values: (_u, splits) => splits.map((v) => `${fmt(v)}${unit}`) },
+        ],
+      }, [labels.map((_, i) => i), ...series.map((s) => s.values)], el);
+    };
+    let chart = draw();
+    const redraw = () => { chart.destroy(); chart = draw(); };
+    const themeAttr = new MutationObserver(redraw);
+    themeAttr.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    dark.addEventListener('change', redraw);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
-    return () => { resize.disconnect(); chart.destroy(); };
+    return () => { resize.disconnect(); themeAttr.disconnect(); dark.removeEventListener('change', redraw); chart.destroy(); };
   }, [data]);
   return (
     <figure className="panel" style={{ margin: 0 }} aria-label={title}>

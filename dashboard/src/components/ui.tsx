@@ -36,21 +36,6 @@ function Toast({ children }: { children: ReactNode }) {
   );
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** Tab and Shift+Tab stay inside `root` (a dialog). */
-export function trapTab(e: KeyboardEvent | React.KeyboardEvent, root: HTMLElement | null) {
-  if (e.key !== 'Tab' || !root) return;
-  const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
-  if (items.length === 0) { e.preventDefault(); return; }
-  const first = items[0];
-  const last = items[items.length - 1];
-  const active = document.activeElement as HTMLElement | null;
-  const inside = !!active && root.contains(active);
-  if (e.shiftKey && (active === first || !inside)) { e.preventDefault(); last.focus(); }
-  else if (!e.shiftKey && (active === last || !inside)) { e.preventDefault(); first.focus(); }
-}
-
 /**
  * A dialog (Radix Dialog underneath): focus moves into it and stays there (Tab wraps), Escape closes the topmost one,
  * a press outside closes it, focus returns where it was, the title is its accessible name, the page behind is inert
@@ -69,6 +54,26 @@ export function Modal({ title, onClose, children, side }: { title: string; onClo
               if (first) { e.preventDefault(); first.focus(); }
             }}>
             <Dialog.Title style={{ marginTop: 0 }}>{title}</Dialog.Title>
+            {children}
+          </Dialog.Content>
+        </Dialog.Overlay>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/**
+ * A dialog that only its own content closes (no Escape, no press outside), over everything else, open dialogs
+ * included: the sign-in over an expired session. The title is for screen readers only.
+ */
+export function BlockingDialog({ title, children }: { title: string; children: ReactNode }) {
+  const keep = (e: Event) => e.preventDefault();
+  return (
+    <Dialog.Root open>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay">
+          <Dialog.Content aria-modal="true" aria-describedby={undefined} onEscapeKeyDown={keep} onPointerDownOutside={keep} onInteractOutside={keep}>
+            <Dialog.Title className="sr-only">{title}</Dialog.Title>
             {children}
           </Dialog.Content>
         </Dialog.Overlay>
