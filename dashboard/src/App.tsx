@@ -19,7 +19,7 @@ import { SqlPage } from './pages/Sql';
 import { FunctionsPage } from './pages/Functions';
 import { PushPage } from './pages/Push';
 import { useTheme, type Theme } from './lib/theme';
-import { Confirm, Modal, trapTab } from './components/ui';
+import { BlockingDialog, Confirm, Modal } from './components/ui';
 import { useProjects } from './lib/projects';
 import { SHORTCUTS, useShortcuts } from './lib/shortcuts';
 
@@ -94,9 +94,9 @@ export function App() {
         </main>
       </div>
       {session.expired && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label="Sign in again" onKeyDown={(e) => trapTab(e, e.currentTarget)}>
+        <BlockingDialog title="Sign in again">
           <SignIn project={session.project} expired email={session.email} />
-        </div>
+        </BlockingDialog>
       )}
       <LeaveGuard />
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}

@@ -80,11 +80,18 @@ test('analytics charts and the request log show real traffic (1280x800)', async 
     const perHour = page.getByRole('figure', { name: 'Requests per hour (UTC)' }).getByRole('img');
     await waitFor(async () => /requests total 3$/.test(await perHour.getAttribute('aria-label') ?? ''), 'the hourly chart to count the 3 filtered requests');
     assert.match(await perHour.getAttribute('data-points'), /^[12]$/, 'in the current hour (or the one before)');
-    assert.equal(await perHour.locator('polyline').getAttribute('points').then((p) => p.split(' ').length), 24);
-    const statuses = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    assert.equal(await perHour.getAttribute('data-x-count'), '24');
+    // The pointer over the plot shows that point's hour and count in the legend (uPlot's live legend).
+    const plot = perHour.locator('.u-over');
+    const box = await plot.boundingBox();
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await waitFor(async () => /^\d\d:00$/.test((await perHour.locator('.u-legend .u-value').first().textContent()) ?? ''), 'the legend to name the hour under the pointer');
+    const statuses = await page.getByRole('table', { name: 'Request log' }).locator('tbody tr td:nth-child(2)').allTextContents();
     assert.deepEqual(statuses, ['404', '404', '404']);
-    await page.locator('tbody tr').first().press('Enter');
+    await page.getByRole('table', { name: 'Request log' }).locator('tbody tr').first().press('Enter');
     await page.getByRole('dialog').getByText('"status": 404').waitFor();
+    // The dialog's scroll lock is a <style> element added at run time: applied, so the CSP nonce was given to it.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).overflow), 'hidden');
     await b.shot('logs');
     await page.keyboard.press('Escape');
   } catch (e) {

@@ -1,39 +1,67 @@
-/** A small SVG line chart of one or more series over the same x points (no chart library). */
+/**
+ * A line chart of one or more series over the same x points, drawn by uPlot (a canvas; its legend shows the values
+ * under the pointer). The figure's image carries the text alternative: each series' total.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
 export type Series = { name: string; color: string; values: number[] };
 
 export function LineChart({ title, labels, series, unit = '', height = 160 }: {
   title: string; labels: string[]; series: Series[]; unit?: string; height?: number;
 }) {
-  const width = 480;
-  const pad = { l: 44, r: 8, t: 10, b: 22 };
-  const n = Math.max(1, labels.length);
-  const max = Math.max(0, ...series.flatMap((s) => s.values));
-  const top = max <= 0 ? 1 : niceMax(max);
-  const x = (i: number) => pad.l + (n === 1 ? 0 : (i * (width - pad.l - pad.r)) / (n - 1));
-  const y = (v: number) => pad.t + (height - pad.t - pad.b) * (1 - v / top);
-  const ticks = [0, top / 2, top];
+  const box = useRef<HTMLDivElement>(null);
   const total = series.map((s) => s.values.reduce((a, b) => a + b, 0));
+  // Callers build new arrays on every render: the chart is redrawn only when the data changes.
+  const data = JSON.stringify([labels, series, unit, height]);
+  useEffect(() => {
+    const [labels, series, unit, height] = JSON.parse(data) as [string[], Series[], string, number];
+    const el = box.current;
+    if (!el) return;
+    // Drawn again when the theme changes (the colours are read from the CSS variables at drawing time).
+    const draw = () => {
+      const css = getComputedStyle(el);
+      // A canvas does not know CSS variables: "var(--accent)" is resolved here.
+      const color = (c: string) => { const m = /^var\((--[\w-]+)\)$/.exec(c); return m ? css.getPropertyValue(m[1]).trim() || '#888' : c; };
+      const muted = color('var(--muted)');
+      const line = color('var(--line)');
+      const n = labels.length;
+      const max = Math.max(0, ...series.flatMap((s) => s.values));
+      const top = max <= 0 ? 1 : niceMax(max);
+      const label = (v: number | null) => (v == null ? '' : labels[Math.round(v)] ?? '');
+      const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { show: false }, font: '10px system-ui, sans-serif' };
+      return new uPlot({
+        width: Math.max(200, el.clientWidth),
+        height,
+        scales: { x: { time: false }, y: { range: [0, top] } },
+        cursor: { y: false, drag: { x: false, y: false } },
+        legend: { live: true },
+        series: [
+          { label: 'at', value: (_u, v) => label(v) },
+          ...series.map((s) => ({ label: s.name, stroke: color(s.color), width: 1.6, points: { show: false }, value: (_u: uPlot, v: number | null) => (v == null ? '' : `${fmt(v)}${unit}`) })),
+        ],
+        axes: [
+          { ...axis, grid: { show: false }, splits: () => (n === 0 ? [] : [...new Set([0, Math.floor((n - 1) / 2), n - 1])]), values: (_u, splits) => splits.map(label) },
+          { ...axis, size: 44, splits: () => [0, top / 2, top], values: (_u, splits) => splits.map((v) => `${fmt(v)}${unit}`) },
+        ],
+      }, [labels.map((_, i) => i), ...series.map((s) => s.values)], el);
+    };
+    let chart = draw();
+    const redraw = () => { chart.destroy(); chart = draw(); };
+    const themeAttr = new MutationObserver(redraw);
+    themeAttr.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    dark.addEventListener('change', redraw);
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => { resize.disconnect(); themeAttr.disconnect(); dark.removeEventListener('change', redraw); chart.destroy(); };
+  }, [data]);
   return (
     <figure className="panel" style={{ margin: 0 }} aria-label={title}>
-      <figcaption className="row" style={{ marginBottom: 4 }}>
-        <b className="grow">{title}</b>
-        {series.map((s) => <span key={s.name} style={{ fontSize: 12 }}><span style={{ color: s.color }} aria-hidden="true">●</span> {s.name}</span>)}
-      </figcaption>
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${title}: ${series.map((s, i) => `${s.name} total ${fmt(total[i])}`).join(', ')}`} data-points={series.map((s) => s.values.filter((v) => v > 0).length).join(',')}>
-        {ticks.map((t) => (
-          <g key={t}>
-            <line x1={pad.l} x2={width - pad.r} y1={y(t)} y2={y(t)} style={{ stroke: 'var(--line)' }} />
-            <text x={pad.l - 4} y={y(t) + 4} fontSize="10" textAnchor="end" style={{ fill: 'var(--muted)' }}>{fmt(t)}{unit}</text>
-          </g>
-        ))}
-        {labels.length > 0 && [0, Math.floor((n - 1) / 2), n - 1].map((i) => (
-          <text key={i} x={x(i)} y={height - 6} fontSize="10" textAnchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'} style={{ fill: 'var(--muted)' }}>{labels[i]}</text>
-        ))}
-        {series.map((s) => (
-          <polyline key={s.name} fill="none" stroke={s.color} strokeWidth="1.6"
-            points={s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')} />
-        ))}
-      </svg>
+      <figcaption style={{ marginBottom: 4 }}><b>{title}</b></figcaption>
+      <div className="chart" ref={box} role="img" aria-label={`${title}: ${series.map((s, i) => `${s.name} total ${fmt(total[i])}`).join(', ')}`}
+        data-points={series.map((s) => s.values.filter((v) => v > 0).length).join(',')} data-x-count={labels.length} />
     </figure>
   );
 }

@@ -1,4 +1,11 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import * as Dialog from '@radix-ui/react-dialog';
+import { setNonce } from 'get-nonce';
+import { cspNonce } from '../lib/cspNonce';
+
+// The dialogs' scroll lock adds a <style> element (react-style-singleton, which reads the nonce from get-nonce): the
+// Content-Security-Policy refuses it without the page's nonce.
+setNonce(cspNonce);
 
 /** How long a success message stays (a toast); errors stay until the next attempt. */
 export const TOAST_MS = 5000;
@@ -29,48 +36,49 @@ function Toast({ children }: { children: ReactNode }) {
   );
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** Tab and Shift+Tab stay inside `root` (a dialog). */
-export function trapTab(e: KeyboardEvent | React.KeyboardEvent, root: HTMLElement | null) {
-  if (e.key !== 'Tab' || !root) return;
-  const items = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null || el === document.activeElement);
-  if (items.length === 0) { e.preventDefault(); return; }
-  const first = items[0];
-  const last = items[items.length - 1];
-  const active = document.activeElement as HTMLElement | null;
-  const inside = !!active && root.contains(active);
-  if (e.shiftKey && (active === first || !inside)) { e.preventDefault(); last.focus(); }
-  else if (!e.shiftKey && (active === last || !inside)) { e.preventDefault(); first.focus(); }
+/**
+ * A dialog (Radix Dialog underneath): focus moves into it and stays there (Tab wraps), Escape closes the topmost one,
+ * a press outside closes it, focus returns where it was, the title is its accessible name, the page behind is inert
+ * and does not scroll. `side` makes it a panel at the right edge.
+ */
+export function Modal({ title, onClose, children, side }: { title: string; onClose: () => void; children: ReactNode; side?: boolean }) {
+  return (
+    <Dialog.Root open onOpenChange={(open) => { if (!open) onClose(); }}>
+      <Dialog.Portal>
+        <Dialog.Overlay className={side ? 'overlay overlay-side' : 'overlay'}>
+          {/* aria-describedby={undefined}: the content describes itself; Radix otherwise warns that no Description is set. */}
+          <Dialog.Content className={side ? 'modal side' : 'modal'} aria-modal="true" aria-describedby={undefined}
+            onOpenAutoFocus={(e) => {
+              // The first field or button rather than Radix's first tabbable (which may be a link in the text).
+              const first = (e.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('input:not([disabled]), select, textarea, button');
+              if (first) { e.preventDefault(); first.focus(); }
+            }}>
+            <Dialog.Title style={{ marginTop: 0 }}>{title}</Dialog.Title>
+            {children}
+          </Dialog.Content>
+        </Dialog.Overlay>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
 }
 
-/** A dialog: focus moves into it and stays there (Tab wraps), Escape closes it, focus returns where it was. */
-export function Modal({ title, onClose, children, side }: { title: string; onClose: () => void; children: ReactNode; side?: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const titleId = useId();
-  const close = useRef(onClose);
-  close.current = onClose;
-  useEffect(() => {
-    const prev = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('input:not([disabled]), select, textarea, button');
-    first?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      // Only the topmost dialog (a confirmation over a form) answers keys.
-      const open = document.querySelectorAll('[role=dialog][aria-modal=true]');
-      if (open[open.length - 1] !== ref.current) return;
-      if (e.key === 'Escape') close.current();
-      else trapTab(e, ref.current);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => { window.removeEventListener('keydown', onKey); prev?.focus?.(); };
-  }, []);
+/**
+ * A dialog that only its own content closes (no Escape, no press outside), over everything else, open dialogs
+ * included: the sign-in over an expired session. The title is for screen readers only.
+ */
+export function BlockingDialog({ title, children }: { title: string; children: ReactNode }) {
+  const keep = (e: Event) => e.preventDefault();
   return (
-    <div className={side ? 'overlay overlay-side' : 'overlay'} onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div className={side ? 'modal side' : 'modal'} role="dialog" aria-modal="true" aria-labelledby={titleId} ref={ref}>
-        <h2 id={titleId} style={{ marginTop: 0 }}>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <Dialog.Root open>
+      <Dialog.Portal>
+        <Dialog.Overlay className="overlay">
+          <Dialog.Content aria-modal="true" aria-describedby={undefined} onEscapeKeyDown={keep} onPointerDownOutside={keep} onInteractOutside={keep}>
+            <Dialog.Title className="sr-only">{title}</Dialog.Title>
+            {children}
+          </Dialog.Content>
+        </Dialog.Overlay>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }
 

@@ -11,6 +11,7 @@ import { javascript } from '@codemirror/lang-javascript';
 import { sql } from '@codemirror/lang-sql';
 import { tags as t } from '@lezer/highlight';
 import { completeOperator, completeWord, OPERATORS, type CompletionWord } from './filterCompletion';
+import { cspNonce } from './cspNonce';
 
 export type EditorLanguage = 'javascript' | 'sql' | 'filter' | 'text';
 
@@ -123,9 +124,6 @@ export function problemRange(doc: EditorState['doc'], p: EditorProblem): { from:
   return { from, to };
 }
 
-// The page's style nonce (the server puts a fresh one into index.html and names it in style-src): CodeMirror adds a
-// <style> element, which the Content-Security-Policy refuses without it.
-const cspNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
 
 // Typing (or pasting text) over a selection that spans highlighted tokens makes Chromium keep the first token's look
 // by writing a style attribute into the new line, which the Content-Security-Policy refuses (a console error; the
