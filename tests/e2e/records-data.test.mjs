@@ -66,17 +66,28 @@ test('records as data: relation names, chips, JSON viewer, dates, editor text; c
     const found = (await seriousViolations(page)).map((v) => `records: ${v}`);
     await b.shot('records-as-data');
 
-    // Column picker: hiding "meta" survives a reload.
-    await page.getByText(/^Columns \(/).click();
-    await page.getByRole('checkbox', { name: 'meta', exact: true }).uncheck();
+    // Column picker (a menu of checkbox items): hiding "meta" survives a reload.
+    await page.getByRole('button', { name: /^Columns \(/ }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'meta', exact: true }).uncheck();
     await waitFor(async () => (await page.getByRole('button', { name: 'Sort by meta' }).count()) === 0, 'the meta column to go');
     await page.reload();
     await page.getByRole('button', { name: 'Sort by title' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Sort by meta' }).count(), 0, 'the choice is kept');
-    await page.getByText(/^Columns \(/).click();
-    await page.getByRole('checkbox', { name: 'meta', exact: true }).check();
+    // From the keyboard this time: Enter opens the menu on its first item, Space ticks it, Escape closes it.
+    const columns = page.getByRole('button', { name: /^Columns \(/ });
+    await columns.focus();
+    await page.keyboard.press('Enter');
+    const meta = page.getByRole('menuitemcheckbox', { name: 'meta', exact: true });
+    await page.getByRole('menu', { name: /^Columns \(/ }).waitFor();
+    await meta.focus();
+    await page.keyboard.press(' ');
     await page.getByRole('button', { name: 'Sort by meta' }).waitFor();
-    await page.getByText(/^Columns \(/).click();
+    assert.equal(await meta.getAttribute('aria-checked'), 'true');
+    found.push(...(await seriousViolations(page)).map((v) => `columns menu: ${v}`));
+    await b.shot('columns-menu');
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await page.getByRole('menu').count()) === 0, 'the menu to close');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), await columns.textContent(), 'focus back on the trigger');
 
     // Page size and jump to page, in the URL.
     await page.getByText('Page 1 of 2 · 25 records').waitFor();

@@ -208,10 +208,11 @@ test('column widths: drag and keyboard resize, kept per collection after a reloa
     await handle('views').focus();
     await page.keyboard.press('Enter');
     await waitFor(async () => (await width('views')) === views0, 'views back to its default');
-    await page.getByText(/^Columns \(/).click();
-    await page.getByRole('button', { name: 'Reset widths' }).click();
+    await page.getByRole('button', { name: /^Columns \(/ }).click();
+    await page.getByRole('menuitem', { name: 'Reset widths' }).click();
     await waitFor(async () => (await width('title')) === title0, 'title back to its default');
-    await page.getByText(/^Columns \(/).click();
+    await page.getByRole('button', { name: /^Columns \(/ }).click();
+    await waitFor(async () => (await page.getByRole('menu').count()) === 0, 'the menu to close');
     await page.reload();
     await handle('title').waitFor();
     assert.equal(await width('title'), title0, 'the reset is kept');

@@ -1,4 +1,5 @@
 // Which columns the records table shows and how wide they are, kept per project and collection in localStorage.
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { useCallback, useState } from 'react';
 
 const key = (project: string, collection: string) => `pg_columns_${project}_${collection}`;
@@ -57,25 +58,33 @@ export function useColumns(project: string, collection: string, all: string[], i
   return [shown, set];
 }
 
+/**
+ * The "Columns" menu (Radix DropdownMenu, not modal: the table behind changes as columns are ticked): a checkbox item
+ * per column, then All, None and Reset widths. Choosing an item keeps the menu open; Escape, the trigger or a press
+ * outside closes it.
+ */
 export function ColumnPicker({ all, shown, onChange, onResetWidths }: { all: string[]; shown: string[]; onChange: (names: string[]) => void; onResetWidths?: () => void }) {
+  const keepOpen = (e: Event) => e.preventDefault();
   return (
-    <details className="popover">
-      <summary className="btn">Columns ({shown.length}/{all.length})</summary>
-      <fieldset className="popover-body">
-        <legend className="muted">Shown columns</legend>
-        {all.map((n) => (
-          <label key={n} className="check">
-            <input type="checkbox" checked={shown.includes(n)}
-              onChange={(e) => onChange(e.target.checked ? all.filter((x) => x === n || shown.includes(x)) : shown.filter((x) => x !== n))} />
-            <span>{n}</span>
-          </label>
-        ))}
-        <div className="row" style={{ marginTop: 6 }}>
-          <button type="button" onClick={() => onChange(all)}>All</button>
-          <button type="button" onClick={() => onChange([])}>None</button>
-          {onResetWidths && <button type="button" onClick={onResetWidths}>Reset widths</button>}
-        </div>
-      </fieldset>
-    </details>
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger className="btn">Columns ({shown.length}/{all.length})</DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu" align="end" sideOffset={4} collisionPadding={8}>
+          <DropdownMenu.Group aria-label="Shown columns">
+            {all.map((n) => (
+              <DropdownMenu.CheckboxItem key={n} className="menu-item" checked={shown.includes(n)} onSelect={keepOpen}
+                onCheckedChange={(on) => onChange(on ? all.filter((x) => x === n || shown.includes(x)) : shown.filter((x) => x !== n))}>
+                <span className="menu-check" aria-hidden="true"><DropdownMenu.ItemIndicator>✓</DropdownMenu.ItemIndicator></span>
+                <span>{n}</span>
+              </DropdownMenu.CheckboxItem>
+            ))}
+          </DropdownMenu.Group>
+          <DropdownMenu.Separator className="menu-sep" />
+          <DropdownMenu.Item className="menu-item" onSelect={(e) => { keepOpen(e); onChange(all); }}>All</DropdownMenu.Item>
+          <DropdownMenu.Item className="menu-item" onSelect={(e) => { keepOpen(e); onChange([]); }}>None</DropdownMenu.Item>
+          {onResetWidths && <DropdownMenu.Item className="menu-item" onSelect={(e) => { keepOpen(e); onResetWidths(); }}>Reset widths</DropdownMenu.Item>}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
   );
 }
