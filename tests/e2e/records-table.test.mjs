@@ -131,8 +131,30 @@ test('a 1,000-record page: virtualised rows, selection over all, keyboard past t
 
     // A record opened from deep in the list: its side panel, then back to the table.
     await box.evaluate((el) => { el.scrollTop = el.scrollHeight * 0.8; });
-    const deep = page.getByRole('row').filter({ hasText: /item 08\d\d/ }).first();
-    const title = (await deep.locator('td.cell-text').first().textContent()).trim();
+    // A row wholly inside the box (below its sticky header): the rows rendered above and below the view are clipped
+    // by the box, and clicking one of those would first scroll the box and re-render the window under the pointer.
+    let title = '';
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[aria-label="items records (scrolls)"]');
+      if (!el) return false;
+      const b = el.getBoundingClientRect();
+      const head = el.querySelector('thead')?.getBoundingClientRect().bottom ?? b.top;
+      return [...el.querySelectorAll('tbody tr[aria-rowindex]')].some((tr) => {
+        const r = tr.getBoundingClientRect();
+        return r.top >= head && r.bottom <= b.bottom && /item 0[7-9]\d\d/.test(tr.textContent ?? '');
+      });
+    });
+    title = await box.evaluate((el) => {
+      const b = el.getBoundingClientRect();
+      const head = el.querySelector('thead')?.getBoundingClientRect().bottom ?? b.top;
+      const tr = [...el.querySelectorAll('tbody tr[aria-rowindex]')].find((row) => {
+        const r = row.getBoundingClientRect();
+        return r.top >= head && r.bottom <= b.bottom && /item 0[7-9]\d\d/.test(row.textContent ?? '');
+      });
+      return tr?.querySelector('td.cell-text')?.textContent?.trim() ?? '';
+    });
+    assert.match(title, /^item 0[7-9]\d\d$/, 'a row deep in the list is in view');
+    const deep = page.getByRole('row').filter({ hasText: title }).first();
     await deep.getByRole('link').click();
     const panel = page.getByRole('dialog', { name: 'Edit items record' });
     await panel.waitFor();
