@@ -5,11 +5,12 @@
 # (bench/lib/data.js) with an index on views and measures the default suite's scenarios (view, list with count,
 # list without count, create, update) through each server's own REST API with the same autocannon, connections,
 # warm-up, duration and CPU pinning as bench/run.sh. Writes bench/results/vs-parse.md: each side's figures and
-# PaperGao-PostgreSQL/Parse and PaperGao-SQLite/Parse per scenario.
+# PaperGao-PostgreSQL/Parse and PaperGao-SQLite/Parse per scenario, and bench/results/vs-parse.json: every run's
+# summary (lib/report.js's, labelled P, G or S).
 #
 #   bench/vs-parse.sh --db NPGSQL_CONN --artifacts DIR [--no-build] [--rounds 2] [--duration 10] [--warmup 2]
 #                     [--connections 32] [--records 10000] [--scenarios "view list list-skiptotal create update"]
-#                     [--out-md FILE] [--no-pin]
+#                     [--out-md FILE] [--out-json FILE] [--no-pin]
 #
 # --db: a connection string to the cluster (Npgsql form, as bench/run.sh; its database is only used to create the two
 # bench databases). --artifacts: where PaperGao's Release server is (built there first unless --no-build).
@@ -22,7 +23,8 @@ PARSE_DIR=$BENCH_DIR/parse
 DB=""; ARTIFACTS=""; BUILD=1; ROUNDS=2; DURATION=10; WARMUP=2; CONNECTIONS=32; RECORDS=10000; PIN=1
 SCENARIOS="view list list-skiptotal create update"
 OUT_MD=$BENCH_DIR/results/vs-parse.md
-usage() { sed -n '2,16p' "$0"; exit 2; }
+OUT_JSON=""
+usage() { sed -n '2,17p' "$0"; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -35,6 +37,7 @@ while [ $# -gt 0 ]; do
     --records) RECORDS=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --out-md) OUT_MD=$2; shift 2 ;;
+    --out-json) OUT_JSON=$2; shift 2 ;;
     --no-pin) PIN=0; shift ;;
     -h|--help) usage ;;
     *) echo "vs-parse.sh: unknown argument $1" >&2; usage ;;
@@ -154,9 +157,10 @@ for round in $(seq 1 "$ROUNDS"); do
   run_papergao S "$round"; files+=("$OUT/S$round.json"); labels+=(S)
 done
 
-mkdir -p "$(dirname "$OUT_MD")"
+OUT_JSON=${OUT_JSON:-${OUT_MD%.md}.json}
+mkdir -p "$(dirname "$OUT_MD")" "$(dirname "$OUT_JSON")"
 node "$BENCH_DIR/lib/report.js" --versus "$(IFS=,; echo "${files[*]}")" --labels "$(IFS=,; echo "${labels[*]}")" \
   --title 'PaperGao and Parse Server 9.10.0, side by side' --goal 3 \
   --names "P=Parse Server 9.10.0 on PostgreSQL $PG_VERSION, its own database (bench/parse: express 5.2.1, Parse's defaults)|G=PaperGao on the same PostgreSQL cluster, its own database|S=PaperGao on SQLite" \
-  --md "$OUT_MD"
-say "wrote $OUT_MD"
+  --md "$OUT_MD" --json "$OUT_JSON" > /dev/null
+say "wrote $OUT_MD and $OUT_JSON"

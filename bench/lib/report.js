@@ -4,7 +4,8 @@
 // Usage: node report.js --run DIR --md FILE --json FILE
 //        node report.js --compare A1.json,B1.json,A2.json,B2.json --labels A,B,A,B --md FILE
 //        node report.js --versus P1.json,G1.json,S1.json,P2.json,… --labels P,G,S,P,… [--names 'P=…|G=…'] [--title T]
-//                       [--goal 3] --md FILE   (bench/vs-parse.sh: each side as a multiple of the first)
+//                       [--goal 3] --md FILE [--json FILE]   (bench/vs-parse.sh: each side as a multiple of the first;
+//                       --json keeps every run's summary, labelled)
 const fs = require('fs')
 const parseArgs = require('./args')
 
@@ -198,12 +199,13 @@ function versus () {
   md.push('')
   md.push('## Latency and server CPU per request (mean over the rounds)')
   md.push('')
-  md.push(`| scenario | p50 ms ${sides.join(' / ')} | p99 ms ${sides.join(' / ')} | server CPU µs/req ${sides.join(' / ')} | ${others.map(o => `${ref} µs ÷ ${o} µs`).join(' | ')} |`)
-  md.push(`|---|---:|---:|---:|${others.map(() => '---:').join('|')}|`)
+  md.push(`| scenario | p50 ms ${sides.join(' / ')} | p99 ms ${sides.join(' / ')} | server CPU µs/req ${sides.join(' / ')} | ${others.map(o => `${ref} µs ÷ ${o} µs`).join(' | ')} | others on the server's core % ${sides.join(' / ')} |`)
+  md.push(`|---|---:|---:|---:|${others.map(() => '---:').join('|')}|---:|`)
   for (const n of scenarioNames) {
     const us = side => mean(pick(side, n, 'cpuUsPerReq'))
     md.push(`| ${n} | ${sides.map(s => fmt(mean(pick(s, n, 'p50')), 2)).join(' / ')} | ${sides.map(s => fmt(mean(pick(s, n, 'p99')), 2)).join(' / ')} | ` +
-      `${sides.map(s => fmt(us(s))).join(' / ')} | ${others.map(o => (isFinite(us(ref) / us(o)) ? `${(us(ref) / us(o)).toFixed(2)}x` : 'n/a')).join(' | ')} |`)
+      `${sides.map(s => fmt(us(s))).join(' / ')} | ${others.map(o => (isFinite(us(ref) / us(o)) ? `${(us(ref) / us(o)).toFixed(2)}x` : 'n/a')).join(' | ')} | ` +
+      `${sides.map(s => fmt(mean(pick(s, n, 'otherCpuPct')))).join(' / ')} |`)
   }
   md.push('')
   md.push('## Server process (each round)')
@@ -229,6 +231,7 @@ function versus () {
   const text = md.join('\n')
   console.log(text)
   if (args.md) fs.writeFileSync(args.md, text)
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify(runs, null, 2) + '\n')
 }
 
 if (args.versus) versus()

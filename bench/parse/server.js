@@ -5,17 +5,20 @@
 // Usage: node server.js --db NPGSQL_CONN --port PORT [--database parse_bench] [--fresh] [--logs DIR]
 // Ready when GET /parse/health answers 200 (bench/lib/wait-health.js). SIGTERM/SIGINT close it.
 const path = require('path')
-const express = require('express')
-const { ParseServer } = require('parse-server')
 const parseArgs = require('../lib/args')
-const { ensureDatabase, uriOf } = require('./database')
-const { APP_ID, MASTER_KEY } = require('./keys')
 
 const args = parseArgs(process.argv.slice(2))
 if (!args.db || !args.port) {
   console.error('usage: node server.js --db NPGSQL_CONN --port PORT [--database parse_bench] [--fresh] [--logs DIR]')
   process.exit(2)
 }
+// Parse's default logger is set up when the module loads, in ./logs of the working directory unless this says
+// otherwise: the run's directory, or no file logs at all.
+process.env.PARSE_SERVER_LOGS_FOLDER = args.logs ? path.resolve(args.logs) : 'null'
+const express = require('express')
+const { ParseServer } = require('parse-server')
+const { ensureDatabase, uriOf } = require('./database')
+const { APP_ID, MASTER_KEY } = require('./keys')
 const database = args.database || 'parse_bench'
 
 async function main () {
@@ -28,7 +31,7 @@ async function main () {
     serverURL,
     // File logs (Parse's default is ./logs beside the process) go to the run's directory; level info, as by default.
     // Everything else is Parse's default: no cloud code, no LiveQuery, allowClientClassCreation false (setup.js
-    // creates the class with the master key), pg-promise's pool of 10 connections.
+    // creates the class with the master key), pg-promise's pool of 10 connections, log level info.
     logsFolder: args.logs ? path.resolve(args.logs) : null
   })
   await parse.start()
