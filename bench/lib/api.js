@@ -1,8 +1,9 @@
 'use strict'
-// Minimal JSON client for the PocketBase-style API (Node's fetch, keep-alive).
-module.exports = function client (baseUrl, token) {
+// Minimal JSON client for the PocketBase-style API (Node's fetch, keep-alive); `extra` headers go on every request
+// (bench/parse/setup.js: Parse's application id and master key).
+module.exports = function client (baseUrl, token, extra = {}) {
   return async function api (method, path, body) {
-    const headers = { accept: 'application/json' }
+    const headers = { accept: 'application/json', ...extra }
     if (token) headers.authorization = token
     if (body !== undefined) headers['content-type'] = 'application/json'
     const res = await fetch(baseUrl + path, {

@@ -3,6 +3,9 @@
 // or (with --compare) lays several summaries side by side (A B A B).
 // Usage: node report.js --run DIR --md FILE --json FILE
 //        node report.js --compare A1.json,B1.json,A2.json,B2.json --labels A,B,A,B --md FILE
+//        node report.js --versus P1.json,G1.json,S1.json,P2.json,… --labels P,G,S,P,… [--names 'P=…|G=…'] [--title T]
+//                       [--goal 3] --md FILE [--json FILE]   (bench/vs-parse.sh: each side as a multiple of the first;
+//                       --json keeps every run's summary, labelled)
 const fs = require('fs')
 const parseArgs = require('./args')
 
@@ -148,5 +151,89 @@ function compare () {
   if (args.md) fs.writeFileSync(args.md, text)
 }
 
-if (args.compare) compare()
+// Several servers side by side (bench/vs-parse.sh): the first label is the reference, every other side is given as a
+// multiple of it (mean req/s over the rounds; server CPU µs/req as reference ÷ side, so above 1 means less CPU).
+function versus () {
+  const files = args.versus.split(',')
+  const labels = args.labels.split(',')
+  if (labels.length !== files.length) throw new Error('--labels must name every --versus file')
+  const names = Object.fromEntries((args.names || '').split('|').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))
+  const runs = files.map((f, i) => ({ label: labels[i], ...JSON.parse(fs.readFileSync(f, 'utf8')) }))
+  const sides = [...new Set(labels)]
+  const [ref, ...others] = sides
+  const goal = Number(args.goal || 0)
+  const scenarioNames = [...new Set(runs.flatMap(r => r.scenarios.map(s => s.scenario)))]
+  const of = side => runs.filter(r => r.label === side)
+  const pick = (side, n, key) => of(side).map(r => (r.scenarios.find(s => s.scenario === n) || {})[key]).filter(v => typeof v === 'number')
+  const mean = a => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : NaN)
+  const fmt = (v, d = 0) => (isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : 'n/a')
+  const cell = (side, n, key, d = 0) => {
+    const v = pick(side, n, key)
+    return v.length > 1 ? `${fmt(mean(v), d)} (${v.map(x => fmt(x, d)).join(' / ')})` : fmt(mean(v), d)
+  }
+  const name = side => names[side] || side
+  const meta0 = runs[0].meta
+  const md = []
+  md.push(`# ${args.title || 'Side by side'} — ${meta0.date || ''}`)
+  md.push('')
+  md.push(`One invocation, ${of(ref).length} round(s) of ${sides.join(' ')} in turn; each run starts its server on an empty database, seeds ` +
+    `${meta0.records} records and measures every scenario with autocannon ${meta0.autocannon} at ${meta0.connections} connections, ` +
+    `${meta0.duration} s after a ${meta0.warmup} s warm-up; ${meta0.pinned === '1' ? 'server on CPU 0, load generator on CPU 1' : 'no CPU pinning'}. ` +
+    `Machine: ${meta0.cpu || '?'} (${meta0.cores || '?'} cores), Node ${meta0.node || '?'}, .NET ${runs.map(r => r.meta.dotnet).find(Boolean) || '?'}.`)
+  md.push('')
+  for (const side of sides) md.push(`- **${side}**: ${name(side)}`)
+  md.push('')
+  md.push('Load average (1, 5, 15 min) at the start and end of each run, in order: ' +
+    runs.map((r, i) => `${r.label}${Math.floor(i / sides.length) + 1} ${r.meta.loadavg_start || '?'} → ${r.meta.loadavg_end || '?'}`).join('; ') + '.')
+  md.push('')
+  md.push('## Requests per second (mean, then each round)')
+  md.push('')
+  md.push(`| scenario | ${sides.map(s => `${s} req/s`).join(' | ')} | ${others.map(o => `${o} / ${ref}`).join(' | ')}${goal ? ` | ${others[0]} ≥ ${goal}x ${ref}?` : ''} |`)
+  md.push(`|---|${sides.map(() => '---:').join('|')}|${others.map(() => '---:').join('|')}${goal ? '|:---:' : ''}|`)
+  for (const n of scenarioNames) {
+    const r0 = mean(pick(ref, n, 'rps'))
+    const ratios = others.map(o => mean(pick(o, n, 'rps')) / r0)
+    md.push(`| ${n} | ${sides.map(s => cell(s, n, 'rps')).join(' | ')} | ${ratios.map(x => (isFinite(x) ? `${x.toFixed(2)}x` : 'n/a')).join(' | ')}` +
+      `${goal ? ` | ${isFinite(ratios[0]) ? (ratios[0] >= goal ? 'yes' : '**no**') : 'n/a'}` : ''} |`)
+  }
+  md.push('')
+  md.push('## Latency and server CPU per request (mean over the rounds)')
+  md.push('')
+  md.push(`| scenario | p50 ms ${sides.join(' / ')} | p99 ms ${sides.join(' / ')} | server CPU µs/req ${sides.join(' / ')} | ${others.map(o => `${ref} µs ÷ ${o} µs`).join(' | ')} | others on the server's core % ${sides.join(' / ')} |`)
+  md.push(`|---|---:|---:|---:|${others.map(() => '---:').join('|')}|---:|`)
+  for (const n of scenarioNames) {
+    const us = side => mean(pick(side, n, 'cpuUsPerReq'))
+    md.push(`| ${n} | ${sides.map(s => fmt(mean(pick(s, n, 'p50')), 2)).join(' / ')} | ${sides.map(s => fmt(mean(pick(s, n, 'p99')), 2)).join(' / ')} | ` +
+      `${sides.map(s => fmt(us(s))).join(' / ')} | ${others.map(o => (isFinite(us(ref) / us(o)) ? `${(us(ref) / us(o)).toFixed(2)}x` : 'n/a')).join(' | ')} | ` +
+      `${sides.map(s => fmt(mean(pick(s, n, 'otherCpuPct')))).join(' / ')} |`)
+  }
+  md.push('')
+  md.push('## Server process (each round)')
+  md.push('')
+  md.push('| side | start-up to healthy, ms | RSS idle | RSS after seeding | loaded RSS (after the run) | peak RSS (VmHWM) | seeding |')
+  md.push('|---|---:|---:|---:|---:|---:|---|')
+  runs.forEach((r, i) => md.push(`| ${r.label}${Math.floor(i / sides.length) + 1} | ${num(r.meta.startup_ms)} | ${kib(r.meta.rss_idle_kib)} | ${kib(r.meta.rss_seeded_kib)} | ` +
+    `${kib(r.meta.rss_after_kib)} | ${kib(r.meta.hwm_after_kib)} | ${r.seed ? `${r.seed.method}, ${r.seed.ms} ms` : 'n/a'} |`))
+  const issues = runs.flatMap((r, i) => [...(r.problems || []).map(p => `**problem** (${r.label}${Math.floor(i / sides.length) + 1}): ${p}`),
+    ...(r.notes || []).map(n => `note (${r.label}${Math.floor(i / sides.length) + 1}): ${n}`),
+    ...r.scenarios.filter(s => s.non2xx > 0 || s.errors > 0).map(s => `**errors** (${r.label}${Math.floor(i / sides.length) + 1} ${s.scenario}): ${s.non2xx} non-2xx, ${s.errors} errors ${JSON.stringify(s.statusCodes)}`)])
+  if (issues.length) {
+    md.push('')
+    md.push('## Problems and notes')
+    md.push('')
+    for (const x of issues) md.push(`- ${x}`)
+  }
+  md.push('')
+  md.push('req/s moves with the other work on the machine (see the load averages); the server CPU µs per request, the server')
+  md.push("process's own CPU time over the measured part divided by its requests, moves much less. Neither counts PostgreSQL's")
+  md.push('own CPU time, which both PostgreSQL sides spend on top.')
+  md.push('')
+  const text = md.join('\n')
+  console.log(text)
+  if (args.md) fs.writeFileSync(args.md, text)
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify(runs, null, 2) + '\n')
+}
+
+if (args.versus) versus()
+else if (args.compare) compare()
 else single()

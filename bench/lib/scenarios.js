@@ -8,7 +8,16 @@ const { multipart } = require('./files-data')
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' }
 
 // autocannon takes the path from `url` or from `requests`, not from a top-level `path`.
-const get = path => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json' } }] })
+const get = (path, headers = {}) => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json', ...headers } }] })
+
+// The records API the default scenarios speak: PocketBase's, unless the setup state names another one in `api`
+// (bench/parse/setup.js: Parse's REST API, `{ records: '/parse/classes/posts', updateMethod: 'PUT', headers }`).
+const recordsApi = state => ({
+  records: '/api/collections/posts/records',
+  updateMethod: 'PATCH',
+  headers: {},
+  ...(state.api || {})
+})
 const authGet = (path, token) => ({ requests: [{ method: 'GET', path, headers: { accept: 'application/json', authorization: token } }] })
 
 const scenarios = {
@@ -22,28 +31,29 @@ const scenarios = {
   health: () => get('/api/health'),
 
   // (1) GET one record by id: routing, rule check, one indexed read, JSON writing.
-  view: state => get(`/api/collections/posts/records/${state.viewId}`),
+  view: state => get(`${recordsApi(state).records}/${state.viewId}`, recordsApi(state).headers),
 
   // (2) First page of a filtered, sorted list with the COUNT query.
-  list: state => get(state.listPath),
+  list: state => get(state.listPath, recordsApi(state).headers),
 
   // (3) The same page without the COUNT query.
-  'list-skiptotal': state => get(state.listSkipPath),
+  'list-skiptotal': state => get(state.listSkipPath, recordsApi(state).headers),
 
   // (3b) The same page with estimateTotal=1 (exact up to 1,000 matches, estimated above).
   'list-estimate': state => get(state.listEstimatePath),
 
   // (4) Create: a JSON body with a generated title; every request inserts one row.
-  create: () => {
+  create: state => {
     const rnd = mulberry32(7)
+    const api = recordsApi(state)
     let n = 0
     return {
       requests: [{
         setupRequest: req => {
           n++
           req.method = 'POST'
-          req.path = '/api/collections/posts/records'
-          req.headers = JSON_HEADERS
+          req.path = api.records
+          req.headers = { ...JSON_HEADERS, ...api.headers }
           req.body = JSON.stringify({
             title: `bench create ${n}`,
             views: Math.floor(rnd() * 1000),
@@ -59,14 +69,15 @@ const scenarios = {
   update: state => {
     const rnd = mulberry32(11)
     const ids = state.ids
+    const api = recordsApi(state)
     let n = 0
     return {
       requests: [{
         setupRequest: req => {
           n++
-          req.method = 'PATCH'
-          req.path = `/api/collections/posts/records/${ids[Math.floor(rnd() * ids.length)]}`
-          req.headers = JSON_HEADERS
+          req.method = api.updateMethod
+          req.path = `${api.records}/${ids[Math.floor(rnd() * ids.length)]}`
+          req.headers = { ...JSON_HEADERS, ...api.headers }
           req.body = JSON.stringify({ views: Math.floor(rnd() * 1000), title: `bench update ${n}` })
           return req
         }
