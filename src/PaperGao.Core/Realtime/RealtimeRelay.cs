@@ -110,20 +110,20 @@ public sealed class RealtimeRelay : IAsyncDisposable
     /// <summary>Takes the relay's notices ("q", "y", "h"); false for any other notice.</summary>
     internal bool TryHandle(JsonObject notice)
     {
-        var node = (string?)notice["n"] ?? "";
-        switch ((string?)notice["t"])
+        var node = Str(notice["n"]) ?? "";
+        switch (Str(notice["t"]))
         {
             case "h":
                 if (node.Length > 0) _peers[node] = Environment.TickCount64;
                 if (notice["r"] is not null) _ = AnnounceAsync(false);
                 return true;
             case "y":
-                if ((string?)notice["to"] == _codec.NodeId && (string?)notice["i"] is { } id && _pending.TryGetValue(id, out var waiting))
-                    waiting.TrySetResult(new Answer((int?)notice["st"] ?? 404, (string?)notice["m"] ?? ""));
+                if (Str(notice["to"]) == _codec.NodeId && Str(notice["i"]) is { } id && _pending.TryGetValue(id, out var waiting))
+                    waiting.TrySetResult(new Answer(notice["st"] is JsonValue st && st.TryGetValue<int>(out var status) ? status : 404, Str(notice["m"]) ?? ""));
                 return true;
             case "q":
                 if (node.Length > 0) _peers[node] = Environment.TickCount64;
-                if (RealtimeBroker.TagOf((string?)notice["c"] ?? "") == _broker.NodeTag) _ = Task.Run(() => AnswerAsync(notice, node));
+                if (RealtimeBroker.TagOf(Str(notice["c"]) ?? "") == _broker.NodeTag) _ = Task.Run(() => AnswerAsync(notice, node));
                 return true;
             default:
                 return false;
@@ -148,7 +148,7 @@ public sealed class RealtimeRelay : IAsyncDisposable
         }
         try
         {
-            var reply = new JsonObject { ["t"] = "y", ["to"] = from, ["i"] = (string?)request["i"], ["st"] = answer.Status, ["m"] = answer.Message };
+            var reply = new JsonObject { ["t"] = "y", ["to"] = from, ["i"] = Str(request["i"]), ["st"] = answer.Status, ["m"] = answer.Message };
             foreach (var p in _codec.Encode(reply)) await _bus.PublishAsync(p, CancellationToken.None);
         }
         catch (Exception ex)
@@ -161,26 +161,37 @@ public sealed class RealtimeRelay : IAsyncDisposable
 
     private async Task<Answer> ApplyAsync(JsonObject request)
     {
-        var projectName = (string?)request["p"] ?? "";
-        var client = _broker.Find(projectName, (string?)request["c"] ?? "");
+        var projectName = Str(request["p"]) ?? "";
+        var client = _broker.Find(projectName, Str(request["c"]) ?? "");
         if (client is null || _findProject(projectName) is not { } project) return NotFound;
-        var ip = (string?)request["ip"] ?? "";
-        if ((string?)request["k"] == "o")
-            return RealtimeBroker.TryHandOffOAuth2(client, ip, (string?)request["code"] ?? "", (string?)request["err"] ?? "") ? new Answer(200, "") : NotFound;
-
-        var raw = request["s"] is JsonArray a ? a.Select(x => (string?)x ?? "").ToList() : [];
-        var subscriptions = RealtimeBroker.Parse(raw);
-        var auth = await AuthOfAsync(project, request);
-        RealtimeBroker.Apply(client, ip, auth, subscriptions);
-        return new Answer(204, "");
+        var ip = Str(request["ip"]) ?? throw Malformed();
+        switch (Str(request["k"]))
+        {
+            case "o":
+                var code = Str(request["code"]) ?? throw Malformed();
+                return RealtimeBroker.TryHandOffOAuth2(client, ip, code, Str(request["err"]) ?? "") ? new Answer(200, "") : NotFound;
+            case "s":
+                if (request["s"] is not JsonArray topics || topics.Any(t => Str(t) is null)) throw Malformed();
+                // The forwarding node validated them; they are checked again with the same limits.
+                var subscriptions = RealtimeBroker.Parse([.. topics.Select(t => Str(t)!)]);
+                RealtimeBroker.Apply(client, ip, await AuthOfAsync(project, request), subscriptions);
+                return new Answer(204, "");
+            default:
+                throw Malformed();
+        }
     }
+
+    private static ApiError Malformed() => ApiError.BadRequest("Malformed realtime request from another node.");
+
+    private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The forwarding node verified the token; this node loads the same auth record (one database).</summary>
     private async Task<RealtimeAuth> AuthOfAsync(Project project, JsonObject request)
     {
-        var superuser = (bool?)request["su"] ?? false;
-        var expires = (long?)request["ex"] ?? 0;
-        if ((string?)request["ar"] is not { } key) return superuser ? new RealtimeAuth(null, true) { ExpiresAt = expires } : RealtimeAuth.Guest;
+        var superuser = request["su"] is JsonValue su && su.TryGetValue<bool>(out var b) && b;
+        var expires = request["ex"] is JsonValue ex && ex.TryGetValue<long>(out var e) ? e : 0;
+        if (request["ar"] is null) return superuser ? new RealtimeAuth(null, true) { ExpiresAt = expires } : RealtimeAuth.Guest;
+        var key = Str(request["ar"]) ?? throw Malformed();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var collection = slash > 0 ? project.Collections.FindById(key[..slash]) : null;
         Record? record = null;
