@@ -68,7 +68,8 @@ async function main () {
   for (let i = 1; i < rt.intervals.length; i++) gaps.push(rt.intervals[i].subscribedAt - rt.intervals[i - 1].droppedAt)
   out.push(`Realtime client: ${rt.intervals.length} subscriptions (${rt.intervals.map(iv => iv.url.replace(/^http:\/\/127\.0\.0\.1:/, ':')).join(' → ')}), ` +
     `reconnect + resubscribe took ${gaps.map(g => `${g} ms`).join(', ') || 'n/a'}; events received ${rt.received.length}; ` +
-    `creates acknowledged while subscribed ${expected}; **missed ${missed}**.`)
+    `creates acknowledged while subscribed ${expected}; **missed ${missed}**; subscription requests refused ` +
+    `${(rt.refused || []).length}${(rt.refused || []).length ? ` (${rt.refused.map(r => r[0]).join(', ')})` : ''}.`)
   out.push('')
   const text = out.join('\n')
   console.log(text)
