@@ -112,6 +112,7 @@ LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
   # $WORK (mode 700): an upload over the default 16 KB body buffer got a 500 from nginx, never reaching a node.
   echo "  client_body_buffer_size 2m; proxy_max_temp_file_size 0;"
   echo "  fastcgi_temp_path $WORK/nginx-fcgi; uwsgi_temp_path $WORK/nginx-uwsgi; scgi_temp_path $WORK/nginx-scgi;"
+  echo "  log_format realtime '\$msec \$request_time \$request_method \$upstream_addr \$status';"
   echo "  upstream papergao {"
   for i in $(seq 1 "$NODES"); do echo "    server 127.0.0.1:${PORTS[$i]} max_fails=1 fail_timeout=2s;"; done
   echo "    keepalive 32;"
@@ -124,6 +125,12 @@ LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
   # A refused connection (a dead node) is tried on the next node, for every method: nothing was sent yet. A request
   # already sent to a node that then died is not repeated for POST/PATCH (it may have been committed): it fails.
   echo "      proxy_next_upstream error timeout http_502 http_503; proxy_connect_timeout 1s;"
+  echo "    }"
+  # The same for realtime (round-robin too), logged: which node held each stream, which one got each subscription.
+  echo "    location /api/realtime {"
+  echo "      proxy_pass http://papergao; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+  echo "      proxy_next_upstream error timeout http_502 http_503; proxy_connect_timeout 1s;"
+  echo "      access_log $WORK/realtime-access.log realtime;"
   echo "    }"
   echo "  }"
   echo "}"
@@ -166,5 +173,5 @@ sleep 1 # the realtime client's last events (a bench timeline, not a test's sync
 kill -INT "$RT_PID"; wait "$RT_PID" || true; RT_PID=""
 mkdir -p "$BENCH_DIR/results"
 node "$HERE/report.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" --load "$WORK/load.json" --events "$WORK/events.log" \
-  --realtime "$WORK/realtime.json" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
+  --realtime "$WORK/realtime.json" --realtime-log "$WORK/realtime-access.log" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
 grep -h "Realtime fan-out queue full\|Unhandled exception" "$WORK"/node*.log >&2 || true

@@ -215,13 +215,14 @@ public sealed class RealtimeRelay : IAsyncDisposable
 
     private async Task AnnounceAsync(bool askOthers)
     {
+        if (_stop.IsCancellationRequested) return; // shutting down: the bus may still hear the others for a moment
         var hello = new JsonObject { ["t"] = "h" };
         if (askOthers) hello["r"] = 1;
         try
         {
             foreach (var p in _codec.Encode(hello)) await _bus.PublishAsync(p, _stop.Token);
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stop.IsCancellationRequested) { }
         catch (Exception ex)
         {
             _onError(ex);
