@@ -3,7 +3,8 @@
 // over the bus) against one that reaches the holding node. Opens one SSE stream on --holder, then runs blocks of --n
 // sequential POST /api/realtime, alternating A (to the holder) and B (to --other) for --rounds rounds (A B A B ...).
 // Per block: latency (mean, p50, p90, p99) and the CPU time of both server processes (--pids, utime+stime from
-// /proc) per request, since a forwarded request costs CPU on both nodes. Prints a Markdown table.
+// /proc) per request, since a forwarded request costs CPU on both nodes, also net of what the two idle nodes use over
+// the block's duration (measured for 3 s before the blocks: timers, the log writer, heartbeats). Prints a Markdown table.
 // Usage: node relay-cost.js --holder URL --other URL --pids PID1,PID2 [--n 200] [--rounds 2]
 const fs = require('fs')
 const http = require('http')
@@ -12,6 +13,7 @@ const n = Number(args.n || 200)
 const rounds = Number(args.rounds || 2)
 const pids = String(args.pids).split(',')
 const tick = 10000 // µs per clock tick (USER_HZ 100)
+let idleUsPerMs = 0
 
 function cpuTicks () {
   let sum = 0
@@ -43,6 +45,7 @@ async function block (url, clientId, count = n) {
   const times = []
   const body = JSON.stringify({ clientId, subscriptions: ['posts/*'] })
   const cpu0 = cpuTicks()
+  const w0 = Date.now()
   for (let i = 0; i < count; i++) {
     const t0 = process.hrtime.bigint()
     const res = await fetch(url + '/api/realtime', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
@@ -51,9 +54,10 @@ async function block (url, clientId, count = n) {
     times.push(Number(process.hrtime.bigint() - t0) / 1e6)
   }
   const cpu = (cpuTicks() - cpu0) * tick / count
+  const ms = Date.now() - w0
   times.sort((a, b) => a - b)
   const q = p => times[Math.min(times.length - 1, Math.floor(p * times.length))]
-  return { mean: times.reduce((a, b) => a + b, 0) / count, p50: q(0.5), p90: q(0.9), p99: q(0.99), cpu }
+  return { mean: times.reduce((a, b) => a + b, 0) / count, p50: q(0.5), p90: q(0.9), p99: q(0.99), cpu, net: cpu - idleUsPerMs * ms / count }
 }
 
 async function main () {
@@ -67,6 +71,10 @@ async function main () {
       await new Promise(resolve => setTimeout(resolve, 100))
     }
   }
+  const idle0 = cpuTicks()
+  const i0 = Date.now()
+  await new Promise(resolve => setTimeout(resolve, 3000)) // a measurement window, not a synchronisation
+  idleUsPerMs = (cpuTicks() - idle0) * tick / (Date.now() - i0)
   const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
   const rows = []
   for (let r = 0; r < rounds; r++) {
@@ -74,10 +82,13 @@ async function main () {
     rows.push(['B other node', await block(args.other, clientId)])
   }
   const load2 = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  console.log(`${n} sequential subscription requests per block; load average ${load} → ${load2}\n`)
-  console.log('| block | mean ms | p50 ms | p90 ms | p99 ms | CPU of both nodes µs/req |')
-  console.log('|---|---:|---:|---:|---:|---:|')
-  for (const [name, s] of rows) console.log(`| ${name} | ${s.mean.toFixed(2)} | ${s.p50.toFixed(2)} | ${s.p90.toFixed(2)} | ${s.p99.toFixed(2)} | ${Math.round(s.cpu)} |`)
+  console.log(`${n} sequential subscription requests per block; load average ${load} → ${load2}; ` +
+    `the two idle nodes used ${(idleUsPerMs / 10).toFixed(1)}% of a core\n`)
+  console.log('| block | mean ms | p50 ms | p90 ms | p99 ms | CPU of both nodes µs/req | net of idle µs/req |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  for (const [name, s] of rows) {
+    console.log(`| ${name} | ${s.mean.toFixed(2)} | ${s.p50.toFixed(2)} | ${s.p90.toFixed(2)} | ${s.p99.toFixed(2)} | ${Math.round(s.cpu)} | ${Math.round(s.net)} |`)
+  }
   req.destroy()
 }
 main().catch(e => { console.error(e.message); process.exit(1) })
