@@ -1,8 +1,9 @@
 'use strict'
 // A realtime client like the SDK: SSE stream on one node, subscribes to `posts`; when the stream breaks it connects
 // to the next node of --urls (round the list) and subscribes again. Until SIGINT; then writes --out:
-// { intervals: [{ url, subscribedAt, droppedAt }], received: [[record id, time ms]] }.
-// Prints "subscribed <url>" each time a subscription is in place.
+// { intervals: [{ url, subscribedAt, droppedAt }], received: [[record id, time ms]], refused: [[status, time ms]] }.
+// Prints "subscribed <url>" each time a subscription is in place. A refused subscription request (not 204) is
+// logged, counted and sent again after 200 ms (at most 10 times), as an app would.
 // Usage: node realtime.js --urls URL1,URL2,… --out FILE
 const fs = require('fs')
 const http = require('http')
@@ -10,6 +11,7 @@ const args = require('../lib/args')(process.argv.slice(2))
 const urls = args.urls.split(',')
 const intervals = []
 const received = []
+const refused = []
 let stopping = false
 let current = null
 
@@ -53,7 +55,7 @@ function connect (k) {
   }
 }
 
-async function subscribe (url, clientId, interval) {
+async function subscribe (url, clientId, interval, attempt = 0) {
   const res = await fetch(url + '/api/realtime', {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, subscriptions: ['posts'] })
   }).catch(() => null)
@@ -61,13 +63,18 @@ async function subscribe (url, clientId, interval) {
     interval.subscribedAt = Date.now()
     console.log('subscribed', url)
     current._interval = interval
+    return
   }
+  const status = res ? res.status : 0
+  refused.push([status, Date.now()])
+  console.log('subscription refused', status, url)
+  if (attempt < 10 && !stopping) setTimeout(() => subscribe(url, clientId, interval, attempt + 1), 200)
 }
 
 connect(0)
 process.on('SIGINT', () => {
   stopping = true
   if (current && current._interval && !current._interval.droppedAt) { current._interval.droppedAt = Date.now(); intervals.push(current._interval) }
-  fs.writeFileSync(args.out, JSON.stringify({ intervals, received }))
+  fs.writeFileSync(args.out, JSON.stringify({ intervals, received, refused }))
   process.exit(0)
 })

@@ -68,7 +68,24 @@ async function main () {
   for (let i = 1; i < rt.intervals.length; i++) gaps.push(rt.intervals[i].subscribedAt - rt.intervals[i - 1].droppedAt)
   out.push(`Realtime client: ${rt.intervals.length} subscriptions (${rt.intervals.map(iv => iv.url.replace(/^http:\/\/127\.0\.0\.1:/, ':')).join(' → ')}), ` +
     `reconnect + resubscribe took ${gaps.map(g => `${g} ms`).join(', ') || 'n/a'}; events received ${rt.received.length}; ` +
-    `creates acknowledged while subscribed ${expected}; **missed ${missed}**.`)
+    `creates acknowledged while subscribed ${expected}; **missed ${missed}**; subscription requests refused ` +
+    `${(rt.refused || []).length}${(rt.refused || []).length ? ` (${rt.refused.map(r => r[0]).join(', ')})` : ''}.`)
+  // --realtime-via lb: nginx's log of /api/realtime ("msec request_time method upstream status") tells which node
+  // held each stream and which node each subscription request reached.
+  const rtLog = args['realtime-log'] && fs.existsSync(args['realtime-log']) ? fs.readFileSync(args['realtime-log'], 'utf8').trim() : ''
+  if (rtLog) {
+    const lines = rtLog.split('\n').map(l => l.split(' ')).map(([msec, rtime, method, upstream, status]) =>
+      ({ end: Number(msec) * 1000, start: (Number(msec) - Number(rtime)) * 1000, method, upstream: upstream.split(',').pop().trim(), status }))
+    const streams = lines.filter(l => l.method === 'GET' && (l.status === '200' || l.status === '499')) // 499: the client left
+    let same = 0; let other = 0
+    for (const p of lines.filter(l => l.method === 'POST' && l.status === '204')) {
+      const s = streams.filter(x => x.start <= p.start && x.end >= p.end).pop()
+      if (s && s.upstream === p.upstream) same++
+      else if (s) other++
+    }
+    out.push(`Through nginx: ${streams.length} streams; of the accepted subscription requests ${same} reached the node holding the stream, ` +
+      `**${other} another node** (forwarded over the bus).`)
+  }
   out.push('')
   const text = out.join('\n')
   console.log(text)

@@ -8,23 +8,25 @@
 #   end              PHASE more seconds of steady load
 # Counts per phase: requests, errors (any non-2xx or network error), the longest run of consecutive errors, and after
 # the kill the time until the first success; then reads back every acknowledged create (a write the client got a 200
-# for must exist). A realtime client subscribes to `posts` on node 2 directly (nginx is round-robin here, and the
-# subscription request must reach the node that holds the SSE stream); when its stream breaks it reconnects to the next
-# node and subscribes again, like the SDK. Every create acknowledged while it was subscribed must reach it.
+# for must exist). A realtime client subscribes to `posts` on node 2 directly; when its stream breaks it reconnects to
+# the next node and subscribes again, like the SDK. With --realtime-via lb it goes through nginx instead, round-robin
+# like every other request: its stream and its subscription request reach any node (the node that gets the
+# subscription forwards it over the bus to the node holding the stream). Every create acknowledged while it was
+# subscribed must reach it.
 # Files: every K-th create (--files K, 4 by default; 0 for none) uploads a 4-16 KB file that is read back through
 # nginx (so mostly from another node); the store is an S3-compatible server (tests/s3-server, s3rver; run
 # `npm ci` there once) unless --storage disk (then each node has its own folder and reads from other nodes fail).
 # At the end every acknowledged upload is read back whole.
 #
 #   bench/cluster/run.sh --db NPGSQL_CONN [--artifacts DIR] [--no-build] [--nodes 3] [--phase 6] [--workers 16]
-#                        [--storage s3|disk] [--files 4]
+#                        [--storage s3|disk] [--files 4] [--realtime-via direct|lb]
 #
 # Run by hand (needs nginx and a PostgreSQL you can create databases in; uses its own database papergao_cluster_bench,
 # dropped at the start). Writes bench/results/cluster-latest.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
-DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16; STORAGE=s3; FILES=4
+DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16; STORAGE=s3; FILES=4; RT_VIA=direct
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -35,12 +37,14 @@ while [ $# -gt 0 ]; do
     --workers) WORKERS=$2; shift 2 ;;
     --storage) STORAGE=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --realtime-via) RT_VIA=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "cluster/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -n "$DB" ] || { echo "cluster/run.sh: --db is required" >&2; exit 2; }
 case "$STORAGE" in s3|disk) ;; *) echo "cluster/run.sh: --storage is s3 or disk" >&2; exit 2 ;; esac
+case "$RT_VIA" in direct|lb) ;; *) echo "cluster/run.sh: --realtime-via is direct or lb" >&2; exit 2 ;; esac
 S3_DIR="$ROOT/tests/s3-server"
 if [ "$STORAGE" = s3 ] && [ ! -d "$S3_DIR/node_modules" ]; then
   echo "cluster/run.sh: $S3_DIR/node_modules missing (run: (cd tests/s3-server && npm ci)), or use --storage disk" >&2; exit 2
@@ -108,6 +112,7 @@ LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
   # $WORK (mode 700): an upload over the default 16 KB body buffer got a 500 from nginx, never reaching a node.
   echo "  client_body_buffer_size 2m; proxy_max_temp_file_size 0;"
   echo "  fastcgi_temp_path $WORK/nginx-fcgi; uwsgi_temp_path $WORK/nginx-uwsgi; scgi_temp_path $WORK/nginx-scgi;"
+  echo "  log_format realtime '\$msec \$request_time \$request_method \$upstream_addr \$status';"
   echo "  upstream papergao {"
   for i in $(seq 1 "$NODES"); do echo "    server 127.0.0.1:${PORTS[$i]} max_fails=1 fail_timeout=2s;"; done
   echo "    keepalive 32;"
@@ -121,6 +126,12 @@ LB_PORT=$(node "$BENCH_DIR/lib/free-port.js")
   # already sent to a node that then died is not repeated for POST/PATCH (it may have been committed): it fails.
   echo "      proxy_next_upstream error timeout http_502 http_503; proxy_connect_timeout 1s;"
   echo "    }"
+  # The same for realtime (round-robin too), logged: which node held each stream, which one got each subscription.
+  echo "    location /api/realtime {"
+  echo "      proxy_pass http://papergao; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+  echo "      proxy_next_upstream error timeout http_502 http_503; proxy_connect_timeout 1s;"
+  echo "      access_log $WORK/realtime-access.log realtime;"
+  echo "    }"
   echo "  }"
   echo "}"
 } > "$WORK/nginx.conf"
@@ -132,6 +143,8 @@ say "nginx on $LB_PORT in front of $NODES nodes"
 URL="http://127.0.0.1:$LB_PORT"
 node "$HERE/setup.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" "${S3_ARGS[@]}"
 NODE_URLS=$(for i in $(seq 2 "$NODES") 1; do printf 'http://127.0.0.1:%s,' "${PORTS[$i]}"; done)
+[ "$RT_VIA" = lb ] && NODE_URLS="$URL,"
+
 node "$HERE/realtime.js" --urls "${NODE_URLS%,}" --out "$WORK/realtime.json" > "$WORK/realtime.log" 2>&1 &
 RT_PID=$!
 node "$HERE/wait-file.js" --file "$WORK/realtime.log" --text "subscribed" --deadline-ms 30000
@@ -160,5 +173,5 @@ sleep 1 # the realtime client's last events (a bench timeline, not a test's sync
 kill -INT "$RT_PID"; wait "$RT_PID" || true; RT_PID=""
 mkdir -p "$BENCH_DIR/results"
 node "$HERE/report.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" --load "$WORK/load.json" --events "$WORK/events.log" \
-  --realtime "$WORK/realtime.json" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
+  --realtime "$WORK/realtime.json" --realtime-log "$WORK/realtime-access.log" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
 grep -h "Realtime fan-out queue full\|Unhandled exception" "$WORK"/node*.log >&2 || true

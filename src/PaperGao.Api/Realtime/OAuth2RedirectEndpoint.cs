@@ -10,7 +10,8 @@ namespace PaperGao.Api.Realtime;
 /// GET/POST /api/oauth2-redirect (protocol.md §5.5b): the provider sends the browser here with code and state = the
 /// realtime client id of the SDK that started the sign-in; the client (subscribed to "@oauth2", same IP) gets the
 /// "@oauth2" event {state, code[, error]} once, and the browser a short page it can close (no dashboard is bundled).
-/// Missing state or code is 400, an unknown client 404, both in the error envelope.
+/// Missing state or code is 400, an unknown client 404, both in the error envelope. A client held by another node of a
+/// cluster is reached through the bus (<see cref="RealtimeRelay"/>).
 /// </summary>
 public static class OAuth2RedirectEndpoint
 {
@@ -30,14 +31,14 @@ public static class OAuth2RedirectEndpoint
         if (error.Length > 1024) errors.Add("error", new FieldError("validation_length_out_of_range", "Invalid error."));
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to complete the OAuth2 sign-in.", errors);
 
+        var ip = RealtimeConnection.CallerIp(ctx);
         var client = RealtimeConnection.Broker(ctx).Find(ctx.Project().Name, state);
-        if (client is null || !client.Subscriptions.Any(s => s.IsOAuth2) || client.Ip != RealtimeConnection.CallerIp(ctx))
-            throw ApiError.NotFound("Missing or invalid OAuth2 realtime client.");
-
-        var data = new JsonObject { ["state"] = state, ["code"] = code };
-        if (error.Length > 0) data["error"] = error;
-        RealtimeBroker.RemoveSubscription(client, Subscription.OAuth2Topic);
-        client.TrySend(new RealtimeMessage(Subscription.OAuth2Topic, System.Text.Encoding.UTF8.GetBytes(data.ToJsonString())));
+        var delivered = client is not null
+            ? RealtimeBroker.TryHandOffOAuth2(client, ip, code, error)
+            // A client of another node: that node checks and delivers (the caller's IP as this node computed it).
+            : RealtimeConnection.Relay(ctx).HeldElsewhere(state)
+              && await RealtimeConnection.Relay(ctx).ForwardOAuth2Async(ctx.Project().Name, state, ip, code, error, ctx.RequestAborted) is { Status: 200 };
+        if (!delivered) throw ApiError.NotFound("Missing or invalid OAuth2 realtime client.");
 
         ctx.Response.StatusCode = StatusCodes.Status200OK;
         ctx.Response.ContentType = "text/html; charset=utf-8";

@@ -11,6 +11,9 @@ public static class RealtimeConnection
 {
     public static RealtimeBroker Broker(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RealtimeBroker>();
 
+    /// <summary>Reaches the clients of the other nodes of a cluster.</summary>
+    public static RealtimeRelay Relay(HttpContext ctx) => ctx.RequestServices.GetRequiredService<RealtimeFanout>().Relay;
+
     /// <summary>Fires when the server shuts down: streams end then, so a graceful stop does not wait for them.</summary>
     public static CancellationToken Stopping(HttpContext ctx) =>
         ctx.RequestServices.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;

@@ -8,7 +8,8 @@ namespace PaperGao.Api.Realtime;
 
 /// <summary>
 /// POST /api/realtime (protocol.md §6.2): {"clientId","subscriptions":[…]} replaces the client's subscriptions and binds
-/// the request's auth to it (a guest client may be upgraded; another change is 403). 204 on success.
+/// the request's auth to it (a guest client may be upgraded; another change is 403). 204 on success. A client held by
+/// another node of a cluster is reached through the bus (<see cref="RealtimeRelay"/>).
 /// </summary>
 public static class SubscriptionsEndpoint
 {
@@ -23,16 +24,25 @@ public static class SubscriptionsEndpoint
         var subscriptions = RealtimeBroker.Parse(raw);
         var ip = RealtimeConnection.CallerIp(ctx);
         var client = RealtimeConnection.Broker(ctx).Find(project.Name, clientId);
-        if (client is null)
+        if (client is not null)
         {
-            var limiter = RateLimits.RateLimiting.LimiterOf(project);
-            if (!limiter.TryAcquire("realtime:unknown-client\n" + ip, RealtimeLimits.MaxUnknownClientIdsPerMinute, 60_000, Environment.TickCount64, out _))
-                throw new ApiError(StatusCodes.Status429TooManyRequests, "Too many unknown realtime client ids; try again later.");
-            throw ApiError.NotFound("Missing or invalid client id.");
+            RealtimeBroker.Apply(client, ip, RealtimeConnection.AuthOf(ctx), subscriptions);
+            JsonResponse.NoContent(ctx);
+            return;
         }
-        if (client.Ip != ip) throw ApiError.BadRequest("Invalid realtime client.");
-        RealtimeBroker.SetSubscriptions(client, RealtimeConnection.AuthOf(ctx), subscriptions);
-        JsonResponse.NoContent(ctx);
+        // Another node of the cluster holds the client: it applies the request with the same checks (no sticky sessions).
+        var relay = RealtimeConnection.Relay(ctx);
+        if (relay.HeldElsewhere(clientId)
+            && await relay.ForwardSubscriptionsAsync(project.Name, clientId, ip, RealtimeConnection.AuthOf(ctx), subscriptions, ctx.RequestAborted) is { Status: not 404 } answer)
+        {
+            if (answer.Status != StatusCodes.Status204NoContent) throw new ApiError(answer.Status, answer.Message);
+            JsonResponse.NoContent(ctx);
+            return;
+        }
+        var limiter = RateLimits.RateLimiting.LimiterOf(project);
+        if (!limiter.TryAcquire("realtime:unknown-client\n" + ip, RealtimeLimits.MaxUnknownClientIdsPerMinute, 60_000, Environment.TickCount64, out _))
+            throw new ApiError(StatusCodes.Status429TooManyRequests, "Too many unknown realtime client ids; try again later.");
+        throw ApiError.NotFound("Missing or invalid client id.");
     }
 
     /// <summary>The subscriptions array (missing or null = none); anything but an array of strings is a validation error.</summary>

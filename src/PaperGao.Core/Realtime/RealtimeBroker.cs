@@ -14,6 +14,15 @@ public sealed class RealtimeBroker(RealtimeOptions options)
 
     public RealtimeOptions Options { get; } = options;
 
+    /// <summary>
+    /// This node's tag, the first <see cref="RealtimeLimits.NodeTagLength"/> characters of each of its client ids (random
+    /// per process): a node that gets a request for a client it does not hold sees which node to ask.
+    /// </summary>
+    public string NodeTag { get; } = RandomString.Alphanumeric(RealtimeLimits.NodeTagLength);
+
+    /// <summary>The node tag a client id starts with ("" when it is too short to carry one).</summary>
+    public static string TagOf(string clientId) => clientId.Length >= RealtimeLimits.NodeTagLength ? clientId[..RealtimeLimits.NodeTagLength] : "";
+
     /// <summary>Active realtime connections (SSE and WebSocket) of one project on this node.</summary>
     public int ConnectionCount(string project) => _byProject.TryGetValue(project, out var m) ? m.Count : 0;
 
@@ -22,7 +31,7 @@ public sealed class RealtimeBroker(RealtimeOptions options)
 
     public RealtimeClient Connect(string project, string ip)
     {
-        var client = new RealtimeClient(project, ip, Options.QueueCapacity);
+        var client = new RealtimeClient(NodeTag, project, ip, Options.QueueCapacity);
         _clients[client.Id] = client;
         _byProject.GetOrAdd(project, _ => new ConcurrentDictionary<string, RealtimeClient>(StringComparer.Ordinal))[client.Id] = client;
         return client;
@@ -93,9 +102,28 @@ public sealed class RealtimeBroker(RealtimeOptions options)
         client.SetSubscriptions(subscriptions);
     }
 
-    /// <summary>Removes one subscription (the @oauth2 handoff is used once).</summary>
-    public static void RemoveSubscription(RealtimeClient client, string raw) =>
-        client.SetSubscriptions([.. client.Subscriptions.Where(s => s.Raw != raw)]);
+    /// <summary>
+    /// POST /api/realtime applied to a client of this node (protocol.md §6.2), whichever node the request reached: the
+    /// caller's IP must be the client's (400), then the auth binding rule of <see cref="SetSubscriptions"/> (403).
+    /// </summary>
+    public static void Apply(RealtimeClient client, string callerIp, RealtimeAuth auth, Subscription[] subscriptions)
+    {
+        if (client.Ip != callerIp) throw ApiError.BadRequest("Invalid realtime client.");
+        SetSubscriptions(client, auth, subscriptions);
+    }
+
+    /// <summary>
+    /// The OAuth2 popup hand-off (protocol.md §5.5b): a client of this node subscribed to "@oauth2", from the caller's IP,
+    /// gets {state, code[, error]} once (the subscription is removed by the one call that delivers). False: not a target.
+    /// </summary>
+    public static bool TryHandOffOAuth2(RealtimeClient client, string callerIp, string code, string error)
+    {
+        if (client.Ip != callerIp || !client.TryRemoveSubscription(Subscription.OAuth2Topic)) return false;
+        var data = new System.Text.Json.Nodes.JsonObject { ["state"] = client.Id, ["code"] = code };
+        if (error.Length > 0) data["error"] = error;
+        client.TrySend(new RealtimeMessage(Subscription.OAuth2Topic, System.Text.Encoding.UTF8.GetBytes(data.ToJsonString())));
+        return true;
+    }
 
     /// <summary>
     /// Keeps clients bound to an auth record in step with it: a changed tokenKey (password or email change), a deleted

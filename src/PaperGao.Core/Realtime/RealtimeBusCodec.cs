@@ -10,7 +10,7 @@ namespace PaperGao.Core.Realtime;
 
 /// <summary>
 /// The bus notices as compact JSON: {"n":node,"t":"r"|"s"|"g"|"x","p":project,...} (record change, schema change,
-/// settings change, restore). A record notice names the change
+/// settings change, restore; "q"/"y"/"h" are <see cref="RealtimeRelay"/>'s requests, answers and heartbeats). A record notice names the change
 /// ("a" action, "c" collection id, "i" record id) and, for a delete, carries the deleted row's stored values ("row")
 /// since the other nodes cannot read it any more. A notice over the payload limit is sent as base64 chunks
 /// {"t":"k","m":id,"x":index,"of":count,"d":part} and put back together by the receivers. A node ignores its own notices.
@@ -18,6 +18,9 @@ namespace PaperGao.Core.Realtime;
 public sealed class RealtimeBusCodec(string nodeId)
 {
     private const int ChunkChars = 6000;
+
+    /// <summary>The most chunks a receiver puts back together (about 4.5 MB of notice).</summary>
+    public const int MaxChunks = 1000;
     private static readonly TimeSpan PartialTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Partial> _partials = new(StringComparer.Ordinal);
 
@@ -87,7 +90,7 @@ public sealed class RealtimeBusCodec(string nodeId)
         var key = (string?)o["n"] + "/" + (string?)o["m"];
         var count = (int?)o["of"] ?? 0;
         var index = (int?)o["x"] ?? -1;
-        if (count is <= 0 or > 1000 || index < 0 || index >= count) return null;
+        if (count is <= 0 or > MaxChunks || index < 0 || index >= count) return null;
         var partial = _partials.GetOrAdd(key, _ => new Partial(count));
         if (partial.Parts.Length != count) return null;
         partial.Parts[index] = (string?)o["d"] ?? "";

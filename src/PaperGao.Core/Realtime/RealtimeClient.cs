@@ -16,9 +16,10 @@ public sealed class RealtimeClient
     private Subscription[] _subscriptions = [];
     private int _dropped;
 
-    internal RealtimeClient(string project, string ip, int capacity)
+    internal RealtimeClient(string nodeTag, string project, string ip, int capacity)
     {
-        Id = RandomString.Alphanumeric(RealtimeLimits.ClientIdLength);
+        // The node's tag first: another node of a cluster knows where to forward a request naming this client.
+        Id = nodeTag + RandomString.Alphanumeric(RealtimeLimits.ClientIdLength - nodeTag.Length);
         Project = project;
         Ip = ip;
         _queue = Channel.CreateBounded<RealtimeMessage>(new BoundedChannelOptions(capacity)
@@ -44,6 +45,18 @@ public sealed class RealtimeClient
     internal void SetAuth(RealtimeAuth auth) => Volatile.Write(ref _auth, auth);
 
     internal void SetSubscriptions(Subscription[] subscriptions) => Volatile.Write(ref _subscriptions, subscriptions);
+
+    /// <summary>Removes one subscription; true for the one caller that removed it (two concurrent removals: one wins).</summary>
+    internal bool TryRemoveSubscription(string raw)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _subscriptions);
+            if (!current.Any(s => s.Raw == raw)) return false;
+            Subscription[] next = [.. current.Where(s => s.Raw != raw)];
+            if (Interlocked.CompareExchange(ref _subscriptions, next, current) == current) return true;
+        }
+    }
 
     /// <summary>Queues a message without waiting; a full queue drops the client.</summary>
     public bool TrySend(RealtimeMessage message)

@@ -26,7 +26,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
     private const int HookPriority = -1000;
     private readonly RealtimeBroker _broker;
     private readonly IRealtimeBus _bus;
-    private readonly RealtimeBusCodec _codec = new(Common.RandomString.Alphanumeric(16));
+    private readonly RealtimeBusCodec _codec;
     private readonly Func<JsonNode?, string, JsonNode?>? _fieldsPicker;
     private readonly Action<Exception> _onError;
     /// <summary>Changes waiting for the worker; when it is this far behind, writers wait after their commit (backpressure).</summary>
@@ -49,12 +49,18 @@ public sealed class RealtimeFanout : IAsyncDisposable
         _notifyInTransaction = notifyInTransaction;
         _broker = broker;
         _bus = bus;
+        // A node's notices are signed with its broker's tag: a client id tells which node to ask (RealtimeRelay).
+        _codec = new(broker.NodeTag);
+        Relay = new RealtimeRelay(broker, bus, _codec, onError);
         _fieldsPicker = fieldsPicker;
         _onError = onError;
         _worker = Task.Run(RunAsync);
     }
 
     public RealtimeBroker Broker => _broker;
+
+    /// <summary>Requests for realtime clients held by other nodes (subscriptions, the OAuth2 hand-off).</summary>
+    public RealtimeRelay Relay { get; }
 
     /// <summary>Binds a freshly opened project's record hooks (and its schema and settings changes, for the other nodes).</summary>
     public void Attach(Project p)
@@ -78,12 +84,16 @@ public sealed class RealtimeFanout : IAsyncDisposable
     }
 
     /// <summary>Listens to the other nodes; <paramref name="findProject"/> finds a project open on this node (others need nothing).</summary>
-    public void StartBus(Func<string, Project?> findProject) =>
+    public void StartBus(Func<string, Project?> findProject)
+    {
         _bus.Start(payload =>
         {
-            if (_codec.Decode(payload) is { } notice) Enqueue(() => OnNoticeAsync(notice, findProject));
+            // The relay's requests and answers do not wait behind record deliveries.
+            if (_codec.Decode(payload) is { } notice && !Relay.TryHandle(notice)) Enqueue(() => OnNoticeAsync(notice, findProject));
             return Task.CompletedTask;
         }, _onError);
+        Relay.Start(findProject, (_bus as PostgresRealtimeBus)?.Listening ?? Task.CompletedTask);
+    }
 
     private async Task AfterAsync(RecordEvent e, string action, Func<Task> next)
     {
@@ -286,6 +296,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Relay.DisposeAsync();
         _closed = true;
         _work.Writer.TryComplete();
         await _worker;
