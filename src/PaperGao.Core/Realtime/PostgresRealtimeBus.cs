@@ -58,6 +58,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
         var lost = false;
         while (!ct.IsCancellationRequested)
         {
+            var listened = false;
             try
             {
                 await using var conn = await _dataSource.OpenConnectionAsync(ct);
@@ -66,6 +67,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
                 _listening.TrySetResult();
                 if (lost) _inbox.Writer.TryWrite(null); // the notices of the gap are gone: reload after those before it
                 lost = false;
+                listened = true;
                 while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -74,12 +76,15 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
             }
             catch (Exception ex)
             {
+                lost |= listened; // whatever ended a listening connection, notices may have been missed
                 if (IsConnectionLoss(ex))
                 {
                     lost = true;
                     onError(new RealtimeBusConnectionLostException(ex));
                 }
                 else onError(ex);
+                // A connection that was listening is replaced at once (fewer notices missed); a failed attempt waits.
+                if (listened) continue;
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
             }
         }
