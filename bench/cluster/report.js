@@ -86,6 +86,24 @@ async function main () {
     out.push(`Through nginx: ${streams.length} streams; of the accepted subscription requests ${same} reached the node holding the stream, ` +
       `**${other} another node** (forwarded over the bus).`)
   }
+  // Changes made on node 1 under the load (changes.js): the time until each other node served them.
+  if (args.changes) {
+    const ch = JSON.parse(fs.readFileSync(args.changes, 'utf8'))
+    const stats = rows => {
+      const ms = rows.map(r => r[2]).sort((a, b) => a - b)
+      return ms.length ? `${ms[0]} / ${ms[Math.floor((ms.length - 1) / 2)]} / ${ms[ms.length - 1]} ms (${ms.length} observations: ${rows.map(r => `node ${r[1]} ${r[2]}`).join(', ')})` : 'n/a'
+    }
+    out.push('', `Changes on node 1 under the load (load average ${ch.load.map(l => l.toFixed(1)).join(', ')}); time from node 1's answer until each other node served the change, min / median / max:`, '')
+    out.push(`- schema change (a text field added to posts; the node's answer to a create carries it): ${stats(ch.schema)}`)
+    out.push(`- settings change (appName): ${stats(ch.settings)}`)
+    out.push(`- rate-limit rule set: ${stats(ch.rateRule)}`)
+    const r = ch.rate
+    const allowed = r.counts['200'] || 0; const refused = r.counts['429'] || 0
+    const other = Object.entries(r.counts).filter(([k]) => k !== '200' && k !== '429')
+    out.push(`- rate limit \`posts:list\` ${r.limit} per ${r.windowS} s (everyone), hammered through nginx by ${r.concurrency} guests for ${r.hammerS.toFixed(1)} s (one window): ` +
+      `${allowed + refused + other.reduce((a, [, v]) => a + v, 0)} requests, **${allowed} allowed** (limit ${r.limit}${allowed > r.limit ? ': OVER THE LIMIT' : ''}), ${refused} refused (429)` +
+      `${other.length ? `, other: ${other.map(([k, v]) => `${k}: ${v}`).join(', ')}` : ''}; the allowed ones came within ${r.allowedSpanMs} ms.`)
+  }
   out.push('')
   const text = out.join('\n')
   console.log(text)

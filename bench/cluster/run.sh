@@ -17,9 +17,15 @@
 # nginx (so mostly from another node); the store is an S3-compatible server (tests/s3-server, s3rver; run
 # `npm ci` there once) unless --storage disk (then each node has its own folder and reads from other nodes fail).
 # At the end every acknowledged upload is read back whole.
+# Changes under load (after the first steady phase, before the kill; changes.js): a field added to `posts` on node 1
+# and a settings change (appName) on node 1, each timed until the other nodes serve it (3 rounds), then a rate-limit
+# rule (posts:list, --rate-limit requests per 30 s, everyone) set on node 1 and hammered through nginx by 16 guests
+# for 10 s: the allowed answers must not exceed the limit (one window shared by all nodes). --changes-only skips the
+# kill and the restarts; --no-changes skips the changes.
 #
 #   bench/cluster/run.sh --db NPGSQL_CONN [--artifacts DIR] [--no-build] [--nodes 3] [--phase 6] [--workers 16]
-#                        [--storage s3|disk] [--files 4] [--realtime-via direct|lb]
+#                        [--storage s3|disk] [--files 4] [--realtime-via direct|lb] [--no-changes | --changes-only]
+#                        [--rate-limit 100]
 #
 # Run by hand (needs nginx and a PostgreSQL you can create databases in; uses its own database papergao_cluster_bench,
 # dropped at the start). Writes bench/results/cluster-latest.md.
@@ -27,6 +33,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
 DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16; STORAGE=s3; FILES=4; RT_VIA=direct
+CHANGES=1; FAILURES=1; RATE_LIMIT=100
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) DB=$2; shift 2 ;;
@@ -38,7 +45,10 @@ while [ $# -gt 0 ]; do
     --storage) STORAGE=$2; shift 2 ;;
     --files) FILES=$2; shift 2 ;;
     --realtime-via) RT_VIA=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --no-changes) CHANGES=0; shift ;;
+    --changes-only) FAILURES=0; shift ;;
+    --rate-limit) RATE_LIMIT=$2; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "cluster/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -154,24 +164,37 @@ LOAD_PID=$!
 mark() { echo "$(node -e 'console.log(Date.now())') $*" >> "$WORK/events.log"; say "$*"; }
 mark "phase steady"
 sleep "$PHASE"
-mark "phase kill -9 node 2"
-kill -9 "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null || true
-sleep "$PHASE"
-mark "phase node 2 restarting"
-start_node 2; mark "phase node 2 back (healthy after $MS ms)"
-sleep "$PHASE"
-for i in $(seq 1 "$NODES"); do
-  mark "phase rolling restart: node $i stopping"
-  kill -TERM "${PIDS[$i]}"; wait "${PIDS[$i]}" 2>/dev/null || true
-  start_node "$i"; mark "phase rolling restart: node $i back (healthy after $MS ms)"
-done
-mark "phase steady after the restarts"
-sleep "$PHASE"
+CHANGES_ARGS=()
+if [ "$CHANGES" = 1 ]; then
+  mark "phase changes on node 1 (schema, settings, rate limit)"
+  ALL_URLS=$(for i in $(seq 1 "$NODES"); do printf 'http://127.0.0.1:%s,' "${PORTS[$i]}"; done)
+  node "$HERE/changes.js" --urls "${ALL_URLS%,}" --lb "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" \
+    --limit "$RATE_LIMIT" --out "$WORK/changes.json" > "$WORK/changes.log"
+  CHANGES_ARGS=(--changes "$WORK/changes.json")
+  mark "phase steady after the changes"
+  sleep "$PHASE"
+fi
+if [ "$FAILURES" = 1 ]; then
+  mark "phase kill -9 node 2"
+  kill -9 "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null || true
+  sleep "$PHASE"
+  mark "phase node 2 restarting"
+  start_node 2; mark "phase node 2 back (healthy after $MS ms)"
+  sleep "$PHASE"
+  for i in $(seq 1 "$NODES"); do
+    mark "phase rolling restart: node $i stopping"
+    kill -TERM "${PIDS[$i]}"; wait "${PIDS[$i]}" 2>/dev/null || true
+    start_node "$i"; mark "phase rolling restart: node $i back (healthy after $MS ms)"
+  done
+  mark "phase steady after the restarts"
+  sleep "$PHASE"
+fi
 mark "end"
 kill -INT "$LOAD_PID"; wait "$LOAD_PID" || true; LOAD_PID=""
 sleep 1 # the realtime client's last events (a bench timeline, not a test's synchronisation)
 kill -INT "$RT_PID"; wait "$RT_PID" || true; RT_PID=""
 mkdir -p "$BENCH_DIR/results"
 node "$HERE/report.js" --url "$URL" --email "$SU_EMAIL" --password "$SU_PASSWORD" --load "$WORK/load.json" --events "$WORK/events.log" \
-  --realtime "$WORK/realtime.json" --realtime-log "$WORK/realtime-access.log" --nodes "$NODES" --storage "$STORAGE" --md "$BENCH_DIR/results/cluster-latest.md"
-grep -h "Realtime fan-out queue full\|Unhandled exception" "$WORK"/node*.log >&2 || true
+  --realtime "$WORK/realtime.json" --realtime-log "$WORK/realtime-access.log" --nodes "$NODES" --storage "$STORAGE" "${CHANGES_ARGS[@]}" \
+  --md "$BENCH_DIR/results/cluster-latest.md"
+grep -h "Realtime fan-out\|Unhandled exception" "$WORK"/node*.log >&2 || true

@@ -33,7 +33,7 @@ public static class RealtimeServices
                     try { return FieldsPicker.Apply(node, fields); }
                     catch (PaperGao.Core.Common.ApiError) { return node; }
                 },
-                ex => log.LogError(ex, "Realtime fan-out failed"), options.RealtimeNotifyInTransaction);
+                ex => LogFanoutError(log, ex), options.RealtimeNotifyInTransaction);
         });
         services.AddSingleton(sp =>
         {
@@ -43,9 +43,20 @@ public static class RealtimeServices
             var hookLog = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Hooks");
             registry.Opened += p => p.Hooks.OnAfterCommitError = ex => hookLog.LogError(ex, "After-commit work failed in project {Project}", p.Name);
             registry.Deleted += fanout.Broker.DisconnectProject;
-            fanout.StartBus(registry.FindOpen);
+            fanout.StartBus(registry.FindOpen, () => registry.OpenProjects);
             return registry;
         });
         return services;
+    }
+
+    /// <summary>
+    /// A failure of the fan-out or the bus is an error. A lost bus connection is not: PostgreSQL ended it (a restart, a
+    /// shutdown, an administrator's 57P01), the bus reconnects and the node then reloads its collections and settings,
+    /// so it is one debug line.
+    /// </summary>
+    public static void LogFanoutError(ILogger log, Exception ex)
+    {
+        if (ex is RealtimeBusConnectionLostException) log.LogDebug("{Message}", ex.Message);
+        else log.LogError(ex, "Realtime fan-out failed");
     }
 }

@@ -17,6 +17,13 @@ public interface IRealtimeBus : IAsyncDisposable
     /// <summary>Starts listening; each notice from another node (or this one) is handed to the callback in order.</summary>
     void Start(Func<string, Task> onNotice, Action<Exception> onError);
 
+    /// <summary>
+    /// Starts listening; after a lost connection has been replaced, <paramref name="onReconnected"/> runs in the notices'
+    /// order (the notices sent in between are lost: the node reloads what they may have said). A loss itself is reported
+    /// to <paramref name="onError"/> as a <see cref="RealtimeBusConnectionLostException"/>.
+    /// </summary>
+    void Start(Func<string, Task> onNotice, Action<Exception> onError, Func<Task> onReconnected) => Start(onNotice, onError);
+
     Task PublishAsync(string payload, CancellationToken ct = default);
 
     /// <summary>

@@ -6,7 +6,10 @@ namespace PaperGao.Core.Realtime;
 
 /// <summary>
 /// The nodes of a PostgreSQL deployment tell each other through LISTEN/NOTIFY on one channel: one dedicated
-/// listening connection per node (re-opened after a failure). A record write's notice is published with pg_notify on
+/// listening connection per node. When that connection is lost (PostgreSQL restarted or shut down, the backend
+/// terminated by an administrator: SQL state 57P01, the network) the bus opens a new one; the loss is reported as a
+/// <see cref="RealtimeBusConnectionLostException"/>, not as a failure, and once listening again it asks the node to
+/// reload what the notices of the gap may have said. A record write's notice is published with pg_notify on
 /// the write's own transaction (PostgreSQL delivers it at commit, drops it on rollback); other notices (schema and
 /// settings changes, restores) on a pooled connection of the bus.
 /// </summary>
@@ -23,7 +26,8 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
         Data.Postgres.PostgresConnectionTuning.Apply(new NpgsqlConnectionStringBuilder(connectionString)).ConnectionString);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<string> _inbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    /// <summary>Notices in order; null marks "listening again after a lost connection".</summary>
+    private readonly Channel<string?> _inbox = Channel.CreateUnbounded<string?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private Task _listen = Task.CompletedTask;
     private Task _deliver = Task.CompletedTask;
     private int _disposed;
@@ -33,14 +37,16 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
     /// <summary>Completes once the first LISTEN has been issued.</summary>
     public Task Listening => _listening.Task;
 
-    public void Start(Func<string, Task> onNotice, Action<Exception> onError)
+    public void Start(Func<string, Task> onNotice, Action<Exception> onError) => Start(onNotice, onError, static () => Task.CompletedTask);
+
+    public void Start(Func<string, Task> onNotice, Action<Exception> onError, Func<Task> onReconnected)
     {
         _listen = Task.Run(() => ListenAsync(onError));
         _deliver = Task.Run(async () =>
         {
             await foreach (var payload in _inbox.Reader.ReadAllAsync(CancellationToken.None))
             {
-                try { await onNotice(payload); }
+                try { await (payload is null ? onReconnected() : onNotice(payload)); }
                 catch (Exception ex) { onError(ex); }
             }
         });
@@ -49,14 +55,19 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
     private async Task ListenAsync(Action<Exception> onError)
     {
         var ct = _stop.Token;
+        var lost = false;
         while (!ct.IsCancellationRequested)
         {
+            var listened = false;
             try
             {
                 await using var conn = await _dataSource.OpenConnectionAsync(ct);
                 conn.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
                 await using (var cmd = new NpgsqlCommand("LISTEN " + ChannelName, conn)) await cmd.ExecuteNonQueryAsync(ct);
                 _listening.TrySetResult();
+                if (lost) _inbox.Writer.TryWrite(null); // the notices of the gap are gone: reload after those before it
+                lost = false;
+                listened = true;
                 while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -65,11 +76,30 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
             }
             catch (Exception ex)
             {
-                onError(ex);
+                lost |= listened; // whatever ended a listening connection, notices may have been missed
+                if (IsConnectionLoss(ex))
+                {
+                    lost = true;
+                    onError(new RealtimeBusConnectionLostException(ex));
+                }
+                else onError(ex);
+                // A connection that was listening is replaced at once (fewer notices missed); a failed attempt waits.
+                if (listened) continue;
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
             }
         }
     }
+
+    /// <summary>
+    /// The connection went away rather than the bus failing: the server ended it (class 57, e.g. 57P01 at a shutdown
+    /// or pg_terminate_backend; class 08), or the socket broke (Npgsql's transient errors: I/O, timeouts).
+    /// </summary>
+    public static bool IsConnectionLoss(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("57", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
 
     public async Task PublishAsync(string payload, CancellationToken ct = default)
     {

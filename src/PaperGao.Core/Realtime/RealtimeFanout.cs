@@ -83,16 +83,30 @@ public sealed class RealtimeFanout : IAsyncDisposable
         if (_bus.IsShared) Enqueue(() => PublishAsync(RealtimeBusCodec.RestoredNotice(project)));
     }
 
-    /// <summary>Listens to the other nodes; <paramref name="findProject"/> finds a project open on this node (others need nothing).</summary>
-    public void StartBus(Func<string, Project?> findProject)
+    /// <summary>
+    /// Listens to the other nodes; <paramref name="findProject"/> finds a project open on this node (others need nothing).
+    /// When the bus had lost its connection, the projects of <paramref name="openProjects"/> reload their collections and
+    /// settings: a schema or settings notice of the gap would otherwise never arrive.
+    /// </summary>
+    public void StartBus(Func<string, Project?> findProject, Func<IEnumerable<Project>>? openProjects = null)
     {
         _bus.Start(payload =>
         {
             // The relay's requests and answers do not wait behind record deliveries.
             if (_codec.Decode(payload) is { } notice && !Relay.TryHandle(notice)) Enqueue(() => OnNoticeAsync(notice, findProject));
             return Task.CompletedTask;
-        }, _onError);
+        }, _onError, () =>
+        {
+            foreach (var p in openProjects?.Invoke() ?? []) Enqueue(() => ReloadAsync(p));
+            return Task.CompletedTask;
+        });
         Relay.Start(findProject, (_bus as PostgresRealtimeBus)?.Listening ?? Task.CompletedTask);
+    }
+
+    private static async Task ReloadAsync(Project p)
+    {
+        p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
+        p.ReplaceSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
     }
 
     private async Task AfterAsync(RecordEvent e, string action, Func<Task> next)
@@ -205,8 +219,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
         }
         if ((string?)notice["t"] == "x")
         {
-            p.ReplaceCollections(new CollectionSet(await CollectionStore.LoadAllAsync(p.Database), p.Collections.Version + 1));
-            p.ReplaceSettings(await ProjectInitializer.LoadSettingsAsync(p.Database));
+            await ReloadAsync(p);
             _broker.DisconnectProject(p.Name);
             return;
         }

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using PaperGao.Api.Tests.Configuration;
+using PaperGao.Api.Tests.Durability;
+using PaperGao.Api.Tests.Infrastructure;
+using static PaperGao.Api.Tests.Records.RecordsTestData;
+
+namespace PaperGao.Api.Tests.Scale;
+
+/// <summary>
+/// Three real `papergao serve` processes on one PostgreSQL under a steady create load (all three nodes take creates):
+/// a schema change (a new field) and a settings change (appName) made on node 1 are served by nodes 2 and 3 within
+/// <see cref="Deadline"/> of node 1's answer, with no failed request. Then every node's bus connection is terminated
+/// (pg_terminate_backend: 57P01, as at a PostgreSQL restart) and changes are made while the nodes reconnect: the nodes
+/// reload what they missed, and the loss is not logged as a fan-out failure. The measured times are printed.
+/// </summary>
+public sealed class ClusterPropagationTests(PostgresCluster postgres)
+{
+    /// <summary>
+    /// The goal is "within a second". Measured on the 2-core machine at load average 20-60 (several runs, see
+    /// docs/scaling.md): schema changes and settings changes reached the other nodes in 3-~300 ms.
+    /// </summary>
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+
+    private const string Email = "admin@propagation.test";
+    private const string Password = "Propagation-test-123";
+    private const int Workers = 4;
+    private const int Rounds = 3;
+
+    private sealed record Node(int Index, int Port, string Dir)
+    {
+        public string Url => $"http://127.0.0.1:{Port}";
+        public Executable? Exe { get; set; }
+        public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    [Fact]
+    public async Task Schema_and_settings_changes_on_one_node_reach_the_others_within_a_second_under_load()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Printed with the suite's output (like the other measurements) and kept in the test's own output.
+        void Print(string line)
+        {
+            Console.WriteLine("CLUSTER-PROPAGATION " + line);
+            TestContext.Current.TestOutputHelper?.WriteLine(line);
+        }
+        await using var db = await postgres.CreateDatabaseAsync(ct);
+        var nodes = Enumerable.Range(1, 3).Select(i => new Node(i, ServerProcess.FreePort(),
+            Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "papergao-propagation-" + Guid.NewGuid().ToString("N")[..10])).FullName)).ToArray();
+        using var stopLoad = new CancellationTokenSource();
+        try
+        {
+            var (code, _, err) = await Executable.RunAsync(["superuser", "upsert", Email, Password, "--dir", nodes[0].Dir, "--db", db.ConnectionString], null, ct);
+            Assert.True(code == 0, err);
+            // The bus's reconnect is a debug line: shown here so the test can see it.
+            var env = new Dictionary<string, string> { ["Logging__LogLevel__PaperGao.Realtime"] = "Debug" };
+            foreach (var n in nodes) n.Exe = Executable.Start(["serve", "--http", $"127.0.0.1:{n.Port}", "--dir", n.Dir, "--db", db.ConnectionString], env);
+            await Task.WhenAll(nodes.Select(n => n.Exe!.WaitHealthyAsync(n.Url, ct)));
+
+            var token = await SignInAsync(nodes[0], ct);
+            foreach (var n in nodes) n.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+            await CreateAsync(nodes[0].Http, new JsonObject
+            {
+                ["name"] = "posts", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
+                ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
+            }, ct);
+            foreach (var n in nodes.Skip(1))
+                await UntilAsync(async () => (await n.Http.GetAsync("/api/collections/posts/records?perPage=1", ct)).IsSuccessStatusCode, $"node {n.Index} knows posts", ct);
+
+            // The load: creates round-robin over the three nodes until the end.
+            var acknowledged = 0;
+            var failures = new ConcurrentBag<string>();
+            var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
+            {
+                for (var i = w; !stopLoad.IsCancellationRequested; i++)
+                {
+                    var n = nodes[i % nodes.Length];
+                    try
+                    {
+                        using var r = await n.Http.PostAsJsonAsync("/api/collections/posts/records", new { text = $"w{w}-{i}" }, CancellationToken.None);
+                        if (r.IsSuccessStatusCode) Interlocked.Increment(ref acknowledged);
+                        else failures.Add($"node {n.Index}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                    {
+                        failures.Add($"node {n.Index}: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
+            }, CancellationToken.None)).ToArray();
+            await UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= 60), "the load runs", ct);
+
+            var schemaTimes = new List<double>();
+            var settingsTimes = new List<double>();
+            for (var round = 1; round <= Rounds; round++)
+            {
+                var field = $"f{round}";
+                var answered = await AddFieldAsync(nodes[0], field, ct);
+                var times = await Task.WhenAll(nodes.Skip(1).Select(n => ElapsedUntilAsync(answered, () => HasFieldAsync(n, field, ct), $"node {n.Index} serves field {field}", ct)));
+                schemaTimes.AddRange(times);
+                Print($"schema change {round}: nodes 2, 3 served the new field {Ms(times)} after node 1 answered (load {LoadAverage()})");
+
+                var name = $"propagation-{round}";
+                answered = await SetAppNameAsync(nodes[0], name, ct);
+                times = await Task.WhenAll(nodes.Skip(1).Select(n => ElapsedUntilAsync(answered, () => HasAppNameAsync(n, name, ct), $"node {n.Index} serves appName {name}", ct)));
+                settingsTimes.AddRange(times);
+                Print($"settings change {round}: nodes 2, 3 served the new appName {Ms(times)} after node 1 answered (load {LoadAverage()})");
+            }
+
+            // The bus connections are terminated (57P01, as at a PostgreSQL restart) and changes made at once, while the
+            // nodes reconnect: their notices are lost for the other nodes, which reload once listening again.
+            var terminated = await TerminateListenersAsync(db.ConnectionString, ct);
+            Assert.Equal(3, terminated);
+            var gapAnswered = await AddFieldAsync(nodes[0], "gap", ct);
+            await SetAppNameAsync(nodes[0], "propagation-gap", ct);
+            var gapTimes = await Task.WhenAll(nodes.Skip(1).Select(async n =>
+                await ElapsedUntilAsync(gapAnswered, async () => await HasFieldAsync(n, "gap", ct) && await HasAppNameAsync(n, "propagation-gap", ct),
+                    $"node {n.Index} reloads after reconnecting", ct, TimeSpan.FromSeconds(30))));
+            Print($"after the bus connections were terminated: nodes 2, 3 served the changes made meanwhile {Ms(gapTimes)} after node 1 answered");
+
+            var before = Volatile.Read(ref acknowledged);
+            await UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= before + 30), "the load goes on after the reconnect", ct);
+            await stopLoad.CancelAsync();
+            await Task.WhenAll(workers);
+            Print($"load: {acknowledged} acknowledged creates, {failures.Count} failures");
+
+            Assert.True(failures.IsEmpty, $"{failures.Count} failed requests, e.g. {failures.FirstOrDefault()}");
+            var worst = schemaTimes.Concat(settingsTimes).Max();
+            Assert.True(worst <= Deadline.TotalMilliseconds,
+                $"a change took {worst:F0} ms to reach another node (deadline {Deadline.TotalMilliseconds} ms): schema {Ms([.. schemaTimes])}, settings {Ms([.. settingsTimes])}");
+            foreach (var n in nodes)
+            {
+                var log = n.Exe!.Stdout + n.Exe.Stderr;
+                Assert.DoesNotContain("Realtime fan-out failed", log, StringComparison.Ordinal);
+                Assert.Contains("realtime bus lost its listening connection", log, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            await stopLoad.CancelAsync();
+            foreach (var n in nodes)
+            {
+                if (n.Exe is not null) await n.Exe.DisposeAsync();
+                n.Http.Dispose();
+                try { Directory.Delete(n.Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+
+    /// <summary>Adds a text field to posts on <paramref name="node"/>; returns the time of its answer.</summary>
+    private static async Task<long> AddFieldAsync(Node node, string field, CancellationToken ct)
+    {
+        var collection = await GetJsonAsync(node.Http, "/api/collections/posts", ct);
+        var fields = collection["fields"]!.AsArray();
+        fields.Add(new JsonObject { ["name"] = field, ["type"] = "text" });
+        var (status, body) = await SendAsync(node.Http, HttpMethod.Patch, "/api/collections/posts", new JsonObject { ["fields"] = fields.DeepClone() }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        return Stopwatch.GetTimestamp();
+    }
+
+    private static async Task<long> SetAppNameAsync(Node node, string name, CancellationToken ct)
+    {
+        var (status, body) = await SendAsync(node.Http, HttpMethod.Patch, "/api/settings", new { meta = new { appName = name } }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        return Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The node accepts and returns the field: a create with it answers with its value.</summary>
+    private static async Task<bool> HasFieldAsync(Node node, string field, CancellationToken ct)
+    {
+        var (status, body) = await SendAsync(node.Http, HttpMethod.Post, "/api/collections/posts/records", new JsonObject { ["text"] = "probe", [field] = "v" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        return (string?)body?[field] == "v";
+    }
+
+    private static async Task<bool> HasAppNameAsync(Node node, string name, CancellationToken ct) =>
+        (string?)(await GetJsonAsync(node.Http, "/api/settings", ct))["meta"]?["appName"] == name;
+
+    /// <summary>Polls <paramref name="condition"/> (one request after the other) and returns the ms from <paramref name="since"/> to the answer that met it.</summary>
+    private static async Task<double> ElapsedUntilAsync(long since, Func<Task<bool>> condition, string what, CancellationToken ct, TimeSpan? limit = null)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)((limit ?? TimeSpan.FromSeconds(20)).TotalSeconds * Stopwatch.Frequency);
+        while (!await condition())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"not within {(limit ?? TimeSpan.FromSeconds(20)).TotalSeconds} s: {what}");
+        }
+        return Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+    }
+
+    private static async Task<int> TerminateListenersAsync(string connectionString, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()", conn);
+        cmd.Parameters.AddWithValue("LISTEN " + PaperGao.Core.Realtime.PostgresRealtimeBus.ChannelName);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static string Ms(double[] times) => string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture) + " ms"));
+
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+    }
+
+    private static async Task<string> SignInAsync(Node n, CancellationToken ct)
+    {
+        using var client = new HttpClient();
+        using var r = await client.PostAsJsonAsync(n.Url + "/api/collections/_superusers/auth-with-password", new { identity = Email, password = Password }, ct);
+        r.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["token"]!.GetValue<string>();
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 45 s: {what}");
+            await Task.Delay(20, ct);
+        }
+    }
+}
