@@ -5,8 +5,12 @@ using System.Text.Json;
 
 namespace PaperGao.Core.Data;
 
-/// <summary>The page a list asks for: page (from 1), perPage (already clamped) and whether to skip the count.</summary>
-public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal)
+/// <summary>
+/// The page a list asks for: page (from 1), perPage (already clamped), whether to skip the count, and whether to
+/// estimate it instead (<c>estimateTotal=1</c>, <see cref="TotalEstimate"/>: exact up to
+/// <see cref="TotalEstimate.ExactUpTo"/> matches, estimated above; the answer then says <c>totalEstimated</c>).
+/// </summary>
+public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal, bool EstimateTotal = false)
 {
     public long Offset => (long)(Page - 1) * PerPage;
 
@@ -16,9 +20,11 @@ public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal)
 
 /// <summary>
 /// One list statement pair: what the page selects, the list's FROM/WHERE (<see cref="PagedList.FromWhere"/>), its
-/// ORDER BY (none when empty), the page and the parameters both statements share.
+/// ORDER BY (none when empty), the page and the parameters both statements share. <paramref name="Table"/> is the
+/// list's main table (FROM &lt;Table&gt; AS t; <paramref name="IsView"/>: a view, which has no rowid), which an
+/// estimated total (<see cref="PageWindow.EstimateTotal"/>) samples on SQLite.
 /// </summary>
-public readonly record struct PagedQuery(string Columns, string FromWhere, string? OrderBy, PageWindow Page, SqlParams? Parameters);
+public readonly record struct PagedQuery(string Columns, string FromWhere, string? OrderBy, PageWindow Page, SqlParams? Parameters, string Table, bool IsView = false);
 
 /// <summary>
 /// The paged list every list endpoint runs (records over REST and GraphQL, collections, logs), from one FROM/WHERE
@@ -57,13 +63,19 @@ public static class PagedList
     /// Runs a list: the COUNT(*) over its FROM/WHERE (unless the page skips the total) and the page, handing each row of
     /// the page to <paramref name="row"/> (after <paramref name="begin"/>, called once the database has answered);
     /// returns the total, or -1 when skipped. On PostgreSQL the two statements go in one round trip (a batch); SQLite,
-    /// where a statement is a call into this process, runs them one after the other.
+    /// where a statement is a call into this process, runs them one after the other. An estimated total
+    /// (<see cref="PageWindow.EstimateTotal"/>) is <see cref="TotalEstimate.CountAsync"/>'s, after the page.
     /// </summary>
     public static async Task<long> QueryAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, PagedQuery query,
         Action<DbDataReader> row, CancellationToken ct, Action? begin = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(row);
+        if (query.Page.EstimateTotal)
+        {
+            await QueryAsync(db, conn, tx, query with { Page = query.Page with { SkipTotal = true, EstimateTotal = false } }, row, ct, begin);
+            return await TotalEstimate.CountAsync(db, conn, tx, query.Table, query.IsView, query.FromWhere, query.Parameters, ct);
+        }
         var pageSql = PageSql(query.Columns, query.FromWhere, query.OrderBy, query.Page);
         long total = -1;
         if (!query.Page.SkipTotal)
@@ -92,12 +104,16 @@ public static class PagedList
         return total;
     }
 
-    /// <summary>Writes "page", "perPage", "totalItems" and "totalPages" into the open answer object.</summary>
+    /// <summary>
+    /// Writes "page", "perPage", "totalItems" and "totalPages" into the open answer object, and "totalEstimated" when
+    /// the page asked for an estimate.
+    /// </summary>
     public static void WriteCounts(Utf8JsonWriter w, PageWindow page, long totalItems)
     {
         w.WriteNumber("page", page.Page);
         w.WriteNumber("perPage", page.PerPage);
         w.WriteNumber("totalItems", totalItems);
         w.WriteNumber("totalPages", page.TotalPages(totalItems));
+        if (page.EstimateTotal) w.WriteBoolean("totalEstimated", TotalEstimate.IsEstimate(totalItems));
     }
 }
