@@ -35,9 +35,18 @@ public readonly record struct PagedQuery(string Columns, string FromWhere, strin
 public static class PagedList
 {
     /// <summary>" FROM &lt;table&gt; AS t &lt;joins&gt; WHERE &lt;c1&gt; AND &lt;c2&gt;..." (empty conditions left out; equal joins once).</summary>
-    public static string FromWhere(ISqlDialect d, string table, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions)
+    public static string FromWhere(ISqlDialect d, string table, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions) =>
+        FromSourceWhere(d.Quote(table), joins, conditions);
+
+    /// <summary>
+    /// <see cref="FromWhere"/> over a source that is SQL text already (a quoted table name or a derived table such as
+    /// a deleted record's row): " FROM &lt;source&gt; AS t &lt;joins&gt; WHERE ...". Every statement that selects
+    /// records with conditions and rules (lists, rule checks, counts) builds its FROM/WHERE here.
+    /// </summary>
+    public static string FromSourceWhere(string source, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions)
     {
-        var sb = new StringBuilder(" FROM ").Append(d.Quote(table)).Append(" AS t");
+        ArgumentNullException.ThrowIfNull(joins);
+        var sb = new StringBuilder(" FROM ").Append(source).Append(" AS t");
         foreach (var j in joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
         var first = true;
         foreach (var c in conditions)
