@@ -21,7 +21,7 @@ public static class CollectionsApi
     public static IEndpointRouteBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/collections").WithTags("Collections");
-        g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListCollections").WithSummary("List collections with page, perPage, sort, filter, skipTotal, fields.");
+        g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListCollections").WithSummary("List collections with page, perPage, sort, filter, skipTotal, estimateTotal, fields.");
         g.MapPost("", (Func<HttpContext, Task>)CreateAsync).WithName("CreateCollection").WithSummary("Create a collection (type and name select the scaffold, the body is merged on top).");
         g.MapPut("/import", (Func<HttpContext, Task>)ImportAsync).WithName("ImportCollections").WithSummary("Import collections all-or-nothing; deleteMissing deletes the others.");
         g.MapGet("/meta/scaffolds", (Func<HttpContext, Task>)Scaffolds).WithName("CollectionScaffolds").WithSummary("Blank auth, base and view collections.");
@@ -54,7 +54,7 @@ public static class CollectionsApi
         var d = project.Dialect;
         var from = PagedList.FromWhere(d, "_collections", fctx.Joins, where);
         var snapshot = project.Collections;
-        var query = new PagedQuery("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window, fctx.Params);
+        var query = new PagedQuery("t." + d.Quote("id"), from, string.IsNullOrEmpty(orderBy) ? "t.\"created\" ASC, t.\"id\" ASC" : orderBy, q.Window, fctx.Params, "_collections");
         var (total, ids) = await project.Database.ReadAsync(async conn =>
         {
             var list = new List<string>();

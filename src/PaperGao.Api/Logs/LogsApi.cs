@@ -14,7 +14,7 @@ using PaperGao.Core.Logs;
 namespace PaperGao.Api.Logs;
 
 /// <summary>
-/// The logs API (protocol.md §8), superusers only: list with page/perPage/sort/filter/skipTotal over id, created,
+/// The logs API (protocol.md §8), superusers only: list with page/perPage/sort/filter/skipTotal/estimateTotal over id, created,
 /// level, message, data and data.* (the records filter language), one log by id, and hourly counts.
 /// </summary>
 public static class LogsApi
@@ -23,7 +23,7 @@ public static class LogsApi
     {
         var g = app.MapGroup("/api/logs").WithTags("Logs");
         g.MapGet("", (Func<HttpContext, Task>)ListAsync).WithName("ListLogs")
-            .WithSummary("List request logs with page, perPage, sort, filter, skipTotal, fields (filter and sort over id, created, level, message, data.*).");
+            .WithSummary("List request logs with page, perPage, sort, filter, skipTotal, estimateTotal, fields (filter and sort over id, created, level, message, data.*).");
         g.MapGet("/stats", (Func<HttpContext, Task>)StatsAsync).WithName("LogStats").WithSummary("Log counts per hour, optionally filtered: [{date, total}].");
         g.MapGet("/{id}", ViewAsync).WithName("ViewLog").WithSummary("View one log.");
         return app;
@@ -62,7 +62,7 @@ public static class LogsApi
         var orderBy = string.IsNullOrWhiteSpace(q.Sort) ? null : Compile(() => FilterCompiler.CompileSort(q.Sort, fctx));
         var from = From(d, fctx, where);
         var db = store.Database;
-        var query = new PagedQuery(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window, fctx.Params);
+        var query = new PagedQuery(Columns(d), from, string.IsNullOrEmpty(orderBy) ? $"t.{d.Quote("created")} DESC, t.{d.Quote("id")} DESC" : orderBy, q.Window, fctx.Params, LogSchema.LogsTable);
         var (total, rows) = await db.ReadAsync(async conn =>
         {
             var list = new List<Row>();

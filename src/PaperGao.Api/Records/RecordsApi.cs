@@ -181,7 +181,7 @@ public static class RecordsApi
         if (perPage <= 0) perPage = ListQuery.DefaultPerPage;
         if (perPage > ListQuery.MaxPerPage) perPage = ListQuery.MaxPerPage;
         var skipTotal = ParseBool(query, "skipTotal");
-        // PaperGao's own (records lists): exact up to TotalEstimate.ExactUpTo matches, estimated above.
+        // PaperGao's own (records, collections and logs lists): exact up to TotalEstimate.ExactUpTo matches, estimated above.
         var estimateTotal = ParseBool(query, "estimateTotal");
         if (skipTotal && estimateTotal) throw ApiError.BadRequest("skipTotal and estimateTotal exclude each other: ask for one.");
         return new ListQuery(page, perPage, query["sort"].ToString(), query["filter"].ToString(), skipTotal, query["expand"].ToString(), estimateTotal);

@@ -5,8 +5,12 @@ using System.Text.Json;
 
 namespace PaperGao.Core.Data;
 
-/// <summary>The page a list asks for: page (from 1), perPage (already clamped) and whether to skip the count.</summary>
-public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal)
+/// <summary>
+/// The page a list asks for: page (from 1), perPage (already clamped), whether to skip the count, and whether to
+/// estimate it instead (<c>estimateTotal=1</c>, <see cref="TotalEstimate"/>: exact up to
+/// <see cref="TotalEstimate.ExactUpTo"/> matches, estimated above; the answer then says <c>totalEstimated</c>).
+/// </summary>
+public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal, bool EstimateTotal = false)
 {
     public long Offset => (long)(Page - 1) * PerPage;
 
@@ -16,9 +20,11 @@ public readonly record struct PageWindow(int Page, int PerPage, bool SkipTotal)
 
 /// <summary>
 /// One list statement pair: what the page selects, the list's FROM/WHERE (<see cref="PagedList.FromWhere"/>), its
-/// ORDER BY (none when empty), the page and the parameters both statements share.
+/// ORDER BY (none when empty), the page and the parameters both statements share. <paramref name="Table"/> is the
+/// list's main table (FROM &lt;Table&gt; AS t; <paramref name="IsView"/>: a view, which has no rowid), which an
+/// estimated total (<see cref="PageWindow.EstimateTotal"/>) samples on SQLite.
 /// </summary>
-public readonly record struct PagedQuery(string Columns, string FromWhere, string? OrderBy, PageWindow Page, SqlParams? Parameters);
+public readonly record struct PagedQuery(string Columns, string FromWhere, string? OrderBy, PageWindow Page, SqlParams? Parameters, string Table, bool IsView = false);
 
 /// <summary>
 /// The paged list every list endpoint runs (records over REST and GraphQL, collections, logs), from one FROM/WHERE
@@ -29,9 +35,18 @@ public readonly record struct PagedQuery(string Columns, string FromWhere, strin
 public static class PagedList
 {
     /// <summary>" FROM &lt;table&gt; AS t &lt;joins&gt; WHERE &lt;c1&gt; AND &lt;c2&gt;..." (empty conditions left out; equal joins once).</summary>
-    public static string FromWhere(ISqlDialect d, string table, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions)
+    public static string FromWhere(ISqlDialect d, string table, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions) =>
+        FromSourceWhere(d.Quote(table), joins, conditions);
+
+    /// <summary>
+    /// <see cref="FromWhere"/> over a source that is SQL text already (a quoted table name or a derived table such as
+    /// a deleted record's row): " FROM &lt;source&gt; AS t &lt;joins&gt; WHERE ...". Every statement that selects
+    /// records with conditions and rules (lists, rule checks, counts) builds its FROM/WHERE here.
+    /// </summary>
+    public static string FromSourceWhere(string source, IEnumerable<string> joins, params ReadOnlySpan<string?> conditions)
     {
-        var sb = new StringBuilder(" FROM ").Append(d.Quote(table)).Append(" AS t");
+        ArgumentNullException.ThrowIfNull(joins);
+        var sb = new StringBuilder(" FROM ").Append(source).Append(" AS t");
         foreach (var j in joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
         var first = true;
         foreach (var c in conditions)
@@ -57,13 +72,19 @@ public static class PagedList
     /// Runs a list: the COUNT(*) over its FROM/WHERE (unless the page skips the total) and the page, handing each row of
     /// the page to <paramref name="row"/> (after <paramref name="begin"/>, called once the database has answered);
     /// returns the total, or -1 when skipped. On PostgreSQL the two statements go in one round trip (a batch); SQLite,
-    /// where a statement is a call into this process, runs them one after the other.
+    /// where a statement is a call into this process, runs them one after the other. An estimated total
+    /// (<see cref="PageWindow.EstimateTotal"/>) is <see cref="TotalEstimate.CountAsync"/>'s, after the page.
     /// </summary>
     public static async Task<long> QueryAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, PagedQuery query,
         Action<DbDataReader> row, CancellationToken ct, Action? begin = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(row);
+        if (query.Page.EstimateTotal)
+        {
+            await QueryAsync(db, conn, tx, query with { Page = query.Page with { SkipTotal = true, EstimateTotal = false } }, row, ct, begin);
+            return await TotalEstimate.CountAsync(db, conn, tx, query.Table, query.IsView, query.FromWhere, query.Parameters, ct);
+        }
         var pageSql = PageSql(query.Columns, query.FromWhere, query.OrderBy, query.Page);
         long total = -1;
         if (!query.Page.SkipTotal)
@@ -92,12 +113,16 @@ public static class PagedList
         return total;
     }
 
-    /// <summary>Writes "page", "perPage", "totalItems" and "totalPages" into the open answer object.</summary>
+    /// <summary>
+    /// Writes "page", "perPage", "totalItems" and "totalPages" into the open answer object, and "totalEstimated" when
+    /// the page asked for an estimate.
+    /// </summary>
     public static void WriteCounts(Utf8JsonWriter w, PageWindow page, long totalItems)
     {
         w.WriteNumber("page", page.Page);
         w.WriteNumber("perPage", page.PerPage);
         w.WriteNumber("totalItems", totalItems);
         w.WriteNumber("totalPages", page.TotalPages(totalItems));
+        if (page.EstimateTotal) w.WriteBoolean("totalEstimated", TotalEstimate.IsEstimate(totalItems));
     }
 }

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace PaperGao.Core.Data;
 
 /// <summary>
-/// The total of a list when the client asked for an estimate (records lists, <c>estimateTotal=1</c>): exact up to
+/// The total of a list when the client asked for an estimate (<c>estimateTotal=1</c> on the records, collections and
+/// logs lists, through <see cref="PagedList.QueryAsync"/>): exact up to
 /// <see cref="ExactUpTo"/> matches (a count that stops there), above it an estimate whose cost does not grow with the
 /// matches. PostgreSQL: the planner's row estimate for the list's FROM/WHERE (EXPLAIN: planning only, from the table
 /// statistics that ANALYZE/autovacuum keep). SQLite, which keeps no row estimates: the matches among

@@ -44,10 +44,7 @@ public static class PushRecipients
         var ctx = RuleQuery.NewContext(project, c, request, clientFilter: true, p);
         var where = FilterCompiler.CompileFilter(filter, ctx);
         var d = project.Dialect;
-        var sb = new StringBuilder("SELECT t.").Append(d.Quote("id")).Append(" FROM ").Append(d.Quote(c.Name)).Append(" AS t");
-        foreach (var j in ctx.Joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
-        RuleQuery.AppendWhere(sb, [where]);
-        return sb.ToString();
+        return "SELECT t." + d.Quote("id") + PagedList.FromWhere(d, c.Name, ctx.Joins, where);
     }
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

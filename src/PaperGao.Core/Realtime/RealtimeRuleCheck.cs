@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using PaperGao.Core.Collections;
+using PaperGao.Core.Data;
 using PaperGao.Core.Filter;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
@@ -68,14 +69,12 @@ internal static class RealtimeRuleCheck
             return (false, true);
         }
         var usesRequest = ruleCtx.Dependencies.UsesRequest || filterCtx.Dependencies.UsesRequest;
-        var sb = new StringBuilder("SELECT COUNT(*) FROM ");
-        if (deleted) AppendDerivedRow(sb, d, record, ruleCtx.Params); else sb.Append(d.Quote(c.Name));
-        sb.Append(" AS t");
-        foreach (var j in ruleCtx.Joins.Concat(filterCtx.Joins).Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
-        RuleQuery.AppendWhere(sb, [$"t.{d.Quote("id")} = {ruleCtx.Params.Add(record.Id)}", ruleSql, filterSql]);
+        var source = deleted ? DerivedRow(d, record, ruleCtx.Params) : d.Quote(c.Name);
+        var sql = "SELECT COUNT(*)" + PagedList.FromSourceWhere(source, ruleCtx.Joins.Concat(filterCtx.Joins),
+            $"t.{d.Quote("id")} = {ruleCtx.Params.Add(record.Id)}", ruleSql, filterSql);
         try
         {
-            var count = await p.Database.ScalarAsync(conn, null, sb.ToString(), ruleCtx.Params, ct);
+            var count = await p.Database.ScalarAsync(conn, null, sql, ruleCtx.Params, ct);
             return (Convert.ToInt64(count, CultureInfo.InvariantCulture) > 0, usesRequest);
         }
         catch (DbException)
@@ -86,9 +85,9 @@ internal static class RealtimeRuleCheck
     }
 
     /// <summary>(SELECT CAST(@a AS type) AS "id", ...): the deleted row as a one-row table with the collection's columns.</summary>
-    public static void AppendDerivedRow(StringBuilder sb, Data.ISqlDialect d, Record record, Data.SqlParams prm)
+    public static string DerivedRow(Data.ISqlDialect d, Record record, Data.SqlParams prm)
     {
-        sb.Append("(SELECT ");
+        var sb = new StringBuilder("(SELECT ");
         var first = true;
         foreach (var f in record.Collection.Fields)
         {
@@ -97,7 +96,7 @@ internal static class RealtimeRuleCheck
             var ph = prm.Add(d.ToDbValue(f.Kind, record.Values.GetValueOrDefault(f.Name)));
             sb.Append(d.CastForView(d.ParameterSql(f.Kind, ph), f.Kind)).Append(" AS ").Append(d.Quote(f.Name));
         }
-        sb.Append(')');
+        return sb.Append(')').ToString();
     }
 
     /// <summary>Rebuilds a record from stored values (a delete announced by another node) through the same derived row.</summary>

@@ -10,5 +10,5 @@ public sealed record ListQuery(int Page, int PerPage, string Sort, string Filter
     public const int MaxPerPage = 1000;
 
     /// <summary>The page part, for <see cref="Data.PagedList"/>.</summary>
-    public Data.PageWindow Window => new(Page, PerPage, SkipTotal);
+    public Data.PageWindow Window => new(Page, PerPage, SkipTotal, EstimateTotal);
 }

@@ -47,10 +47,8 @@ public static class RecordLister
     private static async Task<long> QueryAsync(Project project, Collection c, ListQuery q, CompiledList compiled, Data.SqlParams parameters,
         System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, Action? begin, Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
-        var window = q.EstimateTotal ? q.Window with { SkipTotal = true } : q.Window;
-        var total = await PagedList.QueryAsync(project.Database, conn, tx,
-            new PagedQuery(RecordSql.SelectList(c, project.Dialect), compiled.FromWhere, compiled.OrderBy, window, parameters), row, ct, begin);
-        return q.EstimateTotal ? await TotalEstimate.CountAsync(project.Database, conn, tx, c.Name, c.IsView, compiled.FromWhere, parameters, ct) : total;
+        return await PagedList.QueryAsync(project.Database, conn, tx,
+            new PagedQuery(RecordSql.SelectList(c, project.Dialect), compiled.FromWhere, compiled.OrderBy, q.Window, parameters, c.Name, c.IsView), row, ct, begin);
     }
 
     /// <summary>The compiled list from the cache (or compiled now) and a fresh copy of its parameters.</summary>
@@ -132,7 +130,6 @@ public static class RecordLister
                 w.WriteEndArray();
             }
             PagedList.WriteCounts(w, q.Window, total);
-            if (q.EstimateTotal) w.WriteBoolean("totalEstimated", TotalEstimate.IsEstimate(total));
             w.WriteEndObject();
             return true;
         }, ct);

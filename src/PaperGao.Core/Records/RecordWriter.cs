@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using System.Text.Json.Nodes;
 using PaperGao.Core.Auth;
 using PaperGao.Core.Collections;
@@ -276,10 +275,8 @@ public static class RecordWriter
     {
         var ctx = RuleQuery.NewContext(p, c, req, clientFilter: false);
         var ruleSql = RuleSql.Condition(rule, ctx);
-        var sb = new StringBuilder("SELECT COUNT(*) FROM ").Append(p.Dialect.Quote(c.Name)).Append(" AS t");
-        foreach (var j in ctx.Joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
-        RuleQuery.AppendWhere(sb, [$"t.{p.Dialect.Quote("id")} = {ctx.Params.Add(id)}", ruleSql]);
-        var count = await p.Database.ScalarAsync(conn, tx, sb.ToString(), ctx.Params, ct);
+        var sql = "SELECT COUNT(*)" + Data.PagedList.FromWhere(p.Dialect, c.Name, ctx.Joins, $"t.{p.Dialect.Quote("id")} = {ctx.Params.Add(id)}", ruleSql);
+        var count = await p.Database.ScalarAsync(conn, tx, sql, ctx.Params, ct);
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 

@@ -54,15 +54,4 @@ public static class RuleQuery
         if (limit is { } l) sb.Append(" LIMIT ").Append(l.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return sb.ToString();
     }
-
-    public static void AppendWhere(StringBuilder sb, IEnumerable<string?> conditions)
-    {
-        var first = true;
-        foreach (var c in conditions)
-        {
-            if (string.IsNullOrEmpty(c)) continue;
-            sb.Append(first ? " WHERE " : " AND ").Append(c);
-            first = false;
-        }
-    }
 }

@@ -77,10 +77,8 @@ public sealed class JsApp(FunctionEngine engine, RequestInfo? asUser)
         var ctx = RuleQuery.NewContext(P, c, Req, clientFilter: false);
         var where = string.IsNullOrWhiteSpace(filter) ? null : Compile(Bind(filter, parameters), ctx);
         var rule = Ruled ? RuleSql.Condition(c.ListRule, ctx) : null;
-        var sb = new StringBuilder("SELECT COUNT(*) FROM ").Append(P.Dialect.Quote(c.Name)).Append(" AS t");
-        foreach (var j in ctx.Joins.Distinct(StringComparer.Ordinal)) sb.Append(' ').Append(j);
-        RuleQuery.AppendWhere(sb, [where, rule]);
-        var count = Read((conn, tx) => P.Database.ScalarAsync(conn, tx, sb.ToString(), ctx.Params, CancellationToken.None));
+        var sql = "SELECT COUNT(*)" + Core.Data.PagedList.FromWhere(P.Dialect, c.Name, ctx.Joins, where, rule);
+        var count = Read((conn, tx) => P.Database.ScalarAsync(conn, tx, sql, ctx.Params, CancellationToken.None));
         return Convert.ToInt64(count, CultureInfo.InvariantCulture);
     }
 

@@ -27,6 +27,9 @@ public sealed class OpenApiTests(PostgresCluster postgres)
             Assert.Contains(expected, paths);
         }
         Assert.Equal("ListRecords", doc["paths"]!["/api/collections/{collection}/records"]!["get"]!["operationId"]!.GetValue<string>());
+        // Every list that takes estimateTotal says so.
+        foreach (var list in (string[])["/api/collections/{collection}/records", "/api/collections", "/api/logs"])
+            Assert.Contains("estimateTotal", doc["paths"]![list]!["get"]!["summary"]!.GetValue<string>(), StringComparison.Ordinal);
         // Unknown paths and methods keep the JSON 404 envelope.
         using var r = await app.Client.GetAsync("/api/openapi.yaml", ct);
         Assert.Equal(404, (int)r.StatusCode);

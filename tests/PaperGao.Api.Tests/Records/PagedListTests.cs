@@ -23,6 +23,15 @@ public sealed class PagedListTests
     }
 
     [Fact]
+    public void From_source_where_takes_a_derived_table_as_it_is()
+    {
+        // The realtime rule check of a deleted record selects from its row as a derived table.
+        Assert.Equal(" FROM (SELECT @p0 AS \"id\") AS t LEFT JOIN \"u\" AS j ON 1=1 WHERE t.\"id\" = @p1 AND (r)",
+            PagedList.FromSourceWhere("(SELECT @p0 AS \"id\")", ["LEFT JOIN \"u\" AS j ON 1=1", "LEFT JOIN \"u\" AS j ON 1=1"], "t.\"id\" = @p1", "", "(r)"));
+        Assert.Equal(" FROM \"posts\" AS t WHERE (a)", PagedList.FromSourceWhere("\"posts\"", [], null, "(a)"));
+    }
+
+    [Fact]
     public void The_page_statement_orders_limits_and_offsets()
     {
         var window = new ListQuery(3, 20, "", "", false, "").Window;

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PaperGao.Api.Logs;
 using PaperGao.Api.Tests.Infrastructure;
+using PaperGao.Core.Common;
 using PaperGao.Core.Data;
+using PaperGao.Core.Logs;
 using PaperGao.Core.Projects;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
 
@@ -10,6 +13,7 @@ namespace PaperGao.Api.Tests.Scale;
 /// <summary>
 /// <c>estimateTotal=1</c>: exact up to TotalEstimate.ExactUpTo matches, an estimate above it (PostgreSQL's planner,
 /// SQLite's match density by rowid), marked by totalEstimated. Without it a list answers exactly as PocketBase does.
+/// The records, collections and logs lists share it (PagedList).
 /// </summary>
 public sealed class EstimatedTotalTests(PostgresCluster postgres)
 {
@@ -66,21 +70,113 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
-    public async Task Bad_estimateTotal_values_are_400(DatabaseKind db)
+    public async Task Bad_estimateTotal_values_are_400_on_every_list(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateAsync(su, new JsonObject { ["name"] = "items", ["type"] = "base", ["listRule"] = "", ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }) }, ct);
 
-        var (status, body) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/items/records?estimateTotal=maybe", null, ct);
-        Assert.Equal(400, status);
-        Assert.Equal("Invalid estimateTotal value: expected a boolean.", body!["message"]!.GetValue<string>());
-        Assert.Equal(400, body["status"]!.GetValue<int>());
+        foreach (var list in (string[])["/api/collections/items/records", "/api/collections", "/api/logs"])
+        {
+            var (status, body) = await SendAsync(su, HttpMethod.Get, list + "?estimateTotal=maybe", null, ct);
+            Assert.True(status == 400, $"{list}: {status} {body?.ToJsonString()}");
+            Assert.Equal("Invalid estimateTotal value: expected a boolean.", body!["message"]!.GetValue<string>());
+            Assert.Equal(400, body["status"]!.GetValue<int>());
 
-        (status, body) = await SendAsync(app.Client, HttpMethod.Get, "/api/collections/items/records?estimateTotal=1&skipTotal=1", null, ct);
-        Assert.Equal(400, status);
-        Assert.Contains("exclude each other", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+            (status, body) = await SendAsync(su, HttpMethod.Get, list + "?estimateTotal=1&skipTotal=1", null, ct);
+            Assert.True(status == 400, $"{list}: {status} {body?.ToJsonString()}");
+            Assert.Equal("SkipTotal and estimateTotal exclude each other: ask for one.", body!["message"]!.GetValue<string>());
+        }
+    }
+
+    /// <summary>
+    /// The collections list takes estimateTotal too. A project never has more than ExactUpTo collections in practice,
+    /// so its total is exact, and says so.
+    /// </summary>
+    [Theory]
+    [DatabaseMatrix]
+    public async Task The_collections_list_estimates_the_same_way(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        for (var i = 0; i < 3; i++)
+            await CreateAsync(su, new JsonObject { ["name"] = $"items{i}", ["type"] = "base", ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }) }, ct);
+
+        var plain = await GetJsonAsync(su, "/api/collections?perPage=2", ct);
+        var exact = plain["totalItems"]!.GetValue<int>();
+        Assert.True(exact >= 4, plain.ToJsonString());
+        Assert.Null(plain["totalEstimated"]);
+
+        var estimated = await GetJsonAsync(su, "/api/collections?perPage=2&estimateTotal=1", ct);
+        Assert.Equal(exact, estimated["totalItems"]!.GetValue<int>());
+        Assert.Equal((exact + 1) / 2, estimated["totalPages"]!.GetValue<int>());
+        Assert.False(estimated["totalEstimated"]!.GetValue<bool>());
+        Assert.Equal(2, estimated["items"]!.AsArray().Count);
+
+        var filtered = await GetJsonAsync(su, "/api/collections?estimateTotal=true&sort=-name&filter=" + Uri.EscapeDataString("name ~ 'items'"), ct);
+        Assert.Equal(3, filtered["totalItems"]!.GetValue<int>());
+        Assert.False(filtered["totalEstimated"]!.GetValue<bool>());
+        Assert.Equal(["items2", "items1", "items0"], filtered["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [DatabaseMatrix]
+    public async Task The_logs_list_estimates_the_same_way(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
+        var store = await app.Services.GetRequiredService<LogStores>().GetAsync(project);
+        await SeedLogsAsync(store, ct);
+        // The requests of the test are logged beside the seeded rows: each query below names the seeded ones.
+        const string seeded = "message = 'seed'";
+
+        var plain = await GetJsonAsync(su, "/api/logs?perPage=10&filter=" + Uri.EscapeDataString(seeded), ct);
+        Assert.Equal(Rows, plain["totalItems"]!.GetValue<int>());
+        Assert.Null(plain["totalEstimated"]);
+
+        var few = await GetJsonAsync(su, "/api/logs?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded + " && level = 3"), ct);
+        Assert.Equal(Rows / 100, few["totalItems"]!.GetValue<int>());
+        Assert.Equal(Rows / 1000, few["totalPages"]!.GetValue<int>());
+        Assert.False(few["totalEstimated"]!.GetValue<bool>());
+        Assert.Equal(10, few["items"]!.AsArray().Count);
+
+        var all = await GetJsonAsync(su, "/api/logs?perPage=100&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded), ct);
+        Assert.True(all["totalEstimated"]!.GetValue<bool>());
+        AssertNear(Rows, all["totalItems"]!.GetValue<long>());
+        Assert.Equal((long)Math.Ceiling(all["totalItems"]!.GetValue<long>() / 100.0), all["totalPages"]!.GetValue<long>());
+        Assert.Equal(100, all["items"]!.AsArray().Count);
+
+        var half = await GetJsonAsync(su, "/api/logs?perPage=5&sort=-level&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded + " && level < 50"), ct);
+        Assert.True(half["totalEstimated"]!.GetValue<bool>());
+        AssertNear(Rows / 2, half["totalItems"]!.GetValue<long>());
+        Assert.All(half["items"]!.AsArray(), i => Assert.Equal(49, i!["level"]!.GetValue<int>()));
+    }
+
+    /// <summary>Rows written straight into the log table: message "seed", level = i % 100, all created now.</summary>
+    private static async Task SeedLogsAsync(LogStore store, CancellationToken ct)
+    {
+        var d = store.Database;
+        var p = new SqlParams();
+        var created = p.Add(DateTimes.Format(DateTimeOffset.UtcNow));
+        var table = d.Dialect.Quote(LogSchema.LogsTable);
+        var sql = d.Dialect.Name == "sqlite"
+            ? $"""
+               WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {Rows})
+               INSERT INTO {table} ("id", "created", "level", "message", "data") SELECT printf('seed%011d', i), {created}, i % 100, 'seed', '{"{}"}' FROM s
+               """
+            : $"""
+               INSERT INTO {table} ("id", "created", "level", "message", "data")
+               SELECT 'seed' || lpad(i::text, 11, '0'), {created}, i % 100, 'seed', '{"{}"}' FROM generate_series(1, {Rows}) AS i
+               """;
+        await d.WriteAsync(async tx =>
+        {
+            await d.ExecuteAsync(tx, sql, p, ct);
+            if (d.Dialect.Name != "sqlite") await d.ExecuteAsync(tx, $"ANALYZE {table}", null, ct); // what autovacuum does
+        }, ct);
     }
 
     /// <summary>An estimate: above the exact limit and within a third of the true count.</summary>
