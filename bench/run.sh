@@ -7,7 +7,11 @@
 #   bench/run.sh [--db POSTGRES_CONN] [--artifacts DIR] [--no-build] [--duration S] [--warmup S]
 #                [--connections N] [--records N] [--scenarios "view list ..."] [--no-baseline]
 #                [--no-pin] [--out-md FILE] [--out-json FILE] [--keep] [--suite default|auth] [--users N]
+#                [--rt-subscribers 100] [--rt-rate 50]
 #
+# Scenario `realtime` (growth suite; realtime:W for W writers, default 8): --rt-subscribers SSE subscribers to posts/*
+# receive the events of a steady load of --rt-rate creates/s (lib/realtime-fanout.js): events delivered / expected,
+# delivery latency, creates/s and server CPU per create (the fan-out included).
 # --suite files: a `media` collection with a 100 KB file and a PNG (lib/setup-files.js), scenarios
 # file-download, file-thumb (cached 100x100), file-upload (1 MB multipart creates), then one streamed upload of
 # BIG_UPLOAD_MB (default 1024; 0 skips it) with the server's RSS before and its peak after; writes
@@ -44,6 +48,8 @@ PIN=1
 KEEP=0
 OUT_MD=""
 OUT_JSON=
+RT_SUBSCRIBERS=100
+RT_RATE=50
 DB_FLAG=${PAPERGAO_DB_FLAG:---db}
 SU_EMAIL=bench@example.com
 SU_PASSWORD=bench-password-1234
@@ -65,7 +71,9 @@ while [ $# -gt 0 ]; do
     --out-md) OUT_MD=$2; shift 2 ;;
     --out-json) OUT_JSON=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --rt-subscribers) RT_SUBSCRIBERS=$2; shift 2 ;;
+    --rt-rate) RT_RATE=$2; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -91,9 +99,11 @@ case "$SUITE" in
     SCENARIOS=${SCENARIOS:-"create:8 create+uploads:8 create+signups:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/writer-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/writer-latest.json} ;;
   growth)
-    # The default scenarios on N rows written straight into the table (lib/bulk-seed.js); bench/growth.sh runs it per size.
+    # The default scenarios on N rows written straight into the table (lib/bulk-seed.js), then `realtime`
+    # (lib/realtime-fanout.js: --rt-subscribers SSE subscribers to posts/* receive the events of --rt-rate creates/s);
+    # bench/growth.sh runs it per size.
     SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=0
-    SCENARIOS=${SCENARIOS:-"view list list-skiptotal list-estimate create update"}
+    SCENARIOS=${SCENARIOS:-"view list list-skiptotal list-estimate create update realtime"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/growth-run.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/growth-run.json} ;;
   signin-growth)
     # Sign-in (auth-with-password, 8 connections) with --users N users written straight into `users` (lib/bulk-seed.js);
@@ -233,6 +243,15 @@ meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
   local name=${1%%:*} conns=$CONNECTIONS
   [ "$name" != "$1" ] && conns=${1#*:}
+  if [ "$name" = realtime ]; then
+    [ "$name" != "$1" ] || conns=8
+    say "scenario realtime: $RT_SUBSCRIBERS subscribers, creates at $RT_RATE/s from $conns writers, ${WARMUP}s warm-up + ${DURATION}s"
+    "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/realtime-fanout.js" --url "$2" --subscribers "$RT_SUBSCRIBERS" --rate "$RT_RATE" \
+      --writers "$conns" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
+      die "scenario realtime failed"
+    tail -n 1 "$WORK/scenarios.jsonl" >&2
+    return
+  fi
   say "scenario $name: ${WARMUP}s warm-up + ${DURATION}s at $conns connections"
   "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$2" --scenario "$name" --state "$WORK/setup.json" \
     --connections "$conns" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
