@@ -240,9 +240,26 @@ fi
   --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" "${BULK_ARGS[@]}" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+settle() { # settle PID: wait (at most 90 s) until the server uses under 10% of a core over a second
+  # Growth suite: a list with an exact total over millions of rows takes seconds, and the requests autocannon abandons
+  # at the end of a scenario still run on the server; without this the next scenario is measured against them.
+  local pid=$1 t0 t1 start deadline
+  start=$(now_ms); deadline=$(( start + 90000 ))
+  while [ "$(now_ms)" -lt "$deadline" ] && [ -e "/proc/$pid" ]; do
+    t0=$(cpu_ticks "$pid"); sleep 1; t1=$(cpu_ticks "$pid")
+    if [ $(( t1 - t0 )) -lt $(( CLK_TCK / 10 )) ]; then
+      [ $(( $(now_ms) - start )) -gt 1500 ] && say "server busy for $(( ($(now_ms) - start) / 1000 )) s after the previous scenario"
+      return 0
+    fi
+  done
+  say "server still busy 90 s after the previous scenario"
+}
+
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
   local name=${1%%:*} conns=$CONNECTIONS
   [ "$name" != "$1" ] && conns=${1#*:}
+  if [ "$SUITE" = growth ]; then settle "$3"; fi
   if [ "$name" = realtime ]; then
     [ "$name" != "$1" ] || conns=8
     say "scenario realtime: $RT_SUBSCRIBERS subscribers, creates at $RT_RATE/s from $conns writers, ${WARMUP}s warm-up + ${DURATION}s"

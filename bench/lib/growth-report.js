@@ -8,6 +8,8 @@ const scen = ['view', 'list', 'list-skiptotal', 'list-estimate', 'create', 'upda
 // GROWTH_UNIT=users: the sizes are users (bench/growth.sh --suite signin-growth), not posts.
 const unit = process.env.GROWTH_UNIT || 'rows'
 const mean = a => a.reduce((x, y) => x + y, 0) / a.length
+// req/s: whole numbers, with one decimal below 100 (sign-ins run at a few per second)
+const fmt = v => (v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en'))
 const out = ['# Growth bench (bench/growth.sh)', '']
 out.push(`Runs: ${rows.map(r => `${r.kind} ${r.n} round ${r.round} (${r.run.meta.date}, load ${r.run.meta.loadavg_start} → ${r.run.meta.loadavg_end}, seed ${r.run.seed ? r.run.seed.ms + ' ms' : 'n/a'})`).join('; ')}.`)
 const problems = rows.flatMap(r => (r.run.problems || []).map(p => `${r.kind} ${r.n}: ${p}`))
@@ -20,13 +22,13 @@ for (const kind of ['sqlite', 'postgres']) {
   out.push(`|---|${sizes.map(() => '---:').join('|')}|${sizes.map(() => '---:').join('|')}|---:|`)
   summary[kind] = {}
   for (const s of scen) {
-    const per = sizes.map(n => rows.filter(r => r.kind === kind && r.n === n).map(r => (r.run.scenarios.find(x => x.scenario === s) || {})).filter(x => x.rps))
+    const per = sizes.map(n => rows.filter(r => r.kind === kind && r.n === n).map(r => (r.run.scenarios.find(x => x.scenario === s) || {})).filter(x => x.rps !== undefined))
     if (per.every(p => !p.length)) continue
     const rps = per.map(p => p.map(x => x.rps))
     const cpu = per.map(p => p.map(x => x.cpuUsPerReq))
     const ratio = mean(rps[0]) / mean(rps[rps.length - 1])
     summary[kind][s] = sizes.map((n, i) => ({ rows: n, rps: rps[i], cpuUsPerReq: cpu[i] }))
-    out.push(`| ${s} | ${rps.map(a => `${Math.round(mean(a)).toLocaleString('en')} (${a.map(Math.round).join(' / ')})`).join(' | ')} | ${cpu.map(a => Math.round(mean(a))).join(' | ')} | ×${ratio.toFixed(2)} |`)
+    out.push(`| ${s} | ${rps.map(a => `${fmt(mean(a))} (${a.map(fmt).join(' / ')})`).join(' | ')} | ${cpu.map(a => (a.some(v => v === null) ? 'n/a' : Math.round(mean(a)))).join(' | ')} | ×${ratio.toFixed(2)} |`)
   }
   // The realtime scenario (lib/realtime-fanout.js): one row per run, since its figures are not req/s alone.
   const rt = rows.filter(r => r.kind === kind).map(r => ({ r, x: r.run.scenarios.find(x => x.scenario === 'realtime') })).filter(o => o.x && o.x.realtime)
