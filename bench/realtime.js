@@ -16,6 +16,9 @@ const os = require('os')
 const path = require('path')
 const { performance } = require('perf_hooks')
 const parseArgs = require('./lib/args')
+const sse = require('./lib/sse')
+const { sleep, waitFor } = sse
+const { cpuTicks } = require('./lib/cpu')
 
 const args = parseArgs(process.argv.slice(2))
 const repo = path.resolve(__dirname, '..')
@@ -54,71 +57,17 @@ function request (method, url, body, headers = {}) {
 }
 
 /** CPU time (user + system) the server process has used, in ms (from /proc, clock ticks of 10 ms). */
-function cpuMs () {
-  const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
+const cpuMs = () => cpuTicks(server.pid) * 10
 
 function rssMb () {
   const line = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').split('\n').find(l => l.startsWith('VmRSS:'))
   return Number(line.split(/\s+/)[1]) / 1024
 }
 
-/** One SSE client on its own socket: resolves once PB_CONNECT arrived; onEvent(data) per later event. */
-function openSse (onEvent) {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/realtime', agent: false }, res => {
-      let buf = ''
-      let client = null
-      res.setEncoding('utf8')
-      res.on('data', chunk => {
-        buf += chunk
-        let at
-        while ((at = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, at)
-          buf = buf.slice(at + 2)
-          const dataLine = frame.split('\n').find(l => l.startsWith('data:'))
-          if (!client) {
-            client = { id: JSON.parse(dataLine.slice(5)).clientId, close: () => req.destroy() }
-            resolve(client)
-          } else if (onEvent) onEvent(dataLine.slice(5))
-        }
-      })
-      res.on('error', () => {})
-    })
-    req.on('error', err => { if (!req.destroyed) reject(err) })
-  })
-}
-
-async function openMany (n, onEvent, parallel = 200) {
-  const clients = []
-  let next = 0
-  const worker = async () => { while (next < n) { next++; clients.push(await openSse(onEvent)) } }
-  await Promise.all(Array.from({ length: parallel }, worker))
-  return clients
-}
-
-async function subscribeAll (clients, topics) {
-  let next = 0
-  const worker = async () => {
-    while (next < clients.length) {
-      const c = clients[next++]
-      await request('POST', '/api/realtime', { clientId: c.id, subscriptions: topics })
-    }
-  }
-  await Promise.all(Array.from({ length: 32 }, worker))
-}
+const openMany = (n, onEvent) => sse.openMany(port, n, onEvent)
+const subscribeAll = (clients, topics) => sse.subscribeAll(clients, topics, body => request('POST', '/api/realtime', body))
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
-const sleep = ms => new Promise(r => setTimeout(r, ms))
-
-async function waitFor (cond, ms, what) {
-  const deadline = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
-    await sleep(5)
-  }
-}
 
 async function main () {
   if (!fs.existsSync(dll)) throw new Error(`build first: ${dll} is missing`)

@@ -7,7 +7,11 @@
 #   bench/run.sh [--db POSTGRES_CONN] [--artifacts DIR] [--no-build] [--duration S] [--warmup S]
 #                [--connections N] [--records N] [--scenarios "view list ..."] [--no-baseline]
 #                [--no-pin] [--out-md FILE] [--out-json FILE] [--keep] [--suite default|auth] [--users N]
+#                [--rt-subscribers 100] [--rt-rate 50]
 #
+# Scenario `realtime` (growth suite; realtime:W for W writers, default 8): --rt-subscribers SSE subscribers to posts/*
+# receive the events of a steady load of --rt-rate creates/s (lib/realtime-fanout.js): events delivered / expected,
+# delivery latency, creates/s and server CPU per create (the fan-out included).
 # --suite files: a `media` collection with a 100 KB file and a PNG (lib/setup-files.js), scenarios
 # file-download, file-thumb (cached 100x100), file-upload (1 MB multipart creates), then one streamed upload of
 # BIG_UPLOAD_MB (default 1024; 0 skips it) with the server's RSS before and its peak after; writes
@@ -44,6 +48,8 @@ PIN=1
 KEEP=0
 OUT_MD=""
 OUT_JSON=
+RT_SUBSCRIBERS=100
+RT_RATE=50
 DB_FLAG=${PAPERGAO_DB_FLAG:---db}
 SU_EMAIL=bench@example.com
 SU_PASSWORD=bench-password-1234
@@ -65,7 +71,9 @@ while [ $# -gt 0 ]; do
     --out-md) OUT_MD=$2; shift 2 ;;
     --out-json) OUT_JSON=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --rt-subscribers) RT_SUBSCRIBERS=$2; shift 2 ;;
+    --rt-rate) RT_RATE=$2; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -91,9 +99,11 @@ case "$SUITE" in
     SCENARIOS=${SCENARIOS:-"create:8 create+uploads:8 create+signups:8"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/writer-latest.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/writer-latest.json} ;;
   growth)
-    # The default scenarios on N rows written straight into the table (lib/bulk-seed.js); bench/growth.sh runs it per size.
+    # The default scenarios on N rows written straight into the table (lib/bulk-seed.js), then `realtime`
+    # (lib/realtime-fanout.js: --rt-subscribers SSE subscribers to posts/* receive the events of --rt-rate creates/s);
+    # bench/growth.sh runs it per size.
     SETUP_JS=setup.js; RECORDS=${RECORDS:-10000}; BASELINE=0
-    SCENARIOS=${SCENARIOS:-"view list list-skiptotal list-estimate create update"}
+    SCENARIOS=${SCENARIOS:-"view list list-skiptotal list-estimate create update realtime"}
     OUT_MD=${OUT_MD:-$BENCH_DIR/results/growth-run.md}; OUT_JSON=${OUT_JSON:-$BENCH_DIR/results/growth-run.json} ;;
   signin-growth)
     # Sign-in (auth-with-password, 8 connections) with --users N users written straight into `users` (lib/bulk-seed.js);
@@ -230,9 +240,35 @@ fi
   --records "$RECORDS" --users "$USERS" --state "$WORK/setup.json" --pid "$SERVER_PID" --clk-tck "$CLK_TCK" "${BULK_ARGS[@]}" || die "setup failed"
 meta rss_seeded_kib "$(rss_kib "$SERVER_PID")"
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+settle() { # settle PID: wait (at most 90 s) until the server uses under 10% of a core over a second
+  # Growth suite: a list with an exact total over millions of rows takes seconds, and the requests autocannon abandons
+  # at the end of a scenario still run on the server; without this the next scenario is measured against them.
+  local pid=$1 t0 t1 start deadline
+  start=$(now_ms); deadline=$(( start + 90000 ))
+  while [ "$(now_ms)" -lt "$deadline" ] && [ -e "/proc/$pid" ]; do
+    t0=$(cpu_ticks "$pid"); sleep 1; t1=$(cpu_ticks "$pid")
+    if [ $(( t1 - t0 )) -lt $(( CLK_TCK / 10 )) ]; then
+      [ $(( $(now_ms) - start )) -gt 1500 ] && say "server busy for $(( ($(now_ms) - start) / 1000 )) s after the previous scenario"
+      return 0
+    fi
+  done
+  say "server still busy 90 s after the previous scenario"
+}
+
 run_scenario() { # run_scenario NAME[:CONNECTIONS] URL PID
   local name=${1%%:*} conns=$CONNECTIONS
   [ "$name" != "$1" ] && conns=${1#*:}
+  if [ "$SUITE" = growth ]; then settle "$3"; fi
+  if [ "$name" = realtime ]; then
+    [ "$name" != "$1" ] || conns=8
+    say "scenario realtime: $RT_SUBSCRIBERS subscribers, creates at $RT_RATE/s from $conns writers, ${WARMUP}s warm-up + ${DURATION}s"
+    "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/realtime-fanout.js" --url "$2" --subscribers "$RT_SUBSCRIBERS" --rate "$RT_RATE" \
+      --writers "$conns" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||
+      die "scenario realtime failed"
+    tail -n 1 "$WORK/scenarios.jsonl" >&2
+    return
+  fi
   say "scenario $name: ${WARMUP}s warm-up + ${DURATION}s at $conns connections"
   "${LOAD_PIN[@]}" node "$BENCH_DIR/lib/load.js" --url "$2" --scenario "$name" --state "$WORK/setup.json" \
     --connections "$conns" --duration "$DURATION" --warmup "$WARMUP" --pid "$3" --clk-tck "$CLK_TCK" "${CORE_ARG[@]}" >> "$WORK/scenarios.jsonl" ||

@@ -12,6 +12,7 @@ const fs = require('fs')
 const autocannon = require('autocannon')
 const parseArgs = require('./args')
 const scenarios = require('./scenarios')
+const { cpuTicks, coreTicks, otherCpuPct, percentile } = require('./cpu')
 
 const args = parseArgs(process.argv.slice(2))
 // NAME+uploads / NAME+signups: scenario NAME measured while lib/background.js runs that load (writer suite).
@@ -35,30 +36,6 @@ function run (seconds, onResponse) {
     }, (err, res) => (err ? reject(err) : resolve(res)))
     if (onResponse) inst.on('response', onResponse)
   })
-}
-
-function cpuTicks (pid) {
-  if (!pid) return null
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14 and 15)
-  } catch { return null }
-}
-
-function coreTicks (cpu) {
-  if (cpu === undefined) return null
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find(l => l.startsWith(`cpu${cpu} `))
-  if (!line) return null
-  const v = line.trim().split(/\s+/).slice(1).map(Number)
-  // user nice system idle iowait irq softirq steal
-  return { busy: v[0] + v[1] + v[2] + v[5] + v[6] + v[7], idle: v[3] + v[4] }
-}
-
-function percentile (sorted, p) {
-  if (sorted.length === 0) return null
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[idx]
 }
 
 async function main () {
@@ -108,9 +85,7 @@ async function main () {
     serverCpuPct: cpuSec === null ? null : Math.round((cpuSec / res.duration) * 1000) / 10,
     cpuUsPerReq: cpuSec === null || res.requests.total === 0 ? null : Math.round((cpuSec * 1e6) / res.requests.total),
     // share of the server's core used by other processes (and the kernel on their behalf)
-    otherCpuPct: core0 === null || core1 === null || cpuSec === null
-      ? null
-      : Math.max(0, Math.round((((core1.busy - core0.busy) / tck - cpuSec) / res.duration) * 1000) / 10)
+    otherCpuPct: otherCpuPct(core0, core1, cpuSec, res.duration, tck)
   }
   console.log(JSON.stringify(out))
 }

@@ -91,6 +91,15 @@ function single () {
     for (const p of problems) md.push(`- **problem:** ${p}`)
     for (const n of notes) md.push(`- note: ${n}`)
   }
+  for (const r of rows.filter(x => x.realtime)) {
+    const t = r.realtime
+    md.push('')
+    md.push(`Realtime (${r.scenario}): ${t.subscribers} SSE subscribers to posts/*, creates at ${t.targetRate}/s targeted from ${r.connections} writers: ` +
+      `${r.rps} creates/s achieved, **${t.delivered} / ${t.expected} events delivered**${t.drained ? '' : ' (drain deadline passed)'}, ` +
+      `${t.createsMissingEvents} creates missing an event; delivery latency (create sent → event received) p50 ${num(r.p50)} ms, p99 ${num(r.p99)} ms, max ${num(r.max)} ms; ` +
+      `event after the create's answer p50 ${num(t.fromAnswerP50)} ms, p99 ${num(t.fromAnswerP99)} ms; create answered p50 ${num(t.createP50)} ms, p99 ${num(t.createP99)} ms; ` +
+      `server CPU ${num(r.cpuUsPerReq)} µs per create (fan-out included).`)
+  }
   const codes = rows.filter(r => r.non2xx > 0)
   const bg = rows.filter(r => r.background)
   if (bg.length) {

@@ -188,7 +188,7 @@ async function main () {
   const t0 = Date.now()
   if (args['bulk-pg'] || args['bulk-sqlite']) {
     ({ matching, ids } = bulk.seed(records, args['bulk-pg'] ? { pg: args['bulk-pg'] } : { sqlite: args['bulk-sqlite'] }))
-    method = args['bulk-pg'] ? 'bulk (generate_series, then VACUUM ANALYZE)' : 'bulk (one INSERT … SELECT from a recursive CTE, one transaction)'
+    method = args['bulk-pg'] ? 'bulk (generate_series, then VACUUM ANALYZE)' : 'bulk (INSERT … SELECT from a recursive CTE, 500,000 rows per transaction, 256 MB page cache)'
     // The seeding blocked the event loop (execFileSync) for minutes: let the HTTP client's overdue timers close its idle
     // keep-alive sockets now, or the next request may go out on a socket the server has closed ("fetch failed").
     await new Promise(resolve => setTimeout(resolve, 50))
