@@ -119,6 +119,22 @@ public abstract class ProjectDatabase : IAsyncDisposable
         return batch;
     }
 
+    /// <summary>
+    /// Holds back the last statement of the write transaction <paramref name="tx"/> (of <see cref="WriteAsync{T}"/>) to
+    /// send it with the COMMIT, one round trip instead of two. The caller guarantees that nothing else runs on the
+    /// transaction after it; a database error of the statement then comes out of the commit, as
+    /// <paramref name="mapError"/>'s answer when it gives one. False where the database does not (SQLite, whose
+    /// statements cost no round trip): run it now.
+    /// </summary>
+    public virtual bool DeferLastStatement(DbTransaction tx, string sql, SqlParams parameters, Func<DbException, Exception?> mapError) => false;
+
+    /// <summary>Counts a statement sent without <see cref="Command"/> and shows it to <see cref="StatementObserver"/>.</summary>
+    protected void Counted(string sql, SqlParams? parameters)
+    {
+        Interlocked.Increment(ref _commandCount);
+        StatementObserver?.Invoke(sql, parameters);
+    }
+
     /// <summary>A command for the SQL; SQLite hands out cached, already compiled statements.</summary>
     protected virtual DbCommand CreateCommand(DbConnection connection, DbTransaction? tx, string sql)
     {

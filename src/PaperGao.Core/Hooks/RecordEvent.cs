@@ -26,6 +26,9 @@ public sealed class RecordEvent(Project project, Collection collection, Record r
     /// <summary>The other nodes were told inside the write's transaction (<see cref="RecordHooks.InTransaction"/>): nothing to publish after the commit.</summary>
     internal bool ClusterNotified { get; set; }
 
+    /// <summary>The other nodes' notice queued to leave with the commit: published after it unless it went out there.</summary>
+    internal Data.Postgres.PostgresCommitBatch? ClusterNoticeAtCommit { get; set; }
+
     /// <summary>Why the write failed (the After*Error hooks).</summary>
     public Exception? Error { get; set; }
 

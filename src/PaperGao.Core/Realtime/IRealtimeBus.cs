@@ -32,4 +32,11 @@ public interface IRealtimeBus : IAsyncDisposable
     /// (the caller then publishes after the commit with <see cref="PublishAsync"/>).
     /// </summary>
     ValueTask<bool> PublishInTransactionAsync(DbTransaction transaction, string payload, CancellationToken ct = default);
+
+    /// <summary>
+    /// Queues the notice to leave right after the write transaction's commit, in the commit's own round trip (not inside
+    /// the transaction: the commits of writes do not serialise on it). Null when this bus cannot (the caller then
+    /// publishes after the commit with <see cref="PublishAsync"/>); else whether it went out is known after the commit.
+    /// </summary>
+    Data.Postgres.PostgresCommitBatch? PublishAtCommit(DbTransaction transaction, string payload) => null;
 }

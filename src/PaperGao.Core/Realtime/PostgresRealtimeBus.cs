@@ -123,6 +123,10 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
         return true;
     }
 
+    /// <summary>pg_notify in the batch that commits the write (<see cref="Data.Postgres.PostgresCommitBatch"/>).</summary>
+    public Data.Postgres.PostgresCommitBatch? PublishAtCommit(DbTransaction transaction, string payload) =>
+        Data.Postgres.PostgresCommitBatch.AddNotice(transaction, ChannelName, payload);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

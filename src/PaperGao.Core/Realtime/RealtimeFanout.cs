@@ -69,7 +69,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
         p.Hooks.AfterUpdate.Bind((e, next) => AfterAsync(e, "update", next), HookPriority);
         p.Hooks.AfterDelete.Bind((e, next) => AfterAsync(e, "delete", next), HookPriority);
         if (!_bus.IsShared) return;
-        if (_notifyInTransaction) p.Hooks.InTransaction = NotifyInTransactionAsync;
+        p.Hooks.InTransaction = _notifyInTransaction ? NotifyInTransactionAsync : QueueAtCommitAsync;
         p.CollectionsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SchemaNotice(changed.Name)));
         p.SettingsChanged += changed => Enqueue(() => PublishAsync(RealtimeBusCodec.SettingsNotice(changed.Name)));
     }
@@ -144,13 +144,35 @@ public sealed class RealtimeFanout : IAsyncDisposable
         e.ClusterNotified = true;
     }
 
+    /// <summary>
+    /// The default mode: the write's notice is queued to leave with its COMMIT, in the same round trip (pg_notify after
+    /// the COMMIT in one batch, so outside the write's transaction). When the bus cannot, or it did not go out, it is
+    /// published after the commit as before (<see cref="AnnounceAsync"/>). Numbered for the same reason as above: a
+    /// batch's notices share one transaction.
+    /// </summary>
+    private Task QueueAtCommitAsync(RecordEvent e, string action, CancellationToken ct)
+    {
+        if (e.Collection.IsView || e.Scope is not { } scope) return Task.CompletedTask;
+        var record = action == "delete" ? e.Original ?? e.Record : e.Record;
+        var notice = RealtimeBusCodec.RecordNotice(e.Project.Name, action, e.Collection, record.Id, action == "delete" ? record : null);
+        notice["q"] = Interlocked.Increment(ref _sequence);
+        Data.Postgres.PostgresCommitBatch? queued = null;
+        foreach (var payload in _codec.Encode(notice))
+        {
+            queued = _bus.PublishAtCommit(scope.Transaction, payload);
+            if (queued is null) return Task.CompletedTask; // the first chunk: nothing queued
+        }
+        e.ClusterNoticeAtCommit = queued;
+        return Task.CompletedTask;
+    }
+
     private async Task AnnounceAsync(RecordEvent e, string action, Record record)
     {
         var change = new RecordChange(action, e.Collection.Id, record.Id, record);
         var project = e.Project;
         // The subscribers are the ones of the commit moment; the database work happens in the background.
         var targets = Targets(project, e.Collection, record.Id);
-        if (_bus.IsShared && !e.ClusterNotified)
+        if (_bus.IsShared && !e.ClusterNotified && e.ClusterNoticeAtCommit is not { Published: true })
         {
             // After the commit and before the answer: an acknowledged write has been announced to the other nodes,
             // without holding PostgreSQL's notify lock through the write's commit (docs/scaling.md).

@@ -21,16 +21,16 @@ public static class RecordWriter
     {
         uploads ??= RecordUploads.None;
         return scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.CreateRule, req)
-            ? WithPreparedAsync(p, c, body, uploads, null, req, pw => InScope(p, null, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct, pw), ct), ct)
-            : InScope(p, scope, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct), ct);
+            ? WithPreparedAsync(p, c, body, uploads, null, req, pw => InScope(p, null, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct, pw), ct, singleWrite: true), ct)
+            : InScope(p, scope, s => CreateInScopeAsync(p, c, body, uploads, req, s, ct), ct, singleWrite: true);
     }
 
     public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null)
     {
         uploads ??= RecordUploads.None;
         return scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.UpdateRule, req)
-            ? WithPreparedAsync(p, c, body, uploads, id, req, pw => InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, pw), ct), ct)
-            : InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct), ct);
+            ? WithPreparedAsync(p, c, body, uploads, id, req, pw => InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, pw), ct, singleWrite: true), ct)
+            : InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct), ct, singleWrite: true);
     }
 
     /// <summary>
@@ -62,7 +62,11 @@ public static class RecordWriter
     /// Runs work in the given scope, or in a new transaction whose after-commit work runs once it commits
     /// (and whose rollback work runs when it does not).
     /// </summary>
-    public static async Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct)
+    public static Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct) =>
+        InScope(p, scope, work, ct, singleWrite: false);
+
+    /// <param name="singleWrite">The work is one record write (<see cref="WriteScope.SingleWrite"/>) when it gets a transaction of its own.</param>
+    private static async Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct, bool singleWrite)
     {
         if (scope is not null) return await work(scope);
         WriteScope? own = null;
@@ -71,7 +75,7 @@ public static class RecordWriter
         {
             result = await p.Database.WriteAsync(async tx =>
             {
-                own = new WriteScope(tx);
+                own = new WriteScope(tx) { SingleWrite = singleWrite };
                 return await work(own);
             }, ct);
         }
@@ -121,7 +125,11 @@ public static class RecordWriter
         var ran = await p.Hooks.BeforeCreate.TriggerCheckedAsync(e, async () =>
         {
             if (p.Hooks.BeforeCreate.HasHandlers) Revalidate(e.Record, "Failed to create record.");
-            await InsertAsync(p, scope, e.Record, "Failed to create record.", ct);
+            // The INSERT may go with the COMMIT when nothing reads or writes through the transaction after it: no hook
+            // around it, no rule to check on the new row, no file to store.
+            var last = scope.SingleWrite && !p.Hooks.BeforeCreate.HasHandlers && files.New.Count == 0 && !wantsManage
+                       && (req.IsSuperuser || string.IsNullOrWhiteSpace(c.CreateRule));
+            await InsertAsync(p, scope, e.Record, "Failed to create record.", last, ct);
             if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.CreateRule)
                 && !await MatchesRuleAsync(p, scope.Connection, scope.Transaction, c, c.CreateRule, e.Record.Id, req.With(body: ruleBody), ct))
             {
@@ -175,7 +183,8 @@ public static class RecordWriter
         var ran = await p.Hooks.BeforeUpdate.TriggerCheckedAsync(e, async () =>
         {
             if (p.Hooks.BeforeUpdate.HasHandlers) Revalidate(e.Record, "Failed to update record.");
-            await UpdateRowAsync(p, scope, e.Record, ct);
+            // As for a create: the UPDATE goes with the COMMIT when no hook wraps it and no file is stored after it.
+            await UpdateRowAsync(p, scope, e.Record, scope.SingleWrite && !p.Hooks.BeforeUpdate.HasHandlers && files.New.Count == 0, ct);
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook(e, "Failed to update record.");
@@ -315,34 +324,46 @@ public static class RecordWriter
         return prm;
     }
 
-    private static Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, CancellationToken ct) =>
-        ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Insert, ValuesOf(r, p.Dialect), r.Collection, failMessage, ct);
+    private static Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, bool last, CancellationToken ct) =>
+        ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Insert, ValuesOf(r, p.Dialect), r.Collection, failMessage, last, ct);
 
-    private static Task UpdateRowAsync(Project p, WriteScope scope, Record r, CancellationToken ct) =>
+    private static Task UpdateRowAsync(Project p, WriteScope scope, Record r, bool last, CancellationToken ct) =>
         r.Collection.Fields.Count <= 1
             ? Task.CompletedTask
-            : ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Update, ValuesOf(r, p.Dialect), r.Collection, "Failed to update record.", ct);
+            : ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Update, ValuesOf(r, p.Dialect), r.Collection, "Failed to update record.", last, ct);
 
-    /// <summary>Runs a write; a unique-constraint violation becomes validation_not_unique on the offending fields.</summary>
-    private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, CancellationToken ct)
+    /// <summary>
+    /// Runs a write; a unique-constraint violation becomes validation_not_unique on the offending fields. The transaction's
+    /// last statement (<paramref name="last"/>: nothing runs on it afterwards) may be held back to go with the COMMIT
+    /// (<see cref="Data.ProjectDatabase.DeferLastStatement"/>); its violation then comes out of the commit, mapped alike.
+    /// </summary>
+    private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, bool last, CancellationToken ct)
     {
+        if (last && p.Database.DeferLastStatement(scope.Transaction, sql, prm, ex => UniqueViolation(p, ex, c, failMessage))) return;
         try
         {
             await using var cmd = p.Database.Command(scope.Connection, scope.Transaction, sql, prm);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        catch (DbException ex) when (p.Dialect.IsUniqueViolation(ex, out var columns))
+        catch (DbException ex) when (UniqueViolation(p, ex, c, failMessage) is { } mapped)
         {
-            var errors = new ErrorData();
-            foreach (var col in columns.Where(col => c.FindField(col) is not null))
-                errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
-            if (errors.IsEmpty)
-            {
-                // PostgreSQL names an expression index's columns as expressions; find the unique index's columns instead.
-                foreach (var col in UniqueColumns(c)) errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
-            }
-            throw ApiError.BadRequest(failMessage, errors);
+            throw mapped;
         }
+    }
+
+    /// <summary>A unique-constraint violation as the API's answer (validation_not_unique on the fields), else null.</summary>
+    private static ApiError? UniqueViolation(Project p, DbException ex, Collection c, string failMessage)
+    {
+        if (!p.Dialect.IsUniqueViolation(ex, out var columns)) return null;
+        var errors = new ErrorData();
+        foreach (var col in columns.Where(col => c.FindField(col) is not null))
+            errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+        if (errors.IsEmpty)
+        {
+            // PostgreSQL names an expression index's columns as expressions; find the unique index's columns instead.
+            foreach (var col in UniqueColumns(c)) errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+        }
+        return ApiError.BadRequest(failMessage, errors);
     }
 
     private static IEnumerable<string> UniqueColumns(Collection c) =>

@@ -15,6 +15,12 @@ public sealed class WriteScope(DbTransaction transaction)
     public DbTransaction Transaction { get; } = transaction;
     public DbConnection Connection => Transaction.Connection!;
 
+    /// <summary>
+    /// The transaction holds one record write and nothing else (a create or update's own, not a batch's or a function's):
+    /// once its SQL has run, nothing else runs on it before the commit unless a hook or check of that write does.
+    /// </summary>
+    internal bool SingleWrite { get; init; }
+
     /// <summary>Why the transaction did not commit (set before the rollback work runs; the After*Error hooks read it).</summary>
     public Exception? Failure { get; set; }
 

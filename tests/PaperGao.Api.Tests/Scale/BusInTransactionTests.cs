@@ -13,7 +13,9 @@ namespace PaperGao.Api.Tests.Scale;
 /// With <c>--realtime-notify transaction</c> a record write tells the other nodes inside its own transaction (pg_notify,
 /// delivered by PostgreSQL at commit): the notice is out as soon as the write committed, before any after-commit work
 /// of the node (so a node that dies there has told the cluster already), and a write that rolled back sends nothing.
-/// By default the notice goes out after the commit and before the answer. A raw LISTEN connection is the other node.
+/// By default the notice goes out right after the commit, in the commit's own round trip (one batch: the write's last
+/// statement, COMMIT, pg_notify), so also before any after-commit work and before the answer. A raw LISTEN connection is
+/// the other node.
 /// </summary>
 public sealed class BusInTransactionTests(PostgresCluster postgres)
 {
@@ -22,6 +24,12 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         s.RealtimeNotify = "transaction";
         return Task.CompletedTask;
     }
+
+    private static Func<PaperGaoHostSettings, Task> Mode(string mode) => s =>
+    {
+        s.RealtimeNotify = mode;
+        return Task.CompletedTask;
+    };
 
     [Fact]
     public async Task By_default_a_write_is_announced_after_its_commit_and_before_its_answer()
@@ -39,17 +47,19 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         Assert.Equal("create", (string?)notice["a"]);
     }
 
-    [Fact]
-    public async Task A_committed_write_is_announced_before_its_after_commit_work_runs()
+    [Theory]
+    [InlineData("transaction")]
+    [InlineData("after-commit")]
+    public async Task A_committed_write_is_announced_before_its_after_commit_work_runs(string mode)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, InTransaction, ct);
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
         await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
 
         // An after-commit handler that holds the node until the notice was heard: with the notice published after the
-        // commit (as before), it would never be heard while the node is stuck here.
+        // commit by the after-commit work (as before), it would never be heard while the node is stuck here.
         var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         project.Hooks.AfterCreate.Bind(async (e, next) =>
@@ -67,11 +77,13 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         Assert.Equal(200, (await create).Status);
     }
 
-    [Fact]
-    public async Task A_rolled_back_write_announces_nothing_and_two_updates_in_one_transaction_are_two_notices()
+    [Theory]
+    [InlineData("transaction")]
+    [InlineData("after-commit")]
+    public async Task A_rolled_back_write_announces_nothing_and_two_updates_in_one_transaction_are_two_notices(string mode)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, InTransaction, ct);
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { batch = new { enabled = true, maxRequests = 10 } }, ct)).Status);
@@ -111,6 +123,61 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         }
         Assert.Equal(["create", "update", "update"], actions);
         Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/api/collections/notes/records/rolledback00001", null, ct)).Status);
+    }
+
+    /// <summary>
+    /// A lone create or update sends its INSERT or UPDATE together with the COMMIT: a unique violation then comes out of
+    /// the commit and must still be answered as a field error, leave nothing behind and announce nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("transaction")]
+    [InlineData("after-commit")]
+    public async Task A_unique_violation_sent_with_the_commit_is_a_field_error_and_announces_nothing(string mode)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "tags",
+            ["type"] = "base",
+            ["createRule"] = "",
+            ["updateRule"] = "",
+            ["viewRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
+            ["indexes"] = new JsonArray("CREATE UNIQUE INDEX idx_tags_text ON tags (text)"),
+        }, ct);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        var guest = app.CreateClient();
+
+        Assert.Equal(200, (await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquefirst0001", text = "a" }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquesecond001", text = "b" }, ct)).Status);
+
+        var (status, body) = await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquerefused01", text = "a" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_not_unique", (string?)body!["data"]!["text"]!["code"]);
+        (status, _) = await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquefirst0001", text = "c" }, ct);
+        Assert.Equal(400, status);
+        (status, body) = await SendAsync(guest, HttpMethod.Patch, "/api/collections/tags/records/uniquesecond001", new { text = "a" }, ct);
+        Assert.Equal(400, status);
+        Assert.Equal("validation_not_unique", (string?)body!["data"]!["text"]!["code"]);
+
+        // The connection that carried a failed batch works on: the next writes succeed.
+        Assert.Equal(200, (await SendAsync(guest, HttpMethod.Patch, "/api/collections/tags/records/uniquesecond001", new { text = "d" }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquelast00001", text = "e" }, ct)).Status);
+
+        Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, "/api/collections/tags/records/uniquerefused01", null, ct)).Status);
+        Assert.Equal("d", (string?)(await GetJsonAsync(su, "/api/collections/tags/records/uniquesecond001", ct))["text"]);
+        Assert.Equal("a", (string?)(await GetJsonAsync(su, "/api/collections/tags/records/uniquefirst0001", ct))["text"]);
+
+        // Notices in commit order, none for the refused writes.
+        var heard = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var n = await bus.NextAsync(ct);
+            heard.Add($"{(string?)n["a"]} {(string?)n["i"]}");
+        }
+        Assert.Equal(["create uniquefirst0001", "create uniquesecond001", "update uniquesecond001", "create uniquelast00001"], heard);
     }
 
     private static Task CreateNotesAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject

@@ -22,10 +22,14 @@ public static class PostgresConnectionTuning
     /// the pool is cleared on every schema change (this node's and the other nodes', through the bus) and a read that
     /// meets it anyway is retried once on a fresh connection (<see cref="PostgresProjectDatabase"/>).</item>
     /// <item>No enlisting in ambient System.Transactions (never used here; the check costs on every open).</item>
+    /// <item>A failed statement of a batch is named on its exception (always, not an operator's choice): a write's
+    /// commit batch (<see cref="PostgresCommitBatch"/>) tells by it whether the write or only a notice after the commit
+    /// failed.</item>
     /// </list>
     /// </summary>
     public static NpgsqlConnectionStringBuilder Apply(NpgsqlConnectionStringBuilder b)
     {
+        b.IncludeFailedBatchedCommand = true;
         if (!Given(b, "No Reset On Close")) b.NoResetOnClose = true;
         if (!Given(b, "Max Auto Prepare")) b.MaxAutoPrepare = MaxAutoPrepare;
         if (!Given(b, "Auto Prepare Min Usages")) b.AutoPrepareMinUsages = 2;

@@ -122,11 +122,13 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
     {
         await using var conn = await source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        // The write's last statement and its notices for the other nodes travel with the COMMIT (PostgresCommitBatch).
+        var commitBatch = PostgresCommitBatch.Open(tx);
         try
         {
             await ApplyLimitAsync(conn, local: true, ct);
             var result = await work(tx);
-            await tx.CommitAsync(CancellationToken.None);
+            await commitBatch.CommitAsync(conn, Counted);
             return result;
         }
         catch (Exception ex)
@@ -136,6 +138,10 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
             throw;
         }
     }
+
+    /// <summary>The write's last statement goes in front of its COMMIT, one round trip (<see cref="PostgresCommitBatch"/>).</summary>
+    public override bool DeferLastStatement(DbTransaction tx, string sql, SqlParams parameters, Func<DbException, Exception?> mapError) =>
+        PostgresCommitBatch.DeferLast(tx, sql, parameters, mapError);
 
     public override bool ConsoleConfined => false;
 
