@@ -135,6 +135,10 @@ run_parse() {
 # G and S: PaperGao through bench/run.sh (its own seeding, checks and figures), G on a fresh papergao_bench.
 PG_CONN=$(node "$PARSE_DIR/database.js" --db "$DB" --database papergao_bench)
 PG_VERSION=$(node "$PARSE_DIR/database.js" --db "$DB" --server-version)
+# PostgreSQL's own CPU per request (lib/load.js, every side's: run.sh passes the environment on), when the cluster runs here.
+BENCH_DB_PID=$(node "$PARSE_DIR/database.js" --db "$DB" --postmaster-pid)
+export BENCH_DB_PID
+[ -n "$BENCH_DB_PID" ] || say "the cluster's postmaster is not on this machine: no PostgreSQL CPU per request"
 BUILD_ARG=()
 [ "$BUILD" = 0 ] && BUILD_ARG=(--no-build)
 run_papergao() {
@@ -144,7 +148,8 @@ run_papergao() {
     db_args=(--db "$PG_CONN")
   fi
   say "round $round, $side: PaperGao on $([ "$side" = G ] && echo 'PostgreSQL (database papergao_bench, dropped and recreated)' || echo SQLite)"
-  BENCH_PG_SCHEMA=p_main "$BENCH_DIR/run.sh" --artifacts "$ARTIFACTS" "${BUILD_ARG[@]}" --no-baseline "${PIN_ARG[@]}" \
+  # S: no PostgreSQL CPU figure (the cluster idles).
+  BENCH_DB_PID=$([ "$side" = G ] && echo "$BENCH_DB_PID") BENCH_PG_SCHEMA=p_main "$BENCH_DIR/run.sh" --artifacts "$ARTIFACTS" "${BUILD_ARG[@]}" --no-baseline "${PIN_ARG[@]}" \
     --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --records "$RECORDS" --scenarios "$SCENARIOS" \
     --out-md "$OUT/$side$round.md" --out-json "$OUT/$side$round.json" "${db_args[@]}" >&2
   BUILD_ARG=(--no-build) # built once, by the first PaperGao run

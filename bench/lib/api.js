@@ -17,3 +17,12 @@ module.exports = function client (baseUrl, token, extra = {}) {
     return { status: res.status, json, text }
   }
 }
+
+// An answer in a line of an error message, and a check that throws one unless the status is among `ok`.
+const excerpt = r => `HTTP ${r.status} ${String(r.text).slice(0, 400)}`
+function must (r, what, ok = [200]) {
+  if (!ok.includes(r.status)) throw new Error(`${what} failed: ${excerpt(r)}`)
+  return r
+}
+module.exports.excerpt = excerpt
+module.exports.must = must

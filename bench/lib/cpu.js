@@ -13,6 +13,21 @@ function cpuTicks (pid) {
 }
 
 /** Busy and idle ticks of one core (/proc/stat), or null without a core. */
+// CPU ticks of a process and its direct children (a PostgreSQL postmaster and its backends, WAL writer, ...).
+function treeTicks (ppid) {
+  if (!ppid) return null
+  let sum = 0
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(d)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (d === String(ppid) || fields[1] === String(ppid)) sum += Number(fields[11]) + Number(fields[12])
+    } catch { /* the process ended between the listing and the read */ }
+  }
+  return sum
+}
+
 function coreTicks (cpu) {
   if (cpu === undefined) return null
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find(l => l.startsWith(`cpu${cpu} `))
@@ -35,4 +50,4 @@ function percentile (sorted, p) {
   return sorted[idx]
 }
 
-module.exports = { cpuTicks, coreTicks, otherCpuPct, percentile }
+module.exports = { cpuTicks, treeTicks, coreTicks, otherCpuPct, percentile }

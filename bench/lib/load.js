@@ -5,14 +5,17 @@
 // With --pid, the server's CPU time (utime+stime from /proc/PID/stat) over the measured part gives
 // CPU microseconds per request: a figure much less sensitive to other load on the machine than req/s.
 // Usage: node load.js --url URL --scenario NAME --state FILE [--connections 32] [--duration 10] [--warmup 2]
-//                     [--pid SERVER_PID --clk-tck 100] [--server-cpu 0]
+//                     [--pid SERVER_PID --clk-tck 100] [--server-cpu 0] [--db-pid POSTMASTER_PID]
 // With --server-cpu (the core the server is pinned to), /proc/stat tells how busy that core was
 // with *other* processes during the run: high means the figures were taken on a contended machine.
+// With --db-pid (or BENCH_DB_PID in the environment, which run.sh passes on), the CPU time of that PostgreSQL
+// postmaster and its children (backends, WAL writer, checkpointer, autovacuum) over the same part gives the
+// database's CPU microseconds per request (dbCpuUsPerReq; every database of that cluster counts).
 const fs = require('fs')
 const autocannon = require('autocannon')
 const parseArgs = require('./args')
 const scenarios = require('./scenarios')
-const { cpuTicks, coreTicks, otherCpuPct, percentile } = require('./cpu')
+const { cpuTicks, treeTicks, coreTicks, otherCpuPct, percentile } = require('./cpu')
 
 const args = parseArgs(process.argv.slice(2))
 // NAME+uploads / NAME+signups: scenario NAME measured while lib/background.js runs that load (writer suite).
@@ -44,6 +47,8 @@ async function main () {
   const bg0 = background ? background.count() : 0
   const pid = args.pid
   const tck = Number(args['clk-tck'] || 100)
+  const dbPid = args['db-pid'] || process.env.BENCH_DB_PID
+  const db0 = treeTicks(dbPid)
   const cpu0 = cpuTicks(pid)
   const core0 = coreTicks(args['server-cpu'])
   let lat = new Float64Array(1 << 16)
@@ -59,6 +64,7 @@ async function main () {
   })
   const bgDone = background ? background.count() - bg0 : null
   const cpu1 = cpuTicks(pid)
+  const db1 = treeTicks(dbPid)
   const core1 = coreTicks(args['server-cpu'])
   const cpuSec = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / tck
   const sorted = lat.subarray(0, n).sort()
@@ -84,6 +90,7 @@ async function main () {
     statusCodes: codes,
     serverCpuPct: cpuSec === null ? null : Math.round((cpuSec / res.duration) * 1000) / 10,
     cpuUsPerReq: cpuSec === null || res.requests.total === 0 ? null : Math.round((cpuSec * 1e6) / res.requests.total),
+    dbCpuUsPerReq: db0 === null || db1 === null || res.requests.total === 0 ? undefined : Math.round(((db1 - db0) / tck * 1e6) / res.requests.total),
     // share of the server's core used by other processes (and the kernel on their behalf)
     otherCpuPct: otherCpuPct(core0, core1, cpuSec, res.duration, tck)
   }

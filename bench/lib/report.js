@@ -217,6 +217,22 @@ function versus () {
       `${sides.map(s => fmt(mean(pick(s, n, 'otherCpuPct')))).join(' / ')} |`)
   }
   md.push('')
+  const dbSides = sides.filter(side => scenarioNames.some(n => pick(side, n, 'dbCpuUsPerReq').length))
+  if (dbSides.length) {
+    // PostgreSQL's processes' CPU over the measured part (lib/load.js --db-pid): the database's share of a request.
+    const dbRef = dbSides.includes(ref) ? ref : null
+    const dbOthers = dbSides.filter(x => x !== ref)
+    const total = (side, n) => mean(pick(side, n, 'cpuUsPerReq')) + mean(pick(side, n, 'dbCpuUsPerReq'))
+    md.push('## Server and PostgreSQL CPU per request (mean over the rounds)')
+    md.push('')
+    md.push(`| scenario | PostgreSQL CPU µs/req ${dbSides.join(' / ')} | server + PostgreSQL µs/req ${dbSides.join(' / ')}${dbRef ? ` | ${dbOthers.map(o => `${ref} ÷ ${o}, server + PostgreSQL`).join(' | ')}` : ''} |`)
+    md.push(`|---|---:|---:|${dbRef ? dbOthers.map(() => '---:').join('|') + '|' : ''}`)
+    for (const n of scenarioNames) {
+      md.push(`| ${n} | ${dbSides.map(x => fmt(mean(pick(x, n, 'dbCpuUsPerReq')))).join(' / ')} | ${dbSides.map(x => fmt(total(x, n))).join(' / ')}` +
+        `${dbRef ? ` | ${dbOthers.map(o => (isFinite(total(ref, n) / total(o, n)) ? `${(total(ref, n) / total(o, n)).toFixed(2)}x` : 'n/a')).join(' | ')}` : ''} |`)
+    }
+    md.push('')
+  }
   md.push('## Server process (each round)')
   md.push('')
   md.push('| side | start-up to healthy, ms | RSS idle | RSS after seeding | loaded RSS (after the run) | peak RSS (VmHWM) | seeding |')
@@ -234,8 +250,8 @@ function versus () {
   }
   md.push('')
   md.push('req/s moves with the other work on the machine (see the load averages); the server CPU µs per request, the server')
-  md.push("process's own CPU time over the measured part divided by its requests, moves much less. Neither counts PostgreSQL's")
-  md.push('own CPU time, which both PostgreSQL sides spend on top.')
+  md.push("process's own CPU time over the measured part divided by its requests, moves much less. PostgreSQL's CPU (all the")
+  md.push("cluster's processes, over the same part) is apart, when the cluster runs on this machine; it is not pinned.")
   md.push('')
   const text = md.join('\n')
   console.log(text)

@@ -10,6 +10,7 @@
 const fs = require('fs')
 const parseArgs = require('./args')
 const client = require('./api')
+const { excerpt, must } = client
 
 const args = parseArgs(process.argv.slice(2))
 const base = args.url
@@ -18,11 +19,6 @@ const userCount = Number(args.users || 1000)
 const USER_PASSWORD = 'bench-user-password-1'
 const log = (...m) => console.error('setup-auth:', ...m)
 
-const excerpt = r => `HTTP ${r.status} ${String(r.text).slice(0, 400)}`
-function must (r, what, ok = [200]) {
-  if (!ok.includes(r.status)) throw new Error(`${what} failed: ${excerpt(r)}`)
-  return r
-}
 const userEmail = i => `user${String(i).padStart(5, '0')}@bench.example.com`
 
 // Runs `bodies` as creates on `collection` through POST /api/batch, `size` per call; returns the ids.

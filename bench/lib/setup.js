@@ -9,6 +9,7 @@
 const fs = require('fs')
 const parseArgs = require('./args')
 const client = require('./api')
+const { excerpt, must } = client
 const { generate } = require('./data')
 const bulk = require('./bulk-seed')
 
@@ -17,15 +18,6 @@ const base = args.url
 const records = Number(args.records || 10000)
 const seed = Number(args.seed || 42)
 const log = (...m) => console.error('setup:', ...m)
-
-function excerpt (r) {
-  return `HTTP ${r.status} ${String(r.text).slice(0, 400)}`
-}
-
-function must (r, what, ok = [200]) {
-  if (!ok.includes(r.status)) throw new Error(`${what} failed: ${excerpt(r)}`)
-  return r
-}
 
 const COLLECTION = {
   name: 'posts',

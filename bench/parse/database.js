@@ -3,6 +3,7 @@
 // (papergao_bench): created when missing, dropped first with --fresh, so every run starts from the same empty state.
 // Usage: node database.js --db NPGSQL_CONN --database NAME [--fresh]   (prints NAME's Npgsql connection string)
 //        node database.js --db NPGSQL_CONN --server-version           (prints the cluster's server_version)
+//        node database.js --db NPGSQL_CONN --postmaster-pid           (the cluster's postmaster, when it runs here)
 //        require('./database').ensureDatabase(conn, name, { fresh }) / .uriOf(conn, name)
 const { Client } = require('pg')
 const parseArgs = require('../lib/args')
@@ -61,16 +62,34 @@ async function serverVersion (conn) {
   }
 }
 
-module.exports = { ensureDatabase, uriOf, connOf, serverVersion }
+// The postmaster's pid: the parent of this connection's backend, read from /proc (so only for a cluster on this
+// machine; empty otherwise). bench/lib/load.js sums its processes' CPU time.
+async function postmasterPid (conn) {
+  const c = new Client(clusterOf(conn))
+  await c.connect()
+  try {
+    const backend = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    const stat = require('fs').readFileSync(`/proc/${backend}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]
+  } catch {
+    return ''
+  } finally {
+    await c.end()
+  }
+}
+
+module.exports = { ensureDatabase, uriOf, connOf, serverVersion, postmasterPid }
 
 if (require.main === module) {
   const args = parseArgs(process.argv.slice(2))
-  if (!args.db || (!args.database && !args['server-version'])) {
-    console.error('usage: node database.js --db NPGSQL_CONN (--database NAME [--fresh] | --server-version)')
+  if (!args.db || (!args.database && !args['server-version'] && !args['postmaster-pid'])) {
+    console.error('usage: node database.js --db NPGSQL_CONN (--database NAME [--fresh] | --server-version | --postmaster-pid)')
     process.exit(2)
   }
   const work = args['server-version']
     ? serverVersion(args.db)
-    : ensureDatabase(args.db, args.database, { fresh: Boolean(args.fresh) }).then(() => connOf(args.db, args.database))
+    : args['postmaster-pid']
+      ? postmasterPid(args.db)
+      : ensureDatabase(args.db, args.database, { fresh: Boolean(args.fresh) }).then(() => connOf(args.db, args.database))
   work.then(out => console.log(out)).catch(e => { console.error('database.js: FAILED:', e.message); process.exit(1) })
 }

@@ -8,6 +8,7 @@
 const fs = require('fs')
 const parseArgs = require('../lib/args')
 const client = require('../lib/api')
+const { excerpt, must } = client
 const { generate } = require('../lib/data')
 const { APP_ID, MASTER_KEY } = require('./keys')
 
@@ -18,15 +19,6 @@ const seed = Number(args.seed || 42)
 const log = (...m) => console.error('parse setup:', ...m)
 const CLASS_PATH = '/parse/classes/posts'
 const CLIENT_HEADERS = { 'x-parse-application-id': APP_ID }
-
-function excerpt (r) {
-  return `HTTP ${r.status} ${String(r.text).slice(0, 400)}`
-}
-
-function must (r, what, ok = [200]) {
-  if (!ok.includes(r.status)) throw new Error(`${what} failed: ${excerpt(r)}`)
-  return r
-}
 
 const SCHEMA = {
   className: 'posts',
