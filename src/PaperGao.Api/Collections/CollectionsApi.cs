@@ -39,7 +39,7 @@ public static class CollectionsApi
         ctx.RequireSuperuser();
         var project = ctx.Project();
         var q = RecordsApi.ParseListQuery(ctx.Request.Query);
-        var fctx = new ColumnFilterContext { Columns = ListColumns, Dialect = project.Dialect, Params = new SqlParams() };
+        var fctx = new ColumnFilterContext { Columns = ListColumns, Dialect = project.Dialect, Params = new SqlParams(), Clock = project.Time };
         string? where = null;
         string? orderBy = null;
         try

@@ -29,11 +29,12 @@ public static class LogsApi
         return app;
     }
 
-    private static ColumnFilterContext FilterContext(ISqlDialect dialect) => new()
+    private static ColumnFilterContext FilterContext(ISqlDialect dialect, TimeProvider clock) => new()
     {
         Columns = LogSchema.FilterColumns,
         Dialect = dialect,
         Params = new SqlParams(),
+        Clock = clock,
     };
 
     private static string? Compile(Func<string> compile)
@@ -57,7 +58,7 @@ public static class LogsApi
         var q = RecordsApi.ParseListQuery(ctx.Request.Query);
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(d);
+        var fctx = FilterContext(d, ctx.Project().Time);
         var where = string.IsNullOrWhiteSpace(q.Filter) ? null : Compile(() => FilterCompiler.CompileFilter(q.Filter, fctx));
         var orderBy = string.IsNullOrWhiteSpace(q.Sort) ? null : Compile(() => FilterCompiler.CompileSort(q.Sort, fctx));
         var from = From(d, fctx, where);
@@ -98,7 +99,7 @@ public static class LogsApi
         ctx.RequireSuperuser();
         var store = await StoreAsync(ctx);
         var d = store.Dialect;
-        var fctx = FilterContext(d);
+        var fctx = FilterContext(d, ctx.Project().Time);
         var filter = ctx.Request.Query["filter"].ToString();
         var where = string.IsNullOrWhiteSpace(filter) ? null : Compile(() => FilterCompiler.CompileFilter(filter, fctx));
         // The hour is the first 13 characters of the stored "YYYY-MM-DD HH:MM:SS.sssZ": the same SQL on both databases.

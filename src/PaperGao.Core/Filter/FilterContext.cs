@@ -29,6 +29,12 @@ public abstract class FilterContext
     /// </summary>
     public CompileDependencies Dependencies { get; init; } = new();
 
+    /// <summary>
+    /// The clock the datetime macros (@now, @todayStart, ...) read: the server's TimeProvider (the project's
+    /// <c>Project.Time</c>), so a test that moves the server's clock moves them too.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The resolver of this context's fields for one compilation (it may keep state for it, such as joins made).</summary>
     internal abstract IFieldResolver CreateResolver(SqlExprCompiler compiler);
 }

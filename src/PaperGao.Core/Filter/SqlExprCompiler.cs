@@ -62,7 +62,7 @@ internal sealed partial class SqlExprCompiler
 
     public Resolved ResolveIdentifier(string name, QueryScope scope)
     {
-        if (FilterMacros.TryResolve(name, DateTime.UtcNow, out var macro))
+        if (FilterMacros.TryResolve(name, _ctx.Clock.GetUtcNow().UtcDateTime, out var macro))
         {
             _ctx.Dependencies.UsesClock = true;
             return macro;

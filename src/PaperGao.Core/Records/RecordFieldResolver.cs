@@ -182,6 +182,7 @@ internal sealed class RecordFieldResolver : IFieldResolver
             TableAlias = inner,
             Request = _ctx.Request,
             Dependencies = _ctx.Dependencies,
+            Clock = _ctx.Clock,
             AllowRequestAndCollection = true,
             AllowHiddenFields = true,
             RuleNesting = _ctx.RuleNesting + 1,

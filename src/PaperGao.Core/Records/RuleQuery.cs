@@ -34,6 +34,7 @@ public static class RuleQuery
         Collections = project.Collections,
         Dialect = project.Dialect,
         Params = parameters ?? new Data.SqlParams(),
+        Clock = project.Time,
         Request = request,
         AllowRequestAndCollection = !clientFilter || request.IsSuperuser,
         AllowHiddenFields = !clientFilter || request.IsSuperuser,

@@ -66,4 +66,58 @@ public sealed class ServerClockTests(PostgresCluster postgres)
         clock.Advance(TimeSpan.FromSeconds(181));
         using (var r = await app.Client.GetAsync(url, ct)) Assert.NotEqual(200, (int)r.StatusCode);
     }
+
+    /// <summary>
+    /// The filter macros (@now, @todayStart, @year, ...) read the same clock, in a record rule, a client filter and the
+    /// collections and logs lists' filters. A record dated on the real today tells the wall clock apart.
+    /// </summary>
+    [Theory]
+    [DatabaseMatrix]
+    public async Task Filter_macros_in_rules_and_filters_follow_the_server_clock(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(Start);
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, clock, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        const string today = "at >= @todayStart && at <= @todayEnd";
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "events", ["type"] = "base", ["listRule"] = today, ["viewRule"] = today,
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "at", ["type"] = "date" }),
+        }, ct);
+        var wallToday = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + " 12:00:00.000Z";
+        var ids = new Dictionary<string, string>();
+        foreach (var (title, at) in new[] { ("jan2", "2031-01-02 10:00:00.000Z"), ("jan3", "2031-01-03 10:00:00.000Z"), ("wall", wallToday) })
+        {
+            var (status, body) = await SendAsync(su, HttpMethod.Post, "/api/collections/events/records", new { title, at }, ct);
+            Assert.True(status == 200, body?.ToJsonString());
+            ids[title] = body!["id"]!.GetValue<string>();
+        }
+
+        async Task<string[]> TitlesAsync(HttpClient client, string query) =>
+            [.. (await GetJsonAsync(client, "/api/collections/events/records?sort=at&" + query, ct))["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>())];
+
+        // A rule: the guest sees the clock's today only.
+        Assert.Equal(["jan2"], await TitlesAsync(app.Client, ""));
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/events/records/" + ids["jan2"], null, ct)).Status);
+        // A client filter, with date and number macros.
+        Assert.Equal(["jan2"], await TitlesAsync(su, "filter=" + Uri.EscapeDataString("at > @yesterday && at < @tomorrow")));
+        Assert.Equal(["wall", "jan2", "jan3"], await TitlesAsync(su, "filter=" + Uri.EscapeDataString("@year = 2031 && @month = 1 && @day = 2 && @hour = 3")));
+        Assert.Equal(["wall"], await TitlesAsync(su, "filter=" + Uri.EscapeDataString("at < @now")));
+
+        // 2031-01-03 00:04:05.678 on the server's clock (21 hours on: the superuser's token is still valid): the same
+        // rule and filters now answer for that day.
+        clock.Advance(TimeSpan.FromHours(21));
+        Assert.Equal(["jan3"], await TitlesAsync(app.Client, ""));
+        Assert.Equal(404, (await SendAsync(app.Client, HttpMethod.Get, "/api/collections/events/records/" + ids["jan2"], null, ct)).Status);
+        Assert.Equal(["jan2", "jan3"], await TitlesAsync(su, "filter=" + Uri.EscapeDataString("at > @yesterday && at < @tomorrow")));
+        Assert.Equal(["wall", "jan2"], await TitlesAsync(su, "filter=" + Uri.EscapeDataString("at < @now")));
+
+        // The collections and logs lists' filters read it too (the collection was created on the fake clock's 2031-01-02).
+        var collections = await GetJsonAsync(su, "/api/collections?filter=" + Uri.EscapeDataString("name = 'events' && created >= @yesterday && created < @todayStart"), ct);
+        Assert.Equal(1, collections["totalItems"]!.GetValue<int>());
+        // The wall clock's year never matches 2031: the test's requests appear only through the server's clock.
+        await Logs.LogsTestKit.WaitForLogsAsync(su, "@year = 2031 && @day = 3", items => items.Count > 0, ct);
+        Assert.Equal(0, (await GetJsonAsync(su, "/api/logs?filter=" + Uri.EscapeDataString("@year != 2031"), ct))["totalItems"]!.GetValue<int>());
+    }
 }

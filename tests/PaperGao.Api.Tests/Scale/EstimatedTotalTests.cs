@@ -40,27 +40,19 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
 
         // Few matches: exact, and said so.
         var few = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString("n = 3"), ct);
-        Assert.Equal(Rows / 100, few["totalItems"]!.GetValue<int>());
-        Assert.Equal(Rows / 1000, few["totalPages"]!.GetValue<int>());
-        Assert.False(few["totalEstimated"]!.GetValue<bool>());
-        Assert.Equal(10, few["items"]!.AsArray().Count);
+        AssertExact(few, Rows / 100, perPage: 10);
 
         // Many matches: an estimate above the exact limit, near the truth on these evenly spread rows.
         var all = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=100&estimateTotal=true", ct);
-        Assert.True(all["totalEstimated"]!.GetValue<bool>());
-        AssertNear(Rows, all["totalItems"]!.GetValue<long>());
-        Assert.Equal((long)Math.Ceiling(all["totalItems"]!.GetValue<long>() / 100.0), all["totalPages"]!.GetValue<long>());
-        Assert.Equal(100, all["items"]!.AsArray().Count);
+        AssertEstimated(all, Rows, perPage: 100);
 
         var half = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=5&sort=-n&estimateTotal=1&filter=" + Uri.EscapeDataString("n < 50"), ct);
-        Assert.True(half["totalEstimated"]!.GetValue<bool>());
-        AssertNear(Rows / 2, half["totalItems"]!.GetValue<long>());
+        AssertEstimated(half, Rows / 2, perPage: 5);
         Assert.All(half["items"]!.AsArray(), i => Assert.Equal(49, i!["n"]!.GetValue<int>()));
 
         // Matches only in the second half of the table (by insertion): SQLite's windows are spread over all of it.
         var after = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=1&estimateTotal=1&filter=" + Uri.EscapeDataString("id >= 'r00000000010001'"), ct);
-        Assert.True(after["totalEstimated"]!.GetValue<bool>());
-        AssertNear(Rows / 2, after["totalItems"]!.GetValue<long>());
+        AssertEstimated(after, Rows / 2, perPage: 1);
 
         // estimateTotal=0 is the default; fields= leaves the envelope alone.
         var off = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=1&estimateTotal=0&fields=id", ct);
@@ -110,14 +102,10 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         Assert.Null(plain["totalEstimated"]);
 
         var estimated = await GetJsonAsync(su, "/api/collections?perPage=2&estimateTotal=1", ct);
-        Assert.Equal(exact, estimated["totalItems"]!.GetValue<int>());
-        Assert.Equal((exact + 1) / 2, estimated["totalPages"]!.GetValue<int>());
-        Assert.False(estimated["totalEstimated"]!.GetValue<bool>());
-        Assert.Equal(2, estimated["items"]!.AsArray().Count);
+        AssertExact(estimated, exact, perPage: 2);
 
         var filtered = await GetJsonAsync(su, "/api/collections?estimateTotal=true&sort=-name&filter=" + Uri.EscapeDataString("name ~ 'items'"), ct);
-        Assert.Equal(3, filtered["totalItems"]!.GetValue<int>());
-        Assert.False(filtered["totalEstimated"]!.GetValue<bool>());
+        AssertExact(filtered, 3, perPage: 30);
         Assert.Equal(["items2", "items1", "items0"], filtered["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
     }
 
@@ -139,20 +127,13 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         Assert.Null(plain["totalEstimated"]);
 
         var few = await GetJsonAsync(su, "/api/logs?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded + " && level = 3"), ct);
-        Assert.Equal(Rows / 100, few["totalItems"]!.GetValue<int>());
-        Assert.Equal(Rows / 1000, few["totalPages"]!.GetValue<int>());
-        Assert.False(few["totalEstimated"]!.GetValue<bool>());
-        Assert.Equal(10, few["items"]!.AsArray().Count);
+        AssertExact(few, Rows / 100, perPage: 10);
 
         var all = await GetJsonAsync(su, "/api/logs?perPage=100&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded), ct);
-        Assert.True(all["totalEstimated"]!.GetValue<bool>());
-        AssertNear(Rows, all["totalItems"]!.GetValue<long>());
-        Assert.Equal((long)Math.Ceiling(all["totalItems"]!.GetValue<long>() / 100.0), all["totalPages"]!.GetValue<long>());
-        Assert.Equal(100, all["items"]!.AsArray().Count);
+        AssertEstimated(all, Rows, perPage: 100);
 
         var half = await GetJsonAsync(su, "/api/logs?perPage=5&sort=-level&estimateTotal=1&filter=" + Uri.EscapeDataString(seeded + " && level < 50"), ct);
-        Assert.True(half["totalEstimated"]!.GetValue<bool>());
-        AssertNear(Rows / 2, half["totalItems"]!.GetValue<long>());
+        AssertEstimated(half, Rows / 2, perPage: 5);
         Assert.All(half["items"]!.AsArray(), i => Assert.Equal(49, i!["level"]!.GetValue<int>()));
     }
 
@@ -179,11 +160,24 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         }, ct);
     }
 
-    /// <summary>An estimate: above the exact limit and within a third of the true count.</summary>
-    private static void AssertNear(long expected, long actual)
+    /// <summary>An exact total, said to be exact, with its pages and a full first page.</summary>
+    private static void AssertExact(JsonNode page, int total, int perPage)
     {
+        Assert.Equal(total, page["totalItems"]!.GetValue<int>());
+        Assert.Equal((total + perPage - 1) / perPage, page["totalPages"]!.GetValue<int>());
+        Assert.False(page["totalEstimated"]!.GetValue<bool>());
+        Assert.Equal(Math.Min(total, perPage), page["items"]!.AsArray().Count);
+    }
+
+    /// <summary>An estimate, said to be one: above the exact limit, within a third of the true count, its pages following it.</summary>
+    private static void AssertEstimated(JsonNode page, long expected, int perPage)
+    {
+        Assert.True(page["totalEstimated"]!.GetValue<bool>());
+        var actual = page["totalItems"]!.GetValue<long>();
         Assert.True(actual > TotalEstimate.ExactUpTo, $"{actual} is not above the exact limit");
         Assert.InRange(actual, expected * 2 / 3, expected * 4 / 3);
+        Assert.Equal((actual + perPage - 1) / perPage, page["totalPages"]!.GetValue<long>());
+        Assert.Equal(perPage, page["items"]!.AsArray().Count);
     }
 
     /// <summary>Rows written straight into the table (20,000 API creates would dominate the test): n = i % 100.</summary>
