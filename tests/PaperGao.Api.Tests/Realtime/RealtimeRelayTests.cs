@@ -173,6 +173,27 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task A_stopping_node_says_so_and_its_clients_are_unknown_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync(ct);
+        var (_, b, _) = c;
+        string clientId;
+        await using (var third = c.A.StartNode())
+        {
+            await using var stream = await SseStream.OpenAsync(From(third, "10.0.0.1"), ct);
+            clientId = stream.ClientId;
+            await WaitForPeerAsync(b, clientId, ct);
+            Assert.Equal(204, await SubscribeAsync(From(b, "10.0.0.1"), clientId, ct, "messages/*"));
+        }
+        // The third node stopped (its streams ended): B forgets it on its "bye", without waiting for its heartbeat to age.
+        await Eventually.UntilAsync(() => !RelayOf(b).HeldElsewhere(clientId), ct, "node B to forget the stopped node", TimeSpan.FromSeconds(20));
+        var sw = Stopwatch.StartNew();
+        Assert.Equal((404, "Missing or invalid client id."), await PostAsync(From(b, "10.0.0.1"), new { clientId, subscriptions = new[] { "messages/*" } }, ct));
+        Assert.True(sw.Elapsed < RealtimeLimits.ForwardTimeout, $"took {sw.Elapsed}");
+    }
+
+    [Fact]
     public async Task Malformed_or_forged_requests_on_the_bus_are_answered_and_change_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
