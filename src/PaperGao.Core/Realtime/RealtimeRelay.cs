@@ -16,7 +16,7 @@ namespace PaperGao.Core.Realtime;
 /// validated topics and the caller's auth as ids: "ar" collectionId/recordId, "su" superuser, "ex" token expiry, never a
 /// token; an OAuth2 hand-off carries code and error, as the client's stream will); the answer {"t":"y","to":node,"i","st",
 /// "m"}; and a heartbeat {"t":"h"} that tells which node tags are alive ("r":1 asks the others to announce themselves, sent
-/// at start). An id naming no live node is unknown at once, without a wait.
+/// at start; "bye":1 when a node stops). An id naming no live node is unknown at once, without a wait.
 /// </para>
 /// </summary>
 public sealed class RealtimeRelay : IAsyncDisposable
@@ -114,7 +114,8 @@ public sealed class RealtimeRelay : IAsyncDisposable
         switch (Str(notice["t"]))
         {
             case "h":
-                if (node.Length > 0) _peers[node] = Environment.TickCount64;
+                if (notice["bye"] is not null) _peers.TryRemove(node, out _); // stopping: its clients are gone
+                else if (node.Length > 0) _peers[node] = Environment.TickCount64;
                 if (notice["r"] is not null) _ = AnnounceAsync(false);
                 return true;
             case "y":
@@ -233,6 +234,21 @@ public sealed class RealtimeRelay : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _heartbeat;
+        if (_bus.IsShared)
+        {
+            // The others answer 404 for this node's clients at once instead of waiting for an answer (the host disposes
+            // the bus after the fan-out, so it still publishes).
+            try
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                foreach (var p in _codec.Encode(new JsonObject { ["t"] = "h", ["bye"] = 1 })) await _bus.PublishAsync(p, deadline.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or Npgsql.NpgsqlException) { }
+            catch (Exception ex)
+            {
+                _onError(ex);
+            }
+        }
         _stop.Dispose();
     }
 }

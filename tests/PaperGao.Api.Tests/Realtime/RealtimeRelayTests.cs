@@ -173,6 +173,27 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task A_stopping_node_says_so_and_its_clients_are_unknown_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync(ct);
+        var (_, b, _) = c;
+        string clientId;
+        await using (var third = c.A.StartNode())
+        {
+            await using var stream = await SseStream.OpenAsync(From(third, "10.0.0.1"), ct);
+            clientId = stream.ClientId;
+            await WaitForPeerAsync(b, clientId, ct);
+            Assert.Equal(204, await SubscribeAsync(From(b, "10.0.0.1"), clientId, ct, "messages/*"));
+        }
+        // The third node stopped (its streams ended): B forgets it on its "bye", without waiting for its heartbeat to age.
+        await Eventually.UntilAsync(() => !RelayOf(b).HeldElsewhere(clientId), ct, "node B to forget the stopped node", TimeSpan.FromSeconds(20));
+        var sw = Stopwatch.StartNew();
+        Assert.Equal((404, "Missing or invalid client id."), await PostAsync(From(b, "10.0.0.1"), new { clientId, subscriptions = new[] { "messages/*" } }, ct));
+        Assert.True(sw.Elapsed < RealtimeLimits.ForwardTimeout, $"took {sw.Elapsed}");
+    }
+
+    [Fact]
     public async Task Malformed_or_forged_requests_on_the_bus_are_answered_and_change_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -191,6 +212,14 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
         };
         await using (var listen = new NpgsqlCommand("LISTEN " + PostgresRealtimeBus.ChannelName, conn)) await listen.ExecuteNonQueryAsync(ct);
 
+        async Task NotifyAsync(JsonObject notice)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_notify($1, $2)", conn);
+            cmd.Parameters.AddWithValue(PostgresRealtimeBus.ChannelName);
+            cmd.Parameters.AddWithValue(notice.ToJsonString());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
         async Task<int> AskAsync(JsonObject request)
         {
             var id = Guid.NewGuid().ToString("N");
@@ -199,12 +228,7 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
             request["i"] = id;
             request["p"] ??= "main";
             request["c"] ??= stream.ClientId;
-            await using (var cmd = new NpgsqlCommand("SELECT pg_notify($1, $2)", conn))
-            {
-                cmd.Parameters.AddWithValue(PostgresRealtimeBus.ChannelName);
-                cmd.Parameters.AddWithValue(request.ToJsonString());
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
+            await NotifyAsync(request);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
             deadline.CancelAfter(TimeSpan.FromSeconds(20));
             while (true)
@@ -230,6 +254,15 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
         Assert.Equal(404, await AskAsync(new JsonObject { ["k"] = "s", ["s"] = new JsonArray(), ["ip"] = "10.0.0.1", ["c"] = stream.ClientId[..8] + "x" }));
         Assert.Equal(404, await AskAsync(new JsonObject { ["k"] = "o", ["code"] = "c", ["ip"] = "10.0.0.1" })); // not subscribed to @oauth2
         Assert.Equal(400, await AskAsync(new JsonObject { ["k"] = "o", ["ip"] = "10.0.0.1" })); // no code
+
+        // A node that announced itself and then does not answer (it died a moment ago): B waits for it, then says 404.
+        var silent = "deadnode" + new string('q', 32);
+        await NotifyAsync(new JsonObject { ["n"] = "deadnode", ["t"] = "h" });
+        await Eventually.UntilAsync(() => RelayOf(b).HeldElsewhere(silent), ct, "node B to hear the silent node", TimeSpan.FromSeconds(20));
+        var sw = Stopwatch.StartNew();
+        Assert.Equal((404, "Missing or invalid client id."), await PostAsync(From(b, "10.0.0.1"), new { clientId = silent, subscriptions = new[] { "messages/*" } }, ct));
+        Assert.True(sw.Elapsed >= RealtimeLimits.ForwardTimeout - TimeSpan.FromMilliseconds(50), $"took {sw.Elapsed}");
+        using (var r = await From(b, "10.0.0.1").GetAsync("/api/oauth2-redirect?code=abc&state=" + silent, ct)) Assert.Equal(404, (int)r.StatusCode);
 
         // The stream and its subscription are untouched, and B still works.
         var id = await CreateMessageAsync(su, new { text = "still", room = "public" }, ct);
