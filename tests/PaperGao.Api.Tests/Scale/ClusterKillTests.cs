@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using PaperGao.Api.Tests.Configuration;
-using PaperGao.Api.Tests.Durability;
 using PaperGao.Api.Tests.Infrastructure;
 using PaperGao.Api.Tests.Realtime;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
@@ -36,20 +34,8 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
         using var stopLoad = new CancellationTokenSource();
         try
         {
-            var (code, _, err) = await Executable.RunAsync(["superuser", "upsert", Email, Password, "--dir", nodes[0].Dir, "--db", db.ConnectionString], null, ct);
-            Assert.True(code == 0, err);
-            await Task.WhenAll(nodes.Select(n => n.StartAsync(db.ConnectionString, ct)));
-            Phase("3 nodes healthy");
-
-            var token = await nodes[0].SignInAsync(Email, Password, ct);
-            foreach (var n in nodes) n.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
-            await CreateAsync(nodes[0].Http, new JsonObject
-            {
-                ["name"] = "posts", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
-                ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
-            }, ct);
-            // Nodes 2 and 3 learn the new collection through the bus.
-            foreach (var n in nodes.Skip(1)) await ClusterNode.UntilAsync(async () => (await n.Http.GetAsync("/api/collections/posts/records?perPage=1", ct)).IsSuccessStatusCode, "node " + n.Index + " knows posts", ct);
+            var token = await ClusterNode.StartClusterAsync(nodes, db.ConnectionString, Email, Password, ct);
+            Phase("3 nodes healthy, posts known on all");
 
             // A subscriber on node 2, which survives.
             using var streamClient = new HttpClient { BaseAddress = new Uri(nodes[1].Url), Timeout = Timeout.InfiniteTimeSpan };
@@ -157,12 +143,8 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
             Assert.Equal(200, status);
             Assert.Equal(created!["id"]!.GetValue<string>(), (await again.NextAsync(ct, TimeSpan.FromSeconds(10))).Json["record"]!["id"]!.GetValue<string>());
 
-            foreach (var n in nodes.Take(2))
-            {
-                var log = n.Exe!.Stdout + n.Exe.Stderr;
-                Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
-                Assert.DoesNotContain("queue full", log, StringComparison.Ordinal);
-            }
+            Assert.All(nodes.Take(2), n => Assert.DoesNotContain("Unhandled exception", n.Log, StringComparison.Ordinal));
+            Assert.All(nodes.Take(2), n => Assert.DoesNotContain("queue full", n.Log, StringComparison.Ordinal));
         }
         finally
         {

@@ -52,6 +52,32 @@ internal sealed class ClusterNode : IAsyncDisposable
         old.Dispose();
     }
 
+    /// <summary>The node's log so far (stdout and stderr).</summary>
+    public string Log => Exe is null ? "" : Exe.Stdout + Exe.Stderr;
+
+    /// <summary>
+    /// Upserts the superuser, starts every node on <paramref name="db"/> and waits for their health, signs in on the
+    /// first and gives every node's client the token, then creates `posts` (a text field `text`; guests list, view and
+    /// create) there and waits until the other nodes know it (through the bus). Returns the token.
+    /// </summary>
+    public static async Task<string> StartClusterAsync(ClusterNode[] nodes, string db, string email, string password, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? env = null)
+    {
+        var (code, _, err) = await Executable.RunAsync(["superuser", "upsert", email, password, "--dir", nodes[0].Dir, "--db", db], null, ct);
+        if (code != 0) throw new InvalidOperationException("superuser upsert failed: " + err);
+        await Task.WhenAll(nodes.Select(n => n.StartAsync(db, ct, env)));
+        var token = await nodes[0].SignInAsync(email, password, ct);
+        foreach (var n in nodes) n.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
+        await Records.RecordsTestData.CreateAsync(nodes[0].Http, new JsonObject
+        {
+            ["name"] = "posts", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
+        }, ct);
+        foreach (var n in nodes.Skip(1))
+            await UntilAsync(async () => (await n.Http.GetAsync("/api/collections/posts/records?perPage=1", ct)).IsSuccessStatusCode, $"node {n.Index} knows posts", ct);
+        return token;
+    }
+
     /// <summary>The superuser's token, signed in on this node.</summary>
     public async Task<string> SignInAsync(string email, string password, CancellationToken ct)
     {
