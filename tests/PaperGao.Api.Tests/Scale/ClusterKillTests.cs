@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using PaperGao.Api.Tests.Configuration;
-using PaperGao.Api.Tests.Durability;
 using PaperGao.Api.Tests.Infrastructure;
 using PaperGao.Api.Tests.Realtime;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
@@ -23,26 +21,6 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
     private const string Password = "Kill-test-123456";
     private const int Workers = 4;
 
-    private sealed class Node(int index, int port, string dir)
-    {
-        public int Index { get; } = index;
-        public int Port { get; } = port;
-        public string Dir { get; } = dir;
-        public string Url => $"http://127.0.0.1:{Port}";
-        public Executable? Exe { get; set; }
-        public volatile bool Alive;
-        public HttpClient Http { get; private set; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-
-        /// <summary>A fresh client (no pooled connection to the killed process) with the superuser's token.</summary>
-        public void RenewClient(string token)
-        {
-            var old = Http;
-            Http = new HttpClient { BaseAddress = old.BaseAddress, Timeout = old.Timeout };
-            Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
-            old.Dispose();
-        }
-    }
-
     private sealed record Failure(int Node, long SentAt, string What);
 
     [Fact]
@@ -52,25 +30,12 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
         var clock = Stopwatch.StartNew();
         void Phase(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: {what}");
         await using var db = await postgres.CreateDatabaseAsync(ct);
-        var nodes = Enumerable.Range(1, 3).Select(i => new Node(i, ServerProcess.FreePort(),
-            Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "papergao-kill-" + Guid.NewGuid().ToString("N")[..10])).FullName)).ToArray();
+        var nodes = Enumerable.Range(1, 3).Select(i => new ClusterNode(i)).ToArray();
         using var stopLoad = new CancellationTokenSource();
         try
         {
-            var (code, _, err) = await Executable.RunAsync(["superuser", "upsert", Email, Password, "--dir", nodes[0].Dir, "--db", db.ConnectionString], null, ct);
-            Assert.True(code == 0, err);
-            await Task.WhenAll(nodes.Select(n => StartAsync(n, db.ConnectionString, ct)));
-            Phase("3 nodes healthy");
-
-            var token = await SignInAsync(nodes[0], ct);
-            foreach (var n in nodes) n.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
-            await CreateAsync(nodes[0].Http, new JsonObject
-            {
-                ["name"] = "posts", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
-                ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
-            }, ct);
-            // Nodes 2 and 3 learn the new collection through the bus.
-            foreach (var n in nodes.Skip(1)) await UntilAsync(async () => (await n.Http.GetAsync("/api/collections/posts/records?perPage=1", ct)).IsSuccessStatusCode, "node " + n.Index + " knows posts", ct);
+            var token = await ClusterNode.StartClusterAsync(nodes, db.ConnectionString, Email, Password, ct);
+            Phase("3 nodes healthy, posts known on all");
 
             // A subscriber on node 2, which survives.
             using var streamClient = new HttpClient { BaseAddress = new Uri(nodes[1].Url), Timeout = Timeout.InfiniteTimeSpan };
@@ -124,7 +89,7 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
 
             Phase("load running");
             var victim = nodes[2];
-            await UntilAsync(() => Task.FromResult(Volatile.Read(ref perNode[3]) >= 40), "node 3 took its share of the load", ct);
+            await ClusterNode.UntilAsync(() => Task.FromResult(Volatile.Read(ref perNode[3]) >= 40), "node 3 took its share of the load", ct);
             victim.Alive = false; // the load balancer sends it nothing new; what is in flight now meets the kill
             var killedAt = Stopwatch.GetTimestamp();
             victim.Exe!.Kill();
@@ -134,13 +99,13 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
 
             Phase($"node 3 killed after {Volatile.Read(ref perNode[3])} creates there");
             var afterKill = acknowledged.Count;
-            await UntilAsync(() => Task.FromResult(acknowledged.Count >= afterKill + 100), "nodes 1 and 2 keep acknowledging creates", ct);
+            await ClusterNode.UntilAsync(() => Task.FromResult(acknowledged.Count >= afterKill + 100), "nodes 1 and 2 keep acknowledging creates", ct);
             Phase("100 more creates on nodes 1 and 2");
             victim.RenewClient(token);
-            await StartAsync(victim, db.ConnectionString, ct); // same data dir and port: a restart
+            await victim.StartAsync(db.ConnectionString, ct); // same data dir and port: a restart
             Phase("node 3 healthy again");
             var beforeBack = Volatile.Read(ref perNode[3]);
-            await UntilAsync(() => Task.FromResult(Volatile.Read(ref perNode[3]) >= beforeBack + 40), "the restarted node 3 acknowledges creates", ct);
+            await ClusterNode.UntilAsync(() => Task.FromResult(Volatile.Read(ref perNode[3]) >= beforeBack + 40), "the restarted node 3 acknowledges creates", ct);
             await stopLoad.CancelAsync();
             await Task.WhenAll(workers);
             Phase($"load stopped: {acknowledged.Count} acknowledged creates, {failures.Count} failures");
@@ -163,7 +128,7 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
             }
 
             // Node 2's subscriber got an event for each of them, node 3's last acknowledged creates before the kill included.
-            await UntilAsync(() => Task.FromResult(acknowledged.Keys.All(events.ContainsKey)), "every acknowledged create reached node 2's subscriber", ct,
+            await ClusterNode.UntilAsync(() => Task.FromResult(acknowledged.Keys.All(events.ContainsKey)), "every acknowledged create reached node 2's subscriber", ct,
                 () => $"{acknowledged.Keys.Count(id => !events.ContainsKey(id))} of {acknowledged.Count} missing, from nodes "
                       + string.Join(",", acknowledged.Where(a => !events.ContainsKey(a.Key)).Select(a => a.Value).Distinct().Order()));
             Assert.False(reading.IsCompleted, "node 2's realtime stream ended");
@@ -178,47 +143,13 @@ public sealed class ClusterKillTests(PostgresCluster postgres)
             Assert.Equal(200, status);
             Assert.Equal(created!["id"]!.GetValue<string>(), (await again.NextAsync(ct, TimeSpan.FromSeconds(10))).Json["record"]!["id"]!.GetValue<string>());
 
-            foreach (var n in nodes.Take(2))
-            {
-                var log = n.Exe!.Stdout + n.Exe.Stderr;
-                Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
-                Assert.DoesNotContain("queue full", log, StringComparison.Ordinal);
-            }
+            Assert.All(nodes.Take(2), n => Assert.DoesNotContain("Unhandled exception", n.Log, StringComparison.Ordinal));
+            Assert.All(nodes.Take(2), n => Assert.DoesNotContain("queue full", n.Log, StringComparison.Ordinal));
         }
         finally
         {
             await stopLoad.CancelAsync();
-            foreach (var n in nodes)
-            {
-                if (n.Exe is not null) await n.Exe.DisposeAsync();
-                n.Http.Dispose();
-                try { Directory.Delete(n.Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            }
-        }
-    }
-
-    private static async Task StartAsync(Node n, string db, CancellationToken ct)
-    {
-        n.Exe = Executable.Start(["serve", "--http", $"127.0.0.1:{n.Port}", "--dir", n.Dir, "--db", db]);
-        await n.Exe.WaitHealthyAsync(n.Url, ct);
-        n.Alive = true;
-    }
-
-    private static async Task<string> SignInAsync(Node n, CancellationToken ct)
-    {
-        using var client = new HttpClient();
-        using var r = await client.PostAsJsonAsync(n.Url + "/api/collections/_superusers/auth-with-password", new { identity = Email, password = Password }, ct);
-        r.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["token"]!.GetValue<string>();
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct, Func<string>? detail = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 45 s: {what} {detail?.Invoke()}".TrimEnd());
-            await Task.Delay(20, ct);
+            foreach (var n in nodes) await n.DisposeAsync();
         }
     }
 }

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
-using PaperGao.Api.Tests.Configuration;
-using PaperGao.Api.Tests.Durability;
 using PaperGao.Api.Tests.Infrastructure;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
 
@@ -13,33 +11,30 @@ namespace PaperGao.Api.Tests.Scale;
 
 /// <summary>
 /// Three real `papergao serve` processes on one PostgreSQL under a steady create load (all three nodes take creates):
-/// a schema change (a new field) and a settings change (appName) made on node 1 are served by nodes 2 and 3 within
-/// <see cref="Deadline"/> of node 1's answer, with no failed request. Then every node's bus connection is terminated
-/// (pg_terminate_backend: 57P01, as at a PostgreSQL restart) and changes are made while the nodes reconnect: the nodes
-/// reload what they missed, and the loss is not logged as a fan-out failure. The measured times are printed.
+/// a schema change (a new field) and a settings change (appName) made on node 1 are served by nodes 2 and 3, each
+/// within <see cref="Deadline"/> of node 1's answer and with a median within the goal of one second, with no
+/// failed request. Then every node's bus connection is terminated (pg_terminate_backend: 57P01, as at a PostgreSQL
+/// restart) and changes are made while the nodes reconnect: the nodes reload what they missed, and the loss is not
+/// logged as a fan-out failure. The measured times are printed (CLUSTER-PROPAGATION lines).
 /// </summary>
 public sealed class ClusterPropagationTests(PostgresCluster postgres)
 {
     /// <summary>
-    /// The goal is "within a second". Measured on the 2-core machine at load average 20-60 (several runs, see
-    /// docs/scaling.md): schema changes and settings changes reached the other nodes in 3-~300 ms.
+    /// The goal is one second. Measured alone on the 2-core machine at load average 26-45 (7 runs with the times
+    /// printed, 84 times): schema changes 24-799 ms (median 196), settings changes 12-224 ms (median 56), each run's
+    /// median 72-208 ms. The slowest grew with the load, and the suite runs beside other tests on a loaded CI machine,
+    /// so each change must arrive within 2 s and the median within 1 s.
     /// </summary>
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Goal = TimeSpan.FromSeconds(1);
 
     private const string Email = "admin@propagation.test";
     private const string Password = "Propagation-test-123";
     private const int Workers = 4;
     private const int Rounds = 3;
 
-    private sealed record Node(int Index, int Port, string Dir)
-    {
-        public string Url => $"http://127.0.0.1:{Port}";
-        public Executable? Exe { get; set; }
-        public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(30) };
-    }
-
     [Fact]
-    public async Task Schema_and_settings_changes_on_one_node_reach_the_others_within_a_second_under_load()
+    public async Task Schema_and_settings_changes_on_one_node_reach_the_others_under_load()
     {
         var ct = TestContext.Current.CancellationToken;
         // Printed with the suite's output (like the other measurements) and kept in the test's own output.
@@ -49,27 +44,13 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
             TestContext.Current.TestOutputHelper?.WriteLine(line);
         }
         await using var db = await postgres.CreateDatabaseAsync(ct);
-        var nodes = Enumerable.Range(1, 3).Select(i => new Node(i, ServerProcess.FreePort(),
-            Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "papergao-propagation-" + Guid.NewGuid().ToString("N")[..10])).FullName)).ToArray();
+        var nodes = Enumerable.Range(1, 3).Select(i => new ClusterNode(i)).ToArray();
         using var stopLoad = new CancellationTokenSource();
         try
         {
-            var (code, _, err) = await Executable.RunAsync(["superuser", "upsert", Email, Password, "--dir", nodes[0].Dir, "--db", db.ConnectionString], null, ct);
-            Assert.True(code == 0, err);
             // The bus's reconnect is a debug line: shown here so the test can see it.
             var env = new Dictionary<string, string> { ["Logging__LogLevel__PaperGao.Realtime"] = "Debug" };
-            foreach (var n in nodes) n.Exe = Executable.Start(["serve", "--http", $"127.0.0.1:{n.Port}", "--dir", n.Dir, "--db", db.ConnectionString], env);
-            await Task.WhenAll(nodes.Select(n => n.Exe!.WaitHealthyAsync(n.Url, ct)));
-
-            var token = await SignInAsync(nodes[0], ct);
-            foreach (var n in nodes) n.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", token);
-            await CreateAsync(nodes[0].Http, new JsonObject
-            {
-                ["name"] = "posts", ["type"] = "base", ["listRule"] = "", ["viewRule"] = "", ["createRule"] = "",
-                ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
-            }, ct);
-            foreach (var n in nodes.Skip(1))
-                await UntilAsync(async () => (await n.Http.GetAsync("/api/collections/posts/records?perPage=1", ct)).IsSuccessStatusCode, $"node {n.Index} knows posts", ct);
+            await ClusterNode.StartClusterAsync(nodes, db.ConnectionString, Email, Password, ct, env);
 
             // The load: creates round-robin over the three nodes until the end.
             var acknowledged = 0;
@@ -91,7 +72,7 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
                     }
                 }
             }, CancellationToken.None)).ToArray();
-            await UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= 60), "the load runs", ct);
+            await ClusterNode.UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= 60), "the load runs", ct);
 
             var schemaTimes = new List<double>();
             var settingsTimes = new List<double>();
@@ -122,36 +103,29 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
             Print($"after the bus connections were terminated: nodes 2, 3 served the changes made meanwhile {Ms(gapTimes)} after node 1 answered");
 
             var before = Volatile.Read(ref acknowledged);
-            await UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= before + 30), "the load goes on after the reconnect", ct);
+            await ClusterNode.UntilAsync(() => Task.FromResult(Volatile.Read(ref acknowledged) >= before + 30), "the load goes on after the reconnect", ct);
             await stopLoad.CancelAsync();
             await Task.WhenAll(workers);
             Print($"load: {acknowledged} acknowledged creates, {failures.Count} failures");
 
             Assert.True(failures.IsEmpty, $"{failures.Count} failed requests, e.g. {failures.FirstOrDefault()}");
-            var worst = schemaTimes.Concat(settingsTimes).Max();
-            Assert.True(worst <= Deadline.TotalMilliseconds,
-                $"a change took {worst:F0} ms to reach another node (deadline {Deadline.TotalMilliseconds} ms): schema {Ms([.. schemaTimes])}, settings {Ms([.. settingsTimes])}");
-            foreach (var n in nodes)
-            {
-                var log = n.Exe!.Stdout + n.Exe.Stderr;
-                Assert.DoesNotContain("Realtime fan-out failed", log, StringComparison.Ordinal);
-                Assert.Contains("realtime bus lost its listening connection", log, StringComparison.Ordinal);
-            }
+            var all = schemaTimes.Concat(settingsTimes).Order().ToArray();
+            var measured = $"schema {Ms([.. schemaTimes])}, settings {Ms([.. settingsTimes])}";
+            Assert.True(all[^1] <= Deadline.TotalMilliseconds, $"a change took {all[^1]:F0} ms to reach another node (deadline {Deadline.TotalMilliseconds} ms): {measured}");
+            var median = all[all.Length / 2];
+            Assert.True(median <= Goal.TotalMilliseconds, $"the median change took {median:F0} ms to reach another node (goal {Goal.TotalMilliseconds} ms): {measured}");
+            Assert.All(nodes, n => Assert.DoesNotContain("Realtime fan-out failed", n.Log, StringComparison.Ordinal));
+            Assert.All(nodes, n => Assert.Contains("realtime bus lost its listening connection", n.Log, StringComparison.Ordinal));
         }
         finally
         {
             await stopLoad.CancelAsync();
-            foreach (var n in nodes)
-            {
-                if (n.Exe is not null) await n.Exe.DisposeAsync();
-                n.Http.Dispose();
-                try { Directory.Delete(n.Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            }
+            foreach (var n in nodes) await n.DisposeAsync();
         }
     }
 
     /// <summary>Adds a text field to posts on <paramref name="node"/>; returns the time of its answer.</summary>
-    private static async Task<long> AddFieldAsync(Node node, string field, CancellationToken ct)
+    private static async Task<long> AddFieldAsync(ClusterNode node, string field, CancellationToken ct)
     {
         var collection = await GetJsonAsync(node.Http, "/api/collections/posts", ct);
         var fields = collection["fields"]!.AsArray();
@@ -161,7 +135,7 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
         return Stopwatch.GetTimestamp();
     }
 
-    private static async Task<long> SetAppNameAsync(Node node, string name, CancellationToken ct)
+    private static async Task<long> SetAppNameAsync(ClusterNode node, string name, CancellationToken ct)
     {
         var (status, body) = await SendAsync(node.Http, HttpMethod.Patch, "/api/settings", new { meta = new { appName = name } }, ct);
         Assert.True(status == 200, body?.ToJsonString());
@@ -169,14 +143,14 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
     }
 
     /// <summary>The node accepts and returns the field: a create with it answers with its value.</summary>
-    private static async Task<bool> HasFieldAsync(Node node, string field, CancellationToken ct)
+    private static async Task<bool> HasFieldAsync(ClusterNode node, string field, CancellationToken ct)
     {
         var (status, body) = await SendAsync(node.Http, HttpMethod.Post, "/api/collections/posts/records", new JsonObject { ["text"] = "probe", [field] = "v" }, ct);
         Assert.True(status == 200, body?.ToJsonString());
         return (string?)body?[field] == "v";
     }
 
-    private static async Task<bool> HasAppNameAsync(Node node, string name, CancellationToken ct) =>
+    private static async Task<bool> HasAppNameAsync(ClusterNode node, string name, CancellationToken ct) =>
         (string?)(await GetJsonAsync(node.Http, "/api/settings", ct))["meta"]?["appName"] == name;
 
     /// <summary>Polls <paramref name="condition"/> (one request after the other) and returns the ms from <paramref name="since"/> to the answer that met it.</summary>
@@ -207,23 +181,5 @@ public sealed class ClusterPropagationTests(PostgresCluster postgres)
     {
         try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
         catch (IOException) { return "?"; }
-    }
-
-    private static async Task<string> SignInAsync(Node n, CancellationToken ct)
-    {
-        using var client = new HttpClient();
-        using var r = await client.PostAsJsonAsync(n.Url + "/api/collections/_superusers/auth-with-password", new { identity = Email, password = Password }, ct);
-        r.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await r.Content.ReadAsStringAsync(ct))!["token"]!.GetValue<string>();
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 45 s: {what}");
-            await Task.Delay(20, ct);
-        }
     }
 }
