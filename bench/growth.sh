@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Growth bench: how the cost of view, list (with and without the total), create and update moves with the number of
-# rows. For each database and size, run.sh --suite growth starts a fresh server, creates `posts`, writes N rows straight
-# into its table (lib/bulk-seed.js) and measures. The sizes are interleaved over rounds (10k 1M 10k 1M …) so that the
-# machine's drift hits every size alike. Run by hand (not part of ./test.sh):
+# Growth bench: how the cost of view, list (with, without and with an estimated total), create, update and the realtime
+# fan-out (SSE subscribers receiving a steady create load) moves with the number of rows. For each database and size,
+# run.sh --suite growth starts a fresh server, creates `posts`, writes N rows straight into its table
+# (lib/bulk-seed.js) and measures, waiting for the server to go idle before each scenario. The sizes are interleaved
+# over rounds (10k 1M 10k 1M …) so that the machine's drift hits every size alike. Run by hand (not part of ./test.sh):
 #
 #   bench/growth.sh [--sqlite-sizes "10000 1000000"] [--pg-sizes "10000 1000000"] [--db NPGSQL_CONN]
-#                   [--rounds 2] [--artifacts DIR] [--no-build] [--suite growth|signin-growth] [run.sh options, e.g. --duration 5]
+#                   [--rounds 2] [--artifacts DIR] [--no-build] [--suite growth|signin-growth]
+#                   [run.sh options, e.g. --duration 5 --rt-subscribers 100 --rt-rate 50]
 #
 # --suite signin-growth: the sizes are numbers of users (e.g. "1000 1000000"), written straight into `users` with the
 # bcrypt hash of one user signed up through the API; the scenario is auth-with-password at 8 connections.
-# 10M posts: --pg-sizes "10000 1000000 10000000" (PostgreSQL seeds 10M rows in a few minutes; SQLite's seeding is
-# one statement in one transaction, ~6 min per million rows on a loaded machine).
+# 10M posts: --sqlite-sizes / --pg-sizes "10000 1000000 10000000" (seeding 10M rows takes about 1-3 minutes on SQLite
+# and 2.5-4 on PostgreSQL on the loaded machine; the SQLite file grows to 1.3 GB, PostgreSQL's database to 2.8 GB).
 #
 # Without --db only SQLite runs. Writes bench/results/growth.md (signin-growth.md) — the table: req/s per size, each
 # size's mean over the rounds, and the largest size as a multiple of the smallest's cost — and growth.json.
@@ -26,7 +28,7 @@ while [ $# -gt 0 ]; do
     --artifacts) ART_ARGS=(--artifacts "$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --suite) SUITE=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) REST+=("$1"); shift ;;
   esac
 done

@@ -9,7 +9,7 @@
 //               SQLite, so its tables have no sqlite_stat1 either. Speed (sqliteSession below): the shell's default
 //               page cache is 2 MB (500 pages) while the `views` index takes rows at 1,000 places at once (one leaf
 //               per value): nearly every row evicted a dirty page into the WAL and read another back (about 3 KB
-//               written and read per row, mostly system time), so a million rows took 27 s at load 33 and 376 s at
+//               written and read per row, mostly system time), so a million rows took 27 s at load 36 and 376 s at
 //               load 60. With a 256 MB cache the pages the inserts touch stay in memory: 10M rows in 131 s at load 33.
 // Row i (1..N): id 'r' + i in 14 digits (15 chars of [a-z0-9], like the server's ids), views (i * 7919) % 1000 (every
 // value 0-999 equally often: about half match `views > 500`), status a/b/c, fixed created/updated.
@@ -44,7 +44,7 @@ function sqliteSession (statements) {
     ...statements, 'PRAGMA wal_checkpoint(TRUNCATE);', ''].join('\n')
 }
 
-// INSERT … SELECT over i = 1..n from a recursive CTE, one transaction per `chunk` rows. select(i) is the SELECT list.
+// INSERT … SELECT over i = 1..n from a recursive CTE, one transaction per `chunk` rows; `select` is the SELECT list (over i).
 function sqliteChunks (n, table, columns, select, chunk = 500000) {
   const out = []
   for (let a = 1; a <= n; a += chunk) {

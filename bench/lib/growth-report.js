@@ -28,7 +28,7 @@ for (const kind of ['sqlite', 'postgres']) {
     const cpu = per.map(p => p.map(x => x.cpuUsPerReq))
     const ratio = mean(rps[0]) / mean(rps[rps.length - 1])
     summary[kind][s] = sizes.map((n, i) => ({ rows: n, rps: rps[i], cpuUsPerReq: cpu[i] }))
-    out.push(`| ${s} | ${rps.map(a => `${fmt(mean(a))} (${a.map(fmt).join(' / ')})`).join(' | ')} | ${cpu.map(a => (a.some(v => v === null) ? 'n/a' : Math.round(mean(a)))).join(' | ')} | ×${ratio.toFixed(2)} |`)
+    out.push(`| ${s} | ${rps.map(a => `${fmt(mean(a))} (${a.map(fmt).join(' / ')})`).join(' | ')} | ${cpu.map(a => a.filter(v => v !== null)).map(a => (a.length ? Math.round(mean(a)) : 'n/a')).join(' | ')} | ${isFinite(ratio) ? `×${ratio.toFixed(2)}` : 'no answer at the largest size'} |`)
   }
   // The realtime scenario (lib/realtime-fanout.js): one row per run, since its figures are not req/s alone.
   const rt = rows.filter(r => r.kind === kind).map(r => ({ r, x: r.run.scenarios.find(x => x.scenario === 'realtime') })).filter(o => o.x && o.x.realtime)
