@@ -62,7 +62,7 @@ public sealed class LogStore : IAsyncDisposable
                     p.Add(row.Message);
                     p.Add(row.DataJson);
                 }
-                await Database.ExecuteAsync(tx, InsertSql(count), p, ct);
+                await RunAsync(tx, InsertSql(count), p, ct);
             }
             foreach (var m in minutes)
             {
@@ -74,9 +74,18 @@ public sealed class LogStore : IAsyncDisposable
                 p.Add(m.DurationSum);
                 p.Add(m.MaxMs);
                 foreach (var b in m.Buckets) p.Add((double)b);
-                await Database.ExecuteAsync(tx, upsert, p, ct);
+                await RunAsync(tx, upsert, p, ct);
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// Every statement of a log write is one of its last (nothing reads in between): on PostgreSQL they all go with the
+    /// COMMIT, one round trip instead of one each plus the COMMIT's (<see cref="ProjectDatabase.DeferLastStatement"/>).
+    /// </summary>
+    private async Task RunAsync(DbTransaction tx, string sql, SqlParams p, CancellationToken ct)
+    {
+        if (!Database.DeferLastStatement(tx, sql, p, _ => null)) await Database.ExecuteAsync(tx, sql, p, ct);
     }
 
     private readonly string?[] _insertSql = new string?[RowsPerInsert + 1];

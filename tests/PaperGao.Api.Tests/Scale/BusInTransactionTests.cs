@@ -19,12 +19,6 @@ namespace PaperGao.Api.Tests.Scale;
 /// </summary>
 public sealed class BusInTransactionTests(PostgresCluster postgres)
 {
-    private static Task InTransaction(PaperGaoHostSettings s)
-    {
-        s.RealtimeNotify = "transaction";
-        return Task.CompletedTask;
-    }
-
     private static Func<PaperGaoHostSettings, Task> Mode(string mode) => s =>
     {
         s.RealtimeNotify = mode;

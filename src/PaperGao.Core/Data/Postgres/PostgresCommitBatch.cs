@@ -16,7 +16,7 @@ public sealed class PostgresCommitBatch
     private static readonly AsyncLocal<PostgresCommitBatch?> Current = new();
     private readonly NpgsqlTransaction _transaction;
     private readonly List<(string Channel, string Payload)> _notices = [];
-    private (string Sql, SqlParams Parameters, Func<DbException, Exception?> MapError)? _last;
+    private readonly List<(string Sql, SqlParams Parameters, Func<DbException, Exception?> MapError)> _held = [];
 
     private PostgresCommitBatch(NpgsqlTransaction transaction) => _transaction = transaction;
 
@@ -35,16 +35,15 @@ public sealed class PostgresCommitBatch
     }
 
     /// <summary>
-    /// Holds back the last statement of <paramref name="transaction"/> to send it in front of its COMMIT. Only for a
-    /// statement after which nothing reads or writes through the transaction (the caller knows); false when the
-    /// transaction's commit is not this class's (run it now). A database error of the statement surfaces from the commit,
-    /// as <paramref name="mapError"/>'s answer when it gives one.
+    /// Holds back a statement of <paramref name="transaction"/> to send it in front of its COMMIT, after the ones held
+    /// back before it. Only for the last statements: nothing reads or writes through the transaction after the first one
+    /// held back (the caller knows); false when the transaction's commit is not this class's (run it now). A database
+    /// error of the statement surfaces from the commit, as <paramref name="mapError"/>'s answer when it gives one.
     /// </summary>
     internal static bool DeferLast(DbTransaction transaction, string sql, SqlParams parameters, Func<DbException, Exception?> mapError)
     {
         if (For(transaction) is not { } batch) return false;
-        if (batch._last is not null) throw new InvalidOperationException("A write transaction holds back one last statement at most.");
-        batch._last = (sql, parameters, mapError);
+        batch._held.Add((sql, parameters, mapError));
         return true;
     }
 
@@ -60,19 +59,18 @@ public sealed class PostgresCommitBatch
     /// </summary>
     internal async Task CommitAsync(NpgsqlConnection conn, Action<string, SqlParams?> counted)
     {
-        if (_notices.Count == 0 && _last is null)
+        if (_notices.Count == 0 && _held.Count == 0)
         {
             await _transaction.CommitAsync(CancellationToken.None);
             return;
         }
         await using var batch = new NpgsqlBatch(conn, _transaction);
-        NpgsqlBatchCommand? last = null;
-        if (_last is { } held)
+        foreach (var (sql, parameters, _) in _held)
         {
-            counted(held.Sql, held.Parameters);
-            last = new NpgsqlBatchCommand(held.Sql);
-            held.Parameters.BindTo(last);
-            batch.BatchCommands.Add(last);
+            counted(sql, parameters);
+            var held = new NpgsqlBatchCommand(sql);
+            parameters.BindTo(held);
+            batch.BatchCommands.Add(held);
         }
         var commit = new NpgsqlBatchCommand("COMMIT");
         batch.BatchCommands.Add(commit);
@@ -88,13 +86,17 @@ public sealed class PostgresCommitBatch
             await batch.ExecuteNonQueryAsync(CancellationToken.None);
             Published = true;
         }
-        catch (PostgresException ex) when (last is not null && ReferenceEquals(ex.BatchCommand, last) && _last!.Value.MapError(ex) is { } mapped)
+        catch (PostgresException ex) when (BatchIndex(batch, ex) is var i and >= 0 && i < _held.Count && _held[i].MapError(ex) is { } mapped)
         {
             throw mapped;
         }
-        catch (PostgresException ex) when (ex.BatchCommand is { } failed && !ReferenceEquals(failed, last) && !ReferenceEquals(failed, commit))
+        catch (PostgresException ex) when (BatchIndex(batch, ex) > _held.Count)
         {
             // Committed; a notice failed (the notify queue full, say): the after-commit path publishes them again.
         }
     }
+
+    /// <summary>The failed statement's place in the batch (the held-back ones, then COMMIT, then the notices), or -1.</summary>
+    private static int BatchIndex(NpgsqlBatch batch, PostgresException ex) =>
+        ex.BatchCommand is { } failed ? batch.BatchCommands.IndexOf(failed) : -1;
 }
