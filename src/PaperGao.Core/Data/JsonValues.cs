@@ -1,10 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace PaperGao.Core.Data;
 
 /// <summary>Small helpers to read stored JSON values.</summary>
 public static class JsonValues
 {
+    /// <summary>The node's string, or null when it is missing or not a JSON string.</summary>
+    public static string? StringOf(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
     public static IReadOnlyList<string> ParseStringArray(string raw)
     {
         if (string.IsNullOrEmpty(raw)) return [];

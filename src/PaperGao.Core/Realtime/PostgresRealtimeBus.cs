@@ -9,9 +9,10 @@ namespace PaperGao.Core.Realtime;
 /// listening connection per node. When that connection is lost (PostgreSQL restarted or shut down, the backend
 /// terminated by an administrator: SQL state 57P01, the network) the bus opens a new one; the loss is reported as a
 /// <see cref="RealtimeBusConnectionLostException"/>, not as a failure, and once listening again it asks the node to
-/// reload what the notices of the gap may have said. A record write's notice is published with pg_notify on
-/// the write's own transaction (PostgreSQL delivers it at commit, drops it on rollback); other notices (schema and
-/// settings changes, restores) on a pooled connection of the bus.
+/// reload what the notices of the gap may have said. A record write's notice goes with pg_notify in the batch that
+/// commits the write, right after its COMMIT (<see cref="PublishAtCommit"/>), or inside the write's transaction with
+/// <c>--realtime-notify transaction</c> (<see cref="PublishInTransactionAsync"/>: delivered at commit, dropped on
+/// rollback); other notices (schema and settings changes, restores, the relay's) on a pooled connection of the bus.
 /// </summary>
 public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
 {

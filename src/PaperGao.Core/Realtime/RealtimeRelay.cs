@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using PaperGao.Core.Common;
+using PaperGao.Core.Data;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Records;
 
@@ -110,8 +111,8 @@ public sealed class RealtimeRelay : IAsyncDisposable
     /// <summary>Takes the relay's notices ("q", "y", "h"); false for any other notice.</summary>
     internal bool TryHandle(JsonObject notice)
     {
-        var node = Str(notice["n"]) ?? "";
-        switch (Str(notice["t"]))
+        var node = JsonValues.StringOf(notice["n"]) ?? "";
+        switch (JsonValues.StringOf(notice["t"]))
         {
             case "h":
                 if (notice["bye"] is not null) _peers.TryRemove(node, out _); // stopping: its clients are gone
@@ -119,12 +120,12 @@ public sealed class RealtimeRelay : IAsyncDisposable
                 if (notice["r"] is not null) _ = AnnounceAsync(false);
                 return true;
             case "y":
-                if (Str(notice["to"]) == _codec.NodeId && Str(notice["i"]) is { } id && _pending.TryGetValue(id, out var waiting))
-                    waiting.TrySetResult(new Answer(notice["st"] is JsonValue st && st.TryGetValue<int>(out var status) ? status : 404, Str(notice["m"]) ?? ""));
+                if (JsonValues.StringOf(notice["to"]) == _codec.NodeId && JsonValues.StringOf(notice["i"]) is { } id && _pending.TryGetValue(id, out var waiting))
+                    waiting.TrySetResult(new Answer(notice["st"] is JsonValue st && st.TryGetValue<int>(out var status) ? status : 404, JsonValues.StringOf(notice["m"]) ?? ""));
                 return true;
             case "q":
                 if (node.Length > 0) _peers[node] = Environment.TickCount64;
-                if (RealtimeBroker.TagOf(Str(notice["c"]) ?? "") == _broker.NodeTag) _ = Task.Run(() => AnswerAsync(notice, node));
+                if (RealtimeBroker.TagOf(JsonValues.StringOf(notice["c"]) ?? "") == _broker.NodeTag) _ = Task.Run(() => AnswerAsync(notice, node));
                 return true;
             default:
                 return false;
@@ -149,7 +150,7 @@ public sealed class RealtimeRelay : IAsyncDisposable
         }
         try
         {
-            var reply = new JsonObject { ["t"] = "y", ["to"] = from, ["i"] = Str(request["i"]), ["st"] = answer.Status, ["m"] = answer.Message };
+            var reply = new JsonObject { ["t"] = "y", ["to"] = from, ["i"] = JsonValues.StringOf(request["i"]), ["st"] = answer.Status, ["m"] = answer.Message };
             foreach (var p in _codec.Encode(reply)) await _bus.PublishAsync(p, CancellationToken.None);
         }
         catch (Exception ex)
@@ -162,19 +163,19 @@ public sealed class RealtimeRelay : IAsyncDisposable
 
     private async Task<Answer> ApplyAsync(JsonObject request)
     {
-        var projectName = Str(request["p"]) ?? "";
-        var client = _broker.Find(projectName, Str(request["c"]) ?? "");
+        var projectName = JsonValues.StringOf(request["p"]) ?? "";
+        var client = _broker.Find(projectName, JsonValues.StringOf(request["c"]) ?? "");
         if (client is null || _findProject(projectName) is not { } project) return NotFound;
-        var ip = Str(request["ip"]) ?? throw Malformed();
-        switch (Str(request["k"]))
+        var ip = JsonValues.StringOf(request["ip"]) ?? throw Malformed();
+        switch (JsonValues.StringOf(request["k"]))
         {
             case "o":
-                var code = Str(request["code"]) ?? throw Malformed();
-                return RealtimeBroker.TryHandOffOAuth2(client, ip, code, Str(request["err"]) ?? "") ? new Answer(200, "") : NotFound;
+                var code = JsonValues.StringOf(request["code"]) ?? throw Malformed();
+                return RealtimeBroker.TryHandOffOAuth2(client, ip, code, JsonValues.StringOf(request["err"]) ?? "") ? new Answer(200, "") : NotFound;
             case "s":
-                if (request["s"] is not JsonArray topics || topics.Any(t => Str(t) is null)) throw Malformed();
+                if (request["s"] is not JsonArray topics || topics.Any(t => JsonValues.StringOf(t) is null)) throw Malformed();
                 // The forwarding node validated them; they are checked again with the same limits.
-                var subscriptions = RealtimeBroker.Parse([.. topics.Select(t => Str(t)!)]);
+                var subscriptions = RealtimeBroker.Parse([.. topics.Select(t => JsonValues.StringOf(t)!)]);
                 RealtimeBroker.Apply(client, ip, await AuthOfAsync(project, request), subscriptions);
                 return new Answer(204, "");
             default:
@@ -184,7 +185,6 @@ public sealed class RealtimeRelay : IAsyncDisposable
 
     private static ApiError Malformed() => ApiError.BadRequest("Malformed realtime request from another node.");
 
-    private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>The forwarding node verified the token; this node loads the same auth record (one database).</summary>
     private async Task<RealtimeAuth> AuthOfAsync(Project project, JsonObject request)
@@ -192,7 +192,7 @@ public sealed class RealtimeRelay : IAsyncDisposable
         var superuser = request["su"] is JsonValue su && su.TryGetValue<bool>(out var b) && b;
         var expires = request["ex"] is JsonValue ex && ex.TryGetValue<long>(out var e) ? e : 0;
         if (request["ar"] is null) return superuser ? new RealtimeAuth(null, true) { ExpiresAt = expires } : RealtimeAuth.Guest;
-        var key = Str(request["ar"]) ?? throw Malformed();
+        var key = JsonValues.StringOf(request["ar"]) ?? throw Malformed();
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var collection = slash > 0 ? project.Collections.FindById(key[..slash]) : null;
         Record? record = null;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PaperGao.Core.Common;
+using PaperGao.Core.Data;
 
 namespace PaperGao.Core.Auth.OAuth2;
 
@@ -25,7 +26,7 @@ public sealed class OAuth2Config
         if (o["mappedFields"] is JsonObject mf)
         {
             foreach (var (k, v) in mf)
-                if (Str(v) is { Length: > 0 } s) mapped[k] = s;
+                if (JsonValues.StringOf(v) is { Length: > 0 } s) mapped[k] = s;
         }
         var providers = new List<OAuth2ProviderConfig>();
         if (o["providers"] is JsonArray arr)
@@ -33,9 +34,9 @@ public sealed class OAuth2Config
             foreach (var p in arr.OfType<JsonObject>())
             {
                 providers.Add(new OAuth2ProviderConfig(
-                    Str(p["name"]) ?? "", Str(p["clientId"]) ?? "", Str(p["clientSecret"]) ?? "",
-                    Str(p["authURL"]) ?? Str(p["authUrl"]) ?? "", Str(p["tokenURL"]) ?? Str(p["tokenUrl"]) ?? "",
-                    Str(p["userInfoURL"]) ?? Str(p["userInfoUrl"]) ?? "", Str(p["displayName"]) ?? "",
+                    JsonValues.StringOf(p["name"]) ?? "", JsonValues.StringOf(p["clientId"]) ?? "", JsonValues.StringOf(p["clientSecret"]) ?? "",
+                    JsonValues.StringOf(p["authURL"]) ?? JsonValues.StringOf(p["authUrl"]) ?? "", JsonValues.StringOf(p["tokenURL"]) ?? JsonValues.StringOf(p["tokenUrl"]) ?? "",
+                    JsonValues.StringOf(p["userInfoURL"]) ?? JsonValues.StringOf(p["userInfoUrl"]) ?? "", JsonValues.StringOf(p["displayName"]) ?? "",
                     p["pkce"] is JsonValue pv && pv.TryGetValue<bool>(out var pk) ? pk : null,
                     p["extra"] as JsonObject ?? []));
             }
@@ -74,5 +75,4 @@ public sealed class OAuth2Config
 
     private static FieldError Invalid(string message) => new("validation_invalid_value", message);
 
-    private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
