@@ -43,6 +43,8 @@ test('rich text: loaded on demand, stored HTML sanitised, formatting saved as HT
     await page.keyboard.press('Enter');
     await panel.getByRole('button', { name: 'Bold', exact: true }).click();
     assert.equal(await panel.getByRole('button', { name: 'Bold', exact: true }).getAttribute('aria-pressed'), 'true');
+    // The click leaves the caret in the text (a key typed at once is not lost to the button).
+    assert.equal(await editor.evaluate((el) => el.contains(document.activeElement)), true);
     await page.keyboard.type('bold line');
     await panel.getByRole('button', { name: 'Save' }).click();
     await panel.waitFor({ state: 'detached' });

@@ -81,7 +81,9 @@ export default function RichTextEditor({ label, value, onChange, invalid, descri
     <div className="rte" data-testid="rich-text">
       <div role="toolbar" aria-label={`${label} formatting`} className="rte-toolbar">
         {TOOLS.map((t) => (
-          <button key={t.label} type="button" aria-pressed={active?.[t.label] ?? false} onClick={() => t.run(editor)}>{t.label}</button>
+          // mousedown's default would move focus to the button; Tiptap's focus() gives it back only on the next
+          // animation frame, and a key typed before then is lost. Keeping the focus in the text avoids the gap.
+          <button key={t.label} type="button" aria-pressed={active?.[t.label] ?? false} onMouseDown={(e) => e.preventDefault()} onClick={() => t.run(editor)}>{t.label}</button>
         ))}
       </div>
       <EditorContent editor={editor} />
