@@ -42,9 +42,12 @@ FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}
 # The base image has the non-root user "app" (uid 1654, $APP_UID); PaperGao runs as that user.
 COPY --from=build /out/papergao /app/papergao
 COPY --from=build --chown=$APP_UID:$APP_UID /out/data /data
+# The DOTNET_TC_* values are scripts/runtime.env's (docs/deploy.md, "Runtime settings").
 ENV PAPERGAO_HTTP=0.0.0.0:8090 \
     PAPERGAO_DIR=/data \
-    DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp
+    DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp \
+    DOTNET_TC_CallCountingDelayMs=10 \
+    DOTNET_TC_DelaySingleProcMultiplier=1
 USER $APP_UID
 WORKDIR /data
 VOLUME ["/data"]

@@ -9,6 +9,7 @@
 # Writes bench/results/backup-latest.md.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 RECORDS=200000 FILES=1000 FILE_KB=256 FILE_MB=0 CONNECTIONS=4 DB="" BUILD=1
 OUT_MD="$BENCH_DIR/results/backup-latest.md"

@@ -14,6 +14,7 @@
 // The warm-up runs every path for --warmup seconds first: on a loaded machine the JIT needs that long to leave tier 0.
 const { spawn, execFileSync } = require('child_process')
 const fs = require('fs')
+const { runtimeEnv } = require('./lib/runtime-env')
 const os = require('os')
 const path = require('path')
 const autocannon = require('autocannon')
@@ -53,7 +54,7 @@ async function main () {
   execFileSync('dotnet', [dll, 'superuser', 'upsert', email, password, '--dir', dir], { stdio: 'ignore' })
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore' })
+  const server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir], { stdio: 'ignore', env: runtimeEnv() })
   try {
     await waitHealthy(url)
     const token = (await api(url, null, 'POST', '/api/collections/_superusers/auth-with-password', { identity: email, password })).token

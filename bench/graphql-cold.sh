@@ -10,6 +10,7 @@
 #   bench/graphql-cold.sh --server "dotnet artifacts/bin/PaperGao.Server/release/papergao.dll"
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 SERVER=""; ROUNDS=5; COLLECTIONS=50
 while [ $# -gt 0 ]; do
   case "$1" in

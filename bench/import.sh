@@ -9,6 +9,7 @@
 # Writes bench/results/import-latest.md.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 RECORDS="10000 100000"
 FILES=1000

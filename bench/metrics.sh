@@ -9,6 +9,7 @@
 # Writes bench/results/metrics-latest.md.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 DURATION=10 WARMUP=3 CONNECTIONS=32 BUILD=1
 OUT_MD="$BENCH_DIR/results/metrics-latest.md"

@@ -17,6 +17,7 @@ const os = require('os')
 const path = require('path')
 const net = require('net')
 const parseArgs = require('./lib/args')
+const { runtimeEnv } = require('./lib/runtime-env')
 
 const args = parseArgs(process.argv.slice(2))
 const dll = args.dll || path.join(__dirname, '..', 'artifacts', 'bin', 'PaperGao.Server', 'release', 'papergao.dll')
@@ -91,7 +92,7 @@ async function main () {
   execFileSync('dotnet', [dll, 'superuser', 'upsert', email, password, '--dir', dir], { stdio: 'ignore' })
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const env = { ...process.env }
+  const env = runtimeEnv()
   if (tls) {
     const bundle = path.join(work, 'ca-bundle.pem')
     const system = ['/etc/ssl/certs/ca-certificates.crt'].filter(f => fs.existsSync(f)).map(f => fs.readFileSync(f, 'utf8')).join('\n')

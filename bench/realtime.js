@@ -11,6 +11,7 @@
 //                          [--subscribers 100] [--rate 1000] [--sustain 30]
 const { spawn, execFileSync } = require('child_process')
 const fs = require('fs')
+const { runtimeEnv } = require('./lib/runtime-env')
 const http = require('http')
 const os = require('os')
 const path = require('path')
@@ -75,7 +76,7 @@ async function main () {
   const dbArgs = db ? ['--db', db] : []
   execFileSync('dotnet', [dll, 'superuser', 'upsert', EMAIL, PASSWORD, '--dir', dir, ...dbArgs], { stdio: 'ignore' })
   port = Number(execFileSync('node', [path.join(__dirname, 'lib', 'free-port.js')]).toString().trim())
-  server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...dbArgs], { stdio: 'ignore', env: { ...process.env, DOTNET_TieredPGO: '1' } })
+  server = spawn('dotnet', [dll, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...dbArgs], { stdio: 'ignore', env: runtimeEnv() })
   execFileSync('node', [path.join(__dirname, 'lib', 'wait-health.js'), '--url', `http://127.0.0.1:${port}/api/health`, '--pid', String(server.pid)])
   const results = { date: new Date().toISOString(), db: db ? 'postgres' : 'sqlite', cores: os.cpus().length, loadAverageAtStart: +os.loadavg()[0].toFixed(1) }
   try {

@@ -10,6 +10,7 @@
 #   bench/roundtrips.sh --db NPGSQL_CONN --artifacts DIR [--requests 200]
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 DB=""; ART=""; N=200
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -31,6 +31,7 @@
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 
 ARTIFACTS=${ARTIFACTS:-$REPO/artifacts}

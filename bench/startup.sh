@@ -9,6 +9,7 @@
 # Writes bench/results/startup-latest.md (or FILE). Needs curl and node (free port).
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 A="${1:?A binary}" B="${2:?B binary}" ROUNDS="${3:-3}"
 OUT_MD="$BENCH_DIR/results/startup-latest.md"
 if [[ "${4:-}" == "--out-md" ]]; then OUT_MD="$5"; fi

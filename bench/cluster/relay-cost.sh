@@ -9,6 +9,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; N=200; ROUNDS=2
 while [ $# -gt 0 ]; do
   case "$1" in

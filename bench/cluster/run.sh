@@ -32,6 +32,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_DIR=$(dirname "$HERE"); ROOT=$(dirname "$BENCH_DIR")
+set -a; . "$BENCH_DIR/../scripts/runtime.env"; set +a # the server runs with the runtime settings ./papergao uses
 DB=""; ARTIFACTS=${ARTIFACTS:-$ROOT/artifacts}; BUILD=1; NODES=3; PHASE=6; WORKERS=16; STORAGE=s3; FILES=4; RT_VIA=direct
 CHANGES=1; FAILURES=1; RATE_LIMIT=100
 while [ $# -gt 0 ]; do

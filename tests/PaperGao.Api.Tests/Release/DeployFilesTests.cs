@@ -97,6 +97,35 @@ public sealed partial class DeployFilesTests
             }
     }
 
+    [Fact]
+    public async Task Every_way_of_running_the_server_has_the_runtime_settings()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = (await File.ReadAllLinesAsync(RepositoryRoot.Combine("scripts", "runtime.env"), ct))
+            .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2)).ToList();
+        Assert.Contains(settings, kv => kv[0] == "DOTNET_TC_CallCountingDelayMs");
+        var docker = await File.ReadAllTextAsync(RepositoryRoot.Combine("Dockerfile"), ct);
+        var final = docker[FromLine().Matches(docker)[^1].Index..];
+        var systemd = await File.ReadAllTextAsync(RepositoryRoot.Combine("deploy", "systemd", "papergao.service"), ct);
+        var manifests = new[]
+        {
+            await File.ReadAllTextAsync(RepositoryRoot.Combine("deploy", "k8s", "base", "deployment.yaml"), ct),
+            await File.ReadAllTextAsync(RepositoryRoot.Combine("deploy", "helm", "papergao", "templates", "deployment.yaml"), ct),
+        };
+        foreach (var kv in settings)
+        {
+            var (key, value) = (kv[0], kv[1]);
+            Assert.Matches($@"(?m)^\s*(ENV )?{key}={value}( \\)?$", final);
+            Assert.Contains($"Environment={key}={value}\n", systemd, StringComparison.Ordinal);
+            foreach (var manifest in manifests)
+                Assert.Matches($@"- name: {key}\s+value: ""{value}""", manifest);
+        }
+        // The launcher and the benchmarks read the file itself.
+        foreach (var script in new[] { "papergao", Path.Combine("bench", "run.sh"), Path.Combine("bench", "cluster", "run.sh") })
+            Assert.Contains("scripts/runtime.env", await File.ReadAllTextAsync(RepositoryRoot.Combine(script), ct), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"Overall exposure level for [^:]+: ([0-9.]+)")]
     private static partial Regex ExposureLevel();
 
