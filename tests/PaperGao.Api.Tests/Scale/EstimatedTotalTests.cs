@@ -26,11 +26,7 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
-        await CreateAsync(su, new JsonObject
-        {
-            ["name"] = "items", ["type"] = "base", ["listRule"] = "",
-            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
-        }, ct);
+        await CreateItemsAsync(su, ct);
         await SeedAsync(app, ct);
 
         // Default: PocketBase's exact total, no extra field.
@@ -71,11 +67,7 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Sqlite, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
-        await CreateAsync(su, new JsonObject
-        {
-            ["name"] = "items", ["type"] = "base", ["listRule"] = "",
-            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
-        }, ct);
+        await CreateItemsAsync(su, ct);
         await SeedAsync(app, ct, rows: 9_000);
         Assert.True(9_000 <= TotalEstimate.SqliteExactTableRowIds);
 
@@ -211,6 +203,13 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         Assert.Equal((actual + perPage - 1) / perPage, page["totalPages"]!.GetValue<long>());
         Assert.Equal(perPage, page["items"]!.AsArray().Count);
     }
+
+    /// <summary>The "items" collection the records tests seed: title (text) and n (number), listed by anyone.</summary>
+    private static Task CreateItemsAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject
+    {
+        ["name"] = "items", ["type"] = "base", ["listRule"] = "",
+        ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
+    }, ct);
 
     /// <summary>Rows written straight into the table (20,000 API creates would dominate the test): n = i % 100.</summary>
     private static async Task SeedAsync(PaperGaoApp app, CancellationToken ct, int rows = Rows)
