@@ -137,7 +137,7 @@ public static class CollectionPaths
         Query("sort", "string", "Fields to sort by, e.g. \"-created,title\"; \"@random\" for a random order."),
         Query("filter", "string", "A filter expression, e.g. \"views > 10 && status = 'live'\"."),
         Query("skipTotal", "boolean", "Skip counting the total (totals are -1)."),
-        Query("estimateTotal", "boolean", $"PaperGao's own: count exactly up to {Core.Data.TotalEstimate.ExactUpTo} matches and estimate above (PostgreSQL: the planner's row estimate; SQLite: the matches in 8 windows of 1,000 rows spread over the table), so a large list's total no longer costs a scan of every match. The answer says totalEstimated. Not with skipTotal (400)."),
+        Query("estimateTotal", "boolean", $"PaperGao's own: count exactly up to {Core.Data.TotalEstimate.ExactUpTo} matches and estimate above (PostgreSQL: the planner's row estimate; SQLite: the matches in 8 windows of 1,000 rows spread over the table, a table of at most {Core.Data.TotalEstimate.SqliteExactTableRowIds} rows counted exactly), so a large list's total no longer costs a scan of every match. The answer says totalEstimated. Not with skipTotal (400)."),
         .. RecordParameters(),
     ];
 

@@ -47,6 +47,19 @@ public sealed class FixedWindowLimiter
         }
     }
 
+    /// <summary>
+    /// Gives back one request counted by <see cref="TryAcquire"/> in the window still running (for a request counted in
+    /// advance that turned out not to be what the limit is about); nothing once that window has ended.
+    /// </summary>
+    public void Release(string key, long nowMs)
+    {
+        if (!_windows.TryGetValue(key, out var w)) return;
+        lock (w)
+        {
+            if (nowMs - w.Start < w.DurationMs && w.Count > 0) w.Count--;
+        }
+    }
+
     /// <summary>Drops the windows that have ended (idle keys); resets everything if still over the cap.</summary>
     public void Sweep(long nowMs)
     {

@@ -10,7 +10,8 @@ namespace PaperGao.Api.Realtime;
 /// GET/POST /api/oauth2-redirect (protocol.md §5.5b): the provider sends the browser here with code and state = the
 /// realtime client id of the SDK that started the sign-in; the client (subscribed to "@oauth2", same IP) gets the
 /// "@oauth2" event {state, code[, error]} once, and the browser a short page it can close (no dashboard is bundled).
-/// Missing state or code is 400, an unknown client 404, both in the error envelope. A client held by another node of a
+/// Missing state or code is 400, an unknown client 404 (429 past <see cref="RealtimeLimits.MaxUnknownClientIdsPerMinute"/>
+/// a minute from one IP: <see cref="UnknownClientIds"/>), all in the error envelope. A client held by another node of a
 /// cluster is reached through the bus (<see cref="RealtimeRelay"/>).
 /// </summary>
 public static class OAuth2RedirectEndpoint
@@ -32,12 +33,19 @@ public static class OAuth2RedirectEndpoint
         if (!errors.IsEmpty) throw ApiError.BadRequest("Failed to complete the OAuth2 sign-in.", errors);
 
         var ip = RealtimeConnection.CallerIp(ctx);
-        var client = RealtimeConnection.Broker(ctx).Find(ctx.Project().Name, state);
-        var delivered = client is not null
-            ? RealtimeBroker.TryHandOffOAuth2(client, ip, code, error)
+        var project = ctx.Project();
+        var client = RealtimeConnection.Broker(ctx).Find(project.Name, state);
+        bool delivered;
+        if (client is not null) delivered = RealtimeBroker.TryHandOffOAuth2(client, ip, code, error);
+        else
+        {
+            // Not held here: counted as an unknown id before anything is forwarded (given back once delivered).
+            UnknownClientIds.Acquire(project, ip);
             // A client of another node: that node checks and delivers (the caller's IP as this node computed it).
-            : RealtimeConnection.Relay(ctx).HeldElsewhere(state)
-              && await RealtimeConnection.Relay(ctx).ForwardOAuth2Async(ctx.Project().Name, state, ip, code, error, ctx.RequestAborted) is { Status: 200 };
+            delivered = RealtimeConnection.Relay(ctx).HeldElsewhere(state)
+                && await RealtimeConnection.Relay(ctx).ForwardOAuth2Async(project.Name, state, ip, code, error, ctx.RequestAborted) is { Status: 200 };
+            if (delivered) UnknownClientIds.Release(project, ip);
+        }
         if (!delivered) throw ApiError.NotFound("Missing or invalid OAuth2 realtime client.");
 
         ctx.Response.StatusCode = StatusCodes.Status200OK;

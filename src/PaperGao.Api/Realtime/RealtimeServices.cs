@@ -22,10 +22,13 @@ public static class RealtimeServices
             QueueCapacity = options.RealtimeQueueCapacity ?? RealtimeLimits.DefaultQueueCapacity,
         });
         services.AddSingleton<RealtimeBroker>();
-        services.AddSingleton<IRealtimeBus>(_ => string.IsNullOrWhiteSpace(options.Db) ? new LocalRealtimeBus() : new PostgresRealtimeBus(options.Db));
+        services.AddSingleton(sp => new RealtimeFanoutLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Realtime")));
+        services.AddSingleton<IRealtimeBus>(sp => string.IsNullOrWhiteSpace(options.Db)
+            ? new LocalRealtimeBus()
+            : new PostgresRealtimeBus(options.Db, sp.GetRequiredService<RealtimeFanoutLog>().Listening));
         services.AddSingleton(sp =>
         {
-            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("PaperGao.Realtime");
+            var log = sp.GetRequiredService<RealtimeFanoutLog>();
             return new RealtimeFanout(sp.GetRequiredService<RealtimeBroker>(), sp.GetRequiredService<IRealtimeBus>(),
                 // As PocketBase: a subscription whose "fields" cannot be applied gets the whole (rule-checked) record.
                 (node, fields) =>
@@ -33,7 +36,7 @@ public static class RealtimeServices
                     try { return FieldsPicker.Apply(node, fields); }
                     catch (PaperGao.Core.Common.ApiError) { return node; }
                 },
-                ex => LogFanoutError(log, ex), options.RealtimeNotifyInTransaction);
+                log.Failed, options.RealtimeNotifyInTransaction);
         });
         services.AddSingleton(sp =>
         {
@@ -47,16 +50,5 @@ public static class RealtimeServices
             return registry;
         });
         return services;
-    }
-
-    /// <summary>
-    /// A failure of the fan-out or the bus is an error. A lost bus connection is not: PostgreSQL ended it (a restart, a
-    /// shutdown, an administrator's 57P01), the bus reconnects and the node then reloads its collections and settings,
-    /// so it is one debug line.
-    /// </summary>
-    public static void LogFanoutError(ILogger log, Exception ex)
-    {
-        if (ex is RealtimeBusConnectionLostException) log.LogDebug("{Message}", ex.Message);
-        else log.LogError(ex, "Realtime fan-out failed");
     }
 }

@@ -30,18 +30,18 @@ public static class SubscriptionsEndpoint
             JsonResponse.NoContent(ctx);
             return;
         }
+        // Not held here: an unknown id unless another node answers for it, so counted before anything is forwarded.
+        UnknownClientIds.Acquire(project, ip);
         // Another node of the cluster holds the client: it applies the request with the same checks (no sticky sessions).
         var relay = RealtimeConnection.Relay(ctx);
         if (relay.HeldElsewhere(clientId)
             && await relay.ForwardSubscriptionsAsync(project.Name, clientId, ip, RealtimeConnection.AuthOf(ctx), subscriptions, ctx.RequestAborted) is { Status: not 404 } answer)
         {
+            UnknownClientIds.Release(project, ip);
             if (answer.Status != StatusCodes.Status204NoContent) throw new ApiError(answer.Status, answer.Message);
             JsonResponse.NoContent(ctx);
             return;
         }
-        var limiter = RateLimits.RateLimiting.LimiterOf(project);
-        if (!limiter.TryAcquire("realtime:unknown-client\n" + ip, RealtimeLimits.MaxUnknownClientIdsPerMinute, 60_000, Environment.TickCount64, out _))
-            throw new ApiError(StatusCodes.Status429TooManyRequests, "Too many unknown realtime client ids; try again later.");
         throw ApiError.NotFound("Missing or invalid client id.");
     }
 

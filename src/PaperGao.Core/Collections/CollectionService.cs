@@ -677,7 +677,7 @@ public static partial class CollectionService
                 if (IndexDefinition.TryParse(c.Indexes[i], out var idx, out _) && idx is not null && sql.StartsWith("CREATE", StringComparison.Ordinal)
                     && sql.Contains(" INDEX " + p.Dialect.Quote(idx.Name) + " ", StringComparison.Ordinal))
                 {
-                    var text = p.Dialect.IsUniqueViolation(ex, out _) || idx.Unique
+                    var text = p.Dialect.IsUniqueViolation(ex, out _, out _) || idx.Unique
                         ? "The index can't be created: existing records hold duplicate values."
                         : "The index can't be created: " + message;
                     throw fail(new ErrorData().Add("indexes", new ErrorData().Add(i.ToString(CultureInfo.InvariantCulture), new FieldError("validation_invalid_index", text))));

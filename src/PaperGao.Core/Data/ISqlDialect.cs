@@ -47,8 +47,12 @@ public interface ISqlDialect
     /// <summary>A boolean SQL literal.</summary>
     string BoolLiteral(bool value);
 
-    /// <summary>True when the exception is a unique-constraint violation; names the columns when the driver says them.</summary>
-    bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns);
+    /// <summary>
+    /// True when the exception is a unique-constraint violation; names the columns when the driver says them (SQLite's
+    /// message; PostgreSQL's detail, which Npgsql redacts unless the connection string asks for it) and the violated
+    /// constraint (index) when the server names it (PostgreSQL; never redacted).
+    /// </summary>
+    bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns, out string? constraint);
 
     /// <summary>
     /// True when the statement itself is at fault (a function missing or refused, a value too big, a bad cast or

@@ -14,7 +14,8 @@ namespace PaperGao.Core.Realtime;
 /// <c>--realtime-notify transaction</c> (<see cref="PublishInTransactionAsync"/>: delivered at commit, dropped on
 /// rollback); other notices (schema and settings changes, restores, the relay's) on a pooled connection of the bus.
 /// </summary>
-public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
+/// <param name="onListening">Runs each time a LISTEN has been issued (the first, and each after a failure): the end of an outage.</param>
+public sealed class PostgresRealtimeBus(string connectionString, Action? onListening = null) : IRealtimeBus
 {
     public const string ChannelName = "papergao_realtime";
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Enlist = false }.ConnectionString);
@@ -66,6 +67,7 @@ public sealed class PostgresRealtimeBus(string connectionString) : IRealtimeBus
                 conn.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
                 await using (var cmd = new NpgsqlCommand("LISTEN " + ChannelName, conn)) await cmd.ExecuteNonQueryAsync(ct);
                 _listening.TrySetResult();
+                onListening?.Invoke();
                 if (lost) _inbox.Writer.TryWrite(null); // the notices of the gap are gone: reload after those before it
                 lost = false;
                 listened = true;

@@ -11,7 +11,11 @@ public static class RealtimeLimits
     public const int MaxSubscriptions = 1000;
     public const int MaxSubscriptionLength = 2500;
 
-    /// <summary>Unknown client ids one IP may submit per minute before answers turn to 429 (guessing ids is pointless, but bounded).</summary>
+    /// <summary>
+    /// Unknown client ids one IP may submit per minute (POST /api/realtime, /api/oauth2-redirect) before answers turn to
+    /// 429 (guessing ids is pointless, but bounded). Counted before a request for another node's client is forwarded,
+    /// and given back when that node knows the client: guesses cannot make a node forward more than this.
+    /// </summary>
     public const int MaxUnknownClientIdsPerMinute = 30;
 
     /// <summary>Messages waiting for one client before it is considered stalled and disconnected.</summary>

@@ -354,22 +354,45 @@ public static class RecordWriter
     /// <summary>A unique-constraint violation as the API's answer (validation_not_unique on the fields), else null.</summary>
     private static ApiError? UniqueViolation(Project p, DbException ex, Collection c, string failMessage)
     {
-        if (!p.Dialect.IsUniqueViolation(ex, out var columns)) return null;
+        if (!p.Dialect.IsUniqueViolation(ex, out var columns, out var constraint)) return null;
         var errors = new ErrorData();
         foreach (var col in columns.Where(col => c.FindField(col) is not null))
             errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+        if (errors.IsEmpty && constraint is not null)
+        {
+            // PostgreSQL names the constraint (the detail with the columns is redacted, or names an expression such as
+            // lower(slug)): a collection index by its name, else the table's only other unique constraint, the primary
+            // key (named after the table's first name, so it can't be matched by name once the collection is renamed).
+            foreach (var col in ConstraintColumns(c, constraint)) errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
+        }
         if (errors.IsEmpty)
         {
-            // PostgreSQL names an expression index's columns as expressions; find the unique index's columns instead.
             foreach (var col in UniqueColumns(c)) errors.Add(col, new FieldError("validation_not_unique", "Value must be unique."));
         }
         return ApiError.BadRequest(failMessage, errors);
     }
 
-    private static IEnumerable<string> UniqueColumns(Collection c) =>
+    /// <summary>PostgreSQL cuts identifiers to 63 bytes: a longer index name is matched by the part it kept.</summary>
+    private const int PostgresMaxIdentifierBytes = 63;
+
+    private static IEnumerable<string> ConstraintColumns(Collection c, string constraint)
+    {
+        var index = UniqueIndexes(c).FirstOrDefault(d => string.Equals(d.Name, constraint, StringComparison.Ordinal)
+            || (System.Text.Encoding.UTF8.GetByteCount(d.Name) > PostgresMaxIdentifierBytes && d.Name.StartsWith(constraint, StringComparison.Ordinal)
+                && System.Text.Encoding.UTF8.GetByteCount(constraint) > PostgresMaxIdentifierBytes - 4));
+        return index is null
+            ? ["id"]
+            : index.Columns.Select(col => col.Column).Where(col => c.FindField(col) is not null);
+    }
+
+    private static IEnumerable<Data.Schema.IndexDefinition> UniqueIndexes(Collection c) =>
         c.Indexes.Select(i => Data.Schema.IndexDefinition.TryParse(i, out var d, out _) ? d : null)
             .Where(d => d is { Unique: true })
-            .SelectMany(d => d!.Columns.Select(col => col.Column))
+            .Select(d => d!);
+
+    private static IEnumerable<string> UniqueColumns(Collection c) =>
+        UniqueIndexes(c)
+            .SelectMany(d => d.Columns.Select(col => col.Column))
             .Where(col => col is not "tokenKey")
             .Distinct(StringComparer.Ordinal);
 }

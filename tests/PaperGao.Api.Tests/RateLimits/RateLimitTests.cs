@@ -254,4 +254,23 @@ public sealed class RateLimitTests(PostgresCluster postgres)
         limiter.Sweep(2000);
         Assert.Equal(0, limiter.Count);
     }
+
+    [Fact]
+    public void A_released_request_is_given_back_within_its_window_only()
+    {
+        var limiter = new FixedWindowLimiter();
+        Assert.True(limiter.TryAcquire("a", 1, 1000, 0, out _));
+        limiter.Release("a", 100);
+        Assert.True(limiter.TryAcquire("a", 1, 1000, 200, out _)); // the slot was given back
+        Assert.False(limiter.TryAcquire("a", 1, 1000, 300, out _));
+        limiter.Release("a", 400);
+        limiter.Release("a", 400); // never below zero: one slot, not two
+        Assert.True(limiter.TryAcquire("a", 1, 1000, 500, out _));
+        Assert.False(limiter.TryAcquire("a", 1, 1000, 600, out _));
+        limiter.Release("a", 1500); // that window has ended: nothing to give back into the next one
+        Assert.True(limiter.TryAcquire("a", 1, 1000, 1500, out _));
+        Assert.False(limiter.TryAcquire("a", 1, 1000, 1600, out _));
+        limiter.Release("missing", 0); // an unknown key is a no-op
+        Assert.Equal(1, limiter.Count);
+    }
 }

@@ -172,6 +172,72 @@ public sealed class RealtimeRelayTests(PostgresCluster postgres)
         Assert.True(stream.IsEmpty);
     }
 
+    /// <summary>
+    /// Guessed client ids naming another node (its tag is in every client id it hands out) are counted before they are
+    /// forwarded: node B forwards 30 a minute per IP and answers the rest 429 itself. Requests for a client A holds are
+    /// given back and use none of the budget.
+    /// </summary>
+    [Fact]
+    public async Task Unknown_client_ids_are_counted_before_they_are_forwarded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync(ct);
+        var (a, b, _) = c;
+        await using var stream = await SseStream.OpenAsync(From(a, "10.0.0.7"), ct);
+        await WaitForPeerAsync(b, stream.ClientId, ct);
+        var forwards = 0;
+        var marker = stream.ClientId[..RealtimeLimits.NodeTagLength] + new string('x', 32);
+        var markerSeen = 0;
+        await using var bus = new NpgsqlConnection(a.Settings.Db);
+        await bus.OpenAsync(ct);
+        bus.Notification += (_, e) =>
+        {
+            if (JsonNode.Parse(e.Payload) is not JsonObject { } n || (string?)n["t"] != "q") return;
+            Interlocked.Increment(ref forwards);
+            if ((string?)n["c"] == marker) Volatile.Write(ref markerSeen, 1);
+        };
+        await using (var listen = new NpgsqlCommand("LISTEN " + PostgresRealtimeBus.ChannelName, bus)) await listen.ExecuteNonQueryAsync(ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var listening = Task.Run(async () =>
+        {
+            try { while (true) await bus.WaitAsync(stop.Token); }
+            catch (OperationCanceledException) { }
+        }, CancellationToken.None);
+
+        try
+        {
+            // Forwarded and answered for: more than the limit, all 204.
+            using var guestB = From(b, "10.0.0.7");
+            for (var i = 0; i < RealtimeLimits.MaxUnknownClientIdsPerMinute + 5; i++)
+                Assert.Equal(204, await SubscribeAsync(guestB, stream.ClientId, ct, "messages/*"));
+            var known = RealtimeLimits.MaxUnknownClientIdsPerMinute + 5;
+            await Eventually.UntilAsync(() => Volatile.Read(ref forwards) == known, ct, "the forwarded subscriptions on the bus");
+
+            // Guesses naming A: the first 30 are forwarded (A answers 404), then B answers 429 without forwarding.
+            var tag = stream.ClientId[..RealtimeLimits.NodeTagLength];
+            var statuses = new List<int>();
+            for (var i = 0; i < RealtimeLimits.MaxUnknownClientIdsPerMinute + 20; i++)
+                statuses.Add((await PostAsync(guestB, new { clientId = tag + i.ToString("D32", System.Globalization.CultureInfo.InvariantCulture), subscriptions = new[] { "messages/*" } }, ct)).Status);
+            Assert.Equal([.. Enumerable.Repeat(404, RealtimeLimits.MaxUnknownClientIdsPerMinute), .. Enumerable.Repeat(429, 20)], statuses);
+            // Another IP has its own budget: its guess is forwarded. Notices arrive in commit order, so once it is heard
+            // every earlier forward has been: the 30 guesses are all there were.
+            Assert.Equal((404, "Missing or invalid client id."), await PostAsync(From(b, "10.0.0.8"), new { clientId = marker, subscriptions = new[] { "messages/*" } }, ct));
+            await Eventually.UntilAsync(() => Volatile.Read(ref markerSeen) == 1, ct, "the other IP's guess on the bus");
+            Assert.Equal(known + RealtimeLimits.MaxUnknownClientIdsPerMinute + 1, Volatile.Read(ref forwards));
+            // The redirect shares the budget: 429, not forwarded either.
+            using (var r = await guestB.GetAsync("/api/oauth2-redirect?code=abc&state=" + tag + new string('y', 32), ct)) Assert.Equal(429, (int)r.StatusCode);
+            // Over the limit, even the real client is refused by B for this IP (nothing forwarded); on A it is served.
+            Assert.Equal(429, await SubscribeAsync(guestB, stream.ClientId, ct, "messages/*"));
+            Assert.Equal(204, await SubscribeAsync(From(a, "10.0.0.7"), stream.ClientId, ct, "messages/*"));
+        }
+        finally
+        {
+            // The listening loop ends before the connection is disposed (else the dispose would hide a failed assert).
+            await stop.CancelAsync();
+            await listening;
+        }
+    }
+
     [Fact]
     public async Task A_stopping_node_says_so_and_its_clients_are_unknown_at_once()
     {

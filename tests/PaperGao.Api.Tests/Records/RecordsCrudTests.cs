@@ -159,6 +159,43 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
 
     [Theory]
     [DatabaseMatrix]
+    public async Task Duplicate_id_is_reported_on_id_not_on_another_unique_field(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "slugs", ["type"] = "base", ["createRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "slug", ["type"] = "text" }, new JsonObject { ["name"] = "code", ["type"] = "text" }),
+            ["indexes"] = new JsonArray("CREATE UNIQUE INDEX idx_slugs_slug ON slugs (slug)", "CREATE UNIQUE INDEX idx_slugs_code ON slugs (code COLLATE NOCASE)"),
+        }, ct);
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/slugs/records", new { id = "dupid0000000001", slug = "a", code = "A" }, ct)).Status);
+
+        async Task ExpectNotUniqueAsync(string collection, object record, string field)
+        {
+            var (status, body) = await SendAsync(app.Client, HttpMethod.Post, $"/api/collections/{collection}/records", record, ct);
+            Assert.Equal(400, status);
+            var data = body!["data"]!.AsObject();
+            Assert.Equal([field], data.Select(kv => kv.Key));
+            Assert.Equal("validation_not_unique", data[field]!["code"]!.GetValue<string>());
+        }
+
+        await ExpectNotUniqueAsync("slugs", new { id = "dupid0000000001", slug = "b", code = "B" }, "id");
+        await ExpectNotUniqueAsync("slugs", new { id = "dupid0000000002", slug = "a", code = "B" }, "slug");
+        await ExpectNotUniqueAsync("slugs", new { id = "dupid0000000002", slug = "b", code = "a" }, "code"); // the NOCASE index
+
+        // A renamed collection keeps its table's primary-key constraint under the old name: still reported on id.
+        var (renamed, _) = await SendAsync(su, HttpMethod.Patch, "/api/collections/slugs", new { name = "handles" }, ct);
+        Assert.Equal(200, renamed);
+        await ExpectNotUniqueAsync("handles", new { id = "dupid0000000001", slug = "c", code = "C" }, "id");
+        await ExpectNotUniqueAsync("handles", new { id = "dupid0000000003", slug = "a", code = "C" }, "slug");
+        var list = await GetJsonAsync(su, "/api/collections/handles/records", ct);
+        Assert.Equal(1, list["totalItems"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [DatabaseMatrix]
     public async Task Batch_is_all_or_nothing(DatabaseKind db)
     {
         var ct = TestContext.Current.CancellationToken;

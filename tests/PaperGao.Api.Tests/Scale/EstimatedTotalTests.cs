@@ -26,11 +26,7 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
-        await CreateAsync(su, new JsonObject
-        {
-            ["name"] = "items", ["type"] = "base", ["listRule"] = "",
-            ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
-        }, ct);
+        await CreateItemsAsync(su, ct);
         await SeedAsync(app, ct);
 
         // Default: PocketBase's exact total, no extra field.
@@ -58,6 +54,34 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         var off = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=1&estimateTotal=0&fields=id", ct);
         Assert.Equal(Rows, off["totalItems"]!.GetValue<int>());
         Assert.Null(off["totalEstimated"]);
+    }
+
+    /// <summary>
+    /// A small SQLite table (at most TotalEstimate.SqliteExactTableRowIds rowids) is counted exactly, not sampled: the
+    /// sample would cost more than the count. 9,000 rows with matches in their first part only: 8 windows over them would
+    /// say 4,380, not 4,321.
+    /// </summary>
+    [Fact]
+    public async Task A_small_sqlite_table_is_counted_exactly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Sqlite, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await CreateItemsAsync(su, ct);
+        await SeedAsync(app, ct, rows: 9_000);
+        Assert.True(9_000 <= TotalEstimate.SqliteExactTableRowIds);
+
+        var first = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString("id <= 'r00000000004321'"), ct);
+        Assert.Equal(4_321, first["totalItems"]!.GetValue<int>());
+        Assert.Equal(433, first["totalPages"]!.GetValue<int>());
+        Assert.True(first["totalEstimated"]!.GetValue<bool>()); // above ExactUpTo: "take it as an estimate" (it is exact)
+
+        var all = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1", ct);
+        Assert.Equal(9_000, all["totalItems"]!.GetValue<int>());
+        var few = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString("n = 3"), ct);
+        AssertExact(few, 90, perPage: 10);
+        var none = await GetJsonAsync(app.Client, "/api/collections/items/records?perPage=10&estimateTotal=1&filter=" + Uri.EscapeDataString("n = 1000"), ct);
+        AssertExact(none, 0, perPage: 10);
     }
 
     [Theory]
@@ -180,19 +204,26 @@ public sealed class EstimatedTotalTests(PostgresCluster postgres)
         Assert.Equal(perPage, page["items"]!.AsArray().Count);
     }
 
+    /// <summary>The "items" collection the records tests seed: title (text) and n (number), listed by anyone.</summary>
+    private static Task CreateItemsAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject
+    {
+        ["name"] = "items", ["type"] = "base", ["listRule"] = "",
+        ["fields"] = new JsonArray(new JsonObject { ["name"] = "title", ["type"] = "text" }, new JsonObject { ["name"] = "n", ["type"] = "number" }),
+    }, ct);
+
     /// <summary>Rows written straight into the table (20,000 API creates would dominate the test): n = i % 100.</summary>
-    private static async Task SeedAsync(PaperGaoApp app, CancellationToken ct)
+    private static async Task SeedAsync(PaperGaoApp app, CancellationToken ct, int rows = Rows)
     {
         var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
         var d = project.Database;
         var sql = d.Dialect.Name == "sqlite"
             ? $"""
-               WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {Rows})
+               WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows})
                INSERT INTO "items" ("id", "title", "n") SELECT printf('r%014d', i), 'item ' || i, i % 100 FROM s
                """
             : $"""
                INSERT INTO "items" ("id", "title", "n")
-               SELECT 'r' || lpad(i::text, 14, '0'), 'item ' || i, i % 100 FROM generate_series(1, {Rows}) AS i
+               SELECT 'r' || lpad(i::text, 14, '0'), 'item ' || i, i % 100 FROM generate_series(1, {rows}) AS i
                """;
         await d.WriteAsync(async tx =>
         {

@@ -75,11 +75,13 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string DescribeError(Exception ex) => ex is PostgresException pe ? $"{pe.MessageText} ({pe.SqlState})" : ex.Message;
 
-    public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
+    public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns, out string? constraint)
     {
         columns = [];
+        constraint = null;
         if (ex is not PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pe) return false;
-        // Detail: Key (slug)=(abc) already exists.
+        constraint = string.IsNullOrEmpty(pe.ConstraintName) ? null : pe.ConstraintName;
+        // Detail: Key (slug)=(abc) already exists. (Only with "Include Error Detail"; redacted by default.)
         var detail = pe.Detail ?? "";
         var open = detail.IndexOf("Key (", StringComparison.Ordinal);
         var close = open >= 0 ? detail.IndexOf(")=", open, StringComparison.Ordinal) : -1;

@@ -76,9 +76,10 @@ public sealed class SqliteDialect : ISqlDialect
         return $"{SQLitePCL.raw.sqlite3_errstr(se.SqliteErrorCode).utf8_to_string()}: {detail} ({se.SqliteErrorCode})";
     }
 
-    public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns)
+    public bool IsUniqueViolation(Exception ex, out IReadOnlyList<string> columns, out string? constraint)
     {
         columns = [];
+        constraint = null; // SQLite names the columns, not the index
         if (ex is not SqliteException { SqliteErrorCode: 19 } se || !se.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal)) return false;
         // "SQLite Error 19: 'UNIQUE constraint failed: posts.slug, posts.other'."
         var idx = se.Message.IndexOf("failed:", StringComparison.Ordinal);
