@@ -38,7 +38,7 @@ public static class PaperGaoPipeline
         {
             await ErrorWriter.WriteAsync(ctx, e);
         }
-        catch (Core.Data.StatementTimeoutException e)
+        catch (Exception e) when (e is Core.Data.StatementTimeoutException or Core.Data.WriteRolledBackException)
         {
             await ErrorWriter.WriteAsync(ctx, ApiError.BadRequest(e.Message));
         }

@@ -172,14 +172,15 @@ public static class GraphQLExecutor
 
     /// <summary>
     /// Client mistakes become GraphQL errors like REST's 4xx (never logged at error level): API errors, filter errors, a
-    /// statement over its time limit, a statement the database refused because of the request (a bad cast, a value too
-    /// big). Only what is left is unexpected: logged by the caller, answered without details.
+    /// statement over its time limit, a write PostgreSQL rolled back after an error caught inside it, a statement the
+    /// database refused because of the request (a bad cast, a value too big). Only what is left is unexpected: logged by
+    /// the caller, answered without details.
     /// </summary>
     private static ExecutionError Map(GraphQLRequestContext rc, Exception e, bool timedOut, Action<Exception>? onUnexpected) => e switch
     {
         ApiError a => new ApiExecutionError(a),
         FilterException f => new ApiExecutionError(f.Forbidden ? ApiError.Forbidden(f.Message) : ApiError.BadRequest(f.Message)),
-        Core.Data.StatementTimeoutException t => new ApiExecutionError(ApiError.BadRequest(t.Message)),
+        Core.Data.StatementTimeoutException or Core.Data.WriteRolledBackException => new ApiExecutionError(ApiError.BadRequest(e.Message)),
         System.Data.Common.DbException d when rc.Project.Dialect.IsQueryError(d) =>
             new ApiExecutionError(ApiError.BadRequest("Something went wrong while processing your request.")),
         OperationCanceledException when timedOut => new ExecutionError("The request took too long and was stopped.") { Code = "TIMEOUT" },

@@ -174,6 +174,28 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         Assert.Equal(["create uniquefirst0001", "create uniquesecond001", "update uniquesecond001", "create uniquelast00001"], heard);
     }
 
+    /// <summary>
+    /// A write whose transaction PostgreSQL aborted (a nested write's unique violation caught by a hook) commits nothing:
+    /// it is refused, and the notice queued for its commit never leaves (the check in front of the COMMIT stops the batch).
+    /// </summary>
+    [Theory]
+    [InlineData("transaction")]
+    [InlineData("after-commit")]
+    public async Task A_write_PostgreSQL_rolled_back_after_a_caught_error_announces_nothing(string mode)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await Records.CaughtWriteErrorTests.SwallowNestedFailuresAsync(app, su, ct);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+
+        Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "swallowed000001", title = "after" }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "announced000001", title = "x" }, ct)).Status);
+        // Notices arrive in commit order: the refused write's would have come first.
+        var n = await bus.NextAsync(ct);
+        Assert.Equal("create announced000001", $"{(string?)n["a"]} {(string?)n["i"]}");
+    }
+
     private static Task CreateNotesAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject
     {
         ["name"] = "notes",

@@ -5,11 +5,12 @@ namespace PaperGao.Core.Data.Postgres;
 
 /// <summary>
 /// What travels with a write transaction's COMMIT, in one batch and one round trip (docs/scaling.md, "What a write
-/// sends"): the write's last statement when nothing else runs on the transaction after it, then COMMIT, then the
-/// pg_notify calls that tell the other nodes. The notices run in their own transaction right after the commit (so the
-/// commits of writes do not serialise on PostgreSQL's notify lock); a failed statement or COMMIT skips them, as it
-/// skips everything after it in the batch. <see cref="Published"/> says whether they went out: when it stays false (the
-/// transaction was committed some other way, or a notice failed after the commit) the caller publishes them itself.
+/// sends"): the write's last statement when nothing else runs on the transaction after it (else a trivial statement
+/// that fails if the transaction was aborted), then COMMIT, then the pg_notify calls that tell the other nodes. The
+/// notices run in their own transaction right after the commit (so the commits of writes do not serialise on
+/// PostgreSQL's notify lock); a failed statement or COMMIT skips them, as it skips everything after it in the batch.
+/// <see cref="Published"/> says whether they went out: when it stays false (the transaction was committed some other
+/// way, or a notice failed after the commit) the caller publishes them itself.
 /// </summary>
 public sealed class PostgresCommitBatch
 {
@@ -54,17 +55,17 @@ public sealed class PostgresCommitBatch
     internal static PostgresCommitBatch Open(NpgsqlTransaction transaction) => Current.Value = new PostgresCommitBatch(transaction);
 
     /// <summary>
-    /// Commits the transaction: a plain COMMIT when nothing was queued, else one batch. Throws when the held-back
-    /// statement or the COMMIT failed; notices that failed after the commit leave <see cref="Published"/> false.
+    /// Commits the transaction in one batch: the held-back statements, COMMIT, the notices. A transaction PostgreSQL has
+    /// aborted (a statement failed and the error was caught inside the write) answers a COMMIT with ROLLBACK and no
+    /// error, so the COMMIT never goes alone: when nothing is held back, a trivial statement goes in front of it, which
+    /// fails there (25P02, as a held-back statement would) and stops the batch before the COMMIT and the notices; that
+    /// comes out as <see cref="WriteRolledBackException"/>. Throws when a held-back statement or the COMMIT failed;
+    /// notices that failed after the commit leave <see cref="Published"/> false.
     /// </summary>
     internal async Task CommitAsync(NpgsqlConnection conn, Action<string, SqlParams?> counted)
     {
-        if (_notices.Count == 0 && _held.Count == 0)
-        {
-            await _transaction.CommitAsync(CancellationToken.None);
-            return;
-        }
         await using var batch = new NpgsqlBatch(conn, _transaction);
+        if (_held.Count == 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(AbortedCheck));
         foreach (var (sql, parameters, _) in _held)
         {
             counted(sql, parameters);
@@ -74,6 +75,7 @@ public sealed class PostgresCommitBatch
         }
         var commit = new NpgsqlBatchCommand("COMMIT");
         batch.BatchCommands.Add(commit);
+        var commitIndex = batch.BatchCommands.Count - 1;
         foreach (var (channel, payload) in _notices)
         {
             var notify = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
@@ -86,17 +88,27 @@ public sealed class PostgresCommitBatch
             await batch.ExecuteNonQueryAsync(CancellationToken.None);
             Published = true;
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InFailedSqlTransaction && BatchIndex(batch, ex) < commitIndex)
+        {
+            throw new WriteRolledBackException(ex);
+        }
         catch (PostgresException ex) when (BatchIndex(batch, ex) is var i and >= 0 && i < _held.Count && _held[i].MapError(ex) is { } mapped)
         {
             throw mapped;
         }
-        catch (PostgresException ex) when (BatchIndex(batch, ex) > _held.Count)
+        catch (PostgresException ex) when (BatchIndex(batch, ex) > commitIndex)
         {
             // Committed; a notice failed (the notify queue full, say): the after-commit path publishes them again.
         }
     }
 
-    /// <summary>The failed statement's place in the batch (the held-back ones, then COMMIT, then the notices), or -1.</summary>
+    /// <summary>
+    /// The statement in front of a COMMIT that has nothing held back: it fails (25P02) in an aborted transaction, where
+    /// the COMMIT alone would answer ROLLBACK without an error. It costs no round trip (it travels in the batch).
+    /// </summary>
+    private const string AbortedCheck = "SELECT";
+
+    /// <summary>The failed statement's place in the batch (the check or the held-back ones, then COMMIT, then the notices), or -1.</summary>
     private static int BatchIndex(NpgsqlBatch batch, PostgresException ex) =>
         ex.BatchCommand is { } failed ? batch.BatchCommands.IndexOf(failed) : -1;
 }

@@ -135,6 +135,8 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
         {
             try { await tx.RollbackAsync(CancellationToken.None); } catch (Exception e) when (e is InvalidOperationException or NpgsqlException) { /* connection broken or already completed */ }
             if (Translate(ex, ct) is { } stopped) throw stopped;
+            // A statement refused because an earlier one failed and its error was caught inside the write: say so.
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.InFailedSqlTransaction }) throw new WriteRolledBackException(ex);
             throw;
         }
     }
