@@ -120,6 +120,37 @@ public abstract class ProjectDatabase : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint of the write transaction <paramref name="tx"/>: when it throws,
+    /// what it did in the database is undone (ROLLBACK TO SAVEPOINT) and the transaction goes on, on both databases
+    /// (on PostgreSQL also out of the aborted state a failed statement leaves). Savepoints nest. On PostgreSQL each
+    /// costs two round trips (SAVEPOINT, RELEASE or ROLLBACK TO and RELEASE).
+    /// </summary>
+    public virtual async Task<T> InSavepointAsync<T>(DbTransaction tx, Func<Task<T>> work, CancellationToken ct)
+    {
+        var name = "papergao_nested_" + Interlocked.Increment(ref _savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Counted("SAVEPOINT " + name, null);
+        await tx.SaveAsync(name, ct);
+        T result;
+        try
+        {
+            result = await work();
+        }
+        catch
+        {
+            // A rollback that fails throws its own error instead: the work could not be undone, so nothing may go on.
+            Counted("ROLLBACK TO SAVEPOINT " + name, null);
+            await tx.RollbackAsync(name, CancellationToken.None);
+            await tx.ReleaseAsync(name, CancellationToken.None);
+            throw;
+        }
+        Counted("RELEASE SAVEPOINT " + name, null);
+        await tx.ReleaseAsync(name, ct);
+        return result;
+    }
+
+    private long _savepoints;
+
+    /// <summary>
     /// Holds back the last statement of the write transaction <paramref name="tx"/> (of <see cref="WriteAsync{T}"/>) to
     /// send it with the COMMIT, one round trip instead of two. The caller guarantees that nothing else runs on the
     /// transaction after it; a database error of the statement then comes out of the commit, as

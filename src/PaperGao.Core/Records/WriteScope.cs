@@ -35,6 +35,32 @@ public sealed class WriteScope(DbTransaction transaction)
     /// <summary>Runs the rollback work (the transaction failed); a failing callback does not stop the others.</summary>
     public Task RunRollbackAsync(Action<Exception>? onError = null) => RunAllAsync(_onRollback, onError);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a savepoint (<see cref="Data.ProjectDatabase.InSavepointAsync{T}"/>): when it
+    /// throws, its database work is undone, the after-commit work it registered is dropped and the rollback work it
+    /// registered runs now (with <see cref="Failure"/> set to its error meanwhile), so the transaction can go on and
+    /// commit without it.
+    /// </summary>
+    public async Task<T> NestedAsync<T>(Data.ProjectDatabase database, Func<Task<T>> work, Action<Exception>? onError, CancellationToken ct)
+    {
+        var (afterCommit, onRollback) = (_afterCommit.Count, _onRollback.Count);
+        try
+        {
+            return await database.InSavepointAsync(Transaction, work, ct);
+        }
+        catch (Exception ex)
+        {
+            _afterCommit.RemoveRange(afterCommit, _afterCommit.Count - afterCommit);
+            var undo = _onRollback.GetRange(onRollback, _onRollback.Count - onRollback);
+            _onRollback.RemoveRange(onRollback, undo.Count);
+            var outer = Failure;
+            Failure = ex;
+            await RunAllAsync(undo, onError);
+            Failure = outer;
+            throw;
+        }
+    }
+
     private static async Task RunAllAsync(List<Func<Task>> actions, Action<Exception>? onError)
     {
         foreach (var a in actions)

@@ -96,12 +96,20 @@ public sealed class JsApp(FunctionEngine engine, RequestInfo? asUser)
     public void Delete(JsRecord record) =>
         FunctionCall.Wait(RecordWriter.DeleteAsync(P, record.Inner.Collection, record.Id, Req, FunctionCall.Scope));
 
-    /// <summary>Runs fn(txApp) in one transaction: everything it writes commits together, or nothing when it throws.</summary>
+    /// <summary>
+    /// Runs fn(txApp) in one transaction: everything it writes commits together, or nothing when it throws. Inside an
+    /// open transaction (a hook's, another runInTransaction's) it runs in a savepoint of it: when fn throws, what it
+    /// wrote and queued for the commit is undone, and the caller may catch the error and go on.
+    /// </summary>
     public void RunInTransaction(JsValue fn)
     {
         if (FunctionCall.Scope is { } open)
         {
-            engine.Js.Invoke(fn, JsValue.Undefined, [JsValue.FromObject(engine.Js, this)]);
+            FunctionCall.Wait(open.NestedAsync(P.Database, () =>
+            {
+                engine.Js.Invoke(fn, JsValue.Undefined, [JsValue.FromObject(engine.Js, this)]);
+                return Task.FromResult(true);
+            }, P.Hooks.ReportAfterCommitError, CancellationToken.None));
             return;
         }
         FunctionCall.Wait(RecordWriter.InScope(P, null, scope =>

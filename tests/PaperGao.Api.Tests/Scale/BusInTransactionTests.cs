@@ -196,6 +196,28 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         Assert.Equal("create announced000001", $"{(string?)n["a"]} {(string?)n["i"]}");
     }
 
+    /// <summary>A $app.runInTransaction nested in a hook whose function throws (caught): its writes' notices never leave.</summary>
+    [Theory]
+    [InlineData("transaction")]
+    [InlineData("after-commit")]
+    public async Task A_nested_transaction_undone_in_its_savepoint_announces_nothing(string mode)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
+        var su = await app.SuperuserClientAsync(ct);
+        await Records.CaughtWriteErrorTests.CreateTagsAndPostsAsync(su, ct);
+        Assert.Equal(200, (await Functions.FunctionsTestData.DeployAsync(su, Functions.FunctionNestedWriteTests.Code, ct)).Status);
+        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "nestedundone001", title = "tx" }, ct)).Status);
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "lastpost0000001", title = "x" }, ct)).Status);
+        // In commit order: the post of the first write, then the second; the undone tag's create in between would be heard.
+        Assert.Equal("create nestedundone001", Heard(await bus.NextAsync(ct)));
+        Assert.Equal("create lastpost0000001", Heard(await bus.NextAsync(ct)));
+
+        static string Heard(JsonObject n) => $"{(string?)n["a"]} {(string?)n["i"]}";
+    }
+
     private static Task CreateNotesAsync(HttpClient su, CancellationToken ct) => CreateAsync(su, new JsonObject
     {
         ["name"] = "notes",

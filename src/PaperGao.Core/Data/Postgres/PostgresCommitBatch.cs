@@ -48,6 +48,18 @@ public sealed class PostgresCommitBatch
         return true;
     }
 
+    /// <summary>How much is queued for the commit of <paramref name="transaction"/> now (nothing when it is not this class's).</summary>
+    internal static (int Notices, int Held) Mark(DbTransaction transaction) =>
+        For(transaction) is { } batch ? (batch._notices.Count, batch._held.Count) : (0, 0);
+
+    /// <summary>Drops what was queued for the commit since <paramref name="mark"/> (the savepoint it was queued in rolled back).</summary>
+    internal static void UndoTo(DbTransaction transaction, (int Notices, int Held) mark)
+    {
+        if (For(transaction) is not { } batch) return;
+        batch._notices.RemoveRange(mark.Notices, batch._notices.Count - mark.Notices);
+        batch._held.RemoveRange(mark.Held, batch._held.Count - mark.Held);
+    }
+
     private static PostgresCommitBatch? For(DbTransaction transaction) =>
         Current.Value is { } batch && ReferenceEquals(batch._transaction, transaction) ? batch : null;
 

@@ -145,6 +145,21 @@ public sealed class PostgresProjectDatabase(NpgsqlDataSource dataSource, NpgsqlD
     public override bool DeferLastStatement(DbTransaction tx, string sql, SqlParams parameters, Func<DbException, Exception?> mapError) =>
         PostgresCommitBatch.DeferLast(tx, sql, parameters, mapError);
 
+    /// <summary>A savepoint that rolls back also drops the notices and held-back statements queued in it for the commit.</summary>
+    public override async Task<T> InSavepointAsync<T>(DbTransaction tx, Func<Task<T>> work, CancellationToken ct)
+    {
+        var mark = PostgresCommitBatch.Mark(tx);
+        try
+        {
+            return await base.InSavepointAsync(tx, work, ct);
+        }
+        catch
+        {
+            PostgresCommitBatch.UndoTo(tx, mark);
+            throw;
+        }
+    }
+
     public override bool ConsoleConfined => false;
 
     public override Task<long> ConsoleExecuteAsync(string sql, CancellationToken ct) =>
