@@ -68,7 +68,7 @@ public static class RecordWriter
     /// <param name="singleWrite">The work is one record write (<see cref="WriteScope.SingleWrite"/>) when it gets a transaction of its own.</param>
     private static async Task<T> InScope<T>(Project p, WriteScope? scope, Func<WriteScope, Task<T>> work, CancellationToken ct, bool singleWrite)
     {
-        if (scope is not null) return await work(scope);
+        if (scope is not null) return await scope.InsideAsync(work);
         WriteScope? own = null;
         T result;
         try
@@ -127,7 +127,7 @@ public static class RecordWriter
             if (p.Hooks.BeforeCreate.HasHandlers) Revalidate(e.Record, "Failed to create record.");
             // The INSERT may go with the COMMIT when nothing reads or writes through the transaction after it: no hook
             // around it, no rule to check on the new row, no file to store.
-            var last = scope.SingleWrite && !p.Hooks.BeforeCreate.HasHandlers && files.New.Count == 0 && !wantsManage
+            var last = scope.OwnSingleWrite && !p.Hooks.BeforeCreate.HasHandlers && files.New.Count == 0 && !wantsManage
                        && (req.IsSuperuser || string.IsNullOrWhiteSpace(c.CreateRule));
             await InsertAsync(p, scope, e.Record, "Failed to create record.", last, ct);
             if (!req.IsSuperuser && !string.IsNullOrWhiteSpace(c.CreateRule)
@@ -184,7 +184,7 @@ public static class RecordWriter
         {
             if (p.Hooks.BeforeUpdate.HasHandlers) Revalidate(e.Record, "Failed to update record.");
             // As for a create: the UPDATE goes with the COMMIT when no hook wraps it and no file is stored after it.
-            await UpdateRowAsync(p, scope, e.Record, scope.SingleWrite && !p.Hooks.BeforeUpdate.HasHandlers && files.New.Count == 0, ct);
+            await UpdateRowAsync(p, scope, e.Record, scope.OwnSingleWrite && !p.Hooks.BeforeUpdate.HasHandlers && files.New.Count == 0, ct);
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook(e, "Failed to update record.");

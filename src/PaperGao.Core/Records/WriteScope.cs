@@ -21,6 +21,28 @@ public sealed class WriteScope(DbTransaction transaction)
     /// </summary>
     internal bool SingleWrite { get; init; }
 
+    /// <summary>
+    /// The write running now is the transaction's own single write (<see cref="SingleWrite"/>), not one made inside it
+    /// (a hook's $app.save, which more statements follow): only then may its statement be held back for the COMMIT.
+    /// </summary>
+    internal bool OwnSingleWrite => SingleWrite && _nested == 0;
+
+    private int _nested;
+
+    /// <summary>Runs a write made inside this scope's transaction by code of another write of it (a hook's).</summary>
+    internal async Task<T> InsideAsync<T>(Func<WriteScope, Task<T>> work)
+    {
+        _nested++;
+        try
+        {
+            return await work(this);
+        }
+        finally
+        {
+            _nested--;
+        }
+    }
+
     /// <summary>Why the transaction did not commit (set before the rollback work runs; the After*Error hooks read it).</summary>
     public Exception? Failure { get; set; }
 

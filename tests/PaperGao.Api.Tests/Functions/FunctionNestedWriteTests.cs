@@ -86,6 +86,39 @@ public sealed class FunctionNestedWriteTests(PostgresCluster postgres)
         Assert.True(ok == 200, created?.ToJsonString());
     }
 
+    private const string ReadingCode = """
+        onRecordCreate((e) => {
+          e.next()
+          const tag = $app.findFirstRecordByData("tags", "text", "taken")
+          tag.set("text", e.record.get("title"))
+          $app.save(tag)
+          const again = $app.findRecordById("tags", tag.id).get("text")
+          if (again !== e.record.get("title")) throw new BadRequestError("The hook read " + again + " after saving " + e.record.get("title") + ".")
+          tag.set("text", "taken")
+          $app.save(tag)
+        }, "posts")
+        """;
+
+    /// <summary>
+    /// A hook on a create that updates another record (no update hook deployed) and reads it back in the same
+    /// transaction sees its own write: a nested write is never held back to go with the COMMIT (it is not the
+    /// transaction's last statement), on PostgreSQL as on SQLite. Before: on PostgreSQL the nested UPDATE was held back
+    /// for the COMMIT and the hook read "taken" (400).
+    /// </summary>
+    [Theory]
+    [DatabaseMatrix]
+    public async Task A_hook_reads_what_its_nested_save_wrote(DatabaseKind db)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
+        var su = await StartWithAsync(app, ReadingCode, ct);
+
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { title = "renamed" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        var tags = await GetJsonAsync(su, "/api/collections/tags/records", ct);
+        Assert.Equal(["taken"], tags["items"]!.AsArray().Select(t => (string)t!["text"]!));
+    }
+
     /// <summary>The tags and posts collections (CaughtWriteErrorTests) and the functions deployed; the superuser's client.</summary>
     private static async Task<HttpClient> StartWithAsync(PaperGaoApp app, string code, CancellationToken ct)
     {
