@@ -59,9 +59,11 @@ public sealed class WriteScope(DbTransaction transaction)
 
     /// <summary>
     /// Runs <paramref name="work"/> in a savepoint (<see cref="Data.ProjectDatabase.InSavepointAsync{T}"/>): when it
-    /// throws, its database work is undone, the after-commit work it registered is dropped and the rollback work it
-    /// registered runs now (with <see cref="Failure"/> set to its error meanwhile), so the transaction can go on and
-    /// commit without it.
+    /// throws, its database work is undone and the after-commit work it registered is dropped, so the transaction can go
+    /// on and commit without it. The rollback work it registered (its writes' …AfterError hooks, removing the files they
+    /// stored) runs once the transaction has ended, committed or not, with <see cref="Failure"/> set to its error: not
+    /// now, while the transaction still holds the database (SQLite's one writer) and an error hook's own write would wait
+    /// for it.
     /// </summary>
     public async Task<T> NestedAsync<T>(Data.ProjectDatabase database, Func<Task<T>> work, Action<Exception>? onError, CancellationToken ct)
     {
@@ -75,10 +77,18 @@ public sealed class WriteScope(DbTransaction transaction)
             _afterCommit.RemoveRange(afterCommit, _afterCommit.Count - afterCommit);
             var undo = _onRollback.GetRange(onRollback, _onRollback.Count - onRollback);
             _onRollback.RemoveRange(onRollback, undo.Count);
-            var outer = Failure;
-            Failure = ex;
-            await RunAllAsync(undo, onError);
-            Failure = outer;
+            if (undo.Count > 0)
+            {
+                async Task UndoAsync()
+                {
+                    var outer = Failure;
+                    Failure = ex;
+                    await RunAllAsync(undo, onError);
+                    Failure = outer;
+                }
+                _afterCommit.Add(UndoAsync);
+                _onRollback.Add(UndoAsync);
+            }
             throw;
         }
     }

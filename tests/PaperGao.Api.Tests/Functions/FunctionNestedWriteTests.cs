@@ -21,6 +21,7 @@ public sealed class FunctionNestedWriteTests(PostgresCluster postgres)
           if (title === "ok") $app.save(new Record(tags, { text: "fine" }))
         }, "posts")
         onRecordAfterCreateSuccess((e) => { $app.save(new Record("posts", { title: "announced " + e.record.get("text") })); e.next() }, "tags")
+        onRecordAfterCreateError((e) => { $app.save(new Record("posts", { title: "failed " + e.record.get("text") + ": " + e.error })); e.next() }, "tags")
         """;
 
     /// <summary>
@@ -49,6 +50,11 @@ public sealed class FunctionNestedWriteTests(PostgresCluster postgres)
         Assert.Equal(["fine", "taken"], tags["items"]!.AsArray().Select(t => (string)t!["text"]!));
         var announced = await GetJsonAsync(su, "/api/collections/posts/records?sort=title&filter=" + Uri.EscapeDataString("title ~ 'announced'"), ct);
         Assert.Equal(["announced fine"], announced["items"]!.AsArray().Select(t => (string)t!["title"]!));
+        // The undone create's error hook ran once the post had committed (a write of its own, with the function's error).
+        var failed = await GetJsonAsync(su, "/api/collections/posts/records?filter=" + Uri.EscapeDataString("title ~ 'failed'"), ct);
+        Assert.Equal(1, failed["totalItems"]!.GetValue<int>());
+        Assert.StartsWith("failed inner: ", (string)failed["items"]![0]!["title"]!, StringComparison.Ordinal);
+        Assert.Contains("undo", (string)failed["items"]![0]!["title"]!, StringComparison.Ordinal);
     }
 
     private const string CatchingCode = """
