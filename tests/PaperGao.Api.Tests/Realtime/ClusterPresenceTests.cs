@@ -1,7 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using PaperGao.Api.Tests.Infrastructure;
 using PaperGao.Core.Realtime;
 using static PaperGao.Api.Tests.Realtime.RealtimeHttp;
@@ -60,7 +58,7 @@ public sealed class ClusterPresenceTests(PostgresCluster postgres)
 
         // Just started: it cannot know yet that nobody listens.
         var first = await CreateMessageAsync(su, new { text = "one", room = "public" }, ct);
-        await tap.WaitForAsync(n => n.Contains(first, StringComparison.Ordinal), "the first write's notice", ct);
+        await tap.NextForAsync(first, ct);
 
         // Nobody heard for the peer lifetime: the write tells nobody. The settings notice after it still goes out, and
         // notices arrive in commit order, so the record's would have come before it.
@@ -68,8 +66,8 @@ public sealed class ClusterPresenceTests(PostgresCluster postgres)
         Assert.True(presence.IsAlone);
         var second = await CreateMessageAsync(su, new { text = "two", room = "public" }, ct);
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { meta = new { appName = "Alone" } }, ct)).Status);
-        var before = await tap.WaitForAsync(n => n.Contains("\"t\":\"g\"", StringComparison.Ordinal), "the settings notice", ct);
-        Assert.DoesNotContain(before, n => n.Contains(second, StringComparison.Ordinal));
+        var (_, before) = await tap.WaitForAsync(n => (string?)n["t"] == "g", "the settings notice", ct);
+        Assert.DoesNotContain(before, n => (string?)n["i"] == second);
         Assert.Equal(0, presence.Unannounced); // the write has ended
 
         // A node starts: node A acknowledges it (no longer alone), and its realtime clients hear A's writes.
@@ -84,65 +82,8 @@ public sealed class ClusterPresenceTests(PostgresCluster postgres)
         var third = await CreateMessageAsync(su, new { text = "three", room = "public" }, ct);
         var frame = await stream.NextAsync(ct);
         Assert.Equal(third, frame.Json["record"]!["id"]!.GetValue<string>());
-        await tap.WaitForAsync(n => n.Contains(third, StringComparison.Ordinal), "the third write's notice", ct);
+        await tap.NextForAsync(third, ct);
     }
 
     private static ClusterPresence PresenceOf(PaperGaoApp node) => node.Services.GetRequiredService<RealtimeFanout>().Relay.Presence;
-
-    /// <summary>The bus as another program hears it: a LISTEN of its own (not counted as a node: another application_name).</summary>
-    private sealed class BusTap : IAsyncDisposable
-    {
-        private readonly NpgsqlConnection _conn;
-        private readonly Channel<string> _notices = Channel.CreateUnbounded<string>();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _pump;
-
-        private BusTap(NpgsqlConnection conn)
-        {
-            _conn = conn;
-            conn.Notification += (_, e) => _notices.Writer.TryWrite(e.Payload);
-            _pump = Task.Run(async () =>
-            {
-                try { while (true) await conn.WaitAsync(_stop.Token); }
-                catch (OperationCanceledException) { }
-            });
-        }
-
-        public static async Task<BusTap> OpenAsync(string db, CancellationToken ct)
-        {
-            var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db) { ApplicationName = "bus-tap" }.ConnectionString);
-            await conn.OpenAsync(ct);
-            await using (var cmd = new NpgsqlCommand("LISTEN " + PostgresRealtimeBus.ChannelName, conn)) await cmd.ExecuteNonQueryAsync(ct);
-            return new BusTap(conn);
-        }
-
-        /// <summary>Reads notices until one matches (with a deadline); returns those read before it.</summary>
-        public async Task<List<string>> WaitForAsync(Func<string, bool> match, string what, CancellationToken ct)
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(TimeSpan.FromSeconds(20));
-            var before = new List<string>();
-            try
-            {
-                while (true)
-                {
-                    var n = await _notices.Reader.ReadAsync(deadline.Token);
-                    if (match(n)) return before;
-                    before.Add(n);
-                }
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no notice for {what} within 20 s; heard: {string.Join(" | ", before)}");
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _pump;
-            await _conn.DisposeAsync();
-            _stop.Dispose();
-        }
-    }
 }
