@@ -36,7 +36,7 @@ public static class RealtimeServices
                     try { return FieldsPicker.Apply(node, fields); }
                     catch (PaperGao.Core.Common.ApiError) { return node; }
                 },
-                log.Failed, options.RealtimeNotifyInTransaction);
+                log.Failed, options.RealtimeNotifyInTransaction, sp.GetService<TimeProvider>());
         });
         services.AddSingleton(sp =>
         {

@@ -16,6 +16,8 @@ public static class SseEndpoint
     {
         var project = ctx.Project();
         var broker = RealtimeConnection.Broker(ctx);
+        // A node just started: the others may have been skipping their notices (alone); wait until they tell this one.
+        await RealtimeConnection.Relay(ctx).Joined.WaitAsync(ctx.RequestAborted);
         var client = broker.Connect(project.Name, RealtimeConnection.CallerIp(ctx));
         try
         {

@@ -25,6 +25,8 @@ public static class WebSocketEndpoint
         var project = ctx.Project();
         var broker = RealtimeConnection.Broker(ctx);
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+        // A node just started: the others may have been skipping their notices (alone); wait until they tell this one.
+        await RealtimeConnection.Relay(ctx).Joined.WaitAsync(ctx.RequestAborted);
         var client = broker.Connect(project.Name, RealtimeConnection.CallerIp(ctx));
         if (ctx.Auth() is not null || ctx.IsSuperuser()) RealtimeBroker.SetSubscriptions(client, RealtimeConnection.AuthOf(ctx), []);
         using var idle = new CancellationTokenSource(broker.Options.IdleTimeout);

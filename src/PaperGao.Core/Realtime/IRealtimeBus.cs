@@ -39,4 +39,10 @@ public interface IRealtimeBus : IAsyncDisposable
     /// publishes after the commit with <see cref="PublishAsync"/>); else whether it went out is known after the commit.
     /// </summary>
     Data.Postgres.PostgresCommitBatch? PublishAtCommit(DbTransaction transaction, string payload) => null;
+
+    /// <summary>True while the bus hears the other nodes (not between a lost connection and the next LISTEN).</summary>
+    bool IsListening => true;
+
+    /// <summary>How many other nodes listen on the bus now, or null when the bus cannot tell.</summary>
+    Task<int?> CountOtherListenersAsync(CancellationToken ct) => Task.FromResult<int?>(null);
 }

@@ -18,7 +18,13 @@ namespace PaperGao.Core.Realtime;
 public sealed class PostgresRealtimeBus(string connectionString, Action? onListening = null) : IRealtimeBus
 {
     public const string ChannelName = "papergao_realtime";
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Enlist = false }.ConnectionString);
+
+    /// <summary>The application_name of the listening connections: the other nodes count them (<see cref="CountOtherListenersAsync"/>).</summary>
+    public const string ListenerName = "papergao-bus";
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { Enlist = false, ApplicationName = ListenerName }.ConnectionString);
+    private volatile bool _isListening;
+    private int _listenerPid;
 
     /// <summary>
     /// Publishing sets no session state, so its pool skips the reset (a DISCARD ALL in front of every notice, i.e. of every
@@ -35,6 +41,18 @@ public sealed class PostgresRealtimeBus(string connectionString, Action? onListe
     private int _disposed;
 
     public bool IsShared => true;
+
+    public bool IsListening => _isListening;
+
+    /// <summary>The listening connections of this database other than this node's (one per node; a node that died may linger until PostgreSQL notices).</summary>
+    public async Task<int?> CountOtherListenersAsync(CancellationToken ct)
+    {
+        await using var cmd = _publishSource.CreateCommand(
+            "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> $2");
+        cmd.Parameters.AddWithValue(ListenerName);
+        cmd.Parameters.AddWithValue(Volatile.Read(ref _listenerPid));
+        return await cmd.ExecuteScalarAsync(ct) is int n ? n : null;
+    }
 
     /// <summary>Completes once the first LISTEN has been issued.</summary>
     public Task Listening => _listening.Task;
@@ -66,6 +84,8 @@ public sealed class PostgresRealtimeBus(string connectionString, Action? onListe
                 await using var conn = await _dataSource.OpenConnectionAsync(ct);
                 conn.Notification += (_, e) => _inbox.Writer.TryWrite(e.Payload);
                 await using (var cmd = new NpgsqlCommand("LISTEN " + ChannelName, conn)) await cmd.ExecuteNonQueryAsync(ct);
+                Volatile.Write(ref _listenerPid, conn.ProcessID);
+                _isListening = true;
                 _listening.TrySetResult();
                 onListening?.Invoke();
                 if (lost) _inbox.Writer.TryWrite(null); // the notices of the gap are gone: reload after those before it
@@ -79,6 +99,7 @@ public sealed class PostgresRealtimeBus(string connectionString, Action? onListe
             }
             catch (Exception ex)
             {
+                _isListening = false;
                 lost |= listened; // whatever ended a listening connection, notices may have been missed
                 if (IsConnectionLoss(ex))
                 {

@@ -43,15 +43,16 @@ public sealed class RealtimeFanout : IAsyncDisposable
     private volatile bool _closed;
 
     /// <param name="notifyInTransaction">Tell the other nodes inside the write's transaction, or (the default) after its commit and before its answer.</param>
+    /// <param name="time">The clock that tells how long no other node was heard (<see cref="ClusterPresence"/>).</param>
     public RealtimeFanout(RealtimeBroker broker, IRealtimeBus bus, Func<JsonNode?, string, JsonNode?>? fieldsPicker, Action<Exception> onError,
-        bool notifyInTransaction = false)
+        bool notifyInTransaction = false, TimeProvider? time = null)
     {
         _notifyInTransaction = notifyInTransaction;
         _broker = broker;
         _bus = bus;
         // A node's notices are signed with its broker's tag: a client id tells which node to ask (RealtimeRelay).
         _codec = new(broker.NodeTag);
-        Relay = new RealtimeRelay(broker, bus, _codec, onError);
+        Relay = new RealtimeRelay(broker, bus, _codec, onError, time);
         _fieldsPicker = fieldsPicker;
         _onError = onError;
         _worker = Task.Run(RunAsync);
@@ -93,10 +94,15 @@ public sealed class RealtimeFanout : IAsyncDisposable
         _bus.Start(payload =>
         {
             // The relay's requests and answers do not wait behind record deliveries.
-            if (_codec.Decode(payload) is { } notice && !Relay.TryHandle(notice)) Enqueue(() => OnNoticeAsync(notice, findProject));
+            if (_codec.Decode(payload) is { } notice)
+            {
+                Relay.Presence.Heard(); // another node: this one is not alone (before the relay answers a starting node)
+                if (!Relay.TryHandle(notice)) Enqueue(() => OnNoticeAsync(notice, findProject));
+            }
             return Task.CompletedTask;
         }, _onError, () =>
         {
+            Relay.Presence.Heard(); // the notices of the gap are gone, a starting node's among them
             foreach (var p in openProjects?.Invoke() ?? []) Enqueue(() => ReloadAsync(p));
             return Task.CompletedTask;
         });
@@ -133,7 +139,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
     /// </summary>
     private async Task NotifyInTransactionAsync(RecordEvent e, string action, CancellationToken ct)
     {
-        if (e.Collection.IsView || e.Scope is not { } scope) return;
+        if (e.Collection.IsView || e.Scope is not { } scope || SkipAlone(e, scope)) return;
         var record = action == "delete" ? e.Original ?? e.Record : e.Record;
         var notice = RealtimeBusCodec.RecordNotice(e.Project.Name, action, e.Collection, record.Id, action == "delete" ? record : null);
         notice["q"] = Interlocked.Increment(ref _sequence);
@@ -152,7 +158,7 @@ public sealed class RealtimeFanout : IAsyncDisposable
     /// </summary>
     private Task QueueAtCommitAsync(RecordEvent e, string action, CancellationToken ct)
     {
-        if (e.Collection.IsView || e.Scope is not { } scope) return Task.CompletedTask;
+        if (e.Collection.IsView || e.Scope is not { } scope || SkipAlone(e, scope)) return Task.CompletedTask;
         var record = action == "delete" ? e.Original ?? e.Record : e.Record;
         var notice = RealtimeBusCodec.RecordNotice(e.Project.Name, action, e.Collection, record.Id, action == "delete" ? record : null);
         notice["q"] = Interlocked.Increment(ref _sequence);
@@ -164,6 +170,26 @@ public sealed class RealtimeFanout : IAsyncDisposable
         }
         e.ClusterNoticeAtCommit = queued;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// No other node listens (<see cref="ClusterPresence"/>): the write tells nobody, and counts as unannounced until its
+    /// transaction has ended, so that a node starting meanwhile is acknowledged only after it.
+    /// </summary>
+    private bool SkipAlone(RecordEvent e, Records.WriteScope scope)
+    {
+        var presence = Relay.Presence;
+        if (!presence.TryEnterUnannounced()) return false;
+        var left = 0;
+        Task Leave()
+        {
+            if (Interlocked.Exchange(ref left, 1) == 0) presence.LeaveUnannounced();
+            return Task.CompletedTask;
+        }
+        scope.AfterCommit(Leave);
+        scope.OnRollback(Leave);
+        e.ClusterNotified = true;
+        return true;
     }
 
     private async Task AnnounceAsync(RecordEvent e, string action, Record record)

@@ -29,6 +29,9 @@ public static class RealtimeLimits
 
     public static readonly TimeSpan PeerLifetime = TimeSpan.FromSeconds(35);
 
+    /// <summary>Longest a starting node's realtime connections wait for the other nodes' acknowledgement (<see cref="RealtimeRelay.Joined"/>).</summary>
+    public static readonly TimeSpan JoinLimit = TimeSpan.FromSeconds(10);
+
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromMinutes(30);
 }

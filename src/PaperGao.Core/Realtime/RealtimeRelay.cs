@@ -28,6 +28,9 @@ public sealed class RealtimeRelay : IAsyncDisposable
     private readonly Action<Exception> _onError;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Answer>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _peers = new(StringComparer.Ordinal);
+    /// <summary>The nodes that acknowledged this node's first announcement (after ending their alone state).</summary>
+    private readonly ConcurrentDictionary<string, bool> _acks = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Func<string, Project?> _findProject = _ => null;
     private Task _heartbeat = Task.CompletedTask;
@@ -35,19 +38,37 @@ public sealed class RealtimeRelay : IAsyncDisposable
     /// <summary>The holding node's answer: an HTTP status and, for an error, its message.</summary>
     public sealed record Answer(int Status, string Message);
 
-    internal RealtimeRelay(RealtimeBroker broker, IRealtimeBus bus, RealtimeBusCodec codec, Action<Exception> onError)
+    internal RealtimeRelay(RealtimeBroker broker, IRealtimeBus bus, RealtimeBusCodec codec, Action<Exception> onError, TimeProvider? time = null)
     {
         _broker = broker;
         _bus = bus;
         _codec = codec;
         _onError = onError;
+        Presence = new ClusterPresence(() => bus.IsShared && bus.IsListening, time);
+        if (!bus.IsShared) _joined.TrySetResult();
     }
+
+    /// <summary>Whether this node is alone on the bus (record writes then skip their notices).</summary>
+    public ClusterPresence Presence { get; }
+
+    /// <summary>
+    /// Completes once every other node listening at this node's start has acknowledged it (or after
+    /// <see cref="RealtimeLimits.ForwardTimeout"/>): from then on they tell this node about every write, so realtime
+    /// connections wait for it (a node alone until now skips its notices).
+    /// </summary>
+    public Task Joined => _joined.Task;
+
+    /// <summary>How many nodes acknowledged this node's start.</summary>
+    public int Acknowledgements => _acks.Count;
 
     /// <summary>Starts announcing this node (once the bus listens, so that the others' answers are heard).</summary>
     internal void Start(Func<string, Project?> findProject, Task listening)
     {
         _findProject = findProject;
-        if (_bus.IsShared) _heartbeat = Task.Run(() => HeartbeatAsync(listening));
+        if (!_bus.IsShared) return;
+        _heartbeat = Task.Run(() => HeartbeatAsync(listening));
+        // A bus that cannot listen yet (PostgreSQL down) does not keep realtime connections waiting for long.
+        _ = Task.Delay(RealtimeLimits.JoinLimit, _stop.Token).ContinueWith(_ => _joined.TrySetResult(), TaskScheduler.Default);
     }
 
     /// <summary>True when the client id names another live node of the cluster: ask it with <see cref="ForwardAsync"/>.</summary>
@@ -117,7 +138,13 @@ public sealed class RealtimeRelay : IAsyncDisposable
             case "h":
                 if (notice["bye"] is not null) _peers.TryRemove(node, out _); // stopping: its clients are gone
                 else if (node.Length > 0) _peers[node] = Environment.TickCount64;
-                if (notice["r"] is not null) _ = AnnounceAsync(false);
+                if (node.Length > 0 && JsonValues.StringOf(notice["re"]) == _codec.NodeId) _acks[node] = true;
+                // A node starting: once the writes that skipped their notice (this node was alone) have ended, tell it.
+                if (notice["r"] is not null) _ = Task.Run(async () =>
+                {
+                    await Presence.DrainAsync(RealtimeLimits.ForwardTimeout);
+                    await AnnounceAsync(false, node);
+                });
                 return true;
             case "y":
                 if (JsonValues.StringOf(notice["to"]) == _codec.NodeId && JsonValues.StringOf(notice["i"]) is { } id && _pending.TryGetValue(id, out var waiting))
@@ -207,18 +234,40 @@ public sealed class RealtimeRelay : IAsyncDisposable
         try
         {
             await listening.WaitAsync(_stop.Token);
-            await AnnounceAsync(true);
+            await JoinAsync();
             using var timer = new PeriodicTimer(RealtimeLimits.PeerHeartbeat);
             while (await timer.WaitForNextTickAsync(_stop.Token)) await AnnounceAsync(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
     }
 
-    private async Task AnnounceAsync(bool askOthers)
+    /// <summary>Announces this node and waits for the acknowledgements of the nodes already listening (<see cref="Joined"/>).</summary>
+    private async Task JoinAsync()
+    {
+        Presence.Heard(); // not alone until the others have had a chance to speak
+        try
+        {
+            int? others = null;
+            try { others = await _bus.CountOtherListenersAsync(_stop.Token); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { _onError(ex); }
+            await AnnounceAsync(true);
+            // Not knowing how many listen, wait the whole time for whoever answers.
+            var start = Environment.TickCount64;
+            while ((others is null || _acks.Count < others) && Environment.TickCount64 - start < (long)RealtimeLimits.ForwardTimeout.TotalMilliseconds)
+                await Task.Delay(10, _stop.Token);
+        }
+        finally
+        {
+            _joined.TrySetResult();
+        }
+    }
+
+    private async Task AnnounceAsync(bool askOthers, string? acknowledge = null)
     {
         if (_stop.IsCancellationRequested) return; // shutting down: the bus may still hear the others for a moment
         var hello = new JsonObject { ["t"] = "h" };
         if (askOthers) hello["r"] = 1;
+        if (acknowledge is not null) hello["re"] = acknowledge;
         try
         {
             foreach (var p in _codec.Encode(hello)) await _bus.PublishAsync(p, _stop.Token);

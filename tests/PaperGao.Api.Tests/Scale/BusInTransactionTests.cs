@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using PaperGao.Api.Tests.Infrastructure;
+using PaperGao.Api.Tests.Realtime;
 using PaperGao.Core.Projects;
 using PaperGao.Core.Realtime;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
@@ -32,7 +31,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
 
         const string id = "aftercommit0001";
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Post, "/api/collections/notes/records", new { id, text = "x" }, ct)).Status);
@@ -50,7 +49,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
 
         // An after-commit handler that holds the node until the notice was heard: with the notice published after the
         // commit by the after-commit work (as before), it would never be heard while the node is stuck here.
@@ -81,7 +80,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         var su = await app.SuperuserClientAsync(ct);
         await CreateNotesAsync(su, ct);
         Assert.Equal(200, (await SendAsync(su, HttpMethod.Patch, "/api/settings", new { batch = new { enabled = true, maxRequests = 10 } }, ct)).Status);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
 
         // The first create ran its SQL (and its pg_notify) inside the batch's transaction; the second fails: rollback.
         var (status, _) = await SendAsync(su, HttpMethod.Post, "/api/batch", new
@@ -141,7 +140,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
             ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
             ["indexes"] = new JsonArray("CREATE UNIQUE INDEX idx_tags_text ON tags (text)"),
         }, ct);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
         var guest = app.CreateClient();
 
         Assert.Equal(200, (await SendAsync(guest, HttpMethod.Post, "/api/collections/tags/records", new { id = "uniquefirst0001", text = "a" }, ct)).Status);
@@ -231,57 +230,6 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         ["fields"] = new JsonArray(new JsonObject { ["name"] = "text", ["type"] = "text" }),
     }, ct);
 
-    /// <summary>Another node's ear: LISTEN on the bus channel, record notices (chunks and schema notices left out) queued in order.</summary>
-    private sealed class Listener : IAsyncDisposable
-    {
-        private readonly NpgsqlConnection _conn;
-        private readonly Channel<JsonObject> _notices = Channel.CreateUnbounded<JsonObject>();
-        private readonly CancellationTokenSource _stop = new();
-        private Task _loop = Task.CompletedTask;
-
-        private Listener(NpgsqlConnection conn) => _conn = conn;
-
-        public static async Task<Listener> StartAsync(string connectionString, CancellationToken ct)
-        {
-            var l = new Listener(new NpgsqlConnection(connectionString));
-            await l._conn.OpenAsync(ct);
-            l._conn.Notification += (_, e) =>
-            {
-                if (JsonNode.Parse(e.Payload) is JsonObject o && (string?)o["t"] == "r") l._notices.Writer.TryWrite(o);
-            };
-            await using (var cmd = new NpgsqlCommand("LISTEN " + PostgresRealtimeBus.ChannelName, l._conn)) await cmd.ExecuteNonQueryAsync(ct);
-            l._loop = Task.Run(async () =>
-            {
-                try { while (true) await l._conn.WaitAsync(l._stop.Token); }
-                catch (OperationCanceledException) { }
-            }, CancellationToken.None);
-            return l;
-        }
-
-        /// <summary>The next record notice (10 s at most).</summary>
-        public async Task<JsonObject> NextAsync(CancellationToken ct)
-        {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(TimeSpan.FromSeconds(10));
-            return await _notices.Reader.ReadAsync(cts.Token);
-        }
-
-        /// <summary>The next record notice about <paramref name="id"/>, skipping others (10 s at most).</summary>
-        public async Task<JsonObject> NextForAsync(string id, CancellationToken ct)
-        {
-            while (true)
-            {
-                var n = await NextAsync(ct);
-                if ((string?)n["i"] == id) return n;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _loop;
-            await _conn.DisposeAsync();
-            _stop.Dispose();
-        }
-    }
+    /// <summary>Record notices only (chunks and schema notices left out).</summary>
+    private static bool RecordNotices(JsonObject n) => (string?)n["t"] == "r";
 }
