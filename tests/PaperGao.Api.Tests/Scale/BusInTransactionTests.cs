@@ -186,7 +186,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, Mode(mode), ct);
         var su = await app.SuperuserClientAsync(ct);
         await Records.CaughtWriteErrorTests.SwallowNestedFailuresAsync(app, su, ct);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
 
         Assert.Equal(400, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "swallowed000001", title = "after" }, ct)).Status);
         Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "announced000001", title = "x" }, ct)).Status);
@@ -206,7 +206,7 @@ public sealed class BusInTransactionTests(PostgresCluster postgres)
         var su = await app.SuperuserClientAsync(ct);
         await Records.CaughtWriteErrorTests.CreateTagsAndPostsAsync(su, ct);
         Assert.Equal(200, (await Functions.FunctionsTestData.DeployAsync(su, Functions.FunctionNestedWriteTests.Code, ct)).Status);
-        await using var bus = await Listener.StartAsync(app.Settings.Db!, ct);
+        await using var bus = await BusTap.OpenAsync(app.Settings.Db!, ct, RecordNotices);
 
         Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "nestedundone001", title = "tx" }, ct)).Status);
         Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Post, "/api/collections/posts/records", new { id = "lastpost0000001", title = "x" }, ct)).Status);
