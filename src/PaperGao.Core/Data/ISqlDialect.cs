@@ -29,6 +29,12 @@ public interface ISqlDialect
     /// <summary>SQL expression that yields a random order key.</summary>
     string RandomFunction { get; }
 
+    /// <summary>
+    /// What ends a SELECT that reads rows the transaction will write back: " FOR UPDATE" on PostgreSQL, so that two
+    /// concurrent read-modify-writes of one row take turns; nothing on SQLite, whose single writer already serialises them.
+    /// </summary>
+    string LockRowsSuffix { get; }
+
     /// <summary>A table-valued expression listing the elements of a JSON array column, as a single column named "value".</summary>
     string JsonEach(string jsonExpr);
 

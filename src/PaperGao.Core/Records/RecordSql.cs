@@ -43,15 +43,16 @@ public static class RecordSql
     }
 
     /// <summary>"SELECT list FROM table AS t WHERE t.id = @p0 LIMIT 1", built once per collection definition and dialect.</summary>
-    public static string SelectByIdSql(Collection c, ISqlDialect d)
+    /// <param name="lockRow">The row will be written back in the same transaction: lock it (<see cref="ISqlDialect.LockRowsSuffix"/>).</param>
+    public static string SelectByIdSql(Collection c, ISqlDialect d, bool lockRow = false)
     {
         var perDialect = SelectLists.GetOrCreateValue(c);
-        var key = d.Name + ":byid";
+        var key = d.Name + (lockRow ? ":byid-lock" : ":byid");
         lock (perDialect)
         {
             if (!perDialect.TryGetValue(key, out var s))
             {
-                s = $"SELECT {string.Join(", ", c.Fields.Select(f => "t." + d.Quote(f.Name)))} FROM {d.Quote(c.Name)} AS t WHERE t.{d.Quote("id")} = @p0 LIMIT 1";
+                s = $"SELECT {string.Join(", ", c.Fields.Select(f => "t." + d.Quote(f.Name)))} FROM {d.Quote(c.Name)} AS t WHERE t.{d.Quote("id")} = @p0 LIMIT 1" + (lockRow ? d.LockRowsSuffix : "");
                 perDialect[key] = s;
             }
             return s;
@@ -59,11 +60,11 @@ public static class RecordSql
     }
 
     /// <summary>Finds one record by id (no rule), inside a transaction when given.</summary>
-    public static async Task<Record?> FindByIdAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, Collection c, string id, CancellationToken ct = default)
+    public static async Task<Record?> FindByIdAsync(ProjectDatabase db, DbConnection conn, DbTransaction? tx, Collection c, string id, CancellationToken ct = default, bool lockRow = false)
     {
         var p = new SqlParams();
         p.Add(id);
-        await using var cmd = db.Command(conn, tx, SelectByIdSql(c, db.Dialect), p);
+        await using var cmd = db.Command(conn, tx, SelectByIdSql(c, db.Dialect, lockRow), p);
         var list = await ReadAllAsync(c, cmd, ct);
         return list.Count > 0 ? list[0] : null;
     }

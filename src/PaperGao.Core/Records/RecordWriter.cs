@@ -153,7 +153,9 @@ public static class RecordWriter
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.UpdateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
-        var original = await RecordSql.FindByIdAsync(p.Database, scope.Connection, scope.Transaction, c, id, ct) ?? throw ApiError.NotFound();
+        // Locked until the commit: a concurrent update of the record (an increment "views+", another field) waits and then
+        // reads this one's result, instead of writing back what it read before (a lost update on PostgreSQL).
+        var original = await RecordSql.FindByIdAsync(p.Database, scope.Connection, scope.Transaction, c, id, ct, lockRow: true) ?? throw ApiError.NotFound();
         var record = original.Clone();
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: false, req.IsSuperuser, errors);

@@ -11,6 +11,8 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string Name => "postgres";
 
+    public string LockRowsSuffix => " FOR UPDATE";
+
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public string ColumnDefinition(ColumnKind kind) => kind switch

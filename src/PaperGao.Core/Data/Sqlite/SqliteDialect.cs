@@ -11,6 +11,8 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string Name => "sqlite";
 
+    public string LockRowsSuffix => "";
+
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public string ColumnDefinition(ColumnKind kind) => kind switch
