@@ -46,6 +46,9 @@ public sealed class RealtimeRelay : IAsyncDisposable
         _onError = onError;
         Presence = new ClusterPresence(() => bus.IsShared && bus.IsListening, time);
         if (!bus.IsShared) _joined.TrySetResult();
+        // Realtime connections never wait long for the others: also when the bus cannot listen (PostgreSQL down) or was
+        // never started.
+        else _ = Task.Delay(RealtimeLimits.JoinLimit, _stop.Token).ContinueWith(_ => _joined.TrySetResult(), TaskScheduler.Default);
     }
 
     /// <summary>Whether this node is alone on the bus (record writes then skip their notices).</summary>
@@ -65,10 +68,7 @@ public sealed class RealtimeRelay : IAsyncDisposable
     internal void Start(Func<string, Project?> findProject, Task listening)
     {
         _findProject = findProject;
-        if (!_bus.IsShared) return;
-        _heartbeat = Task.Run(() => HeartbeatAsync(listening));
-        // A bus that cannot listen yet (PostgreSQL down) does not keep realtime connections waiting for long.
-        _ = Task.Delay(RealtimeLimits.JoinLimit, _stop.Token).ContinueWith(_ => _joined.TrySetResult(), TaskScheduler.Default);
+        if (_bus.IsShared) _heartbeat = Task.Run(() => HeartbeatAsync(listening));
     }
 
     /// <summary>True when the client id names another live node of the cluster: ask it with <see cref="ForwardAsync"/>.</summary>
