@@ -82,6 +82,10 @@ test('schema diff before saving: fields, options, rules, indexes; cancel sends n
     await page.getByRole('button', { name: 'Save' }).click();
     await waitFor(async () => (await admin.collections.getOne('posts')).viewRule === '', 'viewRule saved without a dialog');
     assert.equal(await dialog.count(), 0);
+    // The server has it before the page has the answer: until then the editor still has unsaved work, and leaving
+    // it would ask first (CI once timed out on the next page here).
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByText('Unsaved changes', { exact: true }).waitFor({ state: 'hidden' });
 
     // An auth collection's field edits are saved too (they were left out of the request).
     await page.goto(`${server.url}/_/#/collections/users`);
