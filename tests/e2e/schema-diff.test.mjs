@@ -94,6 +94,7 @@ test('schema diff before saving: fields, options, rules, indexes; cancel sends n
     await page.getByRole('button', { name: 'Add field' }).click();
     await card(page, 'field').getByLabel(/^Name of field/).fill('nickname');
     await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor();
     assert.deepEqual(await items('Fields'), ['field nickname (text) added']);
     await dialog.getByRole('button', { name: 'Apply changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
