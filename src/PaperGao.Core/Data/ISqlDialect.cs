@@ -35,6 +35,22 @@ public interface ISqlDialect
     /// </summary>
     string LockRowsSuffix { get; }
 
+    /// <summary>
+    /// A column expression (of the table aliased t) naming the version of a row, which every committed write of the row
+    /// changes: PostgreSQL's xmin, as text. Null on SQLite, whose single writer leaves nothing to compare.
+    /// </summary>
+    string? RowVersion { get; }
+
+    /// <summary>
+    /// The UPDATE (…WHERE "id" = @pK) made to write only the row version <paramref name="versionParam"/> names: when the
+    /// row was written (or deleted) since it was read, the statement fails with an error <see cref="IsRowChanged"/> knows,
+    /// instead of writing over what it did not read. Only where <see cref="RowVersion"/> is not null.
+    /// </summary>
+    string UpdateIfUnchanged(string update, string versionParam);
+
+    /// <summary>True when the exception is the failure of an <see cref="UpdateIfUnchanged"/> statement.</summary>
+    bool IsRowChanged(Exception ex);
+
     /// <summary>A table-valued expression listing the elements of a JSON array column, as a single column named "value".</summary>
     string JsonEach(string jsonExpr);
 

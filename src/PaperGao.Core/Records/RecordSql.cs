@@ -44,15 +44,17 @@ public static class RecordSql
 
     /// <summary>"SELECT list FROM table AS t WHERE t.id = @p0 LIMIT 1", built once per collection definition and dialect.</summary>
     /// <param name="lockRow">The row will be written back in the same transaction: lock it (<see cref="ISqlDialect.LockRowsSuffix"/>).</param>
-    public static string SelectByIdSql(Collection c, ISqlDialect d, bool lockRow = false)
+    /// <param name="withVersion">The row's version (<see cref="ISqlDialect.RowVersion"/>) follows the fields, as one more column.</param>
+    public static string SelectByIdSql(Collection c, ISqlDialect d, bool lockRow = false, bool withVersion = false)
     {
         var perDialect = SelectLists.GetOrCreateValue(c);
-        var key = d.Name + (lockRow ? ":byid-lock" : ":byid");
+        var key = d.Name + (lockRow ? ":byid-lock" : ":byid") + (withVersion ? "-version" : "");
         lock (perDialect)
         {
             if (!perDialect.TryGetValue(key, out var s))
             {
-                s = $"SELECT {string.Join(", ", c.Fields.Select(f => "t." + d.Quote(f.Name)))} FROM {d.Quote(c.Name)} AS t WHERE t.{d.Quote("id")} = @p0 LIMIT 1" + (lockRow ? d.LockRowsSuffix : "");
+                var version = withVersion ? ", " + (d.RowVersion ?? throw new NotSupportedException($"{d.Name} has no row version.")) : "";
+                s = $"SELECT {string.Join(", ", c.Fields.Select(f => "t." + d.Quote(f.Name)))}{version} FROM {d.Quote(c.Name)} AS t WHERE t.{d.Quote("id")} = @p0 LIMIT 1" + (lockRow ? d.LockRowsSuffix : "");
                 perDialect[key] = s;
             }
             return s;
@@ -68,4 +70,22 @@ public static class RecordSql
         var list = await ReadAllAsync(c, cmd, ct);
         return list.Count > 0 ? list[0] : null;
     }
+
+    /// <summary>
+    /// Finds one record by id (no rule) outside any transaction, with the version it was read at (the dialect must have
+    /// <see cref="ISqlDialect.RowVersion"/>): an update can then write it only if it is still that version.
+    /// </summary>
+    public static Task<VersionedRecord?> FindVersionedAsync(ProjectDatabase db, Collection c, string id, CancellationToken ct) =>
+        db.ReadAsync(async conn =>
+        {
+            var p = new SqlParams();
+            p.Add(id);
+            await using var cmd = db.Command(conn, null, SelectByIdSql(c, db.Dialect, withVersion: true), p);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            return new VersionedRecord(Read(c, reader), reader.GetString(c.Fields.Count));
+        }, ct);
 }
+
+/// <summary>A record as read, and the version of its row at that moment (<see cref="ISqlDialect.RowVersion"/>).</summary>
+public sealed record VersionedRecord(Record Row, string Version);

@@ -28,9 +28,39 @@ public static class RecordWriter
     public static Task<Record> UpdateAsync(Project p, Collection c, string id, JsonObject body, RequestInfo req, WriteScope? scope = null, CancellationToken ct = default, RecordUploads? uploads = null)
     {
         uploads ??= RecordUploads.None;
-        return scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.UpdateRule, req)
-            ? WithPreparedAsync(p, c, body, uploads, id, req, pw => InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, pw), ct, singleWrite: true), ct)
+        if (scope is null && PreparedWrite.IsWorthIt(c, body, uploads, c.UpdateRule, req))
+            return WithPreparedAsync(p, c, body, uploads, id, req, pw => InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, pw), ct, singleWrite: true), ct);
+        return scope is null && CanUpdateUnlocked(p, c, req)
+            ? UpdateIfUnchangedAsync(p, c, id, body, uploads, req, ct)
             : InScope(p, scope, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct), ct, singleWrite: true);
+    }
+
+    /// <summary>
+    /// An update in a transaction of its own may read its record before that transaction, without a lock, when the
+    /// database can tell whether the row was written since (<see cref="Data.ISqlDialect.RowVersion"/>) and nothing of the
+    /// project's own runs in the write (a BeforeUpdate handler would run twice when the update is done again).
+    /// </summary>
+    private static bool CanUpdateUnlocked(Project p, Collection c, RequestInfo req) =>
+        p.Dialect.RowVersion is not null && !c.IsView && c.Fields.Count > 1 && (c.UpdateRule is not null || req.IsSuperuser)
+        && !p.Hooks.BeforeUpdate.HasHandlers;
+
+    /// <summary>
+    /// The update without a row lock (PostgreSQL): the record and its row version are read over the shared pool, and the
+    /// transaction writes it only if the row is still that version, so it is BEGIN, UPDATE and COMMIT in one round trip
+    /// instead of a locking read and a second trip. When another transaction wrote the row in between, nothing is
+    /// written and the update runs again the locking way, on that transaction's result (no lost update).
+    /// </summary>
+    private static async Task<Record> UpdateIfUnchangedAsync(Project p, Collection c, string id, JsonObject body, RecordUploads uploads, RequestInfo req, CancellationToken ct)
+    {
+        var read = await RecordSql.FindVersionedAsync(p.Database, c, id, ct) ?? throw ApiError.NotFound();
+        try
+        {
+            return await InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct, read: read), ct, singleWrite: true);
+        }
+        catch (RowChangedException)
+        {
+            return await InScope(p, null, s => UpdateInScopeAsync(p, c, id, body, uploads, req, s, ct), ct, singleWrite: true);
+        }
     }
 
     /// <summary>
@@ -148,14 +178,16 @@ public static class RecordWriter
         return e.Record;
     }
 
+    /// <param name="read">The record as read before the transaction, and its row version (<see cref="UpdateIfUnchangedAsync"/>).</param>
     private static async Task<Record> UpdateInScopeAsync(Project p, Collection c, string id, JsonObject body, RecordUploads uploads, RequestInfo req, WriteScope scope, CancellationToken ct,
-        PreparedWrite? prepared = null)
+        PreparedWrite? prepared = null, VersionedRecord? read = null)
     {
         if (c.IsView) throw ApiError.BadRequest("Unsupported collection type.");
         if (c.UpdateRule is null && !req.IsSuperuser) throw ApiError.SuperusersOnly();
-        // Locked until the commit: a concurrent update of the record (an increment "views+", another field) waits and then
-        // reads this one's result, instead of writing back what it read before (a lost update on PostgreSQL).
-        var original = await RecordSql.FindByIdAsync(p.Database, scope.Connection, scope.Transaction, c, id, ct, lockRow: true) ?? throw ApiError.NotFound();
+        // Locked until the commit (unless read with its version): a concurrent update of the record (an increment "views+",
+        // another field) waits and then reads this one's result, instead of writing back what it read before (a lost update
+        // on PostgreSQL).
+        var original = read?.Row ?? await RecordSql.FindByIdAsync(p.Database, scope.Connection, scope.Transaction, c, id, ct, lockRow: true) ?? throw ApiError.NotFound();
         var record = original.Clone();
         var errors = new ErrorData();
         var ruleBody = RecordInputApplier.Apply(record, body, isNew: false, req.IsSuperuser, errors);
@@ -186,7 +218,7 @@ public static class RecordWriter
         {
             if (p.Hooks.BeforeUpdate.HasHandlers) Revalidate(e.Record, "Failed to update record.");
             // As for a create: the UPDATE goes with the COMMIT when no hook wraps it and no file is stored after it.
-            await UpdateRowAsync(p, scope, e.Record, scope.OwnSingleWrite && !p.Hooks.BeforeUpdate.HasHandlers && files.New.Count == 0, ct);
+            await UpdateRowAsync(p, scope, e.Record, scope.OwnSingleWrite && !p.Hooks.BeforeUpdate.HasHandlers && files.New.Count == 0, read?.Version, ct);
             await RecordFiles.WriteAsync(p, e.Record, files, scope, ct, prepared);
         });
         if (!ran) throw StoppedByHook(e, "Failed to update record.");
@@ -226,7 +258,8 @@ public static class RecordWriter
     /// <summary>The After*Error hooks, run when the write's transaction rolled back.</summary>
     public static Task AfterErrorAsync(Hook<RecordEvent> hook, RecordEvent e, WriteScope scope)
     {
-        if (!hook.HasHandlers || e.Stopped) return Task.CompletedTask;
+        // A write stopped by a hook did not fail; one that found its row changed runs again (RowChangedException).
+        if (!hook.HasHandlers || e.Stopped || scope.Failure is RowChangedException) return Task.CompletedTask;
         e.Scope = null;
         e.Error = scope.Failure;
         return hook.TriggerAsync(e, () => Task.CompletedTask);
@@ -293,8 +326,11 @@ public static class RecordWriter
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Collection, WriteSql> WriteSqlCache = [];
 
-    /// <summary>The INSERT and UPDATE texts of a collection: built once per collection definition and dialect.</summary>
-    private sealed record WriteSql(string Dialect, string Insert, string Update);
+    /// <summary>
+    /// The INSERT and UPDATE texts of a collection, built once per collection definition and dialect; the UPDATE that writes
+    /// only an unchanged row (its version the parameter after the fields') where the dialect has row versions.
+    /// </summary>
+    private sealed record WriteSql(string Dialect, string Insert, string Update, string? UpdateIfUnchanged);
 
     private static WriteSql SqlFor(Collection c, Data.ISqlDialect d)
     {
@@ -311,9 +347,11 @@ public static class RecordWriter
             if (f.Name != "id") sets.Add($"{d.Quote(f.Name)} = {d.ParameterSql(f.Kind, ph)}");
         }
         var idIndex = c.Fields.FindIndex(f => f.Name == "id");
+        var update = $"UPDATE {d.Quote(c.Name)} SET {string.Join(", ", sets)} WHERE {d.Quote("id")} = @p{idIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         var built = new WriteSql(d.Name,
             $"INSERT INTO {d.Quote(c.Name)} ({string.Join(", ", cols)}) VALUES ({string.Join(", ", vals)})",
-            $"UPDATE {d.Quote(c.Name)} SET {string.Join(", ", sets)} WHERE {d.Quote("id")} = @p{idIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            update,
+            d.RowVersion is null ? null : d.UpdateIfUnchanged(update, "@p" + c.Fields.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         WriteSqlCache.AddOrUpdate(c, built);
         return built;
     }
@@ -329,10 +367,16 @@ public static class RecordWriter
     private static Task InsertAsync(Project p, WriteScope scope, Record r, string failMessage, bool last, CancellationToken ct) =>
         ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Insert, ValuesOf(r, p.Dialect), r.Collection, failMessage, last, ct);
 
-    private static Task UpdateRowAsync(Project p, WriteScope scope, Record r, bool last, CancellationToken ct) =>
-        r.Collection.Fields.Count <= 1
-            ? Task.CompletedTask
-            : ExecuteMappingUniqueAsync(p, scope, SqlFor(r.Collection, p.Dialect).Update, ValuesOf(r, p.Dialect), r.Collection, "Failed to update record.", last, ct);
+    /// <param name="version">The row version the record was read at: the row is written only if it is still that one.</param>
+    private static Task UpdateRowAsync(Project p, WriteScope scope, Record r, bool last, string? version, CancellationToken ct)
+    {
+        if (r.Collection.Fields.Count <= 1) return Task.CompletedTask;
+        var sql = SqlFor(r.Collection, p.Dialect);
+        var values = ValuesOf(r, p.Dialect);
+        if (version is null) return ExecuteMappingUniqueAsync(p, scope, sql.Update, values, r.Collection, "Failed to update record.", last, ct);
+        values.Add(version);
+        return ExecuteMappingUniqueAsync(p, scope, sql.UpdateIfUnchanged!, values, r.Collection, "Failed to update record.", last, ct);
+    }
 
     /// <summary>
     /// Runs a write; a unique-constraint violation becomes validation_not_unique on the offending fields. The transaction's
@@ -341,17 +385,21 @@ public static class RecordWriter
     /// </summary>
     private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, bool last, CancellationToken ct)
     {
-        if (last && p.Database.DeferLastStatement(scope.Transaction, sql, prm, ex => UniqueViolation(p, ex, c, failMessage))) return;
+        if (last && p.Database.DeferLastStatement(scope.Transaction, sql, prm, ex => Mapped(p, ex, c, failMessage))) return;
         try
         {
             await using var cmd = p.Database.Command(scope.Connection, scope.Transaction, sql, prm);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        catch (DbException ex) when (UniqueViolation(p, ex, c, failMessage) is { } mapped)
+        catch (DbException ex) when (Mapped(p, ex, c, failMessage) is { } mapped)
         {
             throw mapped;
         }
     }
+
+    /// <summary>A write's database error as what the writer throws: a changed row (an update to do again) or a unique violation.</summary>
+    private static Exception? Mapped(Project p, DbException ex, Collection c, string failMessage) =>
+        p.Dialect.IsRowChanged(ex) ? new RowChangedException(ex) : UniqueViolation(p, ex, c, failMessage);
 
     /// <summary>A unique-constraint violation as the API's answer (validation_not_unique on the fields), else null.</summary>
     private static ApiError? UniqueViolation(Project p, DbException ex, Collection c, string failMessage)

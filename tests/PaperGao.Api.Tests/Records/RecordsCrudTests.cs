@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PaperGao.Api.Tests.Infrastructure;
+using PaperGao.Core.Projects;
 using static PaperGao.Api.Tests.Records.RecordsTestData;
 
 namespace PaperGao.Api.Tests.Records;
@@ -164,14 +167,7 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var app = await PaperGaoApp.StartAsync(db, postgres, ct);
         var su = await app.SuperuserClientAsync(ct);
-        await CreateAsync(su, new JsonObject
-        {
-            ["name"] = "counters", ["type"] = "base", ["updateRule"] = "",
-            ["fields"] = new JsonArray(new JsonObject { ["name"] = "hits", ["type"] = "number" }, new JsonObject { ["name"] = "note", ["type"] = "text" }),
-        }, ct);
-        var (created, rec) = await SendAsync(su, HttpMethod.Post, "/api/collections/counters/records", new { hits = 0 }, ct);
-        Assert.Equal(200, created);
-        var url = "/api/collections/counters/records/" + rec!["id"]!.GetValue<string>();
+        var url = await CreateCounterAsync(su, ct);
         // Read-modify-write each: without the row lock on PostgreSQL two of them read the same value and one is lost, and
         // a write of another field puts back the count it read.
         const int n = 40;
@@ -255,4 +251,100 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["title"] = "three" }, body[2]!["body"]));
         Assert.Equal(2, (await GetJsonAsync(su, "/api/collections/posts/records", ct))["totalItems"]!.GetValue<int>());
     }
+
+    /// <summary>
+    /// PostgreSQL reads the record of an update without a lock and writes it only if its row is still the version it
+    /// read. Here another transaction writes the row after that read (hits+10, held uncommitted until the update waits on
+    /// it): the update must not write back what it read (hits 1 would be a lost update) but run again on the result.
+    /// </summary>
+    [Fact]
+    public async Task An_update_whose_row_another_transaction_wrote_since_it_was_read_is_applied_on_that_result()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var url = await CreateCounterAsync(su, ct);
+        var errors = 0;
+        var saved = 0;
+        var project = (await app.Services.GetRequiredService<ProjectRegistry>().GetAsync(ProjectNames.Default, ct))!;
+        project.Hooks.AfterUpdateError.Bind(async (_, next) => { Interlocked.Increment(ref errors); await next(); });
+        project.Hooks.AfterUpdate.Bind(async (_, next) => { Interlocked.Increment(ref saved); await next(); });
+
+        await using var other = new NpgsqlConnection(InProjectSchema(app));
+        await other.OpenAsync(ct);
+        await using (var tx = await other.BeginTransactionAsync(ct))
+        {
+            await using (var write = new NpgsqlCommand("UPDATE counters SET hits = hits + 10 WHERE id = $1", other, tx))
+            {
+                write.Parameters.AddWithValue(url[(url.LastIndexOf('/') + 1)..]);
+                Assert.Equal(1, await write.ExecuteNonQueryAsync(ct));
+            }
+            var patch = SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1, ["note"] = "patched" }, ct);
+            await UpdateWaitsForRowLockAsync(app.Settings.Db!, ct);
+            await tx.CommitAsync(ct);
+            var (status, body) = await patch;
+            Assert.True(status == 200, body?.ToJsonString());
+            Assert.Equal(11, body!["hits"]!.GetValue<int>());
+        }
+        var final = await GetJsonAsync(su, url, ct);
+        Assert.Equal(11, final["hits"]!.GetValue<int>());
+        Assert.Equal("patched", final["note"]!.GetValue<string>());
+        Assert.Equal(0, errors); // the first try's rollback is not the update's failure
+        await Eventually.UntilAsync(() => saved == 1, ct, "the after-update hook");
+    }
+
+    [Fact]
+    public async Task An_update_of_a_record_deleted_since_it_was_read_answers_404_and_writes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var url = await CreateCounterAsync(su, ct);
+
+        await using var other = new NpgsqlConnection(InProjectSchema(app));
+        await other.OpenAsync(ct);
+        await using (var tx = await other.BeginTransactionAsync(ct))
+        {
+            await using (var delete = new NpgsqlCommand("DELETE FROM counters WHERE id = $1", other, tx))
+            {
+                delete.Parameters.AddWithValue(url[(url.LastIndexOf('/') + 1)..]);
+                Assert.Equal(1, await delete.ExecuteNonQueryAsync(ct));
+            }
+            var patch = SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1 }, ct);
+            await UpdateWaitsForRowLockAsync(app.Settings.Db!, ct);
+            await tx.CommitAsync(ct);
+            var (status, body) = await patch;
+            Assert.True(status == 404, body?.ToJsonString());
+        }
+        Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, url, null, ct)).Status);
+        Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/counters/records", ct))["totalItems"]!.GetValue<int>());
+    }
+
+    /// <summary>A "counters" collection anyone may update (hits, note) and one record in it; its URL.</summary>
+    private static async Task<string> CreateCounterAsync(HttpClient su, CancellationToken ct)
+    {
+        await CreateAsync(su, new JsonObject
+        {
+            ["name"] = "counters", ["type"] = "base", ["updateRule"] = "",
+            ["fields"] = new JsonArray(new JsonObject { ["name"] = "hits", ["type"] = "number" }, new JsonObject { ["name"] = "note", ["type"] = "text" }),
+        }, ct);
+        var (created, rec) = await SendAsync(su, HttpMethod.Post, "/api/collections/counters/records", new { hits = 0 }, ct);
+        Assert.Equal(200, created);
+        return "/api/collections/counters/records/" + rec!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>The test database's connection string with the default project's schema as its search path.</summary>
+    private static string InProjectSchema(PaperGaoApp app) =>
+        new NpgsqlConnectionStringBuilder(app.Settings.Db!) { SearchPath = PaperGao.Core.Data.Postgres.PostgresDatabaseProvider.SchemaOf(ProjectNames.Default) }.ConnectionString;
+
+    /// <summary>Waits until a statement of the server waits on a row lock (the update, behind the test's open transaction).</summary>
+    private static Task UpdateWaitsForRowLockAsync(string connectionString, CancellationToken ct) =>
+        Eventually.UntilAsync(async () =>
+        {
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE%counters%'", conn);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        }, ct, "the update to wait on the row lock");
 }

@@ -13,6 +13,17 @@ public sealed class PostgresDialect : ISqlDialect
 
     public string LockRowsSuffix => " FOR UPDATE";
 
+    public string? RowVersion => "t.xmin::text";
+
+    /// <summary>
+    /// The UPDATE with the version in its WHERE, counting the rows it wrote: 1 / 0 fails (22012) when it wrote none. A
+    /// concurrent writer's uncommitted change makes it wait; once that commits, the row's new version no longer matches.
+    /// </summary>
+    public string UpdateIfUnchanged(string update, string versionParam) =>
+        $"WITH written AS ({update} AND xmin = {versionParam}::xid RETURNING 1) SELECT 1 / COUNT(*) FROM written";
+
+    public bool IsRowChanged(Exception ex) => ex is PostgresException { SqlState: PostgresErrorCodes.DivisionByZero };
+
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public string ColumnDefinition(ColumnKind kind) => kind switch

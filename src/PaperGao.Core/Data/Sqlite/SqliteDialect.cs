@@ -13,6 +13,13 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string LockRowsSuffix => "";
 
+    public string? RowVersion => null;
+
+    public string UpdateIfUnchanged(string update, string versionParam) =>
+        throw new NotSupportedException("SQLite has no row version: its single writer serialises updates.");
+
+    public bool IsRowChanged(Exception ex) => false;
+
     public string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public string ColumnDefinition(ColumnKind kind) => kind switch
