@@ -270,22 +270,10 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         project.Hooks.AfterUpdateError.Bind(async (_, next) => { Interlocked.Increment(ref errors); await next(); });
         project.Hooks.AfterUpdate.Bind(async (_, next) => { Interlocked.Increment(ref saved); await next(); });
 
-        await using var other = new NpgsqlConnection(InProjectSchema(app));
-        await other.OpenAsync(ct);
-        await using (var tx = await other.BeginTransactionAsync(ct))
-        {
-            await using (var write = new NpgsqlCommand("UPDATE counters SET hits = hits + 10 WHERE id = $1", other, tx))
-            {
-                write.Parameters.AddWithValue(url[(url.LastIndexOf('/') + 1)..]);
-                Assert.Equal(1, await write.ExecuteNonQueryAsync(ct));
-            }
-            var patch = SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1, ["note"] = "patched" }, ct);
-            await UpdateWaitsForRowLockAsync(app.Settings.Db!, ct);
-            await tx.CommitAsync(ct);
-            var (status, body) = await patch;
-            Assert.True(status == 200, body?.ToJsonString());
-            Assert.Equal(11, body!["hits"]!.GetValue<int>());
-        }
+        var (status, body) = await PatchBehindOpenWriteAsync(app, url, "UPDATE counters SET hits = hits + 10 WHERE id = $1",
+            new JsonObject { ["hits+"] = 1, ["note"] = "patched" }, ct);
+        Assert.True(status == 200, body?.ToJsonString());
+        Assert.Equal(11, body!["hits"]!.GetValue<int>());
         var final = await GetJsonAsync(su, url, ct);
         Assert.Equal(11, final["hits"]!.GetValue<int>());
         Assert.Equal("patched", final["note"]!.GetValue<string>());
@@ -301,21 +289,8 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         var su = await app.SuperuserClientAsync(ct);
         var url = await CreateCounterAsync(su, ct);
 
-        await using var other = new NpgsqlConnection(InProjectSchema(app));
-        await other.OpenAsync(ct);
-        await using (var tx = await other.BeginTransactionAsync(ct))
-        {
-            await using (var delete = new NpgsqlCommand("DELETE FROM counters WHERE id = $1", other, tx))
-            {
-                delete.Parameters.AddWithValue(url[(url.LastIndexOf('/') + 1)..]);
-                Assert.Equal(1, await delete.ExecuteNonQueryAsync(ct));
-            }
-            var patch = SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1 }, ct);
-            await UpdateWaitsForRowLockAsync(app.Settings.Db!, ct);
-            await tx.CommitAsync(ct);
-            var (status, body) = await patch;
-            Assert.True(status == 404, body?.ToJsonString());
-        }
+        var (status, body) = await PatchBehindOpenWriteAsync(app, url, "DELETE FROM counters WHERE id = $1", new JsonObject { ["hits+"] = 1 }, ct);
+        Assert.True(status == 404, body?.ToJsonString());
         Assert.Equal(404, (await SendAsync(su, HttpMethod.Get, url, null, ct)).Status);
         Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/counters/records", ct))["totalItems"]!.GetValue<int>());
     }
@@ -331,6 +306,27 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         var (created, rec) = await SendAsync(su, HttpMethod.Post, "/api/collections/counters/records", new { hits = 0 }, ct);
         Assert.Equal(200, created);
         return "/api/collections/counters/records/" + rec!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>
+    /// Writes the record of <paramref name="url"/> in a transaction of another connection (<paramref name="sql"/>, the
+    /// record's id as $1), sends the PATCH while that transaction is open, commits it once the update waits on the row,
+    /// and returns the PATCH's answer: the update read the record before the other write was committed.
+    /// </summary>
+    private static async Task<(int Status, JsonNode? Body)> PatchBehindOpenWriteAsync(PaperGaoApp app, string url, string sql, JsonObject patch, CancellationToken ct)
+    {
+        await using var other = new NpgsqlConnection(InProjectSchema(app));
+        await other.OpenAsync(ct);
+        await using var tx = await other.BeginTransactionAsync(ct);
+        await using (var write = new NpgsqlCommand(sql, other, tx))
+        {
+            write.Parameters.AddWithValue(url[(url.LastIndexOf('/') + 1)..]);
+            Assert.Equal(1, await write.ExecuteNonQueryAsync(ct));
+        }
+        var answer = SendAsync(app.Client, HttpMethod.Patch, url, patch, ct);
+        await UpdateWaitsForRowLockAsync(app.Settings.Db!, ct);
+        await tx.CommitAsync(ct);
+        return await answer;
     }
 
     /// <summary>The test database's connection string with the default project's schema as its search path.</summary>
