@@ -38,10 +38,11 @@ public static class RecordWriter
     /// <summary>
     /// An update in a transaction of its own may read its record before that transaction, without a lock, when the
     /// database can tell whether the row was written since (<see cref="Data.ISqlDialect.RowVersion"/>) and nothing of the
-    /// project's own runs in the write (a BeforeUpdate handler would run twice when the update is done again).
+    /// project's own runs in the write (a BeforeUpdate handler would run twice when the update is done again). A caller
+    /// a null rule refuses is answered 403 before anything is read (never 404 for a record that exists).
     /// </summary>
     private static bool CanUpdateUnlocked(Project p, Collection c, RequestInfo req) =>
-        p.Dialect.RowVersion is not null && !c.IsView && c.Fields.Count > 1 && (c.UpdateRule is not null || req.IsSuperuser)
+        p.Dialect.RowVersion is not null && !c.IsView && (c.UpdateRule is not null || req.IsSuperuser)
         && !p.Hooks.BeforeUpdate.HasHandlers;
 
     /// <summary>
@@ -375,7 +376,7 @@ public static class RecordWriter
         var values = ValuesOf(r, p.Dialect);
         if (version is null) return ExecuteMappingUniqueAsync(p, scope, sql.Update, values, r.Collection, "Failed to update record.", last, ct);
         values.Add(version);
-        return ExecuteMappingUniqueAsync(p, scope, sql.UpdateIfUnchanged!, values, r.Collection, "Failed to update record.", last, ct);
+        return ExecuteMappingUniqueAsync(p, scope, sql.UpdateIfUnchanged!, values, r.Collection, "Failed to update record.", last, ct, versioned: true);
     }
 
     /// <summary>
@@ -383,23 +384,29 @@ public static class RecordWriter
     /// last statement (<paramref name="last"/>: nothing runs on it afterwards) may be held back to go with the COMMIT
     /// (<see cref="Data.ProjectDatabase.DeferLastStatement"/>); its violation then comes out of the commit, mapped alike.
     /// </summary>
-    private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, bool last, CancellationToken ct)
+    /// <param name="versioned">The statement is an <see cref="Data.ISqlDialect.UpdateIfUnchanged"/>: its failure of that kind is a changed row.</param>
+    private static async Task ExecuteMappingUniqueAsync(Project p, WriteScope scope, string sql, Data.SqlParams prm, Collection c, string failMessage, bool last, CancellationToken ct,
+        bool versioned = false)
     {
-        if (last && p.Database.DeferLastStatement(scope.Transaction, sql, prm, ex => Mapped(p, ex, c, failMessage))) return;
+        if (last && p.Database.DeferLastStatement(scope.Transaction, sql, prm, ex => Mapped(p, ex, c, failMessage, versioned))) return;
         try
         {
             await using var cmd = p.Database.Command(scope.Connection, scope.Transaction, sql, prm);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        catch (DbException ex) when (Mapped(p, ex, c, failMessage) is { } mapped)
+        catch (DbException ex) when (Mapped(p, ex, c, failMessage, versioned) is { } mapped)
         {
             throw mapped;
         }
     }
 
-    /// <summary>A write's database error as what the writer throws: a changed row (an update to do again) or a unique violation.</summary>
-    private static Exception? Mapped(Project p, DbException ex, Collection c, string failMessage) =>
-        p.Dialect.IsRowChanged(ex) ? new RowChangedException(ex) : UniqueViolation(p, ex, c, failMessage);
+    /// <summary>
+    /// A write's database error as what the writer throws: a changed row (an update to do again; only from a versioned
+    /// statement, since any other statement's division by zero, a trigger's say, is the write's own error) or a unique
+    /// violation.
+    /// </summary>
+    private static Exception? Mapped(Project p, DbException ex, Collection c, string failMessage, bool versioned) =>
+        versioned && p.Dialect.IsRowChanged(ex) ? new RowChangedException(ex) : UniqueViolation(p, ex, c, failMessage);
 
     /// <summary>A unique-constraint violation as the API's answer (validation_not_unique on the fields), else null.</summary>
     private static ApiError? UniqueViolation(Project p, DbException ex, Collection c, string failMessage)

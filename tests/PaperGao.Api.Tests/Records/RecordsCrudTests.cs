@@ -295,6 +295,36 @@ public sealed class RecordsCrudTests(PostgresCluster postgres)
         Assert.Equal(0, (await GetJsonAsync(su, "/api/collections/counters/records", ct))["totalItems"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// The version check of an update fails as a division by zero: a division by zero of the write itself (here a
+    /// trigger's) is the write's error, answered as a query error (400), never taken for a changed row (a 500 before).
+    /// </summary>
+    [Fact]
+    public async Task A_division_by_zero_of_the_write_itself_is_its_error_and_not_a_changed_row()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await PaperGaoApp.StartAsync(DatabaseKind.Postgres, postgres, ct);
+        var su = await app.SuperuserClientAsync(ct);
+        var url = await CreateCounterAsync(su, ct);
+        await using (var conn = new NpgsqlConnection(InProjectSchema(app)))
+        {
+            await conn.OpenAsync(ct);
+            await using var cmd = new NpgsqlCommand(
+                "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.note = 'boom' THEN PERFORM 1 / 0; END IF; RETURN NEW; END $$; " +
+                "CREATE TRIGGER boom BEFORE INSERT OR UPDATE ON counters FOR EACH ROW EXECUTE FUNCTION boom()", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        var (status, body) = await SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1, ["note"] = "boom" }, ct);
+        Assert.True(status == 400, $"{status} {body?.ToJsonString()}");
+        (status, body) = await SendAsync(su, HttpMethod.Post, "/api/collections/counters/records", new { note = "boom" }, ct);
+        Assert.True(status == 400, $"{status} {body?.ToJsonString()}");
+        var list = await GetJsonAsync(su, "/api/collections/counters/records", ct);
+        Assert.Equal(1, list["totalItems"]!.GetValue<int>());
+        Assert.Equal(0, list["items"]![0]!["hits"]!.GetValue<int>());
+        Assert.Equal(200, (await SendAsync(app.Client, HttpMethod.Patch, url, new JsonObject { ["hits+"] = 1 }, ct)).Status);
+    }
+
     /// <summary>A "counters" collection anyone may update (hits, note) and one record in it; its URL.</summary>
     private static async Task<string> CreateCounterAsync(HttpClient su, CancellationToken ct)
     {
